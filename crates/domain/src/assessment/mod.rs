@@ -1,0 +1,1 @@
+//! Slum assessment (penilaian kumuh): rule sets and scoring.

@@ -1,0 +1,1 @@
+//! Works (kegiatan), segments and their co-funding.
