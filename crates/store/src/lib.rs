@@ -1,1 +1,119 @@
-//! store
+//! Persistence for the atlas: the [`Store`] trait the rest of Kumuh uses, and its
+//! embedded backend, one GeoPackage file ([`GpkgStore`]).
+//!
+//! This is the only crate that knows SQL. A PostGIS backend can implement the same trait
+//! later without changes above this crate.
+
+mod error;
+pub mod gpkg;
+
+use std::fmt;
+
+use async_trait::async_trait;
+use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, Role, User};
+use serde::Serialize;
+
+pub use error::{Result, StoreError};
+pub use gpkg::{GpkgStore, OpenMode, remove_store_file};
+
+/// What to list: one level, optionally inside one parent and/or one bounding box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceQuery {
+    /// The level to list.
+    pub level: Level,
+    /// Only places whose parent has this code.
+    pub parent: Option<Kode>,
+    /// Only places whose bounds intersect `[min_lon, min_lat, max_lon, max_lat]`.
+    pub bbox: Option<[f64; 4]>,
+}
+
+impl PlaceQuery {
+    /// Every place of a level.
+    pub fn level(level: Level) -> Self {
+        PlaceQuery {
+            level,
+            parent: None,
+            bbox: None,
+        }
+    }
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct UpsertReport {
+    /// Rows that did not exist before.
+    pub inserted: u64,
+    /// Rows that existed (same code) and were replaced.
+    pub updated: u64,
+}
+
+/// Facts about an open store, for the health endpoint and logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreInfo {
+    /// The backend, e.g. `geopackage`.
+    pub backend: &'static str,
+    /// Where the data lives (a file path for GeoPackage).
+    pub location: String,
+    /// The schema version the store is at.
+    pub schema_version: i64,
+}
+
+/// A stored user with the password hash to check a login against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The user.
+    pub user: User,
+    /// PHC string of the password hash (argon2id).
+    pub password_hash: String,
+}
+
+/// Everything the atlas reads and writes. Every write is one transaction: it happens
+/// whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug {
+    /// Backend, location and schema version.
+    async fn info(&self) -> Result<StoreInfo>;
+
+    /// Places of one level (without geometry), ordered by code.
+    async fn list_places(&self, query: &PlaceQuery) -> Result<Vec<PlaceSummary>>;
+
+    /// Places of one level with their geometry, ordered by code.
+    async fn places(&self, query: &PlaceQuery) -> Result<Vec<Place>>;
+
+    /// One place by code, with geometry.
+    async fn place(&self, kode: &Kode) -> Result<Option<Place>>;
+
+    /// Places whose name or alternative spelling contains `text`, ignoring case, spaces
+    /// and punctuation; exact matches first, then prefixes, then the rest.
+    async fn search_places(&self, text: &str, limit: u32) -> Result<Vec<PlaceSummary>>;
+
+    /// Inserts or replaces places by code, all in one transaction.
+    async fn upsert_places(&self, places: &[Place]) -> Result<UpsertReport>;
+
+    /// Deletes a place by code; `false` when there was none.
+    async fn delete_place(&self, kode: &Kode) -> Result<bool>;
+
+    /// Inserts or replaces slum locations by code, all in one transaction.
+    async fn upsert_lokasi(&self, lokasi: &[LokasiKumuh]) -> Result<UpsertReport>;
+
+    /// Slum locations, optionally only those of one desa, ordered by code.
+    async fn list_lokasi(&self, kode_desa: Option<&Kode>) -> Result<Vec<LokasiKumuh>>;
+
+    /// Adds a user; fails with [`StoreError::Conflict`] if the name is taken.
+    async fn add_user(&self, username: &str, password_hash: &str, role: Role) -> Result<()>;
+
+    /// The stored credentials of a user, for checking a login.
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
+
+    /// All users, ordered by name.
+    async fn list_users(&self) -> Result<Vec<User>>;
+
+    /// Records an API token (by its hash) for a user, valid until `expires_unix`.
+    async fn add_token(&self, username: &str, token_hash: &str, expires_unix: i64) -> Result<()>;
+
+    /// The user a token hash belongs to, if it exists and has not expired at `now_unix`.
+    async fn user_for_token(&self, token_hash: &str, now_unix: i64) -> Result<Option<User>>;
+
+    /// Writes a consistent copy of the whole store to `path` (which must not exist).
+    async fn export_copy(&self, path: &std::path::Path) -> Result<()>;
+}

@@ -1,0 +1,94 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong in a store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The file exists but is not a GeoPackage; it is left untouched.
+    #[error("{path}: not a GeoPackage ({reason}); refusing to touch it")]
+    NotAGeoPackage {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        reason: String,
+    },
+    /// A GeoPackage that Kumuh did not create; it is left untouched.
+    #[error(
+        "{path}: a GeoPackage, but not a Kumuh store (no kumuh_migrations table); refusing to touch it. Bring its layers in with `kumuh import` instead"
+    )]
+    NotAKumuhStore {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The store was written by a newer Kumuh.
+    #[error(
+        "{path}: store schema version {found} is newer than this kumuh understands ({known}); upgrade kumuh, the store is left untouched"
+    )]
+    NewerSchema {
+        /// The file.
+        path: PathBuf,
+        /// Version found in the store.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// The store does not exist and the caller asked not to create it.
+    #[error("{path}: no store here; create one with `kumuh init`")]
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file-system operation failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A database operation failed.
+    #[error("{context}: {source}")]
+    Database {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A stored value could not be read back (a corrupt geometry blob, bad JSON).
+    #[error("{table} feature {fid}, field {field}: {message}")]
+    Corrupt {
+        /// Table name.
+        table: String,
+        /// Feature id.
+        fid: i64,
+        /// Column.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A write conflicts with what is stored (a taken name, a duplicate code).
+    #[error("{0}")]
+    Conflict(String),
+    /// Input the store refuses (e.g. an invalid code).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Result of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Adds what was being done to a database error.
+pub(crate) trait DbContext<T> {
+    fn ctx(self, context: impl Into<String>) -> Result<T>;
+}
+
+impl<T> DbContext<T> for std::result::Result<T, sqlx::Error> {
+    fn ctx(self, context: impl Into<String>) -> Result<T> {
+        self.map_err(|source| StoreError::Database {
+            context: context.into(),
+            source,
+        })
+    }
+}

@@ -1,0 +1,305 @@
+//! The GeoPackage schema and its migrations.
+//!
+//! Each migration is a list of steps applied in one transaction and recorded in
+//! `kumuh_migrations`. Feature tables are created through [`FeatureTable`], which also
+//! registers them in `gpkg_contents` and `gpkg_geometry_columns` and adds the R-tree
+//! index with the standard triggers, so every spatial table is a real GeoPackage layer
+//! with an index that stays correct on every insert, update and delete.
+
+use sqlx::{AssertSqlSafe, SqliteConnection};
+
+use crate::error::{DbContext, Result};
+
+/// `application_id` of a GeoPackage: the ASCII bytes `GPKG`.
+pub(crate) const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
+/// `user_version` for GeoPackage 1.3.0.
+pub(crate) const GPKG_USER_VERSION: i32 = 10300;
+
+/// A GeoPackage feature table: `fid`, a geometry column `geom`, and its own columns.
+#[derive(Debug)]
+pub(crate) struct FeatureTable {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub geometry_type: &'static str,
+    pub columns: &'static str,
+}
+
+/// A non-spatial table, registered in `gpkg_contents` as `attributes`.
+#[derive(Debug)]
+pub(crate) struct AttributesTable {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub create: &'static str,
+}
+
+#[derive(Debug)]
+pub(crate) enum Step {
+    Sql(&'static str),
+    Features(FeatureTable),
+    Attributes(AttributesTable),
+}
+
+#[derive(Debug)]
+pub(crate) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub steps: &'static [Step],
+}
+
+const PLACE_COLUMNS: &str = "kode TEXT NOT NULL UNIQUE,
+    kode_induk TEXT,
+    kode_bps TEXT,
+    nama TEXT NOT NULL,
+    nama_alt TEXT NOT NULL DEFAULT '[]',
+    luas_ha REAL,
+    kunci_cari TEXT NOT NULL,
+    atribut TEXT NOT NULL DEFAULT '{}'";
+
+const fn place_table(name: &'static str, description: &'static str) -> Step {
+    Step::Features(FeatureTable {
+        name,
+        description,
+        geometry_type: "MULTIPOLYGON",
+        columns: PLACE_COLUMNS,
+    })
+}
+
+/// Every migration, oldest first. Never edit one that has shipped: add a new one.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "geopackage core, places, slum locations, users",
+    steps: &[
+        Step::Sql(GPKG_CORE),
+        Step::Attributes(AttributesTable {
+            name: "kumuh_migrations",
+            description: "Kumuh schema migrations applied to this file",
+            create: "CREATE TABLE kumuh_migrations (
+                version INTEGER PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+        }),
+        place_table("provinsi", "Provinsi (provinces)"),
+        place_table("kabupaten", "Kabupaten/kota (districts)"),
+        place_table("kecamatan", "Kecamatan (sub-districts)"),
+        place_table("desa", "Desa/kelurahan (villages)"),
+        place_table("rw", "Rukun warga (neighbourhoods)"),
+        place_table("rt", "Rukun tetangga (blocks)"),
+        Step::Sql("CREATE INDEX desa_kode_induk ON desa(kode_induk)"),
+        Step::Sql("CREATE INDEX kecamatan_kode_induk ON kecamatan(kode_induk)"),
+        Step::Sql("CREATE INDEX rw_kode_induk ON rw(kode_induk)"),
+        Step::Sql("CREATE INDEX rt_kode_induk ON rt(kode_induk)"),
+        Step::Features(FeatureTable {
+            name: "lokasi_kumuh",
+            description: "Lokasi kumuh (delineated slum locations)",
+            geometry_type: "MULTIPOLYGON",
+            columns: "kode TEXT NOT NULL UNIQUE,
+                nama TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                kawasan TEXT,
+                rt TEXT NOT NULL DEFAULT '[]',
+                sk_nomor TEXT,
+                sk_tanggal TEXT,
+                luas_ha REAL,
+                atribut TEXT NOT NULL DEFAULT '{}'",
+        }),
+        Step::Sql("CREATE INDEX lokasi_kumuh_kode_desa ON lokasi_kumuh(kode_desa)"),
+        Step::Attributes(AttributesTable {
+            name: "kumuh_users",
+            description: "Kumuh users and roles (passwords as argon2id hashes)",
+            create: "CREATE TABLE kumuh_users (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                username TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+        }),
+        Step::Attributes(AttributesTable {
+            name: "kumuh_tokens",
+            description: "Kumuh API tokens (SHA-256 hashes, never the tokens)",
+            create: "CREATE TABLE kumuh_tokens (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                token_hash TEXT NOT NULL UNIQUE,
+                username TEXT NOT NULL REFERENCES kumuh_users(username) ON DELETE CASCADE,
+                expires_unix INTEGER NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+        }),
+    ],
+}];
+
+/// The newest schema version this build knows.
+pub(crate) fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+const GPKG_CORE: &str = r#"
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL,
+  srs_id INTEGER PRIMARY KEY,
+  organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  description TEXT
+);
+INSERT INTO gpkg_spatial_ref_sys VALUES
+  ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+  ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
+  ('WGS 84 geodetic', 4326, 'EPSG', 4326,
+   'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]',
+   'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY,
+  data_type TEXT NOT NULL,
+  identifier TEXT UNIQUE,
+  description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+  srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id)
+);
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL,
+  z TINYINT NOT NULL,
+  m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id)
+);
+CREATE TABLE gpkg_extensions (
+  table_name TEXT,
+  column_name TEXT,
+  extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name)
+);
+"#;
+
+/// The R-tree triggers of GeoPackage 1.3 annex F.3, for table `t`, geometry column `geom`
+/// and primary key `fid`.
+fn rtree_sql(t: &str) -> String {
+    let r = format!("rtree_{t}_geom");
+    let bounds = "ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)";
+    format!(
+        "CREATE VIRTUAL TABLE {r} USING rtree(id, minx, maxx, miny, maxy);
+CREATE TRIGGER {r}_insert AFTER INSERT ON {t}
+  WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN
+  INSERT OR REPLACE INTO {r} VALUES (NEW.fid, {bounds});
+END;
+CREATE TRIGGER {r}_update1 AFTER UPDATE OF geom ON {t}
+  WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN
+  INSERT OR REPLACE INTO {r} VALUES (NEW.fid, {bounds});
+END;
+CREATE TRIGGER {r}_update2 AFTER UPDATE OF geom ON {t}
+  WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+BEGIN
+  DELETE FROM {r} WHERE id = OLD.fid;
+END;
+CREATE TRIGGER {r}_update3 AFTER UPDATE ON {t}
+  WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN
+  DELETE FROM {r} WHERE id = OLD.fid;
+  INSERT OR REPLACE INTO {r} VALUES (NEW.fid, {bounds});
+END;
+CREATE TRIGGER {r}_update4 AFTER UPDATE ON {t}
+  WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+BEGIN
+  DELETE FROM {r} WHERE id IN (OLD.fid, NEW.fid);
+END;
+CREATE TRIGGER {r}_delete AFTER DELETE ON {t}
+  WHEN old.geom NOT NULL
+BEGIN
+  DELETE FROM {r} WHERE id = OLD.fid;
+END;"
+    )
+}
+
+async fn exec(conn: &mut SqliteConnection, sql: String, what: &str) -> Result<()> {
+    sqlx::raw_sql(AssertSqlSafe(sql))
+        .execute(conn)
+        .await
+        .ctx(what.to_owned())?;
+    Ok(())
+}
+
+impl Step {
+    async fn apply(&self, conn: &mut SqliteConnection) -> Result<()> {
+        match self {
+            Step::Sql(sql) => exec(conn, (*sql).to_owned(), "migration step").await,
+            Step::Attributes(t) => {
+                exec(conn, t.create.to_owned(), t.name).await?;
+                sqlx::query(
+                    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+                     VALUES (?, 'attributes', ?, ?)",
+                )
+                .bind(t.name)
+                .bind(t.name)
+                .bind(t.description)
+                .execute(&mut *conn)
+                .await
+                .ctx(format!("registering {}", t.name))?;
+                Ok(())
+            }
+            Step::Features(t) => {
+                let create = format!(
+                    "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom {}, {})",
+                    t.name, t.geometry_type, t.columns
+                );
+                exec(conn, create, t.name).await?;
+                sqlx::query(
+                    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
+                     VALUES (?, 'features', ?, ?, 4326)",
+                )
+                .bind(t.name)
+                .bind(t.name)
+                .bind(t.description)
+                .execute(&mut *conn)
+                .await
+                .ctx(format!("registering {}", t.name))?;
+                sqlx::query(
+                    "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)",
+                )
+                .bind(t.name)
+                .bind(t.geometry_type)
+                .execute(&mut *conn)
+                .await
+                .ctx(format!("registering the geometry of {}", t.name))?;
+                exec(conn, rtree_sql(t.name), "creating the R-tree index").await?;
+                sqlx::query(
+                    "INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index',
+                     'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+                )
+                .bind(t.name)
+                .execute(&mut *conn)
+                .await
+                .ctx("registering the R-tree extension")?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Applies every migration newer than `current`, each in its own transaction.
+pub(crate) async fn migrate(conn: &mut SqliteConnection, current: i64) -> Result<()> {
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let mut tx = sqlx::Connection::begin(&mut *conn)
+            .await
+            .ctx("starting a migration")?;
+        for step in m.steps {
+            step.apply(&mut tx).await?;
+        }
+        sqlx::query("INSERT INTO kumuh_migrations (version, name) VALUES (?, ?)")
+            .bind(m.version)
+            .bind(m.name)
+            .execute(&mut *tx)
+            .await
+            .ctx("recording the migration")?;
+        tx.commit().await.ctx(format!("migration {}", m.version))?;
+    }
+    Ok(())
+}
