@@ -1,0 +1,170 @@
+//! Illustrative seed data (contoh): field cases written down as data, marked `contoh`
+//! so that they are never mistaken for surveyed records.
+
+use geo_types::{Geometry, LineString};
+
+use super::dana::{Alokasi, Bentuk, Dokumen, JenisDokumen, Progres, Realisasi, SumberDana};
+use super::error::Result;
+use super::kegiatan::{
+    JenisKegiatan, JenisPelaksana, Kegiatan, KegiatanId, Pelaksana, StatusKegiatan,
+};
+use super::kpp::{Anggota, AturanIuran, Jadwal, Kpp};
+use super::money::{Amount, Rupiah};
+use super::segmen::{KodeKriteria, Kondisi, Satuan, Segmen, SegmenId, Volume};
+use super::tanggal::{Hari, Tanggal};
+use crate::Kode;
+
+/// Kemendagri code of Desa Bibrik, Kecamatan Jiwan.
+pub const BIBRIK_KODE: &str = "35.19.09.2014";
+
+/// The illustrative line of the 170 m paving road (lon, lat): two points inside Bibrik's
+/// boundary, about 170 m apart on the WGS84 ellipsoid. The real alignment in RT 09/10 is
+/// not mapped yet.
+pub const BIBRIK_PAVING_LINE: [(f64, f64); 2] = [(111.4935, -7.5753), (111.49504, -7.5753)];
+
+/// The illustrative line of the Dana Desa continuation, from the end of the paving on.
+/// Its length is not known; this line is only a placeholder.
+pub const BIBRIK_LANJUTAN_LINE: [(f64, f64); 2] = [(111.49504, -7.5753), (111.49604, -7.5753)];
+
+/// The Bibrik paving road of 2018 as data.
+///
+/// In RT 09 and 10 of Desa Bibrik a 170 m paving road through the catfish-farming area
+/// was built in August 2018 with APBD Kabupaten Madiun 2018, Rp 100.000.000, entrusted
+/// to LKM Makmur Sentosa (about Rp 588.235 per metre). The community added concrete
+/// edging along both sides and small gardens (swadaya, in kind); the village government
+/// continued the road with Dana Desa. Those amounts were not recorded and are
+/// [`Amount::Unknown`]. About 30 households formed the maintenance group "Paseduluran
+/// Jalan Poros RT 09/10", which collects Rp 5.000 per house every Friday (jimpitan).
+///
+/// Everything is marked `contoh`: the geometry is a plausible placeholder, the spending
+/// and progress dates (end of August 2018) stand for "August 2018", and the full
+/// spending of the APBD allocation is assumed from the account of a finished road.
+///
+/// # Examples
+/// ```
+/// use kumuh_domain::works::contoh;
+/// let k = contoh::bibrik_paving();
+/// let s = k.summary().unwrap();
+/// assert_eq!(s.segmen[0].biaya_per_satuan.unwrap().rp.get(), 588_235);
+/// ```
+pub fn bibrik_paving() -> Kegiatan {
+    build_bibrik_paving().expect("the Bibrik seed is valid data; tests/works.rs checks it")
+}
+
+fn line(points: [(f64, f64); 2]) -> Geometry<f64> {
+    Geometry::LineString(LineString::from(points.to_vec()))
+}
+
+fn build_bibrik_paving() -> Result<Kegiatan> {
+    let kode = Kode::parse(BIBRIK_KODE).map_err(|e| {
+        super::error::WorksError::field("contoh bibrik", "kode_desa", e.to_string())
+    })?;
+    let mut k = Kegiatan::new(
+        KegiatanId::new("contoh-35.19.09.2014-2018-paving")?,
+        "Jalan paving kawasan budidaya lele RT 09/10",
+        JenisKegiatan::JalanPaving,
+        kode,
+        2018,
+        Pelaksana::new(JenisPelaksana::Lkm, "Makmur Sentosa"),
+    )?;
+    k.contoh = true;
+    k.keterangan = Some(
+        "Jalan poros menuju siteplan destinasi wisata edukasi dan kuliner: budidaya lele, \
+         budidaya jamur dan sentra ayam panggang, dengan taman dan mural di sepanjang jalan. \
+         Contoh: geometri dan tanggal ilustratif."
+            .to_owned(),
+    );
+    let agustus = Tanggal::parse("2018-08-31")?;
+    let jalan = KodeKriteria::parse("2b")?;
+
+    let mut paving = Segmen::new(
+        SegmenId::new("S1")?,
+        "Paving 170 m RT 09/10",
+        line(BIBRIK_PAVING_LINE),
+        Some(Volume::whole(170)),
+        Satuan::M,
+    )?;
+    paving.kondisi_sesudah = Some(Kondisi::Baik);
+    paving.kriteria = vec![jalan.clone()];
+    let apbd = paving.allocate(Alokasi {
+        dokumen: Some(Dokumen {
+            jenis: JenisDokumen::Dpa,
+            nomor: None,
+        }),
+        uraian: Some(
+            "APBD Kabupaten Madiun 2018, dipercayakan kepada LKM Makmur Sentosa".to_owned(),
+        ),
+        ..Alokasi::tunai(
+            SumberDana::ApbdKabupaten,
+            Some(2018),
+            Amount::Known(Rupiah::from_u32(100_000_000)),
+        )
+    })?;
+    for uraian in [
+        "Rabat beton di tepi kanan dan kiri jalan",
+        "Taman kecil di sepanjang jalan",
+    ] {
+        paving.allocate(Alokasi {
+            bentuk: Bentuk::TenagaDanMaterial,
+            uraian: Some(uraian.to_owned()),
+            ..Alokasi::tunai(SumberDana::Swadaya, Some(2018), Amount::Unknown)
+        })?;
+    }
+    paving.record_realisasi(Realisasi {
+        uraian: Some(
+            "Pembangunan paving, Agustus 2018 (contoh: dianggap terserap penuh)".to_owned(),
+        ),
+        ..Realisasi::new(apbd, Rupiah::from_u32(100_000_000), agustus)
+    })?;
+    paving.record_progres(Progres {
+        uraian: Some("Selesai Agustus 2018".to_owned()),
+        ..Progres::new(Volume::whole(170), agustus)
+    })?;
+    k.add_segmen(paving)?;
+
+    let mut lanjutan = Segmen::new(
+        SegmenId::new("S2")?,
+        "Lanjutan jalan poros (Dana Desa)",
+        line(BIBRIK_LANJUTAN_LINE),
+        None,
+        Satuan::M,
+    )?;
+    lanjutan.pelaksana = Some(Pelaksana::new(JenisPelaksana::PemerintahDesa, "Bibrik"));
+    lanjutan.kriteria = vec![jalan];
+    lanjutan.keterangan =
+        Some("Panjang dan tahun belum diketahui; garis hanya ilustrasi.".to_owned());
+    lanjutan.allocate(Alokasi {
+        dokumen: Some(Dokumen {
+            jenis: JenisDokumen::Apbdes,
+            nomor: None,
+        }),
+        uraian: Some("Lanjutan jalan oleh Pemerintah Desa Bibrik".to_owned()),
+        ..Alokasi::tunai(SumberDana::DanaDesa, None, Amount::Unknown)
+    })?;
+    k.add_segmen(lanjutan)?;
+
+    let mut kpp = Kpp::new(
+        "Paseduluran Jalan Poros RT 09/10",
+        AturanIuran {
+            per_kk: Rupiah::from_u32(5_000),
+            jadwal: Jadwal::Mingguan { hari: Hari::Jumat },
+        },
+    )?;
+    kpp.anggota = vec![Anggota::default(); 30];
+    kpp.contoh = true;
+    kpp.keterangan = Some(
+        "Jimpitan setiap Jumat untuk perawatan paving dan mural 3D sepanjang sekitar 170 m"
+            .to_owned(),
+    );
+    k.kpp = Some(kpp);
+
+    for status in [
+        StatusKegiatan::Persiapan,
+        StatusKegiatan::Pelaksanaan,
+        StatusKegiatan::Selesai,
+        StatusKegiatan::Pemeliharaan,
+    ] {
+        k.set_status(status)?;
+    }
+    Ok(k)
+}
