@@ -1,1 +1,148 @@
-//! server
+//! The HTTP side of Kumuh: the JSON API under `/api`, its OpenAPI document, and the
+//! viewer's assets. This is the only crate that knows HTTP.
+//!
+//! [`app`] builds the whole router from an [`AppState`]; [`serve`] runs it with graceful
+//! shutdown.
+
+mod assets;
+pub mod auth;
+pub mod error;
+mod extract;
+pub mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use kumuh_store::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use error::{ApiError, ErrorBody};
+
+/// Server settings beyond the store.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Code of the place the viewer opens on.
+    pub home: String,
+    /// Optional MapLibre style URL for a basemap.
+    pub basemap_style_url: Option<String>,
+    /// Requests taking longer are answered with 503.
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            home: kumuh_io::seed::HOME_KECAMATAN.to_owned(),
+            basemap_style_url: None,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The store behind the API.
+    pub store: Arc<dyn Store>,
+    /// Server settings.
+    pub config: Arc<Config>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kumuh API",
+        description = "Planning atlas for slum upgrading (penanganan permukiman kumuh) in Indonesia. Reads are public; writes need `Authorization: Bearer <token>` from `POST /api/auth/login`.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "system", description = "Health and configuration"),
+        (name = "auth", description = "Sign-in"),
+        (name = "places", description = "Administrative places and slum locations")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes and, from the same registrations, their OpenAPI document: a route
+/// cannot exist without being documented.
+fn api() -> (Router<AppState>, OpenApiDoc) {
+    use routes::{places, system};
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(system::health))
+        .routes(routes!(system::config))
+        .routes(routes!(system::login))
+        .routes(routes!(system::me))
+        .routes(routes!(places::list))
+        .routes(routes!(places::geojson))
+        .routes(routes!(places::labels))
+        .routes(routes!(places::get, places::put, places::delete))
+        .routes(routes!(places::search))
+        .routes(routes!(places::lokasi))
+        .split_for_parts()
+}
+
+/// The OpenAPI 3 document of the whole API.
+pub fn openapi() -> OpenApiDoc {
+    api().1
+}
+
+/// The whole application: API, OpenAPI document, viewer, and the layers around them.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = Arc::new(doc);
+    let config = state.config.clone();
+    api.route(
+        "/api/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    )
+    .fallback(assets::serve)
+    .with_state(state)
+    .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+    .layer(CompressionLayer::new())
+    .layer(TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        config.request_timeout,
+    ))
+    .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets running requests
+/// finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

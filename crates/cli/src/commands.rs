@@ -1,0 +1,396 @@
+//! The subcommands and what they share: opening (and seeding) the store.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use kumuh_domain::{Level, Role};
+use kumuh_io::geojson::{Import, ImportKind};
+use kumuh_store::{GpkgStore, OpenMode, PlaceQuery, Store};
+
+/// Kumuh: planning atlas for slum upgrading (penanganan permukiman kumuh).
+#[derive(Debug, Parser)]
+#[command(name = "kumuh", version, about, long_about = None)]
+pub struct Cli {
+    /// The store: a GeoPackage file, created and seeded with Kecamatan Jiwan when missing.
+    #[arg(long, global = true, env = "KUMUH_STORE", default_value = "kumuh.gpkg")]
+    store: PathBuf,
+
+    /// Log format on stderr.
+    #[arg(long, global = true, env = "KUMUH_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the map viewer.
+    Serve(ServeArgs),
+    /// Create a new store seeded with Kecamatan Jiwan.
+    Init(InitArgs),
+    /// Import places or slum locations from a GeoJSON file (idempotent on code).
+    Import(ImportArgs),
+    /// Export the store or one layer.
+    Export(ExportArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "KUMUH_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// A MapLibre style URL to show under the atlas layers (needs internet).
+    #[arg(long, env = "KUMUH_BASEMAP_STYLE")]
+    basemap_style: Option<String>,
+    /// Code of the place the viewer opens on.
+    #[arg(long, env = "KUMUH_HOME", default_value = kumuh_io::seed::HOME_KECAMATAN)]
+    home: String,
+    /// Seconds before a request is cut off with 503.
+    #[arg(long, env = "KUMUH_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Replace an existing Kumuh store (its data is lost). Files that are not Kumuh
+    /// stores are never replaced.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ImportLevel {
+    Desa,
+    Rt,
+    Lokasi,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// A GeoJSON file (EPSG:4326).
+    file: PathBuf,
+    /// What the file holds.
+    #[arg(long)]
+    level: ImportLevel,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Geojson,
+    Gpkg,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// `geojson` writes one layer; `gpkg` a standalone copy of the whole store.
+    #[arg(long)]
+    format: ExportFormat,
+    /// The layer for GeoJSON: provinsi, kabupaten, kecamatan, desa, rw, rt or lokasi.
+    #[arg(long, default_value = "desa")]
+    layer: String,
+    /// Output file (GeoJSON goes to standard output when omitted).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user. Without --password-stdin a random password is made and printed once.
+    Add {
+        /// Login name.
+        username: String,
+        /// admin or viewer.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users and their roles.
+    List,
+}
+
+/// Sets up structured logs on stderr (`RUST_LOG` filters, default `info`).
+pub fn init_logging(cli: &Cli) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.store, args).await,
+        Command::Init(args) => init(&cli.store, args).await,
+        Command::Import(args) => import(&cli.store, args).await,
+        Command::Export(args) => export(&cli.store, args).await,
+        Command::User(cmd) => user(&cli.store, cmd).await,
+    }
+}
+
+fn spinner(message: impl Into<String>) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.set_message(message.into());
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+/// Opens the store, creating and seeding it when missing (or not, with `mode`).
+async fn open(path: &Path, mode: OpenMode) -> anyhow::Result<GpkgStore> {
+    let (store, created) = GpkgStore::open(path, mode)
+        .await
+        .with_context(|| format!("opening the store {}", path.display()))?;
+    if created {
+        seed(&store).await?;
+    }
+    Ok(store)
+}
+
+async fn seed(store: &GpkgStore) -> anyhow::Result<()> {
+    let pb = spinner("seeding Kecamatan Jiwan");
+    let places = kumuh_io::seed::jiwan().context("reading the shipped Jiwan data")?;
+    let report = store
+        .upsert_places(&places)
+        .await
+        .context("seeding the store")?;
+    pb.finish_and_clear();
+    tracing::info!(
+        store = %store.path().display(),
+        places = report.inserted,
+        "new store created and seeded with Kecamatan Jiwan"
+    );
+    Ok(())
+}
+
+async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    kumuh_domain::Kode::parse(&args.home).context("--home")?;
+    let store = open(path, OpenMode::CreateIfMissing).await?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("listening on {}", args.addr))?;
+    let local = listener.local_addr().context("reading the bound address")?;
+    let state = kumuh_server::AppState {
+        store: Arc::new(store.clone()),
+        config: Arc::new(kumuh_server::Config {
+            home: args.home,
+            basemap_style_url: args.basemap_style,
+            request_timeout: Duration::from_secs(args.request_timeout),
+            ..Default::default()
+        }),
+    };
+    println!("Kumuh serving http://{local}/ (store {})", path.display());
+    std::io::stdout().flush().ok();
+    tracing::info!(addr = %local, store = %path.display(), "serving");
+    kumuh_server::serve(listener, state, shutdown_signal())
+        .await
+        .context("serving")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down; finishing running requests");
+}
+
+async fn init(path: &Path, args: InitArgs) -> anyhow::Result<()> {
+    if path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(true) {
+        if !args.force {
+            bail!(
+                "{} already exists; use `kumuh init --force` to replace it (its data is lost)",
+                path.display()
+            );
+        }
+        kumuh_store::remove_store_file(path)
+            .await
+            .with_context(|| format!("replacing {}", path.display()))?;
+    }
+    let store = open(path, OpenMode::CreateIfMissing).await?;
+    let n = store
+        .list_places(&PlaceQuery::level(Level::Desa))
+        .await
+        .context("checking the new store")?
+        .len();
+    store.close().await;
+    println!("created {} with {n} desa", path.display());
+    Ok(())
+}
+
+async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
+    let name = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {name}"))?;
+    let kind = match args.level {
+        ImportLevel::Desa => ImportKind::Places(Level::Desa),
+        ImportLevel::Rt => ImportKind::Places(Level::Rt),
+        ImportLevel::Lokasi => ImportKind::Lokasi,
+    };
+    let pb = spinner(format!("reading {name}"));
+    let parsed = kumuh_io::geojson::parse(&name, &text, kind);
+    pb.finish_and_clear();
+    let parsed = parsed?;
+    let store = open(path, OpenMode::CreateIfMissing).await?;
+    let report = match parsed {
+        Import::Places(places) => {
+            let pb = spinner(format!("writing {} places", places.len()));
+            let r = store.upsert_places(&places).await;
+            pb.finish_and_clear();
+            r?
+        }
+        Import::Lokasi(lokasi) => {
+            for (i, l) in lokasi.iter().enumerate() {
+                if store.place(&l.kode_desa).await?.is_none() {
+                    bail!(
+                        "{name}: feature {i} ({}), field `kode_desa`: no desa {} in the store; import the desa first. Nothing imported",
+                        l.kode,
+                        l.kode_desa
+                    );
+                }
+            }
+            let pb = spinner(format!("writing {} slum locations", lokasi.len()));
+            let r = store.upsert_lokasi(&lokasi).await;
+            pb.finish_and_clear();
+            r?
+        }
+    };
+    store.close().await;
+    println!(
+        "{name}: {} added, {} updated in {}",
+        report.inserted,
+        report.updated,
+        path.display()
+    );
+    Ok(())
+}
+
+async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
+    let store = open(path, OpenMode::MustExist).await?;
+    match args.format {
+        ExportFormat::Gpkg => {
+            let out = args
+                .out
+                .context("--out is required for --format gpkg")?;
+            store.export_copy(&out).await?;
+            println!("wrote {}", out.display());
+        }
+        ExportFormat::Geojson => {
+            let value = if args.layer == "lokasi" {
+                let items = store.list_lokasi(None).await?;
+                serde_json::json!({
+                    "type": "FeatureCollection",
+                    "features": items.iter().map(kumuh_io::geojson::lokasi_feature).collect::<Vec<_>>(),
+                })
+            } else {
+                let level: Level = args.layer.parse().context("--layer")?;
+                let places = store.places(&PlaceQuery::level(level)).await?;
+                kumuh_io::geojson::places_collection(&places, true)
+            };
+            let text = value.to_string();
+            match args.out {
+                Some(out) => {
+                    if out.exists() {
+                        bail!("{} already exists; choose a new file", out.display());
+                    }
+                    std::fs::write(&out, text)
+                        .with_context(|| format!("writing {}", out.display()))?;
+                    println!("wrote {}", out.display());
+                }
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|()| stdout.write_all(b"\n"))
+                        .context("writing to standard output")?;
+                }
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
+    let store = open(path, OpenMode::CreateIfMissing).await?;
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            password_stdin,
+        } => {
+            let role: Role = role.parse().context("--role")?;
+            let username = username.trim().to_owned();
+            if username.is_empty() || username.chars().any(char::is_whitespace) {
+                bail!("the username must be one word without spaces");
+            }
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("reading the password from standard input")?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (kumuh_server::auth::new_token().map_err(anyhow::Error::msg)?, true)
+            };
+            if password.chars().count() < 8 {
+                bail!("the password must have at least 8 characters");
+            }
+            let hash =
+                kumuh_server::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+            store.add_user(&username, &hash, role).await?;
+            println!("added user {username} with role {role}");
+            if generated {
+                println!("password (shown once): {password}");
+            }
+        }
+        UserCommand::List => {
+            for u in store.list_users().await? {
+                println!("{}\t{}", u.username, u.role);
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}

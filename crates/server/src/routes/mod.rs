@@ -1,0 +1,4 @@
+//! The HTTP handlers, grouped by what they serve.
+
+pub mod places;
+pub mod system;

@@ -1,0 +1,285 @@
+//! The HTTP API through `app(state)` and `tower::ServiceExt::oneshot`, on a real
+//! GeoPackage store in a temporary directory.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kumuh_domain::{Level, Role};
+use kumuh_server::{AppState, Config, app, auth};
+use kumuh_store::{GpkgStore, OpenMode, Store};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: GpkgStore,
+    state: AppState,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = GpkgStore::open(&dir.path().join("api.gpkg"), OpenMode::CreateIfMissing)
+        .await
+        .unwrap();
+    store
+        .upsert_places(&kumuh_io::seed::jiwan().unwrap())
+        .await
+        .unwrap();
+    let state = AppState {
+        store: Arc::new(store.clone()),
+        config: Arc::new(Config::default()),
+    };
+    Fixture {
+        _dir: dir,
+        store,
+        state,
+    }
+}
+
+impl Fixture {
+    async fn call(&self, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let res = app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, value)
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, uri, None, None).await
+    }
+
+    async fn token_for(&self, username: &str, role: Role) -> String {
+        let hash = auth::hash_password("kata-sandi-uji").unwrap();
+        self.store.add_user(username, &hash, role).await.unwrap();
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({"username": username, "password": "kata-sandi-uji"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+}
+
+fn square(lon: f64, lat: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]]})
+}
+
+#[tokio::test]
+async fn health_and_config() {
+    let f = fixture().await;
+    let (s, b) = f.get("/api/health").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["status"], "ok");
+    assert_eq!(b["store"], "geopackage");
+    let (s, b) = f.get("/api/config").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["title"], "Kecamatan Jiwan");
+    assert_eq!(b["home"]["kode"], "35.19.09");
+    assert!(b["basemap_style_url"].is_null());
+    let bounds: Vec<f64> = serde_json::from_value(b["bounds"].clone()).unwrap();
+    assert!((bounds[0] - 111.4507).abs() < 0.001 && (bounds[3] + 7.5652).abs() < 0.001, "{bounds:?}");
+}
+
+#[tokio::test]
+async fn lists_the_fourteen_desa_of_jiwan() {
+    let f = fixture().await;
+    let (s, b) = f.get("/api/places?level=desa&parent=35.19.09").await;
+    assert_eq!(s, StatusCode::OK);
+    let places = b["places"].as_array().unwrap();
+    assert_eq!(places.len(), 14);
+    assert_eq!(places[13]["nama"], "Bibrik");
+    assert_eq!(places[13]["kode_bps"], "3519150014");
+    let (_, b) = f.get("/api/places?level=kecamatan").await;
+    assert_eq!(b["places"].as_array().unwrap().len(), 7);
+    let (_, b) = f.get("/api/places?level=desa&parent=35.20.04").await;
+    assert!(b["places"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn geojson_is_rfc7946() {
+    let f = fixture().await;
+    let (s, b) = f.get("/api/places/geojson?level=desa&parent=35.19.09").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["type"], "FeatureCollection");
+    let features = b["features"].as_array().unwrap();
+    assert_eq!(features.len(), 14);
+    let sukolilo = features.iter().find(|f| f["properties"]["nama"] == "Sukolilo").unwrap();
+    assert_eq!(sukolilo["id"], "35.19.09.2005");
+    assert_eq!(sukolilo["geometry"]["type"], "MultiPolygon");
+    assert_eq!(sukolilo["geometry"]["coordinates"].as_array().unwrap().len(), 4);
+
+    let (s, b) = f.get("/api/places/35.19.09.2014").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["type"], "Feature");
+    assert_eq!(b["properties"]["nama"], "Bibrik");
+    let area = b["properties"]["area_ha"].as_f64().unwrap();
+    assert!((area - 325.3).abs() < 1.0, "{area}");
+
+    let (s, b) = f.get("/api/places/labels?level=desa&parent=35.19.09").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["features"].as_array().unwrap().len(), 14);
+}
+
+#[tokio::test]
+async fn search_ignores_case_and_spaces() {
+    let f = fixture().await;
+    for q in ["klagen%20serut", "KLAGENSERUT", "klagen-serut"] {
+        let (s, b) = f.get(&format!("/api/search?q={q}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(b["results"][0]["nama"], "Klagenserut", "{q}: {b}");
+    }
+    let (_, b) = f.get("/api/search?q=kincang%20wetan").await;
+    assert_eq!(b["results"][0]["kode"], "35.19.09.2006");
+    let (_, b) = f.get("/api/search?q=jiwan").await;
+    let levels: Vec<&str> = b["results"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
+    assert_eq!(levels, ["kecamatan", "desa"]);
+}
+
+#[tokio::test]
+async fn malformed_requests_get_json_4xx() {
+    let f = fixture().await;
+    for (uri, status, code) in [
+        ("/api/places", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/places?level=dusun", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/places?level=desa&parent=35.x", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/places?level=desa&bbox=1,2,3", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/places?level=desa&bbox=200,0,201,1", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/places/geojson?level=desa&bbox=a,b,c,d", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/places/not-a-code", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/places/35.19.09.9999", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/search", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/search?q=a&limit=0", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/search?q=a&limit=x", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/api/nothing-here", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/lokasi?desa=zz", StatusCode::BAD_REQUEST, "bad_request"),
+    ] {
+        let (s, b) = f.get(uri).await;
+        assert_eq!(s, status, "{uri}: {b}");
+        assert_eq!(b["code"], code, "{uri}: {b}");
+        assert!(b["message"].as_str().is_some_and(|m| !m.is_empty()), "{uri}: {b}");
+    }
+    let token = f.token_for("ana", Role::Admin).await;
+    let (s, b) = f
+        .call(Method::PUT, "/api/places/35.19.09.2014", Some(&token), Some(json!({"nama": 5})))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert_eq!(b["code"], "bad_request");
+    let bow = json!({"type": "Polygon", "coordinates": [[[0,0],[1,1],[1,0],[0,1],[0,0]]]});
+    let (s, b) = f
+        .call(Method::PUT, "/api/places/35.19.09.2014", Some(&token), Some(json!({"nama": "Bibrik", "geometry": bow})))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b["message"].as_str().unwrap().starts_with("geometry: polygon 0, exterior ring"), "{b}");
+}
+
+#[tokio::test]
+async fn writes_need_a_signed_in_admin() {
+    let f = fixture().await;
+    let body = json!({"nama": "Bibrik", "geometry": square(111.49, -7.58)});
+    let (s, b) = f.call(Method::PUT, "/api/places/35.19.09.2014", None, Some(body.clone())).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    let (s, _) = f.call(Method::PUT, "/api/places/35.19.09.2014", Some("forged"), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", None, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let viewer = f.token_for("vera", Role::Viewer).await;
+    let (s, b) = f.call(Method::PUT, "/api/places/35.19.09.2014", Some(&viewer), Some(body.clone())).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{b}");
+    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", Some(&viewer), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, b) = f.call(Method::GET, "/api/auth/me", Some(&viewer), None).await;
+    assert_eq!((s, b["role"].as_str()), (StatusCode::OK, Some("viewer")));
+
+    let (s, b) = f
+        .call(Method::POST, "/api/auth/login", None, Some(json!({"username": "vera", "password": "wrong"})))
+        .await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    let (s, _) = f
+        .call(Method::POST, "/api/auth/login", None, Some(json!({"username": "nobody", "password": "x"})))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Nothing was written by the refused requests.
+    let (_, b) = f.get("/api/places/35.19.09.2014").await;
+    assert_eq!(b["geometry"]["type"], "Polygon");
+    assert!(b["geometry"]["coordinates"][0].as_array().unwrap().len() > 5);
+}
+
+#[tokio::test]
+async fn an_edit_through_the_api_keeps_the_rtree_right() {
+    let f = fixture().await;
+    let admin = f.token_for("ana", Role::Admin).await;
+    // Far from Jiwan, in an empty part of the map.
+    let away = [111.90, -7.90, 111.95, -7.85];
+    let bibrik_box = [111.484, -7.587, 111.504, -7.565];
+    assert!(f.store.rtree_codes(Level::Desa, bibrik_box).await.unwrap().contains(&"35.19.09.2014".to_owned()));
+    assert!(f.store.rtree_codes(Level::Desa, away).await.unwrap().is_empty());
+
+    let body = json!({"nama": "Bibrik", "nama_alt": ["Bibrick"], "geometry": square(111.91, -7.89)});
+    let (s, b) = f.call(Method::PUT, "/api/places/35.19.09.2014", Some(&admin), Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(f.store.rtree_codes(Level::Desa, away).await.unwrap(), ["35.19.09.2014"]);
+    assert!(!f.store.rtree_codes(Level::Desa, bibrik_box).await.unwrap().contains(&"35.19.09.2014".to_owned()));
+    let (_, b) = f.get("/api/places?level=desa&bbox=111.90,-7.90,111.95,-7.85").await;
+    assert_eq!(b["places"][0]["kode"], "35.19.09.2014");
+    // The source attributes survived the edit and the new spelling is searchable.
+    let place = f.store.place(&kumuh_domain::Kode::parse("35.19.09.2014").unwrap()).await.unwrap().unwrap();
+    assert!(place.attributes.contains_key("luas_km2"));
+    let (_, b) = f.get("/api/search?q=bibrick").await;
+    assert_eq!(b["results"][0]["kode"], "35.19.09.2014");
+
+    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert!(f.store.rtree_codes(Level::Desa, away).await.unwrap().is_empty());
+    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn openapi_documents_every_route() {
+    let f = fixture().await;
+    let (s, doc) = f.get("/api/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/health", "get"),
+        ("/api/config", "get"),
+        ("/api/auth/login", "post"),
+        ("/api/auth/me", "get"),
+        ("/api/places", "get"),
+        ("/api/places/geojson", "get"),
+        ("/api/places/labels", "get"),
+        ("/api/places/{kode}", "get"),
+        ("/api/places/{kode}", "put"),
+        ("/api/places/{kode}", "delete"),
+        ("/api/search", "get"),
+        ("/api/lokasi", "get"),
+    ] {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+    }
+    assert_eq!(paths.len(), 10);
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// End-to-end check of the map viewer in headless Chromium (Debian's build).
+//
+//   node web/e2e/viewer.mjs BASE_URL SCREENSHOT.png
+//
+// Env: CHROMIUM (default /usr/bin/chromium), VIEWPORT (default 1280x800, e.g. 390x844).
+// Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
+import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+
+const DESA_FILL = 'desa-fill';
+const DESA_LABEL = 'desa-label';
+const EXPECTED_DESA = 14;
+const TARGET = 'Bibrik';
+const READY_TIMEOUT_MS = 60_000;
+
+// WebGL without a GPU: ANGLE on SwiftShader (software), which Chromium only
+// allows with --enable-unsafe-swiftshader.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+const [baseArg, shotPath] = process.argv.slice(2);
+if (!baseArg || !shotPath) {
+  console.error('usage: node e2e/viewer.mjs BASE_URL SCREENSHOT.png');
+  process.exit(2);
+}
+const base = new URL(baseArg);
+const [vw, vh] = (process.env.VIEWPORT || '1280x800').split('x').map(Number);
+const started = Date.now();
+const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
+
+class Failure extends Error {}
+function check(cond, reason) {
+  if (!cond) throw new Failure(reason);
+}
+
+let browser;
+const problems = []; // page errors, failed and foreign requests
+try {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({ viewport: { width: vw, height: vh }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (/^https?:$/.test(url.protocol) && url.origin !== base.origin) problems.push(`foreign request: ${req.url()}`);
+  });
+
+  await page.goto(base.href, { waitUntil: 'domcontentloaded' });
+  try {
+    await page.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+  } catch {
+    const banner = await page.locator('[data-testid="error-banner"]').textContent().catch(() => '');
+    throw new Failure(`viewer not ready after ${READY_TIMEOUT_MS / 1000} s${banner ? `; banner: ${banner}` : ''}; ${problems.join('; ')}`);
+  }
+
+  // 1. All desa drawn, and their labels placed (glyphs loaded).
+  const drawn = await page.evaluate(
+    ([fill, label]) => {
+      const map = window.kumuhMap;
+      const kodes = new Set(map.queryRenderedFeatures({ layers: [fill] }).map((f) => f.properties.kode));
+      const labels = new Set(map.queryRenderedFeatures({ layers: [label] }).map((f) => f.properties.nama));
+      return { desa: kodes.size, labels: [...labels] };
+    },
+    [DESA_FILL, DESA_LABEL],
+  );
+  summary.desa = drawn.desa;
+  summary.labels = drawn.labels.length;
+  check(drawn.desa === EXPECTED_DESA, `expected ${EXPECTED_DESA} desa drawn in ${DESA_FILL}, got ${drawn.desa}`);
+  check(drawn.labels.length >= Math.ceil(EXPECTED_DESA / 2), `only ${drawn.labels.length} labels placed in ${DESA_LABEL}: ${drawn.labels.join(', ')}`);
+
+  // 2. Click the village at its label point (guaranteed inside the polygon).
+  const target = await page.evaluate(async (name) => {
+    const config = await (await fetch(new URL('api/config', document.baseURI))).json();
+    const url = new URL('api/places/labels', document.baseURI);
+    url.search = new URLSearchParams({ level: 'desa', parent: config.home.kode });
+    const labels = await (await fetch(url)).json();
+    const f = labels.features.find((x) => x.properties.nama === name);
+    if (!f) return null;
+    const p = window.kumuhMap.project(f.geometry.coordinates);
+    const rect = window.kumuhMap.getCanvas().getBoundingClientRect();
+    return { kode: f.properties.kode, x: rect.left + p.x, y: rect.top + p.y };
+  }, TARGET);
+  check(target, `no label point for ${TARGET} from /api/places/labels`);
+  await page.mouse.click(target.x, target.y);
+  const title = page.locator('[data-testid="place-name"]');
+  try {
+    await page.waitForFunction((name) => document.querySelector('[data-testid="place-name"]')?.textContent.includes(name), TARGET, { timeout: 10_000 });
+  } catch {
+    throw new Failure(`panel title is "${await title.textContent()}" after clicking ${TARGET} at (${Math.round(target.x)}, ${Math.round(target.y)})`);
+  }
+  check(await page.locator('[data-testid="place-panel"]').isVisible(), 'place panel not visible');
+  const panelKode = await page.locator('[data-testid="place-kode"]').textContent();
+  check(panelKode === target.kode, `panel kode ${panelKode}, expected ${target.kode}`);
+  summary.panel = await title.textContent();
+  summary.area = await page.locator('[data-testid="place-area"]').textContent();
+  check(/^\d{1,3}(\.\d{3})*,\d{2} ha$/.test(summary.area), `area not in id-ID format: "${summary.area}"`);
+
+  // 3. Language switch: ID -> EN changes the UI strings.
+  const areaLabel = page.locator('[data-testid="place-area"]').locator('xpath=preceding-sibling::dt[1]');
+  const before = await areaLabel.textContent();
+  check(before === 'Luas', `expected Indonesian label "Luas", got "${before}"`);
+  await page.locator('[data-testid="lang-en"]').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5_000 });
+  const after = await areaLabel.textContent();
+  const placeholder = await page.locator('[data-testid="search-input"]').getAttribute('placeholder');
+  check(after === 'Area', `expected English label "Area" after switching, got "${after}"`);
+  check(placeholder === 'Search villages…', `search placeholder not translated: "${placeholder}"`);
+  summary.lang = 'en';
+
+  // 4. Screenshot, and make sure it is not blank: count the colours it holds.
+  await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
+  const png = await page.screenshot({ type: 'png' });
+  writeFileSync(shotPath, png);
+  const pixels = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, 0, img.width, img.height);
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    // the map area alone (below the header) must not be one flat colour either
+    const header = document.querySelector('.app-header').getBoundingClientRect().bottom;
+    const mapColours = new Set();
+    for (let y = Math.ceil(header) + 1; y < img.height; y += 5) {
+      for (let x = 0; x < img.width; x += 5) {
+        const i = (y * img.width + x) * 4;
+        mapColours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      }
+    }
+    return { colours: colours.size, mapColours: mapColours.size };
+  }, png.toString('base64'));
+  summary.colours = pixels.colours;
+  check(pixels.colours > 16 && pixels.mapColours > 8, `screenshot looks blank: ${pixels.colours} colours (${pixels.mapColours} in the map)`);
+
+  // 5. Search: typing a spelling variant finds the village and opens its panel.
+  const query = 'klagen serut';
+  const expected = 'Klagenserut';
+  await page.locator('[data-testid="search-input"]').fill(query);
+  const hit = page.locator('[data-testid="search-result"]', { hasText: expected }).first();
+  try {
+    await hit.waitFor({ state: 'visible', timeout: 10_000 });
+  } catch {
+    throw new Failure(`search for "${query}" listed no "${expected}"`);
+  }
+  await hit.click();
+  try {
+    await page.waitForFunction((name) => document.querySelector('[data-testid="place-name"]')?.textContent === name, expected, { timeout: 10_000 });
+  } catch {
+    throw new Failure(`choosing "${expected}" from the search did not open its panel`);
+  }
+  summary.search = expected;
+
+  // A configured basemap legitimately loads from elsewhere; otherwise nothing may.
+  const basemap = await page.evaluate(async () => (await (await fetch(new URL('api/config', document.baseURI))).json()).basemap_style_url);
+  const foreign = (p) => (p.match(/https?:\/\/[^\s)]+/g) ?? []).some((u) => new URL(u).origin !== base.origin);
+  const serious = problems.filter((p) => !p.startsWith('console error') && !(basemap && foreign(p)));
+  check(serious.length === 0, serious.join('; '));
+  if (problems.length) summary.warnings = problems;
+  summary.ok = true;
+  summary.screenshot = shotPath;
+} catch (err) {
+  summary.reason = err instanceof Failure ? err.message : `${err.name}: ${err.message}`;
+} finally {
+  await browser?.close().catch(() => {});
+}
+summary.ms = Date.now() - started;
+console.log(JSON.stringify(summary));
+if (!summary.ok) {
+  console.error(`FAIL: ${summary.reason}`);
+  process.exit(1);
+}

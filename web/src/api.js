@@ -1,0 +1,50 @@
+// Thin client for the Kumuh API. Errors arrive as HTTP 4xx/5xx with
+// {"code": "...", "message": "..."}; they are thrown as ApiError.
+import { t } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = 'network' } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// Resolved against the page, so the viewer also works below a path prefix.
+function apiUrl(path, params) {
+  const url = new URL(`api/${path}`, document.baseURI);
+  for (const [k, v] of Object.entries(params ?? {})) if (v != null) url.searchParams.set(k, v);
+  return url;
+}
+
+async function getJson(path, params, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' }, signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError(t('error.network'));
+  }
+  if (!res.ok) {
+    let body = null;
+    try {
+      body = await res.json();
+    } catch {
+      // not JSON: fall back to the status line
+    }
+    throw new ApiError(body?.message || t('error.http', { status: res.status }), {
+      status: res.status,
+      code: body?.code || 'http',
+    });
+  }
+  return res.json();
+}
+
+export const api = {
+  config: () => getJson('config'),
+  places: (level, parent) => getJson('places/geojson', { level, parent }),
+  labels: (level, parent) => getJson('places/labels', { level, parent }),
+  place: (kode) => getJson(`places/${encodeURIComponent(kode)}`),
+  search: (q, { limit = 10, signal } = {}) => getJson('search', { q, limit }, { signal }),
+};

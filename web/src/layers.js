@@ -1,0 +1,169 @@
+// The map style: a plain built-in base (or a configured basemap) with the
+// atlas sources and layers on top. Layer ids are used by the e2e script.
+export const LAYERS = {
+  kecamatanFill: 'kecamatan-fill',
+  kecamatanLine: 'kecamatan-line',
+  kecamatanLabel: 'kecamatan-label',
+  desaFill: 'desa-fill',
+  desaLine: 'desa-line',
+  homeOutline: 'home-outline',
+  desaLabel: 'desa-label',
+};
+
+export const SOURCES = {
+  kecamatan: 'kecamatan',
+  kecamatanLabels: 'kecamatan-labels',
+  desa: 'desa',
+  desaLabels: 'desa-labels',
+};
+
+// Fontstack names follow the usual OpenMapTiles naming, so a basemap's glyph
+// server is likely to have them too.
+const FONT_BOLD = ['Noto Sans Bold'];
+const FONT_REGULAR = ['Noto Sans Regular'];
+
+const COLORS = {
+  background: '#eef1ec',
+  desa: '#f2c879',
+  desaHover: '#e7a53c',
+  desaSelected: '#d9822b',
+  desaLine: '#8c5a22',
+  kecamatanLine: '#9aa3ad',
+  kecamatanLabel: '#7b8590',
+  home: '#5a3a12',
+  label: '#2b2118',
+  halo: '#fffdf8',
+};
+
+// MapLibre wants an absolute glyph URL; the fonts are served next to index.html.
+export function glyphsUrl() {
+  return `${new URL('fonts/', document.baseURI).href}{fontstack}/{range}.pbf`;
+}
+
+export function plainStyle() {
+  return {
+    version: 8,
+    name: 'Kumuh plain',
+    glyphs: glyphsUrl(),
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': COLORS.background } }],
+  };
+}
+
+const emptyCollection = () => ({ type: 'FeatureCollection', features: [] });
+
+export function atlasSources() {
+  return {
+    [SOURCES.kecamatan]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
+    [SOURCES.kecamatanLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
+    [SOURCES.desa]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
+    [SOURCES.desaLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
+  };
+}
+
+export function atlasLayers(homeKode) {
+  const isHome = ['==', ['get', 'kode'], homeKode];
+  const state = (name) => ['boolean', ['feature-state', name], false];
+  return [
+    {
+      id: LAYERS.kecamatanFill,
+      type: 'fill',
+      source: SOURCES.kecamatan,
+      filter: ['!', isHome],
+      paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 },
+    },
+    {
+      id: LAYERS.kecamatanLine,
+      type: 'line',
+      source: SOURCES.kecamatan,
+      filter: ['!', isHome],
+      paint: { 'line-color': COLORS.kecamatanLine, 'line-width': 1.2, 'line-dasharray': [3, 2] },
+    },
+    {
+      id: LAYERS.desaFill,
+      type: 'fill',
+      source: SOURCES.desa,
+      paint: {
+        'fill-color': [
+          'case',
+          state('selected'),
+          COLORS.desaSelected,
+          state('hover'),
+          COLORS.desaHover,
+          COLORS.desa,
+        ],
+        'fill-opacity': ['case', state('selected'), 0.75, state('hover'), 0.7, 0.55],
+      },
+    },
+    {
+      id: LAYERS.desaLine,
+      type: 'line',
+      source: SOURCES.desa,
+      paint: {
+        'line-color': COLORS.desaLine,
+        'line-width': ['case', state('selected'), 3, state('hover'), 2, 1],
+      },
+    },
+    {
+      id: LAYERS.homeOutline,
+      type: 'line',
+      source: SOURCES.kecamatan,
+      filter: isHome,
+      paint: { 'line-color': COLORS.home, 'line-width': 2.5 },
+    },
+    {
+      id: LAYERS.kecamatanLabel,
+      type: 'symbol',
+      source: SOURCES.kecamatanLabels,
+      filter: ['!', isHome],
+      layout: {
+        'text-field': ['upcase', ['get', 'nama']],
+        'text-font': FONT_REGULAR,
+        'text-size': 12,
+        'text-letter-spacing': 0.15,
+        'text-max-width': 8,
+      },
+      paint: {
+        'text-color': COLORS.kecamatanLabel,
+        'text-halo-color': COLORS.halo,
+        'text-halo-width': 1.2,
+      },
+    },
+    {
+      id: LAYERS.desaLabel,
+      type: 'symbol',
+      source: SOURCES.desaLabels,
+      layout: {
+        'text-field': ['get', 'nama'],
+        'text-font': FONT_BOLD,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 11, 11, 13, 13, 16, 17],
+        'text-max-width': 7,
+        'text-padding': 2,
+      },
+      paint: {
+        'text-color': COLORS.label,
+        'text-halo-color': COLORS.halo,
+        'text-halo-width': 1.6,
+        'text-halo-blur': 0.4,
+      },
+    },
+  ];
+}
+
+// One label per kecamatan: keep only the largest part of a multipolygon, so
+// MapLibre places a single label at that part's pole of inaccessibility.
+export function largestParts(collection) {
+  const ringArea = (ring) => {
+    let a = 0;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
+    return Math.abs(a / 2);
+  };
+  return {
+    type: 'FeatureCollection',
+    features: collection.features.map((f) => {
+      if (f.geometry?.type !== 'MultiPolygon') return f;
+      const largest = f.geometry.coordinates.reduce((best, poly) => (ringArea(poly[0]) > ringArea(best[0]) ? poly : best));
+      return { ...f, geometry: { type: 'Polygon', coordinates: largest } };
+    }),
+  };
+}

@@ -1,0 +1,234 @@
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+// MapLibre's worker is a separate module; ship it as an asset of our own build.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import './style.css';
+
+import { api } from './api.js';
+import { t, lang, setLang, onLangChange, translateDom, mapLocale } from './i18n.js';
+import { LAYERS, SOURCES, plainStyle, atlasSources, atlasLayers, glyphsUrl, largestParts } from './layers.js';
+import { createPanel } from './panel.js';
+import { createSearch } from './search.js';
+import { createErrorBanner } from './errors.js';
+
+maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
+
+const errors = createErrorBanner();
+const data = { desa: null, labels: null, kecamatan: null };
+const desaByKode = new Map();
+
+translateDom();
+setupLanguageSwitch();
+start().catch((err) => errors.show(err));
+
+function setupLanguageSwitch() {
+  const buttons = document.querySelectorAll('[data-lang]');
+  const mark = () => {
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.lang === lang()));
+  };
+  for (const b of buttons) b.addEventListener('click', () => setLang(b.dataset.lang));
+  mark();
+  onLangChange(mark);
+}
+
+async function start() {
+  const config = await api.config();
+  const home = config.home ?? {};
+  setTitle(config.title);
+  onLangChange(() => setTitle(config.title));
+
+  const map = createMap(config);
+  window.kumuhMap = map;
+
+  const panel = createPanel({ onClose: () => setSelected(null) });
+  let hovered = null;
+  let selected = null;
+
+  function setFeatureState(kode, key, value) {
+    if (kode != null && map.getSource(SOURCES.desa) && desaByKode.has(kode)) {
+      map.setFeatureState({ source: SOURCES.desa, id: kode }, { [key]: value });
+    }
+  }
+
+  function setSelected(kode) {
+    setFeatureState(selected, 'selected', false);
+    selected = kode;
+    setFeatureState(selected, 'selected', true);
+  }
+
+  // Open the panel for a place; with `fly`, also bring it into view.
+  async function select(kode, { fly = false } = {}) {
+    let feature = desaByKode.get(kode);
+    if (!feature) feature = await api.place(kode);
+    setSelected(kode);
+    panel.open(feature.properties);
+    if (fly && feature.geometry) {
+      const narrow = window.matchMedia('(max-width: 640px)').matches;
+      const padding = narrow
+        ? { top: 40, left: 30, right: 30, bottom: Math.round(window.innerHeight * 0.45) }
+        : { top: 60, left: 60, bottom: 60, right: 400 };
+      map.fitBounds(bbox(feature.geometry), { padding, maxZoom: 15, duration: 900 });
+    }
+  }
+
+  // Adds the atlas sources and layers to whatever style is loaded (plain or basemap).
+  function installAtlas() {
+    if (!map.getStyle().glyphs) map.setGlyphs(glyphsUrl());
+    for (const [id, spec] of Object.entries(atlasSources())) if (!map.getSource(id)) map.addSource(id, spec);
+    for (const layer of atlasLayers(home.kode)) if (!map.getLayer(layer.id)) map.addLayer(layer);
+    applyData();
+  }
+
+  function applyData() {
+    if (!map.getSource(SOURCES.desa)) return;
+    if (data.kecamatan) {
+      map.getSource(SOURCES.kecamatan).setData(data.kecamatan);
+      map.getSource(SOURCES.kecamatanLabels).setData(largestParts(data.kecamatan));
+    }
+    if (data.labels) map.getSource(SOURCES.desaLabels).setData(data.labels);
+    if (data.desa) {
+      map.getSource(SOURCES.desa).setData(data.desa);
+      setFeatureState(selected, 'selected', true);
+    }
+  }
+
+  map.on('style.load', installAtlas);
+
+  // Hover highlight (feature-state, ids promoted from `kode`).
+  map.on('mousemove', LAYERS.desaFill, (e) => {
+    const kode = e.features?.[0]?.id;
+    if (kode === hovered) return;
+    setFeatureState(hovered, 'hover', false);
+    hovered = kode;
+    setFeatureState(hovered, 'hover', true);
+    map.getCanvas().style.cursor = 'pointer';
+  });
+  map.on('mouseleave', LAYERS.desaFill, () => {
+    setFeatureState(hovered, 'hover', false);
+    hovered = null;
+    map.getCanvas().style.cursor = '';
+  });
+  map.on('click', (e) => {
+    const hit = map.getLayer(LAYERS.desaFill) ? map.queryRenderedFeatures(e.point, { layers: [LAYERS.desaFill] }) : [];
+    if (hit.length) select(hit[0].id).catch((err) => errors.show(err));
+    else panel.close();
+  });
+
+  createSearch({
+    onChoose: (result) => select(result.kode, { fly: true }).catch((err) => errors.show(err)),
+    onError: (err) => errors.show(err),
+  });
+
+  // Data: the home kecamatan's desa, their label points, and the kecamatan around.
+  const level = 'desa';
+  const loadDesa = Promise.all([api.places(level, home.kode), api.labels(level, home.kode)]).then(
+    ([desa, labels]) => {
+      data.desa = desa;
+      data.labels = labels;
+      for (const f of desa.features) desaByKode.set(f.properties.kode, f);
+      applyData();
+    },
+  );
+  api
+    .places('kecamatan')
+    .then((kecamatan) => {
+      data.kecamatan = kecamatan;
+      applyData();
+    })
+    .catch((err) => errors.show(err));
+
+  await loadDesa;
+  whenDesaDrawn(map, () => {
+    document.body.dataset.ready = '1';
+  });
+}
+
+function createMap(config) {
+  const basemap = config.basemap_style_url || null;
+  const map = new maplibregl.Map({
+    container: 'map',
+    style: basemap ?? plainStyle(),
+    bounds: config.bounds ?? undefined,
+    fitBoundsOptions: { padding: 24 },
+    hash: true,
+    attributionControl: false,
+    locale: mapLocale(),
+    maxPitch: 0,
+    dragRotate: false,
+  });
+  map.touchZoomRotate.disableRotation();
+
+  // A basemap that cannot be loaded (e.g. no internet) falls back to the plain style.
+  if (basemap) {
+    let loaded = false;
+    map.once('style.load', () => {
+      loaded = true;
+    });
+    map.on('error', (e) => {
+      if (loaded) return;
+      loaded = true;
+      errors.show(t('error.basemap'));
+      console.warn('[kumuh] basemap failed', e.error);
+      map.setStyle(plainStyle());
+    });
+  }
+
+  addControls(map);
+  onLangChange(() => {
+    // MapLibre reads its control strings from the map's locale when a control is added.
+    map._locale = { ...map._locale, ...mapLocale() };
+    addControls(map);
+  });
+  return map;
+}
+
+let controls = [];
+function addControls(map) {
+  for (const c of controls) map.removeControl(c);
+  controls = [
+    [new maplibregl.NavigationControl({ showCompass: false }), 'top-right'],
+    [new maplibregl.ScaleControl({ maxWidth: 120, unit: 'metric' }), 'bottom-left'],
+    [new maplibregl.AttributionControl({ compact: true, customAttribution: t('attribution.data') }), 'bottom-right'],
+  ].map(([control, position]) => {
+    map.addControl(control, position);
+    return control;
+  });
+}
+
+function setTitle(title) {
+  document.getElementById('place-title').textContent = title ?? '';
+  document.title = title ? `${title} · ${t('app.title')}` : t('app.title');
+  document.getElementById('map').setAttribute('aria-label', t('map.label', { title: title ?? '' }));
+}
+
+// Calls `done` once the map is idle with the desa layer drawn.
+function whenDesaDrawn(map, done) {
+  const check = () => {
+    const drawn = map.getLayer(LAYERS.desaFill) && map.queryRenderedFeatures({ layers: [LAYERS.desaFill] }).length > 0;
+    if (drawn) done();
+    else map.once('idle', check);
+  };
+  map.once('idle', check);
+  map.triggerRepaint();
+}
+
+function bbox(geometry) {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const walk = (c) => {
+    if (typeof c[0] === 'number') {
+      minX = Math.min(minX, c[0]);
+      maxX = Math.max(maxX, c[0]);
+      minY = Math.min(minY, c[1]);
+      maxY = Math.max(maxY, c[1]);
+    } else c.forEach(walk);
+  };
+  if (geometry.type === 'GeometryCollection') geometry.geometries.forEach((g) => walk(g.coordinates));
+  else walk(geometry.coordinates);
+  return [
+    [minX, minY],
+    [maxX, maxY],
+  ];
+}
