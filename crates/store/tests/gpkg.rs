@@ -278,3 +278,16 @@ async fn export_copy_writes_a_standalone_geopackage() {
     assert!(!created);
     assert_eq!(c.list_places(&PlaceQuery::level(Level::Desa)).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_second_opener_recognises_a_store_still_open_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.gpkg");
+    let first = new_store(dir.path()).await;
+    first.upsert_places(&[desa("35.19.09.2001", "Bukur", 111.4, -7.6)]).await.unwrap();
+    // `first` stays open: its WAL is not checkpointed into the main file yet.
+    let (second, created) = GpkgStore::open(&path, OpenMode::MustExist).await.unwrap();
+    assert!(!created);
+    assert_eq!(second.list_places(&PlaceQuery::level(Level::Desa)).await.unwrap().len(), 1);
+    drop(first);
+}

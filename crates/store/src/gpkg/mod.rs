@@ -150,16 +150,31 @@ impl GpkgStore {
     }
 
     async fn create(path: &Path) -> Result<GpkgStore> {
-        let pool = pool(connect_options(path).create_if_missing(true), path).await?;
+        // Mark the file as a GeoPackage before WAL is switched on, so the marks are in
+        // the main file at once: another process inspecting the header (see `inspect`)
+        // must see 'GPKG' even while the first writer's WAL is not yet checkpointed.
+        {
+            let opts = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Delete);
+            let mut conn = <SqliteConnection as sqlx::Connection>::connect_with(&opts)
+                .await
+                .ctx(format!("creating {}", path.display()))?;
+            sqlx::raw_sql(AssertSqlSafe(format!(
+                "PRAGMA application_id = {}; PRAGMA user_version = {};",
+                schema::GPKG_APPLICATION_ID,
+                schema::GPKG_USER_VERSION
+            )))
+            .execute(&mut conn)
+            .await
+            .ctx("marking the file as a GeoPackage")?;
+            sqlx::Connection::close(conn)
+                .await
+                .ctx(format!("creating {}", path.display()))?;
+        }
+        let pool = pool(connect_options(path), path).await?;
         let mut conn = pool.acquire().await.ctx("opening a connection")?;
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "PRAGMA application_id = {}; PRAGMA user_version = {};",
-            schema::GPKG_APPLICATION_ID,
-            schema::GPKG_USER_VERSION
-        )))
-        .execute(&mut *conn)
-        .await
-        .ctx("marking the file as a GeoPackage")?;
         schema::migrate(&mut conn, 0).await?;
         drop(conn);
         Ok(GpkgStore {
