@@ -4,5 +4,6 @@
 //! Reading is strict and exhaustive: a file with problems yields one error listing every
 //! problem with the file, the feature index and the field, so nothing is half-imported.
 
+pub mod assessment;
 pub mod geojson;
 pub mod seed;

@@ -1,0 +1,152 @@
+//! Assessment tables in and out: survey tables (CSV or XLSX, one row per location) read
+//! into [`AssessmentInput`](kumuh_domain::assessment::AssessmentInput)s, empty templates
+//! for surveyors, and results as JSON, text, CSV and XLSX.
+//!
+//! Reading checks every cell and reports every problem at once, with the row number and
+//! column the user sees in Excel (the header is row 1). Whether each `kode_desa` is a
+//! desa the atlas knows is for the caller to check against its store:
+//! [`ReadOutcome::kode_desa`] lists them.
+//!
+//! `docs/assessment.md` describes the columns and the rule set file format.
+
+mod columns;
+mod output;
+mod read;
+mod table;
+mod template;
+
+use std::path::{Path, PathBuf};
+
+use kumuh_domain::assessment::RuleSet;
+
+pub use columns::{ColumnKind, ColumnSpec, columns, volume_column};
+pub use output::{
+    AssessedRow, assess_rows, render_csv, render_json, render_skipped, render_table, render_xlsx,
+    to_json,
+};
+pub use read::{
+    AssessmentRow, ReadMode, ReadOutcome, SkippedRow, TableError, TableProblem, YEARS,
+    parse_decimal, read_assessments, read_assessments_csv, read_assessments_workbook,
+};
+pub use template::{DATA_SHEET, write_template_csv, write_template_xlsx};
+
+/// Why an assessment table could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file's extension is not one of the table formats.
+    #[error("{file}: unsupported file type; use .csv, .xlsx, .xls or .ods")]
+    UnsupportedFormat {
+        /// The file.
+        file: String,
+    },
+    /// The CSV text could not be parsed.
+    #[error("{file}: not a readable CSV table")]
+    Csv {
+        /// The file.
+        file: String,
+        /// The cause.
+        #[source]
+        source: csv::Error,
+    },
+    /// The workbook could not be opened or its sheet read.
+    #[error("{file}: not a readable spreadsheet")]
+    Workbook {
+        /// The file.
+        file: String,
+        /// The cause.
+        #[source]
+        source: calamine::Error,
+    },
+    /// The workbook has no data sheet (only `Petunjuk`, or none at all).
+    #[error("{file}: the workbook has no sheet with data")]
+    NoSheet {
+        /// The file.
+        file: String,
+    },
+    /// The table has problems: every one of them, with row and column.
+    #[error(transparent)]
+    Table(#[from] TableError),
+    /// A rule set could not be loaded.
+    #[error("cannot load rule set `{spec}`")]
+    Rules {
+        /// The file or built-in identifier asked for.
+        spec: String,
+        /// The cause.
+        #[source]
+        source: kumuh_domain::assessment::Error,
+    },
+    /// A rule set file could not be read.
+    #[error("cannot read rule set file {}", path.display())]
+    RulesFile {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing the output failed.
+    #[error("cannot write the output")]
+    Output {
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing CSV failed.
+    #[error("cannot write CSV")]
+    CsvWrite {
+        /// The cause.
+        #[source]
+        source: csv::Error,
+    },
+    /// Building the XLSX workbook failed.
+    #[error("cannot write the XLSX workbook")]
+    XlsxWrite {
+        /// The cause.
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
+    },
+    /// More columns than a worksheet holds.
+    #[error("too many columns for a worksheet")]
+    TooManyColumns,
+    /// More rows than a worksheet holds.
+    #[error("too many rows for a worksheet")]
+    TooManyRows,
+}
+
+/// Loads a rule set named on a command line: a path to a TOML file (anything ending in
+/// `.toml`, or an existing file), else the identifier of a built-in rule set.
+///
+/// # Examples
+/// ```
+/// let rules = kumuh_io::assessment::load_rules("permen-pupr-02-2016").unwrap();
+/// assert_eq!(rules.criteria().len(), 19);
+/// assert!(kumuh_io::assessment::load_rules("no-such-rules").is_err());
+/// ```
+pub fn load_rules(spec: &str) -> Result<RuleSet, Error> {
+    let path = Path::new(spec);
+    if spec.ends_with(".toml") || path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::RulesFile {
+            path: path.to_owned(),
+            source,
+        })?;
+        RuleSet::from_toml_str(&text).map_err(|source| Error::Rules {
+            spec: spec.to_owned(),
+            source,
+        })
+    } else {
+        RuleSet::builtin(spec).map_err(|source| Error::Rules {
+            spec: spec.to_owned(),
+            source,
+        })
+    }
+}
