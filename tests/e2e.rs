@@ -1,0 +1,131 @@
+//! End to end: the real `kumuh` binary serving a fresh store over real HTTP, and the
+//! viewer driven in Debian's headless Chromium (`web/e2e/viewer.mjs`, playwright-core).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `kumuh serve` on a free port, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env("KUMUH_STORE", dir.path().join("kumuh.gpkg"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting kumuh serve");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in the first line: {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Server {
+            child,
+            base,
+            _dir: dir,
+        }
+    }
+
+    fn stop(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "kumuh did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn the_server_answers_and_stops_gracefully() {
+    let mut server = Server::start();
+    let client = reqwest::blocking::Client::new();
+    let health: serde_json::Value = client
+        .get(format!("{}/api/health", server.base))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    let page = client.get(format!("{}/", server.base)).send().unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().unwrap().contains("id=\"map\""));
+    let font = client
+        .get(format!(
+            "{}/fonts/Noto%20Sans%20Regular/0-255.pbf",
+            server.base
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(font.status(), 200, "glyphs are served");
+    let missing = client
+        .get(format!("{}/api/nope", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let body: serde_json::Value = missing.json().unwrap();
+    assert_eq!(body["code"], "not_found");
+    let status = server.stop();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn the_viewer_shows_the_villages_in_chromium() {
+    let server = Server::start();
+    let artifacts = repo().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    for (viewport, shot) in [("1280x800", "viewer.png"), ("390x844", "viewer-phone.png")] {
+        let shot = artifacts.join(shot);
+        let _ = std::fs::remove_file(&shot);
+        let out = Command::new("node")
+            .arg(repo().join("web/e2e/viewer.mjs"))
+            .arg(&server.base)
+            .arg(&shot)
+            .env("VIEWPORT", viewport)
+            .current_dir(repo().join("web"))
+            .output()
+            .expect("node is needed for the browser test");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "viewer check failed at {viewport}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
+        assert_eq!(summary["ok"], true, "{summary}");
+        assert!(
+            std::fs::metadata(&shot).unwrap().len() > 10_000,
+            "screenshot too small"
+        );
+    }
+}

@@ -49,7 +49,10 @@ fn main() {
     for s in sources {
         println!("cargo:rerun-if-changed={}", web.join(s).display());
     }
-    println!("cargo:rerun-if-changed={}", web.join("dist/index.html").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        web.join("dist/index.html").display()
+    );
     println!("cargo:rerun-if-env-changed=KUMUH_SKIP_WEB_BUILD");
     if std::env::var_os("KUMUH_SKIP_WEB_BUILD").is_some() {
         std::fs::create_dir_all(web.join("dist")).ok();

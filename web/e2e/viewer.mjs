@@ -129,6 +129,10 @@ try {
   check(after === 'Area', `expected English label "Area" after switching, got "${after}"`);
   check(placeholder === 'Search villages…', `search placeholder not translated: "${placeholder}"`);
   summary.lang = 'en';
+  // Back to Bahasa Indonesia, the default, for the screenshot.
+  await page.locator('[data-testid="lang-id"]').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'id', null, { timeout: 5_000 });
+  check((await areaLabel.textContent()) === 'Luas', 'switching back to ID did not restore "Luas"');
 
   // 4. Screenshot, and make sure it is not blank: count the colours it holds.
   await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));

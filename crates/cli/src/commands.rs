@@ -48,6 +48,10 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Score a slum assessment table (CSV or XLSX) by the national rule; touches no store.
+    Assess(crate::assess::AssessArgs),
+    /// Write an empty table for surveyors.
+    Template(crate::assess::TemplateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +151,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import(&cli.store, args).await,
         Command::Export(args) => export(&cli.store, args).await,
         Command::User(cmd) => user(&cli.store, cmd).await,
+        Command::Assess(args) => crate::assess::run_assess(&args, &mut std::io::stdout().lock()),
+        Command::Template(args) => {
+            crate::assess::run_template(&args, &mut std::io::stdout().lock())
+        }
     }
 }
 
@@ -310,9 +318,7 @@ async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let store = open(path, OpenMode::MustExist).await?;
     match args.format {
         ExportFormat::Gpkg => {
-            let out = args
-                .out
-                .context("--out is required for --format gpkg")?;
+            let out = args.out.context("--out is required for --format gpkg")?;
             store.export_copy(&out).await?;
             println!("wrote {}", out.display());
         }
@@ -372,13 +378,15 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
                     .context("reading the password from standard input")?;
                 (line.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
-                (kumuh_server::auth::new_token().map_err(anyhow::Error::msg)?, true)
+                (
+                    kumuh_server::auth::new_token().map_err(anyhow::Error::msg)?,
+                    true,
+                )
             };
             if password.chars().count() < 8 {
                 bail!("the password must have at least 8 characters");
             }
-            let hash =
-                kumuh_server::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+            let hash = kumuh_server::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
             store.add_user(&username, &hash, role).await?;
             println!("added user {username} with role {role}");
             if generated {

@@ -4,6 +4,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod assess;
 mod commands;
 
 use std::process::ExitCode;

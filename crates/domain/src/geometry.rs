@@ -91,8 +91,12 @@ pub fn validate_area_geometry(g: &MultiPolygon<f64>) -> Vec<GeometryIssue> {
         return issues;
     }
     for (pi, poly) in g.0.iter().enumerate() {
-        let rings = std::iter::once((None, poly.exterior()))
-            .chain(poly.interiors().iter().enumerate().map(|(i, r)| (Some(i), r)));
+        let rings = std::iter::once((None, poly.exterior())).chain(
+            poly.interiors()
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (Some(i), r)),
+        );
         for (ring, ls) in rings {
             check_ring(pi, ring, ls, &mut issues);
         }
@@ -157,7 +161,10 @@ fn check_ring(
 
 fn coord_problem(c: Coord<f64>) -> Option<String> {
     if !c.x.is_finite() || !c.y.is_finite() {
-        Some(format!("coordinate ({}, {}) is not a finite number", c.x, c.y))
+        Some(format!(
+            "coordinate ({}, {}) is not a finite number",
+            c.x, c.y
+        ))
     } else if !(-180.0..=180.0).contains(&c.x) {
         Some(format!(
             "longitude {} is outside -180..180 (is the file in EPSG:4326, lon/lat order?)",
@@ -204,7 +211,11 @@ mod tests {
         let issues = validate_area_geometry(&mp(p));
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].vertex, Some(1));
-        assert!(issues[0].to_string().contains("longitude 200"), "{}", issues[0]);
+        assert!(
+            issues[0].to_string().contains("longitude 200"),
+            "{}",
+            issues[0]
+        );
     }
 
     #[test]

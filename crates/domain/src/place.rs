@@ -245,7 +245,9 @@ impl Place {
 
     /// Geodesic area of the boundary in hectares, if there is one.
     pub fn area_ha(&self) -> Option<f64> {
-        self.geometry.as_ref().map(crate::geometry::geodesic_area_ha)
+        self.geometry
+            .as_ref()
+            .map(crate::geometry::geodesic_area_ha)
     }
 
     /// The summary of this place, without geometry.
@@ -336,7 +338,11 @@ mod tests {
         check("35.19.09", Level::Kecamatan, Some("35.19"));
         check("35.19.09.2014", Level::Desa, Some("35.19.09"));
         check("35.19.09.2014.003", Level::Rw, Some("35.19.09.2014"));
-        check("35.19.09.2014.003.009", Level::Rt, Some("35.19.09.2014.003"));
+        check(
+            "35.19.09.2014.003.009",
+            Level::Rt,
+            Some("35.19.09.2014.003"),
+        );
     }
 
     #[test]

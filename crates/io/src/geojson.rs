@@ -51,7 +51,12 @@ impl fmt::Display for ImportError {
         match self.problems.as_slice() {
             [one] => write!(f, "{}: {one}", self.file),
             many => {
-                write!(f, "{}: {} problems, nothing imported", self.file, many.len())?;
+                write!(
+                    f,
+                    "{}: {} problems, nothing imported",
+                    self.file,
+                    many.len()
+                )?;
                 for p in many {
                     write!(f, "\n  {p}")?;
                 }
@@ -218,7 +223,9 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
         Some(other) => {
             return Err(fail(
                 "type",
-                format!("not GeoJSON features: type is `{other}`, expected FeatureCollection or Feature"),
+                format!(
+                    "not GeoJSON features: type is `{other}`, expected FeatureCollection or Feature"
+                ),
             ));
         }
         None => {
@@ -228,12 +235,17 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
             ));
         }
     };
-    if let Some(crs) = root.get("crs").and_then(|c| c.pointer("/properties/name")).and_then(Value::as_str)
+    if let Some(crs) = root
+        .get("crs")
+        .and_then(|c| c.pointer("/properties/name"))
+        .and_then(Value::as_str)
         && !(crs.contains("CRS84") || crs.ends_with("4326"))
     {
         return Err(fail(
             "crs",
-            format!("coordinates are in {crs}; Kumuh reads EPSG:4326 longitude/latitude only (reproject first, e.g. with ogr2ogr -t_srs EPSG:4326)"),
+            format!(
+                "coordinates are in {crs}; Kumuh reads EPSG:4326 longitude/latitude only (reproject first, e.g. with ogr2ogr -t_srs EPSG:4326)"
+            ),
         ));
     }
 
@@ -274,10 +286,13 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
                 None
             }
         };
-        if let Some(k) = &kode_text {
-            if let Some(first) = seen.insert(k.clone(), index) {
-                r.problem("kode", format!("duplicate: feature {first} has the same code"));
-            }
+        if let Some(k) = &kode_text
+            && let Some(first) = seen.insert(k.clone(), index)
+        {
+            r.problem(
+                "kode",
+                format!("duplicate: feature {first} has the same code"),
+            );
         }
         match kind {
             ImportKind::Places(level) => {
@@ -335,7 +350,13 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
                 });
                 let sk_tanggal = r.string("sk_tanggal", false);
                 let attributes = r.attributes(&[
-                    "kode", "nama", "kode_desa", "kawasan", "rt", "sk_nomor", "sk_tanggal",
+                    "kode",
+                    "nama",
+                    "kode_desa",
+                    "kawasan",
+                    "rt",
+                    "sk_nomor",
+                    "sk_tanggal",
                 ]);
                 if let (true, Some(kode), Some(nama), Some(kode_desa), Some(geometry)) =
                     (r.problems.is_empty(), kode_text, nama, kode_desa, geometry)
@@ -439,7 +460,10 @@ fn read_polygon(v: &Value, polygon: usize) -> Result<Polygon<f64>, String> {
                 Some(Coord { x, y })
             });
             coords.push(xy.ok_or_else(|| {
-                format!("{}: expected [longitude, latitude] numbers", where_(Some(vi)))
+                format!(
+                    "{}: expected [longitude, latitude] numbers",
+                    where_(Some(vi))
+                )
             })?);
         }
         out.push(LineString(coords));
@@ -465,7 +489,9 @@ fn multipolygon_json(g: &MultiPolygon<f64>) -> Value {
     };
     match g.0.as_slice() {
         [one] => json!({"type": "Polygon", "coordinates": poly(one)}),
-        many => json!({"type": "MultiPolygon", "coordinates": many.iter().map(poly).collect::<Vec<_>>()}),
+        many => {
+            json!({"type": "MultiPolygon", "coordinates": many.iter().map(poly).collect::<Vec<_>>()})
+        }
     }
 }
 
@@ -568,7 +594,10 @@ mod tests {
     const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[111.4,-7.6],[111.41,-7.6],[111.41,-7.59],[111.4,-7.59],[111.4,-7.6]]]}"#;
 
     fn fc(features: &[String]) -> String {
-        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
     }
 
     fn feature(props: &str, geometry: &str) -> String {
@@ -580,7 +609,11 @@ mod tests {
     }
 
     fn problems(r: Result<Import, ImportError>) -> Vec<String> {
-        r.unwrap_err().problems.iter().map(ToString::to_string).collect()
+        r.unwrap_err()
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -612,11 +645,30 @@ mod tests {
             feature(r#"{"kode":"35.19.09","nama":"F"}"#, SQUARE),
         ]));
         assert_eq!(p.len(), 6, "{p:#?}");
-        assert_eq!(p[0], "feature 0, field `kode`: missing; every feature needs one");
-        assert!(p[1].starts_with("feature 1 (35.19.09.2001), field `geometry`: polygon 0, exterior ring"), "{}", p[1]);
-        assert_eq!(p[2], "feature 2 (35.19.09.2002), field `geometry`: expected Polygon or MultiPolygon, found LineString");
-        assert!(p[3].contains("vertex 2: latitude 95 is outside -90..90"), "{}", p[3]);
-        assert_eq!(p[4], "feature 5 (35.19.09.2004), field `kode`: duplicate: feature 4 has the same code");
+        assert_eq!(
+            p[0],
+            "feature 0, field `kode`: missing; every feature needs one"
+        );
+        assert!(
+            p[1].starts_with(
+                "feature 1 (35.19.09.2001), field `geometry`: polygon 0, exterior ring"
+            ),
+            "{}",
+            p[1]
+        );
+        assert_eq!(
+            p[2],
+            "feature 2 (35.19.09.2002), field `geometry`: expected Polygon or MultiPolygon, found LineString"
+        );
+        assert!(
+            p[3].contains("vertex 2: latitude 95 is outside -90..90"),
+            "{}",
+            p[3]
+        );
+        assert_eq!(
+            p[4],
+            "feature 5 (35.19.09.2004), field `kode`: duplicate: feature 4 has the same code"
+        );
         assert!(p[5].contains("is a kecamatan code"), "{}", p[5]);
     }
 
@@ -626,7 +678,10 @@ mod tests {
             ("hello", "not GeoJSON: invalid JSON"),
             (r#"{"a":1}"#, "no `type` member"),
             (r#"{"type":"Topology"}"#, "type is `Topology`"),
-            (r#"{"type":"FeatureCollection","features":[]}"#, "holds no features"),
+            (
+                r#"{"type":"FeatureCollection","features":[]}"#,
+                "holds no features",
+            ),
             (
                 r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32749"}},"features":[]}"#,
                 "EPSG:4326 longitude/latitude only",
@@ -634,21 +689,34 @@ mod tests {
         ] {
             let e = parse("x.geojson", text, ImportKind::Places(Level::Desa)).unwrap_err();
             assert!(e.to_string().starts_with("x.geojson: "), "{e}");
-            assert!(e.to_string().contains(expect), "{e} should contain {expect}");
+            assert!(
+                e.to_string().contains(expect),
+                "{e} should contain {expect}"
+            );
         }
     }
 
     #[test]
     fn rt_codes_can_be_composed_from_desa_rw_rt() {
-        let f = feature(r#"{"kode_desa":"35.19.09.2014","rw":"3","rt":9,"nama":"RT 009"}"#, SQUARE);
+        let f = feature(
+            r#"{"kode_desa":"35.19.09.2014","rw":"3","rt":9,"nama":"RT 009"}"#,
+            SQUARE,
+        );
         let Import::Places(p) =
             parse("rt.geojson", &fc(&[f]), ImportKind::Places(Level::Rt)).unwrap()
         else {
             panic!()
         };
         assert_eq!(p[0].kode.as_str(), "35.19.09.2014.003.009");
-        let bad = feature(r#"{"kode_desa":"35.19.09.2014","rw":"x","rt":9,"nama":"RT"}"#, SQUARE);
-        let p = problems(parse("rt.geojson", &fc(&[bad]), ImportKind::Places(Level::Rt)));
+        let bad = feature(
+            r#"{"kode_desa":"35.19.09.2014","rw":"x","rt":9,"nama":"RT"}"#,
+            SQUARE,
+        );
+        let p = problems(parse(
+            "rt.geojson",
+            &fc(&[bad]),
+            ImportKind::Places(Level::Rt),
+        ));
         assert_eq!(p, ["feature 0, field `rw`: `x` is not an RW/RT number"]);
     }
 
@@ -662,8 +730,14 @@ mod tests {
             panic!()
         };
         assert_eq!(l[0].rt.len(), 2);
-        assert_eq!(l[0].sk.as_ref().unwrap().tanggal.as_deref(), Some("2019-07-01"));
-        let bad = feature(r#"{"kode":"X","nama":"X","kode_desa":"35.19.09","rt":["1.2.x"]}"#, SQUARE);
+        assert_eq!(
+            l[0].sk.as_ref().unwrap().tanggal.as_deref(),
+            Some("2019-07-01")
+        );
+        let bad = feature(
+            r#"{"kode":"X","nama":"X","kode_desa":"35.19.09","rt":["1.2.x"]}"#,
+            SQUARE,
+        );
         let p = problems(parse("l.geojson", &fc(&[bad]), ImportKind::Lokasi));
         assert_eq!(p.len(), 2, "{p:?}");
     }
@@ -671,7 +745,9 @@ mod tests {
     #[test]
     fn features_round_trip_through_geojson() {
         let f = feature(r#"{"kode":"35.19.09.2001","nama":"A","extra":1}"#, SQUARE);
-        let Import::Places(p) = desa_file(&[f]).unwrap() else { panic!() };
+        let Import::Places(p) = desa_file(&[f]).unwrap() else {
+            panic!()
+        };
         let out = places_collection(&p, true).to_string();
         let Import::Places(back) =
             parse("out.geojson", &out, ImportKind::Places(Level::Desa)).unwrap()

@@ -2,11 +2,11 @@
 //! turns a request into the signed-in user (if any). Authorization itself is one
 //! function, [`kumuh_domain::authorize`], called through [`require`].
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use base64::Engine;
 use kumuh_domain::{Action, User, authorize};
 use sha2::{Digest, Sha256};
@@ -31,7 +31,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// Whether `password` matches a PHC hash; a malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -91,7 +95,9 @@ impl FromRequestParts<AppState> for CurrentUser {
 /// The single gate every write goes through: the signed-in user, if allowed `action`.
 pub fn require(user: &CurrentUser, action: &Action) -> Result<User, ApiError> {
     authorize(user.0.as_ref(), action)?;
-    user.0.clone().ok_or_else(|| ApiError::unauthenticated("sign in first"))
+    user.0
+        .clone()
+        .ok_or_else(|| ApiError::unauthenticated("sign in first"))
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ pub struct AppState {
     info(
         title = "Kumuh API",
         description = "Planning atlas for slum upgrading (penanganan permukiman kumuh) in Indonesia. Reads are public; writes need `Authorization: Bearer <token>` from `POST /api/auth/login`.",
-        license(name = "Apache-2.0")
+        license(name = "MIT")
     ),
     modifiers(&BearerAuth),
     tags(

@@ -39,7 +39,13 @@ async fn fixture() -> Fixture {
 }
 
 impl Fixture {
-    async fn call(&self, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -57,7 +63,8 @@ impl Fixture {
         let value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         (status, value)
     }
@@ -99,7 +106,10 @@ async fn health_and_config() {
     assert_eq!(b["home"]["kode"], "35.19.09");
     assert!(b["basemap_style_url"].is_null());
     let bounds: Vec<f64> = serde_json::from_value(b["bounds"].clone()).unwrap();
-    assert!((bounds[0] - 111.4507).abs() < 0.001 && (bounds[3] + 7.5652).abs() < 0.001, "{bounds:?}");
+    assert!(
+        (bounds[0] - 111.4507).abs() < 0.001 && (bounds[3] + 7.5652).abs() < 0.001,
+        "{bounds:?}"
+    );
 }
 
 #[tokio::test]
@@ -120,15 +130,26 @@ async fn lists_the_fourteen_desa_of_jiwan() {
 #[tokio::test]
 async fn geojson_is_rfc7946() {
     let f = fixture().await;
-    let (s, b) = f.get("/api/places/geojson?level=desa&parent=35.19.09").await;
+    let (s, b) = f
+        .get("/api/places/geojson?level=desa&parent=35.19.09")
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(b["type"], "FeatureCollection");
     let features = b["features"].as_array().unwrap();
     assert_eq!(features.len(), 14);
-    let sukolilo = features.iter().find(|f| f["properties"]["nama"] == "Sukolilo").unwrap();
+    let sukolilo = features
+        .iter()
+        .find(|f| f["properties"]["nama"] == "Sukolilo")
+        .unwrap();
     assert_eq!(sukolilo["id"], "35.19.09.2005");
     assert_eq!(sukolilo["geometry"]["type"], "MultiPolygon");
-    assert_eq!(sukolilo["geometry"]["coordinates"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        sukolilo["geometry"]["coordinates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
 
     let (s, b) = f.get("/api/places/35.19.09.2014").await;
     assert_eq!(s, StatusCode::OK);
@@ -153,7 +174,12 @@ async fn search_ignores_case_and_spaces() {
     let (_, b) = f.get("/api/search?q=kincang%20wetan").await;
     assert_eq!(b["results"][0]["kode"], "35.19.09.2006");
     let (_, b) = f.get("/api/search?q=jiwan").await;
-    let levels: Vec<&str> = b["results"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
+    let levels: Vec<&str> = b["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
     assert_eq!(levels, ["kecamatan", "desa"]);
 }
 
@@ -162,63 +188,174 @@ async fn malformed_requests_get_json_4xx() {
     let f = fixture().await;
     for (uri, status, code) in [
         ("/api/places", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/places?level=dusun", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/places?level=desa&parent=35.x", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/places?level=desa&bbox=1,2,3", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/places?level=desa&bbox=200,0,201,1", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/places/geojson?level=desa&bbox=a,b,c,d", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/places/not-a-code", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/places/35.19.09.9999", StatusCode::NOT_FOUND, "not_found"),
+        (
+            "/api/places?level=dusun",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/places?level=desa&parent=35.x",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/places?level=desa&bbox=1,2,3",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/places?level=desa&bbox=200,0,201,1",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/places/geojson?level=desa&bbox=a,b,c,d",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/places/not-a-code",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/places/35.19.09.9999",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
         ("/api/search", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/search?q=a&limit=0", StatusCode::BAD_REQUEST, "bad_request"),
-        ("/api/search?q=a&limit=x", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "/api/search?q=a&limit=0",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/search?q=a&limit=x",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
         ("/api/nothing-here", StatusCode::NOT_FOUND, "not_found"),
-        ("/api/lokasi?desa=zz", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "/api/lokasi?desa=zz",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
     ] {
         let (s, b) = f.get(uri).await;
         assert_eq!(s, status, "{uri}: {b}");
         assert_eq!(b["code"], code, "{uri}: {b}");
-        assert!(b["message"].as_str().is_some_and(|m| !m.is_empty()), "{uri}: {b}");
+        assert!(
+            b["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{uri}: {b}"
+        );
     }
     let token = f.token_for("ana", Role::Admin).await;
     let (s, b) = f
-        .call(Method::PUT, "/api/places/35.19.09.2014", Some(&token), Some(json!({"nama": 5})))
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(&token),
+            Some(json!({"nama": 5})),
+        )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
     assert_eq!(b["code"], "bad_request");
     let bow = json!({"type": "Polygon", "coordinates": [[[0,0],[1,1],[1,0],[0,1],[0,0]]]});
     let (s, b) = f
-        .call(Method::PUT, "/api/places/35.19.09.2014", Some(&token), Some(json!({"nama": "Bibrik", "geometry": bow})))
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(&token),
+            Some(json!({"nama": "Bibrik", "geometry": bow})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    assert!(b["message"].as_str().unwrap().starts_with("geometry: polygon 0, exterior ring"), "{b}");
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("geometry: polygon 0, exterior ring"),
+        "{b}"
+    );
 }
 
 #[tokio::test]
 async fn writes_need_a_signed_in_admin() {
     let f = fixture().await;
     let body = json!({"nama": "Bibrik", "geometry": square(111.49, -7.58)});
-    let (s, b) = f.call(Method::PUT, "/api/places/35.19.09.2014", None, Some(body.clone())).await;
-    assert_eq!((s, b["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
-    let (s, _) = f.call(Method::PUT, "/api/places/35.19.09.2014", Some("forged"), Some(body.clone())).await;
+    let (s, b) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            None,
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
+    let (s, _) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some("forged"),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", None, None).await;
+    let (s, _) = f
+        .call(Method::DELETE, "/api/places/35.19.09.2014", None, None)
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
     let viewer = f.token_for("vera", Role::Viewer).await;
-    let (s, b) = f.call(Method::PUT, "/api/places/35.19.09.2014", Some(&viewer), Some(body.clone())).await;
-    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{b}");
-    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", Some(&viewer), None).await;
+    let (s, b) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(&viewer),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "{b}"
+    );
+    let (s, _) = f
+        .call(
+            Method::DELETE,
+            "/api/places/35.19.09.2014",
+            Some(&viewer),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, b) = f.call(Method::GET, "/api/auth/me", Some(&viewer), None).await;
+    let (s, b) = f
+        .call(Method::GET, "/api/auth/me", Some(&viewer), None)
+        .await;
     assert_eq!((s, b["role"].as_str()), (StatusCode::OK, Some("viewer")));
 
     let (s, b) = f
-        .call(Method::POST, "/api/auth/login", None, Some(json!({"username": "vera", "password": "wrong"})))
+        .call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"username": "vera", "password": "wrong"})),
+        )
         .await;
-    assert_eq!((s, b["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
     let (s, _) = f
-        .call(Method::POST, "/api/auth/login", None, Some(json!({"username": "nobody", "password": "x"})))
+        .call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"username": "nobody", "password": "x"})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // Nothing was written by the refused requests.
@@ -234,26 +371,82 @@ async fn an_edit_through_the_api_keeps_the_rtree_right() {
     // Far from Jiwan, in an empty part of the map.
     let away = [111.90, -7.90, 111.95, -7.85];
     let bibrik_box = [111.484, -7.587, 111.504, -7.565];
-    assert!(f.store.rtree_codes(Level::Desa, bibrik_box).await.unwrap().contains(&"35.19.09.2014".to_owned()));
-    assert!(f.store.rtree_codes(Level::Desa, away).await.unwrap().is_empty());
+    assert!(
+        f.store
+            .rtree_codes(Level::Desa, bibrik_box)
+            .await
+            .unwrap()
+            .contains(&"35.19.09.2014".to_owned())
+    );
+    assert!(
+        f.store
+            .rtree_codes(Level::Desa, away)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
-    let body = json!({"nama": "Bibrik", "nama_alt": ["Bibrick"], "geometry": square(111.91, -7.89)});
-    let (s, b) = f.call(Method::PUT, "/api/places/35.19.09.2014", Some(&admin), Some(body)).await;
+    let body =
+        json!({"nama": "Bibrik", "nama_alt": ["Bibrick"], "geometry": square(111.91, -7.89)});
+    let (s, b) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(&admin),
+            Some(body),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    assert_eq!(f.store.rtree_codes(Level::Desa, away).await.unwrap(), ["35.19.09.2014"]);
-    assert!(!f.store.rtree_codes(Level::Desa, bibrik_box).await.unwrap().contains(&"35.19.09.2014".to_owned()));
-    let (_, b) = f.get("/api/places?level=desa&bbox=111.90,-7.90,111.95,-7.85").await;
+    assert_eq!(
+        f.store.rtree_codes(Level::Desa, away).await.unwrap(),
+        ["35.19.09.2014"]
+    );
+    assert!(
+        !f.store
+            .rtree_codes(Level::Desa, bibrik_box)
+            .await
+            .unwrap()
+            .contains(&"35.19.09.2014".to_owned())
+    );
+    let (_, b) = f
+        .get("/api/places?level=desa&bbox=111.90,-7.90,111.95,-7.85")
+        .await;
     assert_eq!(b["places"][0]["kode"], "35.19.09.2014");
     // The source attributes survived the edit and the new spelling is searchable.
-    let place = f.store.place(&kumuh_domain::Kode::parse("35.19.09.2014").unwrap()).await.unwrap().unwrap();
+    let place = f
+        .store
+        .place(&kumuh_domain::Kode::parse("35.19.09.2014").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(place.attributes.contains_key("luas_km2"));
     let (_, b) = f.get("/api/search?q=bibrick").await;
     assert_eq!(b["results"][0]["kode"], "35.19.09.2014");
 
-    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", Some(&admin), None).await;
+    let (s, _) = f
+        .call(
+            Method::DELETE,
+            "/api/places/35.19.09.2014",
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert!(f.store.rtree_codes(Level::Desa, away).await.unwrap().is_empty());
-    let (s, _) = f.call(Method::DELETE, "/api/places/35.19.09.2014", Some(&admin), None).await;
+    assert!(
+        f.store
+            .rtree_codes(Level::Desa, away)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (s, _) = f
+        .call(
+            Method::DELETE,
+            "/api/places/35.19.09.2014",
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
@@ -278,7 +471,10 @@ async fn openapi_documents_every_route() {
         ("/api/search", "get"),
         ("/api/lokasi", "get"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing"
+        );
     }
     assert_eq!(paths.len(), 10);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());

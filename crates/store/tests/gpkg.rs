@@ -52,7 +52,13 @@ async fn new_store_is_a_geopackage_with_registered_layers() {
         .await
         .unwrap();
     assert!(!created);
-    assert!(store.list_places(&PlaceQuery::level(Level::Desa)).await.unwrap().is_empty());
+    assert!(
+        store
+            .list_places(&PlaceQuery::level(Level::Desa))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -69,8 +75,14 @@ async fn rtree_follows_insert_update_and_delete() {
     assert_eq!((r.inserted, r.updated), (2, 0));
     let west = [111.39, -7.61, 111.45, -7.55];
     let east = [111.49, -7.61, 111.55, -7.55];
-    assert_eq!(store.rtree_codes(Level::Desa, west).await.unwrap(), ["35.19.09.2001"]);
-    assert_eq!(store.rtree_codes(Level::Desa, east).await.unwrap(), ["35.19.09.2002"]);
+    assert_eq!(
+        store.rtree_codes(Level::Desa, west).await.unwrap(),
+        ["35.19.09.2001"]
+    );
+    assert_eq!(
+        store.rtree_codes(Level::Desa, east).await.unwrap(),
+        ["35.19.09.2002"]
+    );
 
     // Move Bukur east: the index must follow the update.
     let r = store
@@ -78,7 +90,13 @@ async fn rtree_follows_insert_update_and_delete() {
         .await
         .unwrap();
     assert_eq!((r.inserted, r.updated), (0, 1));
-    assert!(store.rtree_codes(Level::Desa, west).await.unwrap().is_empty());
+    assert!(
+        store
+            .rtree_codes(Level::Desa, west)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         store.rtree_codes(Level::Desa, east).await.unwrap(),
         ["35.19.09.2001", "35.19.09.2002"]
@@ -103,10 +121,29 @@ async fn rtree_follows_insert_update_and_delete() {
     let mut no_geom = desa("35.19.09.2002", "Sambirejo", 0.0, 0.0);
     no_geom.geometry = None;
     store.upsert_places(&[no_geom]).await.unwrap();
-    assert_eq!(store.rtree_codes(Level::Desa, east).await.unwrap(), ["35.19.09.2001"]);
-    assert!(store.delete_place(&Kode::parse("35.19.09.2001").unwrap()).await.unwrap());
-    assert!(store.rtree_codes(Level::Desa, east).await.unwrap().is_empty());
-    assert!(!store.delete_place(&Kode::parse("35.19.09.2001").unwrap()).await.unwrap());
+    assert_eq!(
+        store.rtree_codes(Level::Desa, east).await.unwrap(),
+        ["35.19.09.2001"]
+    );
+    assert!(
+        store
+            .delete_place(&Kode::parse("35.19.09.2001").unwrap())
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .rtree_codes(Level::Desa, east)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store
+            .delete_place(&Kode::parse("35.19.09.2001").unwrap())
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
@@ -150,9 +187,16 @@ async fn search_ignores_case_and_spaces_and_ranks_exact_first() {
         ])
         .await
         .unwrap();
-    let names = |v: Vec<kumuh_domain::PlaceSummary>| v.into_iter().map(|p| p.nama).collect::<Vec<_>>();
-    assert_eq!(names(store.search_places("klagen serut", 10).await.unwrap()), ["Klagenserut"]);
-    assert_eq!(names(store.search_places("KINCANGWETAN", 10).await.unwrap()), ["Kincang Wetan"]);
+    let names =
+        |v: Vec<kumuh_domain::PlaceSummary>| v.into_iter().map(|p| p.nama).collect::<Vec<_>>();
+    assert_eq!(
+        names(store.search_places("klagen serut", 10).await.unwrap()),
+        ["Klagenserut"]
+    );
+    assert_eq!(
+        names(store.search_places("KINCANGWETAN", 10).await.unwrap()),
+        ["Kincang Wetan"]
+    );
     assert_eq!(
         names(store.search_places("serut", 10).await.unwrap()),
         ["Serut Baru", "Klagenserut"]
@@ -165,11 +209,17 @@ async fn search_ignores_case_and_spaces_and_ranks_exact_first() {
 async fn a_failed_import_leaves_the_store_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
-    store.upsert_places(&[desa("35.19.09.2001", "Bukur", 111.4, -7.6)]).await.unwrap();
+    store
+        .upsert_places(&[desa("35.19.09.2001", "Bukur", 111.4, -7.6)])
+        .await
+        .unwrap();
     // The second user insert fails inside its transaction; places are untouched by it,
     // and a duplicate user is reported as a conflict.
     store.add_user("ana", "hash", Role::Admin).await.unwrap();
-    let e = store.add_user("ana", "hash2", Role::Viewer).await.unwrap_err();
+    let e = store
+        .add_user("ana", "hash2", Role::Viewer)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e}");
     assert_eq!(store.list_users().await.unwrap().len(), 1);
 }
@@ -194,7 +244,9 @@ async fn foreign_files_are_refused_and_left_untouched() {
 
     let text = dir.path().join("notes.gpkg");
     std::fs::write(&text, "not a database").unwrap();
-    let e = GpkgStore::open(&text, OpenMode::CreateIfMissing).await.unwrap_err();
+    let e = GpkgStore::open(&text, OpenMode::CreateIfMissing)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::NotAGeoPackage { .. }), "{e}");
     assert_eq!(std::fs::read_to_string(&text).unwrap(), "not a database");
     assert!(remove_store_file(&text).await.is_err());
@@ -209,12 +261,16 @@ async fn foreign_files_are_refused_and_left_untouched() {
     let mut bytes = std::fs::read(dir.path().join("t.gpkg")).unwrap();
     bytes[68..72].copy_from_slice(&[0, 0, 0, 0]);
     std::fs::write(&plain, &bytes).unwrap();
-    let e = GpkgStore::open(&plain, OpenMode::CreateIfMissing).await.unwrap_err();
+    let e = GpkgStore::open(&plain, OpenMode::CreateIfMissing)
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("not 'GPKG'"), "{e}");
     assert_eq!(std::fs::read(&plain).unwrap(), bytes);
 
     let missing = dir.path().join("missing.gpkg");
-    let e = GpkgStore::open(&missing, OpenMode::MustExist).await.unwrap_err();
+    let e = GpkgStore::open(&missing, OpenMode::MustExist)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Missing { .. }), "{e}");
     assert!(!missing.exists());
 }
@@ -234,9 +290,15 @@ async fn a_geopackage_from_another_tool_is_not_a_store() {
         .arg("DROP TABLE kumuh_migrations; PRAGMA journal_mode=DELETE;")
         .output();
     if let Ok(out) = status {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let before = std::fs::read(&path).unwrap();
-        let e = GpkgStore::open(&path, OpenMode::CreateIfMissing).await.unwrap_err();
+        let e = GpkgStore::open(&path, OpenMode::CreateIfMissing)
+            .await
+            .unwrap_err();
         assert!(matches!(e, StoreError::NotAKumuhStore { .. }), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "file was modified");
         assert!(remove_store_file(&path).await.is_err());
@@ -258,10 +320,23 @@ async fn a_store_from_a_newer_schema_is_refused() {
         .arg("INSERT INTO kumuh_migrations (version, name) VALUES (999, 'future');")
         .output()
         .expect("the sqlite3 command (Debian package sqlite3)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let e = GpkgStore::open(&path, OpenMode::CreateIfMissing).await.unwrap_err();
     assert!(
-        matches!(e, StoreError::NewerSchema { found: 999, known: 1, .. }),
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let e = GpkgStore::open(&path, OpenMode::CreateIfMissing)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::NewerSchema {
+                found: 999,
+                known: 1,
+                ..
+            }
+        ),
         "{e}"
     );
 }
@@ -270,13 +345,25 @@ async fn a_store_from_a_newer_schema_is_refused() {
 async fn export_copy_writes_a_standalone_geopackage() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
-    store.upsert_places(&[desa("35.19.09.2001", "Bukur", 111.4, -7.6)]).await.unwrap();
+    store
+        .upsert_places(&[desa("35.19.09.2001", "Bukur", 111.4, -7.6)])
+        .await
+        .unwrap();
     let copy = dir.path().join("copy.gpkg");
     store.export_copy(&copy).await.unwrap();
-    assert!(store.export_copy(&copy).await.is_err(), "must not overwrite");
+    assert!(
+        store.export_copy(&copy).await.is_err(),
+        "must not overwrite"
+    );
     let (c, created) = GpkgStore::open(&copy, OpenMode::MustExist).await.unwrap();
     assert!(!created);
-    assert_eq!(c.list_places(&PlaceQuery::level(Level::Desa)).await.unwrap().len(), 1);
+    assert_eq!(
+        c.list_places(&PlaceQuery::level(Level::Desa))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -284,10 +371,20 @@ async fn a_second_opener_recognises_a_store_still_open_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.gpkg");
     let first = new_store(dir.path()).await;
-    first.upsert_places(&[desa("35.19.09.2001", "Bukur", 111.4, -7.6)]).await.unwrap();
+    first
+        .upsert_places(&[desa("35.19.09.2001", "Bukur", 111.4, -7.6)])
+        .await
+        .unwrap();
     // `first` stays open: its WAL is not checkpointed into the main file yet.
     let (second, created) = GpkgStore::open(&path, OpenMode::MustExist).await.unwrap();
     assert!(!created);
-    assert_eq!(second.list_places(&PlaceQuery::level(Level::Desa)).await.unwrap().len(), 1);
+    assert_eq!(
+        second
+            .list_places(&PlaceQuery::level(Level::Desa))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     drop(first);
 }

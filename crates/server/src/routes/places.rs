@@ -216,7 +216,10 @@ pub async fn put(
         geometry: Some(geometry),
         attributes,
     };
-    state.store.upsert_places(std::slice::from_ref(&place)).await?;
+    state
+        .store
+        .upsert_places(std::slice::from_ref(&place))
+        .await?;
     tracing::info!(user = %user.username, kode = %place.kode, "place written");
     Ok(GeoJson(gj::place_feature(&place, false)))
 }

@@ -147,7 +147,11 @@ pub async fn login(
     let expires_unix = auth::now_unix() + auth::TOKEN_LIFETIME_SECS;
     state
         .store
-        .add_token(&creds.user.username, &auth::token_hash(&token), expires_unix)
+        .add_token(
+            &creds.user.username,
+            &auth::token_hash(&token),
+            expires_unix,
+        )
         .await?;
     tracing::info!(user = %creds.user.username, "signed in");
     Ok(Json(LoginResponse {

@@ -173,7 +173,10 @@ mod tests {
         let g = square();
         let blob = encode(&g).unwrap();
         assert_eq!(&blob[0..2], b"GP");
-        assert_eq!(i32::from_le_bytes([blob[4], blob[5], blob[6], blob[7]]), 4326);
+        assert_eq!(
+            i32::from_le_bytes([blob[4], blob[5], blob[6], blob[7]]),
+            4326
+        );
         assert_eq!(decode(&blob).unwrap(), g);
     }
 
@@ -233,7 +236,16 @@ mod tests {
 
     #[test]
     fn empty_flag_is_reported() {
-        let blob = [b'G', b'P', 0, FLAG_LITTLE_ENDIAN | FLAG_EMPTY, 0xE6, 0x10, 0, 0];
+        let blob = [
+            b'G',
+            b'P',
+            0,
+            FLAG_LITTLE_ENDIAN | FLAG_EMPTY,
+            0xE6,
+            0x10,
+            0,
+            0,
+        ];
         assert!(is_empty(&blob).unwrap());
         assert_eq!(envelope(&blob).unwrap(), None);
     }

@@ -23,7 +23,8 @@ use libsqlite3_sys as ffi;
 
 use super::blob;
 
-type ScalarFn = unsafe extern "C" fn(*mut ffi::sqlite3_context, c_int, *mut *mut ffi::sqlite3_value);
+type ScalarFn =
+    unsafe extern "C" fn(*mut ffi::sqlite3_context, c_int, *mut *mut ffi::sqlite3_value);
 
 const FUNCTIONS: [(&CStr, ScalarFn); 5] = [
     (c"ST_IsEmpty", st_is_empty),

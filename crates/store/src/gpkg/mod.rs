@@ -67,7 +67,10 @@ fn inspect(path: &Path) -> Result<Found> {
         });
     }
     let mut header = Vec::with_capacity(100);
-    file.by_ref().take(100).read_to_end(&mut header).map_err(io)?;
+    file.by_ref()
+        .take(100)
+        .read_to_end(&mut header)
+        .map_err(io)?;
     if header.is_empty() {
         return Ok(Found::Nothing);
     }
@@ -523,18 +526,18 @@ impl Store for GpkgStore {
                 )
             };
             sqlx::query(AssertSqlSafe(sql))
-            .bind(geom)
-            .bind(p.kode.as_str())
-            .bind(p.kode.parent().map(String::from))
-            .bind(&p.kode_bps)
-            .bind(&p.nama)
-            .bind(serde_json::Value::from(p.nama_alt.clone()).to_string())
-            .bind(p.area_ha())
-            .bind(format!("|{}|", keys.join("|")))
-            .bind(serde_json::Value::Object(p.attributes.clone()).to_string())
-            .execute(&mut *tx)
-            .await
-            .ctx(format!("writing {} to {t}", p.kode))?;
+                .bind(geom)
+                .bind(p.kode.as_str())
+                .bind(p.kode.parent().map(String::from))
+                .bind(&p.kode_bps)
+                .bind(&p.nama)
+                .bind(serde_json::Value::from(p.nama_alt.clone()).to_string())
+                .bind(p.area_ha())
+                .bind(format!("|{}|", keys.join("|")))
+                .bind(serde_json::Value::Object(p.attributes.clone()).to_string())
+                .execute(&mut *tx)
+                .await
+                .ctx(format!("writing {} to {t}", p.kode))?;
         }
         for t in touched {
             touch_contents(&mut tx, t).await?;
@@ -573,19 +576,19 @@ impl Store for GpkgStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             };
             sqlx::query(sql)
-            .bind(encode_multipolygon(&l.geometry)?)
-            .bind(&l.kode)
-            .bind(&l.nama)
-            .bind(l.kode_desa.as_str())
-            .bind(&l.kawasan)
-            .bind(serde_json::Value::from(rt).to_string())
-            .bind(l.sk.as_ref().map(|s| s.nomor.clone()))
-            .bind(l.sk.as_ref().and_then(|s| s.tanggal.clone()))
-            .bind(l.area_ha())
-            .bind(serde_json::Value::Object(l.attributes.clone()).to_string())
-            .execute(&mut *tx)
-            .await
-            .ctx(format!("writing slum location {}", l.kode))?;
+                .bind(encode_multipolygon(&l.geometry)?)
+                .bind(&l.kode)
+                .bind(&l.nama)
+                .bind(l.kode_desa.as_str())
+                .bind(&l.kawasan)
+                .bind(serde_json::Value::from(rt).to_string())
+                .bind(l.sk.as_ref().map(|s| s.nomor.clone()))
+                .bind(l.sk.as_ref().and_then(|s| s.tanggal.clone()))
+                .bind(l.area_ha())
+                .bind(serde_json::Value::Object(l.attributes.clone()).to_string())
+                .execute(&mut *tx)
+                .await
+                .ctx(format!("writing slum location {}", l.kode))?;
         }
         touch_contents(&mut tx, "lokasi_kumuh").await?;
         tx.commit().await.ctx("committing slum locations")?;
@@ -605,14 +608,13 @@ impl Store for GpkgStore {
 
     async fn add_user(&self, username: &str, password_hash: &str, role: Role) -> Result<()> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let r = sqlx::query(
-            "INSERT INTO kumuh_users (username, password_hash, role) VALUES (?, ?, ?)",
-        )
-        .bind(username)
-        .bind(password_hash)
-        .bind(role.as_str())
-        .execute(&mut *tx)
-        .await;
+        let r =
+            sqlx::query("INSERT INTO kumuh_users (username, password_hash, role) VALUES (?, ?, ?)")
+                .bind(username)
+                .bind(password_hash)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await;
         match r {
             Err(e) if is_unique_violation(&e) => {
                 return Err(StoreError::Conflict(format!(
@@ -717,14 +719,19 @@ async fn place_rows(
     columns: &str,
 ) -> Result<Vec<SqliteRow>> {
     let t = query.level.as_str();
-    let bbox = query.bbox.unwrap_or([f64::MIN, f64::MIN, f64::MAX, f64::MAX]);
+    let bbox = query
+        .bbox
+        .unwrap_or([f64::MIN, f64::MIN, f64::MAX, f64::MAX]);
     let (join, filter) = if query.bbox.is_some() {
         (
             format!("JOIN rtree_{t}_geom r ON r.id = t.fid"),
             "AND r.maxx >= ?2 AND r.minx <= ?4 AND r.maxy >= ?3 AND r.miny <= ?5",
         )
     } else {
-        (String::new(), "AND ?2 IS NOT NULL AND ?3 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL")
+        (
+            String::new(),
+            "AND ?2 IS NOT NULL AND ?3 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL",
+        )
     };
     let cols = columns
         .split(", ")
@@ -759,7 +766,8 @@ mod tests {
         let (store, _) = GpkgStore::open(&dir.path().join("f.gpkg"), OpenMode::CreateIfMissing)
             .await
             .unwrap();
-        let poly = Geometry::Polygon(polygon![(x: 1.0, y: 2.0), (x: 3.0, y: 2.0), (x: 3.0, y: 5.0)]);
+        let poly =
+            Geometry::Polygon(polygon![(x: 1.0, y: 2.0), (x: 3.0, y: 2.0), (x: 3.0, y: 5.0)]);
         let good = blob::encode(&poly).unwrap();
         let point = blob::encode(&Geometry::Point(Point::new(7.0, 8.0))).unwrap();
         // Hold several connections at once so that more than one is created.
@@ -779,7 +787,10 @@ mod tests {
             .await
             .unwrap();
             let f = |i: usize| row.get::<Option<f64>, _>(i);
-            assert_eq!((f(0), f(1), f(2), f(3)), (Some(1.0), Some(3.0), Some(2.0), Some(5.0)));
+            assert_eq!(
+                (f(0), f(1), f(2), f(3)),
+                (Some(1.0), Some(3.0), Some(2.0), Some(5.0))
+            );
             assert_eq!(row.get::<Option<i64>, _>(4), Some(0));
             assert_eq!((f(5), f(6), f(7)), (None, None, None));
             assert_eq!(row.get::<Option<i64>, _>(8), None);

@@ -261,14 +261,12 @@ impl Step {
                 .execute(&mut *conn)
                 .await
                 .ctx(format!("registering {}", t.name))?;
-                sqlx::query(
-                    "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)",
-                )
-                .bind(t.name)
-                .bind(t.geometry_type)
-                .execute(&mut *conn)
-                .await
-                .ctx(format!("registering the geometry of {}", t.name))?;
+                sqlx::query("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)")
+                    .bind(t.name)
+                    .bind(t.geometry_type)
+                    .execute(&mut *conn)
+                    .await
+                    .ctx(format!("registering the geometry of {}", t.name))?;
                 exec(conn, rtree_sql(t.name), "creating the R-tree index").await?;
                 sqlx::query(
                     "INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index',

@@ -1,0 +1,333 @@
+//! The `kumuh` binary on real files: init, import, export, users, and what GDAL reads
+//! back from the store (`ogrinfo`/`ogr2ogr` from Debian's gdal-bin).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn kumuh(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kumuh"))
+        .args(args)
+        .env("KUMUH_STORE", store)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running kumuh")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "kumuh failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A failed command exits 2 with exactly one `error:` line naming the problem.
+fn fails(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    err
+}
+
+fn gdal(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is needed (Debian package gdal-bin): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(name)
+}
+
+fn desa_export(store: &Path) -> Value {
+    serde_json::from_str(&ok(&kumuh(
+        store,
+        &["export", "--format", "geojson", "--layer", "desa"],
+    )))
+    .unwrap()
+}
+
+#[test]
+fn gdal_reads_the_initial_store_with_the_same_geometries() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    let out = ok(&kumuh(&store, &["init"]));
+    assert!(out.contains("with 14 desa"), "{out}");
+
+    let info = gdal("ogrinfo", &["-ro", "-so", store.to_str().unwrap(), "desa"]);
+    assert!(info.contains("Feature Count: 14"), "{info}");
+    assert!(info.contains("Geometry: Multi Polygon"), "{info}");
+    assert!(info.contains("ID[\"EPSG\",4326]"), "{info}");
+
+    // GDAL's reading of the geometries equals the shipped source, vertex for vertex.
+    let gj = gdal(
+        "ogr2ogr",
+        &[
+            "-f",
+            "GeoJSON",
+            "/vsistdout/",
+            store.to_str().unwrap(),
+            "desa",
+            "-lco",
+            "COORDINATE_PRECISION=10",
+        ],
+    );
+    let gdal_fc: Value = serde_json::from_str(&gj).unwrap();
+    let source: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("jiwan_desa.geojson")).unwrap())
+            .unwrap();
+    let mut compared = 0;
+    for src in source["features"].as_array().unwrap() {
+        let kode = &src["properties"]["kode"];
+        let got = gdal_fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| &f["properties"]["kode"] == kode)
+            .unwrap_or_else(|| panic!("{kode} missing"));
+        let src_polys = match src["geometry"]["type"].as_str().unwrap() {
+            "Polygon" => vec![src["geometry"]["coordinates"].clone()],
+            _ => src["geometry"]["coordinates"].as_array().unwrap().clone(),
+        };
+        let got_polys = got["geometry"]["coordinates"].as_array().unwrap();
+        assert_eq!(src_polys.len(), got_polys.len(), "{kode}");
+        for (a, b) in src_polys.iter().zip(got_polys) {
+            let (a, b) = (a.to_string(), b.to_string());
+            let parse = |s: &str| -> Vec<f64> {
+                s.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.parse().unwrap())
+                    .collect()
+            };
+            let (pa, pb) = (parse(&a), parse(&b));
+            assert_eq!(pa.len(), pb.len(), "{kode}");
+            assert!(
+                pa.iter().zip(&pb).all(|(x, y)| (x - y).abs() < 1e-9),
+                "{kode}"
+            );
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 14);
+
+    // GDAL's spatial filter goes through the R-tree: a box around Bibrik only.
+    let hits = gdal(
+        "ogrinfo",
+        &[
+            "-ro",
+            "-q",
+            store.to_str().unwrap(),
+            "desa",
+            "-spat",
+            "111.495",
+            "-7.575",
+            "111.497",
+            "-7.574",
+            "-fields=YES",
+            "-geom=NO",
+        ],
+    );
+    assert!(hits.contains("nama (String) = Bibrik"), "{hits}");
+    assert_eq!(hits.matches("OGRFeature").count(), 1, "{hits}");
+}
+
+#[test]
+fn init_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let err = fails(&kumuh(&store, &["init"]));
+    assert!(
+        err.contains("already exists; use `kumuh init --force`"),
+        "{err}"
+    );
+    ok(&kumuh(&store, &["init", "--force"]));
+
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "catatan rapat LKM").unwrap();
+    let err = fails(&kumuh(&notes, &["init", "--force"]));
+    assert!(err.contains("not a GeoPackage"), "{err}");
+    let err = fails(&kumuh(&notes, &["serve", "--addr", "127.0.0.1:0"]));
+    assert!(err.contains("not a GeoPackage"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        "catatan rapat LKM"
+    );
+
+    let err = fails(&kumuh(
+        &dir.path().join("missing.gpkg"),
+        &["export", "--format", "geojson"],
+    ));
+    assert!(err.contains("no store here"), "{err}");
+}
+
+#[test]
+fn a_bad_import_names_feature_and_field_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let before = desa_export(&store);
+
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kode":"35.19.09.2014","nama":"Bibrik baru"},
+         "geometry":{"type":"Polygon","coordinates":[[[111.49,-7.58],[111.5,-7.58],[111.5,-7.57],[111.49,-7.57],[111.49,-7.58]]]}},
+        {"type":"Feature","properties":{"nama":"Tanpa kode"},
+         "geometry":{"type":"Polygon","coordinates":[[[111.49,-7.58],[111.5,-7.58],[111.5,-7.57],[111.49,-7.58]]]}}]}"#,
+    )
+    .unwrap();
+    let err = fails(&kumuh(
+        &store,
+        &["import", bad.to_str().unwrap(), "--level", "desa"],
+    ));
+    assert!(
+        err.contains("bad.geojson: feature 1, field `kode`: missing"),
+        "{err}"
+    );
+    assert_eq!(desa_export(&store), before, "the store changed");
+
+    let text = dir.path().join("not.geojson");
+    std::fs::write(&text, "kode,nama\n1,a\n").unwrap();
+    let err = fails(&kumuh(
+        &store,
+        &["import", text.to_str().unwrap(), "--level", "desa"],
+    ));
+    assert!(err.contains("not.geojson: field `-`: not GeoJSON"), "{err}");
+    let err = fails(&kumuh(
+        &store,
+        &["import", "/nonexistent.geojson", "--level", "desa"],
+    ));
+    assert!(err.contains("reading /nonexistent.geojson"), "{err}");
+}
+
+#[test]
+fn import_is_idempotent_on_code_and_lokasi_need_their_desa() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let desa = data("jiwan_desa.geojson");
+    let out = ok(&kumuh(
+        &store,
+        &["import", desa.to_str().unwrap(), "--level", "desa"],
+    ));
+    assert!(out.contains("0 added, 14 updated"), "{out}");
+
+    let lokasi = dir.path().join("lokasi.geojson");
+    let feature = |kode_desa: &str| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"kode":"SKL-01","nama":"Sukolilo RT 24-28","kode_desa":"{kode_desa}","kawasan":"Sukolilo","contoh":true}},
+            "geometry":{{"type":"Polygon","coordinates":[[[111.475,-7.64],[111.478,-7.64],[111.478,-7.637],[111.475,-7.637],[111.475,-7.64]]]}}}}]}}"#
+        )
+    };
+    std::fs::write(&lokasi, feature("35.19.09.2099")).unwrap();
+    let err = fails(&kumuh(
+        &store,
+        &["import", lokasi.to_str().unwrap(), "--level", "lokasi"],
+    ));
+    assert!(
+        err.contains("feature 0 (SKL-01), field `kode_desa`: no desa 35.19.09.2099"),
+        "{err}"
+    );
+    std::fs::write(&lokasi, feature("35.19.09.2005")).unwrap();
+    let out = ok(&kumuh(
+        &store,
+        &["import", lokasi.to_str().unwrap(), "--level", "lokasi"],
+    ));
+    assert!(out.contains("1 added, 0 updated"), "{out}");
+    let fc: Value = serde_json::from_str(&ok(&kumuh(
+        &store,
+        &["export", "--format", "geojson", "--layer", "lokasi"],
+    )))
+    .unwrap();
+    let area = fc["features"][0]["properties"]["area_ha"].as_f64().unwrap();
+    // 0.003° × 0.003° near 7.6° S is about 331 m × 332 m.
+    assert!((area - 11.0).abs() < 0.3, "{area}");
+}
+
+#[test]
+fn export_gpkg_opens_in_gdal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let copy = dir.path().join("salinan.gpkg");
+    ok(&kumuh(
+        &store,
+        &[
+            "export",
+            "--format",
+            "gpkg",
+            "--out",
+            copy.to_str().unwrap(),
+        ],
+    ));
+    let info = gdal(
+        "ogrinfo",
+        &["-ro", "-so", copy.to_str().unwrap(), "kecamatan"],
+    );
+    assert!(info.contains("Feature Count: 7"), "{info}");
+    let err = fails(&kumuh(
+        &store,
+        &[
+            "export",
+            "--format",
+            "gpkg",
+            "--out",
+            copy.to_str().unwrap(),
+        ],
+    ));
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[test]
+fn users_are_added_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    let out = ok(&kumuh(&store, &["user", "add", "ana", "--role", "admin"]));
+    assert!(out.contains("password (shown once): "), "{out}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
+        .args([
+            "user",
+            "add",
+            "vera",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ])
+        .env("KUMUH_STORE", &store)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"kata-sandi-panjang\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!ok(&out).contains("password"));
+    let list = ok(&kumuh(&store, &["user", "list"]));
+    assert_eq!(list, "ana\tadmin\nvera\tviewer\n");
+    let err = fails(&kumuh(&store, &["user", "add", "ana"]));
+    assert!(err.contains("a user named `ana` already exists"), "{err}");
+    let err = fails(&kumuh(&store, &["user", "add", "budi", "--role", "raja"]));
+    assert!(err.contains("unknown role `raja`"), "{err}");
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of Kumuh: unit, store (real GeoPackage files), HTTP, CLI with GDAL,
+# and the viewer in headless Chromium.
+#
+# The tests need, besides Rust and Node.js/npm: GDAL's command-line tools (ogrinfo,
+# ogr2ogr), Chromium and sqlite3. On Debian they are installed here when missing
+# (as root, or through sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages the tests need: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+
+# The viewer's npm packages (playwright-core drives Chromium); the build of the server
+# crate builds the viewer itself.
+(cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+
+cargo test --workspace --locked "$@"
