@@ -52,6 +52,20 @@ enum Command {
     Assess(crate::assess::AssessArgs),
     /// Write an empty table for surveyors.
     Template(crate::assess::TemplateArgs),
+    /// Score an assessment table and store the results (per location and year).
+    ImportAssessments(ImportAssessmentsArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportAssessmentsArgs {
+    /// The assessment table: CSV or XLSX, as `kumuh template assessments` writes it.
+    file: PathBuf,
+    /// Rule set: a built-in name or a TOML file.
+    #[arg(long, value_name = "FILE|NAME", default_value = kumuh_domain::assessment::DEFAULT_RULE_SET)]
+    rules: String,
+    /// Store the valid rows and list the rows left out, instead of storing nothing.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]
@@ -152,6 +166,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export(&cli.store, args).await,
         Command::User(cmd) => user(&cli.store, cmd).await,
         Command::Assess(args) => crate::assess::run_assess(&args, &mut std::io::stdout().lock()),
+        Command::ImportAssessments(args) => import_assessments(&cli.store, args).await,
         Command::Template(args) => {
             crate::assess::run_template(&args, &mut std::io::stdout().lock())
         }
@@ -400,5 +415,76 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
         }
     }
     store.close().await;
+    Ok(())
+}
+
+async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow::Result<()> {
+    use kumuh_io::assessment as tables;
+    let name = args.file.display().to_string();
+    let rules = tables::load_rules(&args.rules).context("loading the rule set")?;
+    let mode = if args.skip_invalid {
+        tables::ReadMode::SkipInvalid
+    } else {
+        tables::ReadMode::Strict
+    };
+    let outcome = tables::read_assessments(&args.file, &rules, mode)
+        .context("reading the assessment table")?;
+    let store = open(path, OpenMode::CreateIfMissing).await?;
+    // Every desa must be in the atlas: one report naming every row that is not.
+    let mut rows = Vec::new();
+    let mut unknown = Vec::new();
+    for row in outcome.rows {
+        if store.place(&row.input.kode_desa).await?.is_some() {
+            rows.push(row);
+        } else {
+            unknown.push(format!(
+                "row {}, column kode_desa: no desa {} in the store",
+                row.row, row.input.kode_desa
+            ));
+        }
+    }
+    if !unknown.is_empty() && !args.skip_invalid {
+        bail!(
+            "{name}: {} problem(s), nothing stored: {}",
+            unknown.len(),
+            unknown.join("; ")
+        );
+    }
+    let assessed = tables::assess_rows(&rules, rows);
+    let json = tables::to_json(&assessed);
+    let records: Vec<kumuh_store::AssessmentRecord> = assessed
+        .iter()
+        .zip(json.as_array().into_iter().flatten())
+        .map(|(a, j)| kumuh_store::AssessmentRecord {
+            kode_lokasi: a.result.kode_lokasi.clone(),
+            nama_lokasi: a.result.nama_lokasi.clone(),
+            kode_desa: a.result.kode_desa.clone(),
+            tahun: a.result.tahun,
+            rule_set_id: a.result.rule_set_id.clone(),
+            rule_set_version: a.result.rule_set_version.clone(),
+            luas_ha: a.source.input.luas_ha,
+            total: a.result.total,
+            class: a.result.class.as_str().to_owned(),
+            priority: a.result.priority.as_ref().map(|p| p.code.clone()),
+            result: j.clone(),
+        })
+        .collect();
+    let report = store.upsert_assessments(&records).await?;
+    store.close().await;
+    println!(
+        "{name}: {} assessment(s) added, {} updated in {}",
+        report.inserted,
+        report.updated,
+        path.display()
+    );
+    let skipped = outcome.skipped.len() + unknown.len();
+    if skipped > 0 {
+        let mut err = std::io::stderr();
+        tables::render_skipped(&outcome.skipped, &mut err).context("listing the skipped rows")?;
+        for u in &unknown {
+            eprintln!("skipped {u}");
+        }
+        eprintln!("{skipped} row(s) skipped");
+    }
     Ok(())
 }

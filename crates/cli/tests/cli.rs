@@ -331,3 +331,60 @@ fn users_are_added_from_the_command_line() {
     let err = fails(&kumuh(&store, &["user", "add", "budi", "--role", "raja"]));
     assert!(err.contains("unknown role `raja`"), "{err}");
 }
+
+#[test]
+fn assessments_are_scored_and_stored_only_for_known_desa() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let header = "kode_lokasi,nama_lokasi,kode_desa,tahun,luas_ha,jumlah_bangunan,jumlah_penduduk,jumlah_kk,panjang_jalan_ideal_m,panjang_drainase_ideal_m,v1a,v1b,v1c,v2a,v2b,v3a,v3b,v4a,v4b,v4c,v5a,v5b,v6a,v6b,v7a,v7b";
+    // The Wungu record of the published examples (total 24, kumuh ringan), placed in
+    // Sukolilo for the test, and the same location after works (nothing left).
+    let wungu = "2.66,33,168,42,400,0,0,0,0,100,300,1,0,0,0,0,7,7,42,42,33,33";
+    let after = "2.66,33,168,42,400,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0";
+    let csv = format!(
+        "{header}\nSKL-01,Sukolilo RT 24,35.19.09.2005,2019,{wungu}\nSKL-01,Sukolilo RT 24,35.19.09.2005,2024,{after}\nX-01,Di luar,35.19.09.2099,2024,{wungu}\n"
+    );
+    let file = dir.path().join("penilaian.csv");
+    std::fs::write(&file, csv).unwrap();
+
+    let err = fails(&kumuh(
+        &store,
+        &["import-assessments", file.to_str().unwrap()],
+    ));
+    assert!(
+        err.contains("row 4, column kode_desa: no desa 35.19.09.2099"),
+        "{err}"
+    );
+    assert!(err.contains("nothing stored"), "{err}");
+
+    let out = kumuh(
+        &store,
+        &[
+            "import-assessments",
+            file.to_str().unwrap(),
+            "--skip-invalid",
+        ],
+    );
+    // Nothing was stored by the refused import: both rows are new now.
+    assert!(
+        ok(&out).contains("2 assessment(s) added, 0 updated"),
+        "{out:?}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 row(s) skipped"));
+
+    let json = ok(&kumuh(
+        &store,
+        &[
+            "assess",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "--skip-invalid",
+        ],
+    ));
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["total"], 24);
+    assert_eq!(v[0]["class"], "kumuh_ringan");
+    assert_eq!(v[1]["class"], "tidak_kumuh");
+}

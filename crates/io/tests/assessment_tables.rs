@@ -394,12 +394,24 @@ fn every_bad_cell_is_reported_with_its_row_and_column() {
 }
 
 #[test]
-fn duplicate_location_codes_are_reported() {
+fn the_same_location_twice_in_one_year_is_reported() {
     let csv = format!("{}\n{}\n{}\n", template_header(), row(&[]), row(&[]));
-    assert_eq!(
-        problems(&csv),
-        ["row 3, column kode_lokasi (A): `K01` is also the code of row 2"]
+    let p = problems(&csv);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].starts_with("row 3, column kode_lokasi (A): `K01` ")
+            && p[0].ends_with(" is also in row 2"),
+        "{p:?}"
     );
+    // Other years of the same location are its history, not duplicates.
+    let history = format!(
+        "{}\n{}\n{}\n",
+        template_header(),
+        row(&[("tahun", "2019")]),
+        row(&[("tahun", "2024")])
+    );
+    let read = read_assessments_csv(history.as_bytes(), "h.csv", &rules(), ReadMode::Strict);
+    assert_eq!(read.unwrap().rows.len(), 2);
 }
 
 #[test]

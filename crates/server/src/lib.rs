@@ -72,7 +72,8 @@ pub struct AppState {
     tags(
         (name = "system", description = "Health and configuration"),
         (name = "auth", description = "Sign-in"),
-        (name = "places", description = "Administrative places and slum locations")
+        (name = "places", description = "Administrative places and slum locations"),
+        (name = "assessments", description = "Slum assessments (penilaian kumuh) and their summaries")
     )
 )]
 struct ApiDoc;
@@ -92,7 +93,7 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{places, system};
+    use routes::{penilaian, places, system};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -104,6 +105,8 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(places::get, places::put, places::delete))
         .routes(routes!(places::search))
         .routes(routes!(places::lokasi))
+        .routes(routes!(penilaian::list))
+        .routes(routes!(penilaian::ringkasan))
         .split_for_parts()
 }
 

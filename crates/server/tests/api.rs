@@ -470,12 +470,108 @@ async fn openapi_documents_every_route() {
         ("/api/places/{kode}", "delete"),
         ("/api/search", "get"),
         ("/api/lokasi", "get"),
+        ("/api/penilaian", "get"),
+        ("/api/ringkasan", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 10);
+    assert_eq!(paths.len(), 12);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn assessments_by_location_and_summaries_by_area() {
+    let f = fixture().await;
+    let rec =
+        |kode: &str, desa: &str, tahun: u16, class: &str, priority: Option<&str>, luas_ha: f64| {
+            kumuh_store::AssessmentRecord {
+                kode_lokasi: kode.into(),
+                nama_lokasi: kode.into(),
+                kode_desa: kumuh_domain::Kode::parse(desa).unwrap(),
+                tahun,
+                rule_set_id: "permen-pupr-14-2018".into(),
+                rule_set_version: "2018.1".into(),
+                luas_ha,
+                total: 24,
+                class: class.into(),
+                priority: priority.map(Into::into),
+                result: json!({"criteria": {"2b": {"percent": 75.0, "score": 3}}}),
+            }
+        };
+    f.store
+        .upsert_assessments(&[
+            rec(
+                "SKL-01",
+                "35.19.09.2005",
+                2019,
+                "kumuh_ringan",
+                Some("C2"),
+                10.2,
+            ),
+            rec("SKL-01", "35.19.09.2005", 2024, "tidak_kumuh", None, 10.2),
+            rec(
+                "BBR-01",
+                "35.19.09.2014",
+                2024,
+                "kumuh_sedang",
+                Some("B1"),
+                3.0,
+            ),
+        ])
+        .await
+        .unwrap();
+    let (s, b) = f.get("/api/penilaian?lokasi=SKL-01").await;
+    assert_eq!(s, StatusCode::OK);
+    let years: Vec<u64> = b["penilaian"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["tahun"].as_u64().unwrap())
+        .collect();
+    assert_eq!(years, [2019, 2024]);
+    assert_eq!(b["penilaian"][0]["result"]["criteria"]["2b"]["score"], 3);
+
+    let (s, b) = f.get("/api/ringkasan?wilayah=35.19.09").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["lokasi"], 2);
+    assert_eq!(b["hektar_per_kelas"]["kumuh_sedang"], 3.0);
+    assert_eq!(b["hektar_per_kelas"]["tidak_kumuh"], 10.2);
+    assert_eq!(b["luas_kumuh_ha"], 3.0);
+    assert_eq!(b["lokasi_per_prioritas"]["B1"], 1);
+    let (_, b) = f.get("/api/ringkasan?wilayah=35.19.09&tahun=2019").await;
+    assert_eq!(b["luas_kumuh_ha"], 10.2);
+    let (s, b) = f.get("/api/ringkasan").await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    let (s, _) = f.get("/api/penilaian?wilayah=x").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
+    // The slum-location layer carries the latest class for the map.
+    let lokasi = kumuh_domain::LokasiKumuh {
+        kode: "SKL-01".into(),
+        nama: "Sukolilo RT 24".into(),
+        kode_desa: kumuh_domain::Kode::parse("35.19.09.2005").unwrap(),
+        kawasan: Some("Sukolilo".into()),
+        rt: vec![],
+        sk: None,
+        geometry: geo_types::MultiPolygon(vec![geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (111.475, -7.64),
+                (111.478, -7.64),
+                (111.478, -7.637),
+                (111.475, -7.637),
+            ]),
+            vec![],
+        )]),
+        attributes: Default::default(),
+    };
+    f.store.upsert_lokasi(&[lokasi]).await.unwrap();
+    let (_, b) = f.get("/api/lokasi?desa=35.19.09.2005").await;
+    assert_eq!(b["features"][0]["properties"]["kelas"], "tidak_kumuh");
+    assert_eq!(b["features"][0]["properties"]["tahun"], 2024);
 }

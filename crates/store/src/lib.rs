@@ -67,6 +67,45 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// A stored slum assessment of one location in one year (the result of
+/// `kumuh_domain::assessment::assess`, as the JSON the API shows).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssessmentRecord {
+    /// The location's code.
+    pub kode_lokasi: String,
+    /// The location's name.
+    pub nama_lokasi: String,
+    /// The desa it lies in.
+    pub kode_desa: Kode,
+    /// Survey year.
+    pub tahun: u16,
+    /// Rule set id that computed it (e.g. `permen-pupr-14-2018`).
+    pub rule_set_id: String,
+    /// Version of that rule set.
+    pub rule_set_version: String,
+    /// Verified area, hectares.
+    pub luas_ha: f64,
+    /// Total score.
+    pub total: u32,
+    /// Class id (`kumuh_berat` … `tidak_kumuh`).
+    pub class: String,
+    /// Priority code (`A1` … `C3`), where computed.
+    pub priority: Option<String>,
+    /// The whole result: criteria, aspects, considerations, issues.
+    pub result: serde_json::Value,
+}
+
+/// Which assessments to read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssessmentQuery {
+    /// Only locations in this place: a desa, or any place above it (prefix of the code).
+    pub wilayah: Option<Kode>,
+    /// Only this location.
+    pub kode_lokasi: Option<String>,
+    /// Only this year.
+    pub tahun: Option<u16>,
+}
+
 /// Everything the atlas reads and writes. Every write is one transaction: it happens
 /// whole or not at all.
 #[async_trait]
@@ -113,6 +152,12 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// The user a token hash belongs to, if it exists and has not expired at `now_unix`.
     async fn user_for_token(&self, token_hash: &str, now_unix: i64) -> Result<Option<User>>;
+
+    /// Inserts or replaces assessments by (location, year), all in one transaction.
+    async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport>;
+
+    /// Assessments matching `query`, ordered by location code and year.
+    async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>>;
 
     /// Writes a consistent copy of the whole store to `path` (which must not exist).
     async fn export_copy(&self, path: &std::path::Path) -> Result<()>;

@@ -37,7 +37,7 @@ async fn new_store_is_a_geopackage_with_registered_layers() {
     let store = new_store(dir.path()).await;
     let info = store.info().await.unwrap();
     assert_eq!(info.backend, "geopackage");
-    assert_eq!(info.schema_version, 1);
+    assert_eq!(info.schema_version, 2);
     store.close().await;
 
     let bytes = std::fs::read(dir.path().join("t.gpkg")).unwrap();
@@ -333,7 +333,7 @@ async fn a_store_from_a_newer_schema_is_refused() {
             e,
             StoreError::NewerSchema {
                 found: 999,
-                known: 1,
+                known: 2,
                 ..
             }
         ),
@@ -387,4 +387,98 @@ async fn a_second_opener_recognises_a_store_still_open_in_wal_mode() {
         1
     );
     drop(first);
+}
+
+fn record(
+    kode_lokasi: &str,
+    kode_desa: &str,
+    tahun: u16,
+    class: &str,
+    luas_ha: f64,
+) -> kumuh_store::AssessmentRecord {
+    kumuh_store::AssessmentRecord {
+        kode_lokasi: kode_lokasi.to_owned(),
+        nama_lokasi: format!("Lokasi {kode_lokasi}"),
+        kode_desa: Kode::parse(kode_desa).unwrap(),
+        tahun,
+        rule_set_id: "permen-pupr-14-2018".into(),
+        rule_set_version: "2018.1".into(),
+        luas_ha,
+        total: 24,
+        class: class.into(),
+        priority: Some("C2".into()),
+        result: serde_json::json!({"total": 24}),
+    }
+}
+
+#[tokio::test]
+async fn assessments_are_kept_per_location_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let r = store
+        .upsert_assessments(&[
+            record("SKL-01", "35.19.09.2005", 2019, "kumuh_ringan", 10.2),
+            record("SKL-01", "35.19.09.2005", 2024, "tidak_kumuh", 10.2),
+            record("BBR-01", "35.19.09.2014", 2024, "kumuh_sedang", 3.0),
+            record("LAIN-1", "35.20.04.2001", 2024, "kumuh_berat", 1.0),
+        ])
+        .await
+        .unwrap();
+    assert_eq!((r.inserted, r.updated), (4, 0));
+    // Re-importing a year replaces it.
+    let r = store
+        .upsert_assessments(&[record(
+            "SKL-01",
+            "35.19.09.2005",
+            2024,
+            "kumuh_ringan",
+            10.0,
+        )])
+        .await
+        .unwrap();
+    assert_eq!((r.inserted, r.updated), (0, 1));
+
+    let q = |wilayah: Option<&str>, lokasi: Option<&str>, tahun: Option<u16>| {
+        kumuh_store::AssessmentQuery {
+            wilayah: wilayah.map(|w| Kode::parse(w).unwrap()),
+            kode_lokasi: lokasi.map(str::to_owned),
+            tahun,
+        }
+    };
+    let jiwan = store
+        .assessments(&q(Some("35.19.09"), None, None))
+        .await
+        .unwrap();
+    let keys: Vec<(String, u16)> = jiwan
+        .iter()
+        .map(|a| (a.kode_lokasi.clone(), a.tahun))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("BBR-01".into(), 2024),
+            ("SKL-01".into(), 2019),
+            ("SKL-01".into(), 2024)
+        ]
+    );
+    let history = store
+        .assessments(&q(None, Some("SKL-01"), None))
+        .await
+        .unwrap();
+    assert_eq!(history[1].class, "kumuh_ringan");
+    assert_eq!(history[1].luas_ha, 10.0);
+    assert_eq!(history[1].result["total"], 24);
+    let in_2024 = store
+        .assessments(&q(Some("35.19.09.2014"), None, Some(2024)))
+        .await
+        .unwrap();
+    assert_eq!(in_2024.len(), 1);
+    // A prefix must end at a code boundary: 35.19.0 is not 35.19.09.
+    assert!(
+        store
+            .assessments(&q(Some("35.19.0"), None, None))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -39,6 +39,7 @@
 mod round;
 mod rules;
 mod score;
+pub mod summary;
 
 pub use round::round_half_up;
 pub use rules::{

@@ -275,7 +275,9 @@ pub(crate) fn rows_from_table(
     let layout = layout(table, rules, file)?;
     let mut outcome = ReadOutcome::default();
     let mut problems = Vec::new();
-    let mut seen_codes: HashMap<String, usize> = HashMap::new();
+    // A location appears once per survey year: several years of one location are its
+    // history, the same year twice is a mistake.
+    let mut seen_codes: HashMap<(String, u16), usize> = HashMap::new();
     for raw in &table.rows {
         if raw.cells.iter().all(|c| *c == Cell::Empty) {
             continue;
@@ -288,9 +290,11 @@ pub(crate) fn rows_from_table(
         };
         let parsed = row.parse(rules);
         let mut row_problems = row.problems;
-        let kode_lokasi = parsed.as_ref().map(|p| p.input.kode_lokasi.clone());
-        if let Some(code) = &kode_lokasi {
-            if let Some(first) = seen_codes.get(code) {
+        let key = parsed
+            .as_ref()
+            .map(|p| (p.input.kode_lokasi.clone(), p.input.tahun));
+        if let Some((code, tahun)) = &key {
+            if let Some(first) = seen_codes.get(&(code.clone(), *tahun)) {
                 row_problems.push(TableProblem {
                     row: Some(raw.number),
                     column: Some("kode_lokasi".to_owned()),
@@ -298,10 +302,10 @@ pub(crate) fn rows_from_table(
                         .known
                         .get("kode_lokasi")
                         .map(|(i, _)| column_letter(table.first_col + i)),
-                    message: format!("`{code}` is also the code of row {first}"),
+                    message: format!("`{code}` {tahun} is also in row {first}"),
                 });
             } else {
-                seen_codes.insert(code.clone(), raw.number);
+                seen_codes.insert((code.clone(), *tahun), raw.number);
             }
         }
         match parsed {

@@ -1,4 +1,5 @@
 //! The HTTP handlers, grouped by what they serve.
 
+pub mod penilaian;
 pub mod places;
 pub mod system;

@@ -289,7 +289,8 @@ pub struct LokasiParams {
     pub desa: Option<String>,
 }
 
-/// Slum locations (lokasi kumuh) as a GeoJSON FeatureCollection.
+/// Slum locations (lokasi kumuh) as a GeoJSON FeatureCollection, each with its latest
+/// assessment's year, total, class (`kelas`) and priority (`prioritas`) where assessed.
 #[utoipa::path(get, path = "/api/lokasi", tag = "places", params(LokasiParams),
     responses((status = 200, description = "GeoJSON FeatureCollection", body = Object,
                content_type = "application/geo+json"),
@@ -300,9 +301,37 @@ pub async fn lokasi(
 ) -> ApiResult<GeoJson> {
     let desa = params.desa.as_deref().map(parse_kode).transpose()?;
     let items = state.store.list_lokasi(desa.as_ref()).await?;
+    let records = state
+        .store
+        .assessments(&kumuh_store::AssessmentQuery {
+            wilayah: desa,
+            ..Default::default()
+        })
+        .await?;
+    // Records come ordered by location and year: the last one per location is the latest.
+    let latest: std::collections::HashMap<&str, &kumuh_store::AssessmentRecord> = records
+        .iter()
+        .map(|r| (r.kode_lokasi.as_str(), r))
+        .collect();
+    let features: Vec<Value> = items
+        .iter()
+        .map(|l| {
+            let mut f = gj::lokasi_feature(l);
+            if let (Some(r), Some(props)) = (
+                latest.get(l.kode.as_str()),
+                f.get_mut("properties").and_then(Value::as_object_mut),
+            ) {
+                props.insert("tahun".into(), r.tahun.into());
+                props.insert("total".into(), r.total.into());
+                props.insert("kelas".into(), r.class.clone().into());
+                props.insert("prioritas".into(), r.priority.clone().into());
+            }
+            f
+        })
+        .collect();
     Ok(GeoJson(serde_json::json!({
         "type": "FeatureCollection",
-        "features": items.iter().map(gj::lokasi_feature).collect::<Vec<_>>(),
+        "features": features,
     })))
 }
 

@@ -23,7 +23,9 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use crate::error::{DbContext, Result, StoreError};
-use crate::{Credentials, PlaceQuery, Store, StoreInfo, UpsertReport};
+use crate::{
+    AssessmentQuery, AssessmentRecord, Credentials, PlaceQuery, Store, StoreInfo, UpsertReport,
+};
 
 /// Whether [`GpkgStore::open`] may create a missing file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -681,6 +683,70 @@ impl Store for GpkgStore {
         row.map(|r| user_from_row(&r)).transpose()
     }
 
+    async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let mut report = UpsertReport::default();
+        for r in records {
+            let existing: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM penilaian WHERE kode_lokasi = ? AND tahun = ?",
+            )
+            .bind(&r.kode_lokasi)
+            .bind(r.tahun)
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("looking up an assessment")?;
+            let sql = if existing > 0 {
+                report.updated += 1;
+                "UPDATE penilaian SET nama_lokasi = ?3, kode_desa = ?4, aturan = ?5,
+                   versi_aturan = ?6, luas_ha = ?7, total = ?8, kelas = ?9, prioritas = ?10,
+                   hasil = ?11, dicatat = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                 WHERE kode_lokasi = ?1 AND tahun = ?2"
+            } else {
+                report.inserted += 1;
+                "INSERT INTO penilaian (kode_lokasi, tahun, nama_lokasi, kode_desa, aturan,
+                   versi_aturan, luas_ha, total, kelas, prioritas, hasil)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            };
+            sqlx::query(sql)
+                .bind(&r.kode_lokasi)
+                .bind(r.tahun)
+                .bind(&r.nama_lokasi)
+                .bind(r.kode_desa.as_str())
+                .bind(&r.rule_set_id)
+                .bind(&r.rule_set_version)
+                .bind(r.luas_ha)
+                .bind(r.total)
+                .bind(&r.class)
+                .bind(&r.priority)
+                .bind(r.result.to_string())
+                .execute(&mut *tx)
+                .await
+                .ctx(format!(
+                    "writing the {} assessment of {}",
+                    r.tahun, r.kode_lokasi
+                ))?;
+        }
+        tx.commit().await.ctx("committing assessments")?;
+        Ok(report)
+    }
+
+    async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM penilaian
+             WHERE (?1 IS NULL OR kode_desa = ?1 OR kode_desa LIKE ?1 || '.%')
+               AND (?2 IS NULL OR kode_lokasi = ?2)
+               AND (?3 IS NULL OR tahun = ?3)
+             ORDER BY kode_lokasi, tahun",
+        )
+        .bind(query.wilayah.as_ref().map(Kode::as_str))
+        .bind(&query.kode_lokasi)
+        .bind(query.tahun)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading assessments")?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
     async fn export_copy(&self, path: &Path) -> Result<()> {
         if path.exists() {
             return Err(StoreError::Invalid(format!(
@@ -698,6 +764,32 @@ impl Store for GpkgStore {
             .ctx(format!("copying the store to {}", path.display()))?;
         Ok(())
     }
+}
+
+fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {
+    const T: &str = "penilaian";
+    let fid: i64 = row.get("fid");
+    let tahun: i64 = row.get("tahun");
+    let total: i64 = row.get("total");
+    let number = |field: &'static str, v: i64| StoreError::Corrupt {
+        table: T.into(),
+        fid,
+        field,
+        message: format!("{v} is out of range"),
+    };
+    Ok(AssessmentRecord {
+        kode_lokasi: row.get("kode_lokasi"),
+        nama_lokasi: row.get("nama_lokasi"),
+        kode_desa: kode_field(T, fid, "kode_desa", row.get("kode_desa"))?,
+        tahun: u16::try_from(tahun).map_err(|_| number("tahun", tahun))?,
+        rule_set_id: row.get("aturan"),
+        rule_set_version: row.get("versi_aturan"),
+        luas_ha: row.get("luas_ha"),
+        total: u32::try_from(total).map_err(|_| number("total", total))?,
+        class: row.get("kelas"),
+        priority: row.get("prioritas"),
+        result: json_field(T, fid, "hasil", row.get("hasil"))?,
+    })
 }
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {

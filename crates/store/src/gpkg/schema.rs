@@ -65,34 +65,35 @@ const fn place_table(name: &'static str, description: &'static str) -> Step {
 }
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "geopackage core, places, slum locations, users",
-    steps: &[
-        Step::Sql(GPKG_CORE),
-        Step::Attributes(AttributesTable {
-            name: "kumuh_migrations",
-            description: "Kumuh schema migrations applied to this file",
-            create: "CREATE TABLE kumuh_migrations (
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "geopackage core, places, slum locations, users",
+        steps: &[
+            Step::Sql(GPKG_CORE),
+            Step::Attributes(AttributesTable {
+                name: "kumuh_migrations",
+                description: "Kumuh schema migrations applied to this file",
+                create: "CREATE TABLE kumuh_migrations (
                 version INTEGER PRIMARY KEY NOT NULL,
                 name TEXT NOT NULL,
                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-        }),
-        place_table("provinsi", "Provinsi (provinces)"),
-        place_table("kabupaten", "Kabupaten/kota (districts)"),
-        place_table("kecamatan", "Kecamatan (sub-districts)"),
-        place_table("desa", "Desa/kelurahan (villages)"),
-        place_table("rw", "Rukun warga (neighbourhoods)"),
-        place_table("rt", "Rukun tetangga (blocks)"),
-        Step::Sql("CREATE INDEX desa_kode_induk ON desa(kode_induk)"),
-        Step::Sql("CREATE INDEX kecamatan_kode_induk ON kecamatan(kode_induk)"),
-        Step::Sql("CREATE INDEX rw_kode_induk ON rw(kode_induk)"),
-        Step::Sql("CREATE INDEX rt_kode_induk ON rt(kode_induk)"),
-        Step::Features(FeatureTable {
-            name: "lokasi_kumuh",
-            description: "Lokasi kumuh (delineated slum locations)",
-            geometry_type: "MULTIPOLYGON",
-            columns: "kode TEXT NOT NULL UNIQUE,
+            }),
+            place_table("provinsi", "Provinsi (provinces)"),
+            place_table("kabupaten", "Kabupaten/kota (districts)"),
+            place_table("kecamatan", "Kecamatan (sub-districts)"),
+            place_table("desa", "Desa/kelurahan (villages)"),
+            place_table("rw", "Rukun warga (neighbourhoods)"),
+            place_table("rt", "Rukun tetangga (blocks)"),
+            Step::Sql("CREATE INDEX desa_kode_induk ON desa(kode_induk)"),
+            Step::Sql("CREATE INDEX kecamatan_kode_induk ON kecamatan(kode_induk)"),
+            Step::Sql("CREATE INDEX rw_kode_induk ON rw(kode_induk)"),
+            Step::Sql("CREATE INDEX rt_kode_induk ON rt(kode_induk)"),
+            Step::Features(FeatureTable {
+                name: "lokasi_kumuh",
+                description: "Lokasi kumuh (delineated slum locations)",
+                geometry_type: "MULTIPOLYGON",
+                columns: "kode TEXT NOT NULL UNIQUE,
                 nama TEXT NOT NULL,
                 kode_desa TEXT NOT NULL,
                 kawasan TEXT,
@@ -101,30 +102,57 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
                 sk_tanggal TEXT,
                 luas_ha REAL,
                 atribut TEXT NOT NULL DEFAULT '{}'",
-        }),
-        Step::Sql("CREATE INDEX lokasi_kumuh_kode_desa ON lokasi_kumuh(kode_desa)"),
-        Step::Attributes(AttributesTable {
-            name: "kumuh_users",
-            description: "Kumuh users and roles (passwords as argon2id hashes)",
-            create: "CREATE TABLE kumuh_users (
+            }),
+            Step::Sql("CREATE INDEX lokasi_kumuh_kode_desa ON lokasi_kumuh(kode_desa)"),
+            Step::Attributes(AttributesTable {
+                name: "kumuh_users",
+                description: "Kumuh users and roles (passwords as argon2id hashes)",
+                create: "CREATE TABLE kumuh_users (
                 fid INTEGER PRIMARY KEY AUTOINCREMENT,
                 username TEXT NOT NULL UNIQUE,
                 password_hash TEXT NOT NULL,
                 role TEXT NOT NULL,
                 created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-        }),
-        Step::Attributes(AttributesTable {
-            name: "kumuh_tokens",
-            description: "Kumuh API tokens (SHA-256 hashes, never the tokens)",
-            create: "CREATE TABLE kumuh_tokens (
+            }),
+            Step::Attributes(AttributesTable {
+                name: "kumuh_tokens",
+                description: "Kumuh API tokens (SHA-256 hashes, never the tokens)",
+                create: "CREATE TABLE kumuh_tokens (
                 fid INTEGER PRIMARY KEY AUTOINCREMENT,
                 token_hash TEXT NOT NULL UNIQUE,
                 username TEXT NOT NULL REFERENCES kumuh_users(username) ON DELETE CASCADE,
                 expires_unix INTEGER NOT NULL,
                 created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-        }),
-    ],
-}];
+            }),
+        ],
+    },
+    Migration {
+        version: 2,
+        name: "slum assessments per location and year",
+        steps: &[
+            Step::Attributes(AttributesTable {
+                name: "penilaian",
+                description: "Penilaian kumuh: slum assessments per location and year, with the rule set that computed them",
+                create: "CREATE TABLE penilaian (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                kode_lokasi TEXT NOT NULL,
+                nama_lokasi TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                tahun INTEGER NOT NULL,
+                aturan TEXT NOT NULL,
+                versi_aturan TEXT NOT NULL,
+                luas_ha REAL NOT NULL,
+                total INTEGER NOT NULL,
+                kelas TEXT NOT NULL,
+                prioritas TEXT,
+                hasil TEXT NOT NULL,
+                dicatat TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                UNIQUE (kode_lokasi, tahun))",
+            }),
+            Step::Sql("CREATE INDEX penilaian_kode_desa ON penilaian(kode_desa, tahun)"),
+        ],
+    },
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn latest_version() -> i64 {
