@@ -159,7 +159,9 @@ fn check_ring(
     }
 }
 
-fn coord_problem(c: Coord<f64>) -> Option<String> {
+/// What is wrong with one EPSG:4326 coordinate, if anything: not finite, or longitude or
+/// latitude out of range (often a sign of swapped axes or a projected file).
+pub(crate) fn coord_problem(c: Coord<f64>) -> Option<String> {
     if !c.x.is_finite() || !c.y.is_finite() {
         Some(format!(
             "coordinate ({}, {}) is not a finite number",

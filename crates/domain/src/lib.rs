@@ -8,6 +8,7 @@
 pub mod assessment;
 pub mod auth;
 pub mod geometry;
+pub mod jaringan;
 pub mod place;
 pub mod search;
 pub mod works;
