@@ -66,6 +66,11 @@ struct ImportAssessmentsArgs {
     /// Store the valid rows and list the rows left out, instead of storing nothing.
     #[arg(long)]
     skip_invalid: bool,
+    /// Criteria whose volume comes from the mapped road and drainage lines instead of
+    /// the table (2a, 2b, 4b, 4c; comma-separated), where the location has a polygon.
+    /// The stored record says which value was used.
+    #[arg(long, value_delimiter = ',', value_name = "CRITERIA")]
+    peta: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +102,8 @@ enum ImportLevel {
     Desa,
     Rt,
     Lokasi,
+    /// Road and drainage lines with their condition.
+    Jaringan,
 }
 
 #[derive(Debug, Args)]
@@ -290,6 +297,7 @@ async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         ImportLevel::Desa => ImportKind::Places(Level::Desa),
         ImportLevel::Rt => ImportKind::Places(Level::Rt),
         ImportLevel::Lokasi => ImportKind::Lokasi,
+        ImportLevel::Jaringan => ImportKind::Jaringan,
     };
     let pb = spinner(format!("reading {name}"));
     let parsed = kumuh_io::geojson::parse(&name, &text, kind);
@@ -315,6 +323,12 @@ async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
             }
             let pb = spinner(format!("writing {} slum locations", lokasi.len()));
             let r = store.upsert_lokasi(&lokasi).await;
+            pb.finish_and_clear();
+            r?
+        }
+        Import::Jaringan(ruas) => {
+            let pb = spinner(format!("writing {} lines", ruas.len()));
+            let r = store.upsert_jaringan(&ruas).await;
             pb.finish_and_clear();
             r?
         }
@@ -450,12 +464,37 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
             unknown.join("; ")
         );
     }
+    for code in &args.peta {
+        if !kumuh_domain::jaringan::KRITERIA.contains(&code.as_str()) {
+            bail!("--peta: `{code}` cannot be derived from the map; use 2a, 2b, 4b or 4c");
+        }
+    }
+    let choices: kumuh_domain::jaringan::Choices = args
+        .peta
+        .iter()
+        .map(|c| (c.clone(), kumuh_domain::jaringan::Sumber::Peta))
+        .collect();
+    let mut applied = Vec::with_capacity(rows.len());
+    for row in &mut rows {
+        applied.push(if choices.is_empty() {
+            Vec::new()
+        } else {
+            derive_for(
+                &store,
+                &mut row.input.volumes,
+                &row.input.kode_lokasi,
+                &choices,
+            )
+            .await?
+        });
+    }
     let assessed = tables::assess_rows(&rules, rows);
     let json = tables::to_json(&assessed);
     let records: Vec<kumuh_store::AssessmentRecord> = assessed
         .iter()
         .zip(json.as_array().into_iter().flatten())
-        .map(|(a, j)| kumuh_store::AssessmentRecord {
+        .zip(&applied)
+        .map(|((a, j), applied)| kumuh_store::AssessmentRecord {
             kode_lokasi: a.result.kode_lokasi.clone(),
             nama_lokasi: a.result.nama_lokasi.clone(),
             kode_desa: a.result.kode_desa.clone(),
@@ -466,7 +505,7 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
             total: a.result.total,
             class: a.result.class.as_str().to_owned(),
             priority: a.result.priority.as_ref().map(|p| p.code.clone()),
-            result: j.clone(),
+            result: with_sources(j.clone(), applied),
         })
         .collect();
     let report = store.upsert_assessments(&records).await?;
@@ -487,4 +526,42 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
         eprintln!("{skipped} row(s) skipped");
     }
     Ok(())
+}
+
+/// Replaces the chosen criteria's volumes with those derived from the mapped lines inside
+/// the location's polygon; a location without a polygon keeps its surveyed values.
+async fn derive_for(
+    store: &GpkgStore,
+    volumes: &mut std::collections::BTreeMap<String, f64>,
+    kode_lokasi: &str,
+    choices: &kumuh_domain::jaringan::Choices,
+) -> anyhow::Result<Vec<kumuh_domain::jaringan::Applied>> {
+    let Some(lokasi) = store.lokasi(kode_lokasi).await? else {
+        return Ok(Vec::new());
+    };
+    let bbox = kumuh_domain::geometry::bbox(&lokasi.geometry);
+    let ruas = match bbox {
+        Some(b) => store.jaringan(Some(b)).await?,
+        None => Vec::new(),
+    };
+    let derived = kumuh_domain::jaringan::derive_volumes(&lokasi.geometry, &ruas);
+    for issue in &derived.issues {
+        tracing::warn!(lokasi = kode_lokasi, %issue, "deriving volumes from the map");
+    }
+    Ok(kumuh_domain::jaringan::apply(volumes, &derived, choices))
+}
+
+/// The stored result records, per derived criterion, the surveyed and mapped values and
+/// which one the score used.
+fn with_sources(
+    mut result: serde_json::Value,
+    applied: &[kumuh_domain::jaringan::Applied],
+) -> serde_json::Value {
+    if let Some(obj) = result.as_object_mut() {
+        obj.insert(
+            "sumber_volume".into(),
+            serde_json::to_value(applied).unwrap_or_default(),
+        );
+    }
+    result
 }

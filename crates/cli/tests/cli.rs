@@ -388,3 +388,68 @@ fn assessments_are_scored_and_stored_only_for_known_desa() {
     assert_eq!(v[0]["class"], "kumuh_ringan");
     assert_eq!(v[1]["class"], "tidak_kumuh");
 }
+
+#[test]
+fn mapped_roads_can_replace_a_surveyed_volume_and_the_record_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let write = |name: &str, text: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let lokasi = write(
+        "lokasi.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kode":"SKL-01","nama":"Sukolilo RT 24","kode_desa":"35.19.09.2005"},
+        "geometry":{"type":"Polygon","coordinates":[[[111.475,-7.64],[111.478,-7.64],[111.478,-7.637],[111.475,-7.637],[111.475,-7.64]]]}}]}"#.to_owned(),
+    );
+    ok(&kumuh(
+        &store,
+        &["import", lokasi.to_str().unwrap(), "--level", "lokasi"],
+    ));
+    // A damaged road crossing the location from west to east, longer than it on both sides.
+    let jalan = write(
+        "jalan.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kode":"J-01","jenis":"jalan","kondisi":"rusak berat","contoh":true},
+        "geometry":{"type":"LineString","coordinates":[[111.474,-7.6385],[111.479,-7.6385]]}}]}"#.to_owned(),
+    );
+    let out = ok(&kumuh(
+        &store,
+        &["import", jalan.to_str().unwrap(), "--level", "jaringan"],
+    ));
+    assert!(out.contains("1 added"), "{out}");
+
+    let header = "kode_lokasi,nama_lokasi,kode_desa,tahun,luas_ha,jumlah_bangunan,jumlah_penduduk,jumlah_kk,panjang_jalan_ideal_m,panjang_drainase_ideal_m,v1a,v1b,v1c,v2a,v2b,v3a,v3b,v4a,v4b,v4c,v5a,v5b,v6a,v6b,v7a,v7b";
+    let csv = write(
+        "penilaian.csv",
+        format!(
+            "{header}\nSKL-01,Sukolilo RT 24,35.19.09.2005,2024,11,33,168,42,400,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
+        ),
+    );
+    let err = fails(&kumuh(
+        &store,
+        &["import-assessments", csv.to_str().unwrap(), "--peta", "1a"],
+    ));
+    assert!(err.contains("`1a` cannot be derived from the map"), "{err}");
+    ok(&kumuh(
+        &store,
+        &["import-assessments", csv.to_str().unwrap(), "--peta", "2b"],
+    ));
+
+    let out = Command::new("sqlite3")
+        .arg(&store)
+        .arg("SELECT hasil FROM penilaian WHERE kode_lokasi = 'SKL-01' AND tahun = 2024")
+        .output()
+        .expect("sqlite3 (Debian package sqlite3)");
+    let hasil: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let volume = hasil["criteria"]["2b"]["volume"].as_f64().unwrap();
+    // 0.003° of longitude at 7.64° S is about 330.8 m.
+    assert!((volume - 330.8).abs() < 2.0, "{volume}");
+    assert_eq!(hasil["criteria"]["2b"]["score"], 5);
+    let source = &hasil["sumber_volume"][0];
+    assert_eq!(source["criterion"], "2b");
+    assert_eq!(source["used"], "peta");
+    assert_eq!(source["survei"], 0.0);
+    assert_eq!(source["peta_contoh"], true);
+}

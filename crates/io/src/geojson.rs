@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use geo::InteriorPoint;
-use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use geo_types::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
 use kumuh_domain::{
     GeometryIssue, Kode, Level, LokasiKumuh, Place, SkKumuh, validate_area_geometry,
 };
@@ -73,6 +74,8 @@ pub enum Import {
     Places(Vec<Place>),
     /// Slum locations.
     Lokasi(Vec<LokasiKumuh>),
+    /// Road and drainage lines with their condition.
+    Jaringan(Vec<Ruas>),
 }
 
 /// What the import file holds: a level of places, or slum locations.
@@ -82,6 +85,8 @@ pub enum ImportKind {
     Places(Level),
     /// Slum locations (`lokasi`).
     Lokasi,
+    /// Road and drainage lines (`jaringan`).
+    Jaringan,
 }
 
 struct Reader<'a> {
@@ -253,6 +258,7 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
     let mut problems = Vec::new();
     let mut places = Vec::new();
     let mut lokasi = Vec::new();
+    let mut jaringan = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (index, feature) in features.iter().enumerate() {
         let props = match feature.get("properties") {
@@ -273,6 +279,20 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
             _ => r.string("kode", true),
         };
         r.kode = kode_text.clone();
+        if kind == ImportKind::Jaringan {
+            if let Some(ruas) = read_ruas(&mut r, kode_text.clone(), feature.get("geometry")) {
+                if let Some(first) = seen.insert(ruas.kode.clone(), index) {
+                    r.problem(
+                        "kode",
+                        format!("duplicate: feature {first} has the same code"),
+                    );
+                } else if r.problems.is_empty() {
+                    jaringan.push(ruas);
+                }
+            }
+            problems.append(&mut r.problems);
+            continue;
+        }
         let geometry = match read_area_geometry(feature.get("geometry")) {
             Ok(g) => {
                 let issues = validate_area_geometry(&g);
@@ -329,6 +349,7 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
                     });
                 }
             }
+            ImportKind::Jaringan => {}
             ImportKind::Lokasi => {
                 let nama = r.string("nama", true);
                 let desa_text = r.string("kode_desa", true);
@@ -391,7 +412,100 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
     Ok(match kind {
         ImportKind::Places(_) => Import::Places(places),
         ImportKind::Lokasi => Import::Lokasi(lokasi),
+        ImportKind::Jaringan => Import::Jaringan(jaringan),
     })
+}
+
+/// A road or drainage line: `kode`, `jenis` (jalan/drainase), `kondisi` (baik, sedang,
+/// rusak ringan, rusak berat, tidak ada), optional `contoh` (illustrative), and a
+/// (Multi)LineString in EPSG:4326.
+fn read_ruas(r: &mut Reader<'_>, kode: Option<String>, g: Option<&Value>) -> Option<Ruas> {
+    let jenis = r.string("jenis", true).and_then(|j| {
+        JenisJaringan::parse(&j)
+            .map_err(|e| r.problem("jenis", e.to_string()))
+            .ok()
+    });
+    let kondisi = r.string("kondisi", true).and_then(|k| {
+        Kondisi::parse(&k)
+            .map_err(|e| r.problem("kondisi", e.to_string()))
+            .ok()
+    });
+    let contoh = match r.props.get("contoh") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            r.problem(
+                "contoh",
+                format!("expected true or false, found {}", json_kind(other)),
+            );
+            false
+        }
+    };
+    let geometry = match read_line_geometry(g) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            r.problem("geometry", e);
+            None
+        }
+    };
+    Some(Ruas {
+        kode: kode?,
+        jenis: jenis?,
+        kondisi: kondisi?,
+        geometry: geometry?,
+        contoh,
+    })
+}
+
+fn read_line_geometry(g: Option<&Value>) -> Result<MultiLineString<f64>, String> {
+    let g = g
+        .filter(|g| !g.is_null())
+        .ok_or("missing; a (Multi)LineString is required")?;
+    let kind = g.get("type").and_then(Value::as_str).unwrap_or("");
+    let parts: Vec<&Value> = match (kind, g.get("coordinates")) {
+        ("LineString", Some(c)) => vec![c],
+        ("MultiLineString", Some(Value::Array(p))) => p.iter().collect(),
+        ("LineString" | "MultiLineString", _) => {
+            return Err(format!("{kind} without valid `coordinates`"));
+        }
+        (other, _) => {
+            return Err(format!(
+                "expected LineString or MultiLineString, found {other}"
+            ));
+        }
+    };
+    let mut lines = Vec::with_capacity(parts.len());
+    for (pi, part) in parts.iter().enumerate() {
+        let points = part
+            .as_array()
+            .ok_or_else(|| format!("line {pi}: expected a list of positions"))?;
+        let mut coords = Vec::with_capacity(points.len());
+        for (vi, p) in points.iter().enumerate() {
+            let c = p
+                .as_array()
+                .and_then(|a| {
+                    Some(Coord {
+                        x: a.first()?.as_f64()?,
+                        y: a.get(1)?.as_f64()?,
+                    })
+                })
+                .ok_or_else(|| {
+                    format!("line {pi}, vertex {vi}: expected [longitude, latitude] numbers")
+                })?;
+            if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
+                return Err(format!(
+                    "line {pi}, vertex {vi}: ({}, {}) is outside longitude/latitude range (is the file in EPSG:4326?)",
+                    c.x, c.y
+                ));
+            }
+            coords.push(c);
+        }
+        if coords.len() < 2 {
+            return Err(format!("line {pi}: needs at least 2 positions"));
+        }
+        lines.push(LineString(coords));
+    }
+    Ok(MultiLineString(lines))
 }
 
 /// An RT code from `kode_desa`, `rw` and `rt` properties: `<desa>.<rw:03>.<rt:03>`.
@@ -740,6 +854,53 @@ mod tests {
         );
         let p = problems(parse("l.geojson", &fc(&[bad]), ImportKind::Lokasi));
         assert_eq!(p.len(), 2, "{p:?}");
+    }
+
+    #[test]
+    fn lines_read_with_kind_and_condition() {
+        let line = r#"{"type":"LineString","coordinates":[[111.49,-7.65],[111.491,-7.65]]}"#;
+        let good = feature(
+            r#"{"kode":"J-01","jenis":"jalan","kondisi":"rusak berat","contoh":true}"#,
+            line,
+        );
+        let Import::Jaringan(j) = parse("j.geojson", &fc(&[good]), ImportKind::Jaringan).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (j[0].jenis, j[0].kondisi, j[0].contoh),
+            (JenisJaringan::Jalan, Kondisi::RusakBerat, true)
+        );
+        let p = problems(parse(
+            "j.geojson",
+            &fc(&[
+                feature(r#"{"kode":"J-02","jenis":"sungai","kondisi":"baik"}"#, line),
+                feature(
+                    r#"{"kode":"J-03","jenis":"jalan","kondisi":"baik"}"#,
+                    SQUARE,
+                ),
+                feature(
+                    r#"{"kode":"J-04","jenis":"drainase","kondisi":"hancur"}"#,
+                    line,
+                ),
+            ]),
+            ImportKind::Jaringan,
+        ));
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(
+            p[0].starts_with("feature 0 (J-02), field `jenis`"),
+            "{}",
+            p[0]
+        );
+        assert_eq!(
+            p[1],
+            "feature 1 (J-03), field `geometry`: expected LineString or MultiLineString, found Polygon"
+        );
+        assert!(
+            p[2].starts_with("feature 2 (J-04), field `kondisi`"),
+            "{}",
+            p[2]
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn jiwan() -> Result<Vec<Place>, ImportError> {
     ] {
         match parse(file, text, ImportKind::Places(level))? {
             Import::Places(p) => places.extend(p),
-            Import::Lokasi(_) => {}
+            Import::Lokasi(_) | Import::Jaringan(_) => {}
         }
     }
     Ok(places)

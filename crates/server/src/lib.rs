@@ -93,7 +93,7 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{penilaian, places, system};
+    use routes::{jaringan, penilaian, places, system};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -107,6 +107,8 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(places::lokasi))
         .routes(routes!(penilaian::list))
         .routes(routes!(penilaian::ringkasan))
+        .routes(routes!(jaringan::list))
+        .routes(routes!(jaringan::turunan))
         .split_for_parts()
 }
 

@@ -472,13 +472,15 @@ async fn openapi_documents_every_route() {
         ("/api/lokasi", "get"),
         ("/api/penilaian", "get"),
         ("/api/ringkasan", "get"),
+        ("/api/jaringan", "get"),
+        ("/api/lokasi/{kode}/turunan", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 12);
+    assert_eq!(paths.len(), 14);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
@@ -574,4 +576,81 @@ async fn assessments_by_location_and_summaries_by_area() {
     let (_, b) = f.get("/api/lokasi?desa=35.19.09.2005").await;
     assert_eq!(b["features"][0]["properties"]["kelas"], "tidak_kumuh");
     assert_eq!(b["features"][0]["properties"]["tahun"], 2024);
+}
+
+#[tokio::test]
+async fn the_map_gives_road_and_drain_volumes_beside_the_survey() {
+    let f = fixture().await;
+    let square = geo_types::MultiPolygon(vec![geo_types::Polygon::new(
+        geo_types::LineString::from(vec![
+            (111.475, -7.64),
+            (111.478, -7.64),
+            (111.478, -7.637),
+            (111.475, -7.637),
+        ]),
+        vec![],
+    )]);
+    f.store
+        .upsert_lokasi(&[kumuh_domain::LokasiKumuh {
+            kode: "SKL-01".into(),
+            nama: "Sukolilo RT 24".into(),
+            kode_desa: kumuh_domain::Kode::parse("35.19.09.2005").unwrap(),
+            kawasan: None,
+            rt: vec![],
+            sk: None,
+            geometry: square,
+            attributes: Default::default(),
+        }])
+        .await
+        .unwrap();
+    let line = |kode: &str, jenis, kondisi, lat: f64| kumuh_domain::jaringan::Ruas {
+        kode: kode.into(),
+        jenis,
+        kondisi,
+        geometry: geo_types::MultiLineString(vec![geo_types::LineString::from(vec![
+            (111.474, lat),
+            (111.479, lat),
+        ])]),
+        contoh: false,
+    };
+    use kumuh_domain::jaringan::{JenisJaringan, Kondisi};
+    f.store
+        .upsert_jaringan(&[
+            line("J-01", JenisJaringan::Jalan, Kondisi::RusakRingan, -7.6385),
+            line("D-01", JenisJaringan::Drainase, Kondisi::Baik, -7.6380),
+            line("J-99", JenisJaringan::Jalan, Kondisi::RusakBerat, -7.60),
+        ])
+        .await
+        .unwrap();
+    let (s, b) = f.get("/api/jaringan?bbox=111.47,-7.65,111.48,-7.63").await;
+    assert_eq!(s, StatusCode::OK);
+    let kodes: Vec<&str> = b["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(kodes, ["D-01", "J-01"]);
+
+    let (s, b) = f.get("/api/lokasi/SKL-01/turunan").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let k = |code: &str| {
+        b["kriteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["kriteria"] == code)
+            .unwrap()
+            .clone()
+    };
+    let road = k("2b")["peta_m"].as_f64().unwrap();
+    assert!((road - 330.8).abs() < 2.0, "{road}");
+    assert_eq!(k("4c")["peta_m"], 0.0);
+    assert!(k("2a")["peta_m"].is_null(), "coverage was not mapped");
+    assert!(k("2b")["survei_m"].is_null(), "nothing surveyed yet");
+    let (s, b) = f.get("/api/lokasi/NOPE/turunan").await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
 }

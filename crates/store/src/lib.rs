@@ -10,6 +10,7 @@ pub mod gpkg;
 use std::fmt;
 
 use async_trait::async_trait;
+use kumuh_domain::jaringan::Ruas;
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, Role, User};
 use serde::Serialize;
 
@@ -137,6 +138,16 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Slum locations, optionally only those of one desa, ordered by code.
     async fn list_lokasi(&self, kode_desa: Option<&Kode>) -> Result<Vec<LokasiKumuh>>;
+
+    /// One slum location by code.
+    async fn lokasi(&self, kode: &str) -> Result<Option<LokasiKumuh>>;
+
+    /// Inserts or replaces road and drainage lines by code, all in one transaction.
+    async fn upsert_jaringan(&self, ruas: &[Ruas]) -> Result<UpsertReport>;
+
+    /// Road and drainage lines, optionally only those whose bounds intersect `bbox`
+    /// (`[min_lon, min_lat, max_lon, max_lat]`), ordered by code.
+    async fn jaringan(&self, bbox: Option<[f64; 4]>) -> Result<Vec<Ruas>>;
 
     /// Adds a user; fails with [`StoreError::Conflict`] if the name is taken.
     async fn add_user(&self, username: &str, password_hash: &str, role: Role) -> Result<()>;

@@ -1,5 +1,6 @@
 //! The HTTP handlers, grouped by what they serve.
 
+pub mod jaringan;
 pub mod penilaian;
 pub mod places;
 pub mod system;

@@ -47,7 +47,7 @@ impl PlacesParams {
     }
 }
 
-fn parse_bbox(s: &str) -> ApiResult<[f64; 4]> {
+pub(crate) fn parse_bbox(s: &str) -> ApiResult<[f64; 4]> {
     let bad = || {
         ApiError::bad_request(format!(
             "bbox: `{s}` must be four numbers min_lon,min_lat,max_lon,max_lat in EPSG:4326"

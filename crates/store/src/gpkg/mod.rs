@@ -13,7 +13,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use geo_types::{Geometry, MultiPolygon};
+use geo::{Geodesic, Length};
+use geo_types::{Geometry, MultiLineString, MultiPolygon};
+use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
 use kumuh_domain::search::{search_key, search_keys};
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, Role, SkKumuh, User};
 use sqlx::sqlite::{
@@ -608,6 +610,63 @@ impl Store for GpkgStore {
         rows.iter().map(lokasi_from_row).collect()
     }
 
+    async fn lokasi(&self, kode: &str) -> Result<Option<LokasiKumuh>> {
+        let row = sqlx::query("SELECT * FROM lokasi_kumuh WHERE kode = ?")
+            .bind(kode)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx(format!("reading slum location {kode}"))?;
+        row.map(|r| lokasi_from_row(&r)).transpose()
+    }
+
+    async fn upsert_jaringan(&self, ruas: &[Ruas]) -> Result<UpsertReport> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let mut report = UpsertReport::default();
+        for r in ruas {
+            let sql = if exists(&mut tx, "jaringan", &r.kode).await? {
+                report.updated += 1;
+                "UPDATE jaringan SET geom = ?1, jenis = ?3, kondisi = ?4, contoh = ?5,
+                   panjang_m = ?6 WHERE kode = ?2"
+            } else {
+                report.inserted += 1;
+                "INSERT INTO jaringan (geom, kode, jenis, kondisi, contoh, panjang_m)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+            };
+            let geom = blob::encode(&Geometry::MultiLineString(r.geometry.clone()))
+                .map_err(|e| StoreError::Invalid(format!("line {}: {e}", r.kode)))?;
+            sqlx::query(sql)
+                .bind(geom)
+                .bind(&r.kode)
+                .bind(r.jenis.as_str())
+                .bind(r.kondisi.as_str())
+                .bind(r.contoh)
+                .bind(Geodesic.length(&r.geometry))
+                .execute(&mut *tx)
+                .await
+                .ctx(format!("writing line {}", r.kode))?;
+        }
+        touch_contents(&mut tx, "jaringan").await?;
+        tx.commit().await.ctx("committing lines")?;
+        Ok(report)
+    }
+
+    async fn jaringan(&self, bbox: Option<[f64; 4]>) -> Result<Vec<Ruas>> {
+        let b = bbox.unwrap_or([f64::MIN, f64::MIN, f64::MAX, f64::MAX]);
+        let rows = sqlx::query(
+            "SELECT t.* FROM jaringan t JOIN rtree_jaringan_geom r ON r.id = t.fid
+             WHERE r.maxx >= ?1 AND r.minx <= ?3 AND r.maxy >= ?2 AND r.miny <= ?4
+             ORDER BY t.kode",
+        )
+        .bind(b[0])
+        .bind(b[1])
+        .bind(b[2])
+        .bind(b[3])
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading road and drainage lines")?;
+        rows.iter().map(ruas_from_row).collect()
+    }
+
     async fn add_user(&self, username: &str, password_hash: &str, role: Role) -> Result<()> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
         let r =
@@ -764,6 +823,39 @@ impl Store for GpkgStore {
             .ctx(format!("copying the store to {}", path.display()))?;
         Ok(())
     }
+}
+
+fn ruas_from_row(row: &SqliteRow) -> Result<Ruas> {
+    const T: &str = "jaringan";
+    let fid: i64 = row.get("fid");
+    let corrupt = |field: &'static str, message: String| StoreError::Corrupt {
+        table: T.into(),
+        fid,
+        field,
+        message,
+    };
+    let geom: Option<Vec<u8>> = row.get("geom");
+    let geometry = match geom.map(|b| blob::decode(&b)).transpose() {
+        Err(e) => return Err(corrupt("geom", e.to_string())),
+        Ok(None) => MultiLineString(vec![]),
+        Ok(Some(Geometry::MultiLineString(m))) => m,
+        Ok(Some(Geometry::LineString(l))) => MultiLineString(vec![l]),
+        Ok(Some(other)) => {
+            return Err(corrupt(
+                "geom",
+                format!("expected a line, found {}", geometry_name(&other)),
+            ));
+        }
+    };
+    let jenis: String = row.get("jenis");
+    let kondisi: String = row.get("kondisi");
+    Ok(Ruas {
+        kode: row.get("kode"),
+        jenis: JenisJaringan::parse(&jenis).map_err(|e| corrupt("jenis", e.to_string()))?,
+        kondisi: Kondisi::parse(&kondisi).map_err(|e| corrupt("kondisi", e.to_string()))?,
+        geometry,
+        contoh: row.get("contoh"),
+    })
 }
 
 fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {

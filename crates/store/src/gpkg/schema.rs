@@ -152,6 +152,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             Step::Sql("CREATE INDEX penilaian_kode_desa ON penilaian(kode_desa, tahun)"),
         ],
     },
+    Migration {
+        version: 3,
+        name: "road and drainage lines with their condition",
+        steps: &[Step::Features(FeatureTable {
+            name: "jaringan",
+            description: "Jaringan jalan dan drainase lingkungan (neighbourhood roads and drains) with condition",
+            geometry_type: "MULTILINESTRING",
+            columns: "kode TEXT NOT NULL UNIQUE,
+                jenis TEXT NOT NULL,
+                kondisi TEXT NOT NULL,
+                contoh INTEGER NOT NULL DEFAULT 0,
+                panjang_m REAL,
+                atribut TEXT NOT NULL DEFAULT '{}'",
+        })],
+    },
 ];
 
 /// The newest schema version this build knows.
