@@ -13,9 +13,54 @@ struct Server {
     _dir: tempfile::TempDir,
 }
 
+fn kumuh(store: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kumuh"))
+        .args(args)
+        .env("KUMUH_STORE", store)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("running kumuh");
+    assert!(
+        out.status.success(),
+        "kumuh {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Puts one slum location in Sukolilo into the store, assessed in 2019 and 2024 (test
+/// data, not a survey).
+fn seed_lokasi(store: &Path, dir: &Path) {
+    kumuh(store, &["init"]);
+    let lokasi = dir.join("lokasi.geojson");
+    std::fs::write(
+        &lokasi,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kode":"SKL-01","nama":"Sukolilo RT 24 (uji)","kode_desa":"35.19.09.2005","kawasan":"Sukolilo"},
+        "geometry":{"type":"Polygon","coordinates":[[[111.475,-7.64],[111.478,-7.64],[111.478,-7.637],[111.475,-7.637],[111.475,-7.64]]]}}]}"#,
+    )
+    .unwrap();
+    kumuh(store, &["import", lokasi.to_str().unwrap(), "--level", "lokasi"]);
+    let header = "kode_lokasi,nama_lokasi,kode_desa,tahun,luas_ha,jumlah_bangunan,jumlah_penduduk,jumlah_kk,panjang_jalan_ideal_m,panjang_drainase_ideal_m,v1a,v1b,v1c,v2a,v2b,v3a,v3b,v4a,v4b,v4c,v5a,v5b,v6a,v6b,v7a,v7b";
+    let csv = dir.join("penilaian.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{header}\nSKL-01,Sukolilo RT 24,35.19.09.2005,2019,11,33,168,42,400,0,0,0,0,100,300,1,0,0,0,0,7,7,42,42,33,33\n\
+             SKL-01,Sukolilo RT 24,35.19.09.2005,2024,11,33,168,42,400,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
+        ),
+    )
+    .unwrap();
+    kumuh(store, &["import-assessments", csv.to_str().unwrap()]);
+}
+
 impl Server {
     fn start() -> Server {
+        Self::start_with(|_, _| {})
+    }
+
+    /// Starts on a store prepared by `setup(store_path, temp_dir)`.
+    fn start_with(setup: impl FnOnce(&Path, &Path)) -> Server {
         let dir = tempfile::tempdir().unwrap();
+        setup(&dir.path().join("kumuh.gpkg"), dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .env("KUMUH_STORE", dir.path().join("kumuh.gpkg"))
@@ -100,10 +145,14 @@ fn the_server_answers_and_stops_gracefully() {
 
 #[test]
 fn the_viewer_shows_the_villages_in_chromium() {
-    let server = Server::start();
+    let server = Server::start_with(seed_lokasi);
     let artifacts = repo().join("tests/artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
-    for (viewport, shot) in [("1280x800", "viewer.png"), ("390x844", "viewer-phone.png")] {
+    for (viewport, shot, lokasi) in [
+        ("1280x800", "viewer.png", ""),
+        ("1280x800", "viewer-lokasi.png", "SKL-01"),
+        ("390x844", "viewer-phone.png", "SKL-01"),
+    ] {
         let shot = artifacts.join(shot);
         let _ = std::fs::remove_file(&shot);
         let out = Command::new("node")
@@ -111,6 +160,7 @@ fn the_viewer_shows_the_villages_in_chromium() {
             .arg(&server.base)
             .arg(&shot)
             .env("VIEWPORT", viewport)
+            .env("E2E_LOKASI", lokasi)
             .current_dir(repo().join("web"))
             .output()
             .expect("node is needed for the browser test");
@@ -123,6 +173,11 @@ fn the_viewer_shows_the_villages_in_chromium() {
         let summary: serde_json::Value =
             serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
         assert_eq!(summary["ok"], true, "{summary}");
+        if !lokasi.is_empty() {
+            assert_eq!(summary["lokasi"]["kode"], lokasi, "{summary}");
+            assert_eq!(summary["lokasi"]["kelas"], "tidak_kumuh", "{summary}");
+            assert_eq!(summary["lokasi"]["points"], 2, "{summary}");
+        }
         assert!(
             std::fs::metadata(&shot).unwrap().len() > 10_000,
             "screenshot too small"

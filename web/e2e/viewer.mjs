@@ -3,13 +3,17 @@
 //
 //   node web/e2e/viewer.mjs BASE_URL SCREENSHOT.png
 //
-// Env: CHROMIUM (default /usr/bin/chromium), VIEWPORT (default 1280x800, e.g. 390x844).
+// Env: CHROMIUM (default /usr/bin/chromium), VIEWPORT (default 1280x800, e.g. 390x844),
+// E2E_LOKASI (optional slum-location code, e.g. SKL-01: after the desa checks, click that
+// location and check its panel and score history; the screenshot is then retaken with it open).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 
 const DESA_FILL = 'desa-fill';
 const DESA_LABEL = 'desa-label';
+const LOKASI_FILL = 'lokasi-fill';
+const LOKASI = process.env.E2E_LOKASI || '';
 const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
 const READY_TIMEOUT_MS = 60_000;
@@ -42,6 +46,125 @@ const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
 class Failure extends Error {}
 function check(cond, reason) {
   if (!cond) throw new Failure(reason);
+}
+
+async function checkLokasi(page, kode) {
+  // The feature from the API; bring it into view clear of the panels, with none open.
+  const feature = await page.evaluate(async (code) => {
+    const data = await (await fetch(new URL('api/lokasi', document.baseURI))).json();
+    return data.features.find((f) => f.properties.kode === code) ?? null;
+  }, kode);
+  check(feature, `no feature ${kode} in /api/lokasi`);
+  await page.locator('[data-testid="place-close"]').click();
+  await page.evaluate((geometry) => {
+    const map = window.kumuhMap;
+    const coords = geometry.type === 'Polygon' ? geometry.coordinates.flat() : geometry.coordinates.flat(2);
+    const xs = coords.map((c) => c[0]);
+    const ys = coords.map((c) => c[1]);
+    const narrow = window.innerWidth <= 640;
+    const padding = narrow ? { top: 220, left: 40, right: 40, bottom: Math.round(window.innerHeight * 0.45) } : { top: 80, left: 240, bottom: 80, right: 400 };
+    map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding, maxZoom: 16, animate: false });
+  }, feature.geometry);
+
+  // Drawn in lokasi-fill, then a screen point inside its first ring.
+  let target;
+  try {
+    await page.waitForFunction(
+      ([layer, code]) => window.kumuhMap.loaded() && window.kumuhMap.queryRenderedFeatures({ layers: [layer] }).some((f) => f.properties.kode === code),
+      [LOKASI_FILL, kode],
+      { timeout: 15_000 },
+    );
+    target = await page.evaluate(
+      ([layer, code, geometry]) => {
+        const map = window.kumuhMap;
+        const ring = (geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates[0])[0];
+        const inside = ([x, y]) => {
+          let yes = false;
+          for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+            const [xi, yi] = ring[i];
+            const [xj, yj] = ring[j];
+            if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) yes = !yes;
+          }
+          return yes;
+        };
+        const pts = ring.slice(0, -1);
+        let p = [pts.reduce((a, c) => a + c[0], 0) / pts.length, pts.reduce((a, c) => a + c[1], 0) / pts.length];
+        // Not inside (a concave ring): step from a vertex towards the centroid.
+        for (let i = 0; !inside(p) && i < pts.length; i++) p = [pts[i][0] * 0.9 + p[0] * 0.1, pts[i][1] * 0.9 + p[1] * 0.1];
+        const s = map.project(p);
+        const hits = map.queryRenderedFeatures(s, { layers: [layer] }).map((f) => f.properties.kode);
+        const rect = map.getCanvas().getBoundingClientRect();
+        const x = rect.left + s.x;
+        const y = rect.top + s.y;
+        return { x, y, hit: hits.includes(code), onMap: document.elementFromPoint(x, y) === map.getCanvas() };
+      },
+      [LOKASI_FILL, kode, feature.geometry],
+    );
+  } catch (err) {
+    throw new Failure(`location ${kode} not drawn in ${LOKASI_FILL}: ${err.message}`);
+  }
+  check(target.hit, `no ${kode} in ${LOKASI_FILL} at its interior point (${Math.round(target.x)}, ${Math.round(target.y)})`);
+  check(target.onMap, `the interior point of ${kode} at (${Math.round(target.x)}, ${Math.round(target.y)}) is covered by the page`);
+  await page.mouse.click(target.x, target.y);
+  try {
+    await page.waitForFunction((name) => document.querySelector('[data-testid="lokasi-name"]')?.textContent === name, feature.properties.nama, { timeout: 10_000 });
+  } catch {
+    throw new Failure(`clicking ${kode} did not open its panel (title "${await page.locator('[data-testid="lokasi-name"]').textContent()}")`);
+  }
+  check(await page.locator('[data-testid="lokasi-panel"]').isVisible(), 'lokasi panel not visible');
+  check(!(await page.locator('[data-testid="place-panel"]').isVisible()), 'the desa panel opened over the location');
+
+  // History: one chart point per stored assessment.
+  const records = await page.evaluate(async (code) => {
+    const url = new URL('api/penilaian', document.baseURI);
+    url.search = new URLSearchParams({ lokasi: code });
+    return (await (await fetch(url)).json()).penilaian.length;
+  }, kode);
+  let points = 0;
+  if (records > 0) {
+    const chart = page.locator('[data-testid="lokasi-history"]');
+    try {
+      await chart.waitFor({ state: 'visible', timeout: 10_000 });
+    } catch {
+      throw new Failure(`no history chart for ${kode} (${records} assessments)`);
+    }
+    points = await chart.locator('circle.chart-point').count();
+  }
+  check(points === records, `history chart of ${kode} has ${points} points, /api/penilaian has ${records}`);
+  summary.lokasi = { kode, kelas: feature.properties.kelas ?? null, points };
+  await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
+}
+
+// Saves the screenshot and makes sure it is not blank: counts the colours it holds.
+async function screenshot(page) {
+  await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
+  const png = await page.screenshot({ type: 'png' });
+  writeFileSync(shotPath, png);
+  const pixels = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, 0, img.width, img.height);
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    // the map area alone (below the header) must not be one flat colour either
+    const header = document.querySelector('.app-header').getBoundingClientRect().bottom;
+    const mapColours = new Set();
+    for (let y = Math.ceil(header) + 1; y < img.height; y += 5) {
+      for (let x = 0; x < img.width; x += 5) {
+        const i = (y * img.width + x) * 4;
+        mapColours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      }
+    }
+    return { colours: colours.size, mapColours: mapColours.size };
+  }, png.toString('base64'));
+  summary.colours = pixels.colours;
+  check(pixels.colours > 16 && pixels.mapColours > 8, `screenshot looks blank: ${pixels.colours} colours (${pixels.mapColours} in the map)`);
 }
 
 let browser;
@@ -135,34 +258,7 @@ try {
   check((await areaLabel.textContent()) === 'Luas', 'switching back to ID did not restore "Luas"');
 
   // 4. Screenshot, and make sure it is not blank: count the colours it holds.
-  await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
-  const png = await page.screenshot({ type: 'png' });
-  writeFileSync(shotPath, png);
-  const pixels = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const { data } = ctx.getImageData(0, 0, img.width, img.height);
-    const colours = new Set();
-    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    // the map area alone (below the header) must not be one flat colour either
-    const header = document.querySelector('.app-header').getBoundingClientRect().bottom;
-    const mapColours = new Set();
-    for (let y = Math.ceil(header) + 1; y < img.height; y += 5) {
-      for (let x = 0; x < img.width; x += 5) {
-        const i = (y * img.width + x) * 4;
-        mapColours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      }
-    }
-    return { colours: colours.size, mapColours: mapColours.size };
-  }, png.toString('base64'));
-  summary.colours = pixels.colours;
-  check(pixels.colours > 16 && pixels.mapColours > 8, `screenshot looks blank: ${pixels.colours} colours (${pixels.mapColours} in the map)`);
+  await screenshot(page);
 
   // 5. Search: typing a spelling variant finds the village and opens its panel.
   const query = 'klagen serut';
@@ -181,6 +277,13 @@ try {
     throw new Failure(`choosing "${expected}" from the search did not open its panel`);
   }
   summary.search = expected;
+
+  // 6. Optional: a slum location (E2E_LOKASI) is drawn, a click on it opens its panel
+  //    (over the desa below), and its history chart has one point per assessment.
+  if (LOKASI) {
+    await checkLokasi(page, LOKASI);
+    await screenshot(page);
+  }
 
   // A configured basemap legitimately loads from elsewhere; otherwise nothing may.
   const basemap = await page.evaluate(async () => (await (await fetch(new URL('api/config', document.baseURI))).json()).basemap_style_url);

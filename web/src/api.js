@@ -47,4 +47,7 @@ export const api = {
   labels: (level, parent) => getJson('places/labels', { level, parent }),
   place: (kode) => getJson(`places/${encodeURIComponent(kode)}`),
   search: (q, { limit = 10, signal } = {}) => getJson('search', { q, limit }, { signal }),
+  lokasi: () => getJson('lokasi'),
+  penilaian: (lokasi, { signal } = {}) => getJson('penilaian', { lokasi }, { signal }),
+  ringkasan: (wilayah) => getJson('ringkasan', { wilayah }),
 };

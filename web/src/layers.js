@@ -8,6 +8,9 @@ export const LAYERS = {
   desaLine: 'desa-line',
   homeOutline: 'home-outline',
   desaLabel: 'desa-label',
+  lokasiFill: 'lokasi-fill',
+  lokasiHatch: 'lokasi-hatch',
+  lokasiLine: 'lokasi-line',
 };
 
 export const SOURCES = {
@@ -15,7 +18,34 @@ export const SOURCES = {
   kecamatanLabels: 'kecamatan-labels',
   desa: 'desa',
   desaLabels: 'desa-labels',
+  lokasi: 'lokasi',
 };
+
+// Slum classes, worst first, on a sequential colour-blind-safe ramp (ColorBrewer
+// YlOrRd, light to dark with the severity), with a muted green-grey for "not a slum".
+export const KELAS = ['kumuh_berat', 'kumuh_sedang', 'kumuh_ringan', 'tidak_kumuh'];
+export const KELAS_COLORS = {
+  kumuh_berat: '#a50f15',
+  kumuh_sedang: '#f16913',
+  kumuh_ringan: '#fed24c',
+  tidak_kumuh: '#8fa89a',
+};
+export const UNASSESSED_COLOR = '#6f6a64';
+export const HATCH_IMAGE = 'lokasi-hatch';
+
+// An 8x8 diagonal hatch for locations without an assessment.
+export function hatchImage() {
+  const size = 8;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const d = (x + y) % size;
+      const alpha = d === 0 ? 200 : d === 1 || d === size - 1 ? 70 : 0;
+      data.set([0x6f, 0x6a, 0x64, alpha], (y * size + x) * 4);
+    }
+  }
+  return { width: size, height: size, data };
+}
 
 // Fontstack names follow the usual OpenMapTiles naming, so a basemap's glyph
 // server is likely to have them too.
@@ -58,6 +88,7 @@ export function atlasSources() {
     [SOURCES.kecamatanLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.desa]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.desaLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
+    [SOURCES.lokasi]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
   };
 }
 
@@ -111,6 +142,7 @@ export function atlasLayers(homeKode) {
       filter: isHome,
       paint: { 'line-color': COLORS.home, 'line-width': 2.5 },
     },
+    ...lokasiLayers(),
     {
       id: LAYERS.kecamatanLabel,
       type: 'symbol',
@@ -145,6 +177,43 @@ export function atlasLayers(homeKode) {
         'text-halo-color': COLORS.halo,
         'text-halo-width': 1.6,
         'text-halo-blur': 0.4,
+      },
+    },
+  ];
+}
+
+// Slum locations above the desa, below the labels. `lokasi-fill` holds every
+// location (assessed ones coloured by class, the others nearly transparent), so it
+// alone answers clicks; `lokasi-hatch` hatches the unassessed ones.
+function lokasiLayers() {
+  const kelas = ['get', 'kelas'];
+  const assessed = ['has', 'kelas'];
+  const selected = ['boolean', ['feature-state', 'selected'], false];
+  const hover = ['boolean', ['feature-state', 'hover'], false];
+  return [
+    {
+      id: LAYERS.lokasiFill,
+      type: 'fill',
+      source: SOURCES.lokasi,
+      paint: {
+        'fill-color': ['match', kelas, ...KELAS.flatMap((k) => [k, KELAS_COLORS[k]]), 'rgba(255, 255, 255, 0.25)'],
+        'fill-opacity': ['case', ['!', assessed], 1, selected, 0.95, hover, 0.9, 0.8],
+      },
+    },
+    {
+      id: LAYERS.lokasiHatch,
+      type: 'fill',
+      source: SOURCES.lokasi,
+      filter: ['!', assessed],
+      paint: { 'fill-pattern': HATCH_IMAGE },
+    },
+    {
+      id: LAYERS.lokasiLine,
+      type: 'line',
+      source: SOURCES.lokasi,
+      paint: {
+        'line-color': ['case', selected, '#1f140b', assessed, '#3d2a1a', UNASSESSED_COLOR],
+        'line-width': ['case', selected, 3, hover, 2, 1.2],
       },
     },
   ];

@@ -10,6 +10,7 @@ import { LAYERS, SOURCES, plainStyle, atlasSources, atlasLayers, glyphsUrl, larg
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 import { createErrorBanner } from './errors.js';
+import { createLokasi, addLokasiImages } from './lokasi.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -43,6 +44,14 @@ async function start() {
   const panel = createPanel({ onClose: () => setSelected(null) });
   let hovered = null;
   let selected = null;
+  // Slum locations: their layer data, legend, summary and panel (one panel open at a time).
+  const lokasi = createLokasi({
+    map,
+    home,
+    errors,
+    desaName: (kode) => desaByKode.get(kode)?.properties.nama ?? kode,
+    onOpen: () => panel.close(),
+  });
 
   function setFeatureState(kode, key, value) {
     if (kode != null && map.getSource(SOURCES.desa) && desaByKode.has(kode)) {
@@ -60,6 +69,7 @@ async function start() {
   async function select(kode, { fly = false } = {}) {
     let feature = desaByKode.get(kode);
     if (!feature) feature = await api.place(kode);
+    lokasi.close();
     setSelected(kode);
     panel.open(feature.properties);
     if (fly && feature.geometry) {
@@ -74,6 +84,7 @@ async function start() {
   // Adds the atlas sources and layers to whatever style is loaded (plain or basemap).
   function installAtlas() {
     if (!map.getStyle().glyphs) map.setGlyphs(glyphsUrl());
+    addLokasiImages(map);
     for (const [id, spec] of Object.entries(atlasSources())) if (!map.getSource(id)) map.addSource(id, spec);
     for (const layer of atlasLayers(home.kode)) if (!map.getLayer(layer.id)) map.addLayer(layer);
     applyData();
@@ -90,6 +101,7 @@ async function start() {
       map.getSource(SOURCES.desa).setData(data.desa);
       setFeatureState(selected, 'selected', true);
     }
+    lokasi.apply();
   }
 
   map.on('style.load', installAtlas);
@@ -109,9 +121,18 @@ async function start() {
     map.getCanvas().style.cursor = '';
   });
   map.on('click', (e) => {
+    // A slum location wins over the desa under it.
+    const lokasiHit = lokasi.hit(e.point);
+    if (lokasiHit) {
+      lokasi.open(lokasiHit);
+      return;
+    }
     const hit = map.getLayer(LAYERS.desaFill) ? map.queryRenderedFeatures(e.point, { layers: [LAYERS.desaFill] }) : [];
     if (hit.length) select(hit[0].id).catch((err) => errors.show(err));
-    else panel.close();
+    else {
+      panel.close();
+      lokasi.close();
+    }
   });
 
   createSearch({
