@@ -38,7 +38,10 @@ fn seed_lokasi(store: &Path, dir: &Path) {
         "geometry":{"type":"Polygon","coordinates":[[[111.475,-7.64],[111.478,-7.64],[111.478,-7.637],[111.475,-7.637],[111.475,-7.64]]]}}]}"#,
     )
     .unwrap();
-    kumuh(store, &["import", lokasi.to_str().unwrap(), "--level", "lokasi"]);
+    kumuh(
+        store,
+        &["import", lokasi.to_str().unwrap(), "--level", "lokasi"],
+    );
     let header = "kode_lokasi,nama_lokasi,kode_desa,tahun,luas_ha,jumlah_bangunan,jumlah_penduduk,jumlah_kk,panjang_jalan_ideal_m,panjang_drainase_ideal_m,v1a,v1b,v1c,v2a,v2b,v3a,v3b,v4a,v4b,v4c,v5a,v5b,v6a,v6b,v7a,v7b";
     let csv = dir.join("penilaian.csv");
     std::fs::write(
