@@ -18,6 +18,8 @@ pub enum AssessFormat {
     Json,
     /// CSV, one row per location with inputs, percentages, scores and class.
     Csv,
+    /// An Excel workbook with the same columns as CSV; needs --out.
+    Xlsx,
 }
 
 /// Arguments of `kumuh assess`.
@@ -35,6 +37,9 @@ pub struct AssessArgs {
     /// Leave out rows with problems and list them, instead of failing the whole table.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Write the results to this file instead of standard output (required for xlsx).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Which template `kumuh template` writes.
@@ -101,7 +106,16 @@ pub fn run_assess(args: &AssessArgs, out: &mut dyn Write) -> anyhow::Result<()> 
     };
     let outcome = tables::read_assessments(&args.file, &rules, mode)
         .context("reading the assessment table")?;
+    if args.format == AssessFormat::Xlsx && args.out.is_none() {
+        anyhow::bail!("--format xlsx needs --out FILE.xlsx");
+    }
     let rows = tables::assess_rows(&rules, outcome.rows);
+    let mut file_bytes = Vec::new();
+    let out: &mut dyn Write = if args.out.is_some() {
+        &mut file_bytes
+    } else {
+        out
+    };
     match args.format {
         AssessFormat::Table => {
             tables::render_table(&rules, &rows, out).context("writing the results")?;
@@ -121,6 +135,14 @@ pub fn run_assess(args: &AssessArgs, out: &mut dyn Write) -> anyhow::Result<()> 
             tables::render_skipped(&outcome.skipped, &mut std::io::stderr())
                 .context("listing the skipped rows")?;
         }
+        AssessFormat::Xlsx => {
+            tables::render_xlsx(&rules, &rows, out).context("writing the results")?;
+            tables::render_skipped(&outcome.skipped, &mut std::io::stderr())
+                .context("listing the skipped rows")?;
+        }
+    }
+    if let Some(path) = &args.out {
+        std::fs::write(path, &file_bytes).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }
@@ -166,7 +188,28 @@ mod tests {
             rules: DEFAULT_RULE_SET.to_owned(),
             format,
             skip_invalid: false,
+            out: None,
         }
+    }
+
+    #[test]
+    fn xlsx_results_go_to_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = dir.path().join("wungu.csv");
+        std::fs::write(&table, wungu_csv()).unwrap();
+        let mut args = assess_args(table, AssessFormat::Xlsx);
+        let err = run_assess(&args, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("needs --out"), "{err}");
+        let xlsx = dir.path().join("hasil.xlsx");
+        args.out = Some(xlsx.clone());
+        let mut stdout = Vec::new();
+        run_assess(&args, &mut stdout).unwrap();
+        assert!(stdout.is_empty());
+        assert_eq!(
+            &std::fs::read(&xlsx).unwrap()[..2],
+            b"PK",
+            "an XLSX is a zip file"
+        );
     }
 
     fn template_args(format: Option<TemplateFormat>, out: Option<PathBuf>) -> TemplateArgs {

@@ -354,10 +354,11 @@ async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
         ExportFormat::Geojson => {
             let value = if args.layer == "lokasi" {
                 let items = store.list_lokasi(None).await?;
-                serde_json::json!({
-                    "type": "FeatureCollection",
-                    "features": items.iter().map(kumuh_io::geojson::lokasi_feature).collect::<Vec<_>>(),
-                })
+                let records = store.assessments(&Default::default()).await?;
+                kumuh_io::geojson::lokasi_collection(
+                    &items,
+                    kumuh_store::latest_assessments(&records),
+                )
             } else {
                 let level: Level = args.layer.parse().context("--layer")?;
                 let places = store.places(&PlaceQuery::level(level)).await?;

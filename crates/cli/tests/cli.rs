@@ -452,6 +452,25 @@ fn mapped_roads_can_replace_a_surveyed_volume_and_the_record_says_so() {
     assert_eq!(source["used"], "peta");
     assert_eq!(source["survei"], 0.0);
     assert_eq!(source["peta_contoh"], true);
+
+    // The slum-location layer carries the latest assessment, in QGIS/GDAL and in exports.
+    let info = gdal(
+        "ogrinfo",
+        &["-ro", "-q", store.to_str().unwrap(), "lokasi_kumuh"],
+    );
+    assert!(info.contains("kelas (String) = tidak_kumuh"), "{info}");
+    assert!(info.contains("total_nilai (Integer64) = 5"), "{info}");
+    assert!(info.contains("tahun_penilaian (Integer64) = 2024"), "{info}");
+    let fc: Value = serde_json::from_str(&ok(&kumuh(
+        &store,
+        &["export", "--format", "geojson", "--layer", "lokasi"],
+    )))
+    .unwrap();
+    let props = &fc["features"][0]["properties"];
+    assert_eq!(
+        (props["kelas"].as_str(), props["total"].as_u64()),
+        (Some("tidak_kumuh"), Some(5))
+    );
 }
 
 /// The three records KAWANKU published reproduce through the binary, starting from the

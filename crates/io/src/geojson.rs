@@ -690,6 +690,31 @@ pub fn lokasi_feature(l: &LokasiKumuh) -> Value {
     json!({"type": "Feature", "id": l.kode, "properties": props, "geometry": multipolygon_json(&l.geometry)})
 }
 
+/// Slum locations as a FeatureCollection, each with the `tahun`, `total`, `kelas` and
+/// `prioritas` of its latest assessment where `latest` knows one.
+pub fn lokasi_collection<'a>(
+    items: &[LokasiKumuh],
+    latest: impl Fn(&str) -> Option<kumuh_domain::assessment::summary::LatestAssessment<'a>>,
+) -> Value {
+    let features: Vec<Value> = items
+        .iter()
+        .map(|l| {
+            let mut f = lokasi_feature(l);
+            if let (Some(a), Some(props)) = (
+                latest(&l.kode),
+                f.get_mut("properties").and_then(Value::as_object_mut),
+            ) {
+                props.insert("tahun".into(), a.tahun.into());
+                props.insert("total".into(), a.total.into());
+                props.insert("kelas".into(), a.kelas.into());
+                props.insert("prioritas".into(), a.prioritas.into());
+            }
+            f
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}
+
 /// Checks a geometry received over the API: the same rules as a file import.
 pub fn area_geometry_from_json(v: &Value) -> Result<MultiPolygon<f64>, Vec<String>> {
     let g = read_area_geometry(Some(v)).map_err(|e| vec![e])?;

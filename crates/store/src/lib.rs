@@ -107,6 +107,27 @@ pub struct AssessmentQuery {
     pub tahun: Option<u16>,
 }
 
+/// A lookup of the latest assessment per location among `records` (which come ordered
+/// by location and year, as [`Store::assessments`] returns them).
+pub fn latest_assessments<'a>(
+    records: &'a [AssessmentRecord],
+) -> impl Fn(&str) -> Option<kumuh_domain::assessment::summary::LatestAssessment<'a>> + 'a {
+    let latest: std::collections::HashMap<&'a str, &'a AssessmentRecord> = records
+        .iter()
+        .map(|r| (r.kode_lokasi.as_str(), r))
+        .collect();
+    move |kode| {
+        latest
+            .get(kode)
+            .map(|r| kumuh_domain::assessment::summary::LatestAssessment {
+                tahun: r.tahun,
+                total: r.total,
+                kelas: &r.class,
+                prioritas: r.priority.as_deref(),
+            })
+    }
+}
+
 /// Everything the atlas reads and writes. Every write is one transaction: it happens
 /// whole or not at all.
 #[async_trait]

@@ -20,6 +20,19 @@ pub struct SummaryItem<'a> {
     pub luas_ha: f64,
 }
 
+/// The latest assessment of a slum location, as its map feature shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestAssessment<'a> {
+    /// Survey year.
+    pub tahun: u16,
+    /// Total score.
+    pub total: u32,
+    /// Class id (`kumuh_berat` … `tidak_kumuh`).
+    pub kelas: &'a str,
+    /// Priority code, where computed.
+    pub prioritas: Option<&'a str>,
+}
+
 /// Totals over the latest assessment of every location.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {

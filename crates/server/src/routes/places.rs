@@ -308,31 +308,10 @@ pub async fn lokasi(
             ..Default::default()
         })
         .await?;
-    // Records come ordered by location and year: the last one per location is the latest.
-    let latest: std::collections::HashMap<&str, &kumuh_store::AssessmentRecord> = records
-        .iter()
-        .map(|r| (r.kode_lokasi.as_str(), r))
-        .collect();
-    let features: Vec<Value> = items
-        .iter()
-        .map(|l| {
-            let mut f = gj::lokasi_feature(l);
-            if let (Some(r), Some(props)) = (
-                latest.get(l.kode.as_str()),
-                f.get_mut("properties").and_then(Value::as_object_mut),
-            ) {
-                props.insert("tahun".into(), r.tahun.into());
-                props.insert("total".into(), r.total.into());
-                props.insert("kelas".into(), r.class.clone().into());
-                props.insert("prioritas".into(), r.priority.clone().into());
-            }
-            f
-        })
-        .collect();
-    Ok(GeoJson(serde_json::json!({
-        "type": "FeatureCollection",
-        "features": features,
-    })))
+    Ok(GeoJson(gj::lokasi_collection(
+        &items,
+        kumuh_store::latest_assessments(&records),
+    )))
 }
 
 /// A GeoJSON response with the `application/geo+json` media type.

@@ -398,6 +398,23 @@ fn lokasi_from_row(row: &SqliteRow) -> Result<LokasiKumuh> {
     })
 }
 
+/// Copies the latest assessment of slum locations onto the `lokasi_kumuh` layer.
+async fn refresh_latest(conn: &mut SqliteConnection, kode: Option<&str>) -> Result<()> {
+    sqlx::query(
+        "UPDATE lokasi_kumuh SET
+           tahun_penilaian = (SELECT p.tahun FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1),
+           total_nilai = (SELECT p.total FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1),
+           kelas = (SELECT p.kelas FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1),
+           prioritas = (SELECT p.prioritas FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1)
+         WHERE ?1 IS NULL OR kode = ?1",
+    )
+    .bind(kode)
+    .execute(conn)
+    .await
+    .ctx("copying the latest assessment onto the slum-location layer")?;
+    Ok(())
+}
+
 /// Keeps `gpkg_contents` true after a write: the layer's extent and last change.
 async fn touch_contents(conn: &mut SqliteConnection, table: &str) -> Result<()> {
     sqlx::query(AssertSqlSafe(format!(
@@ -594,6 +611,9 @@ impl Store for GpkgStore {
                 .await
                 .ctx(format!("writing slum location {}", l.kode))?;
         }
+        for l in lokasi {
+            refresh_latest(&mut tx, Some(&l.kode)).await?;
+        }
         touch_contents(&mut tx, "lokasi_kumuh").await?;
         tx.commit().await.ctx("committing slum locations")?;
         Ok(report)
@@ -784,6 +804,9 @@ impl Store for GpkgStore {
                     "writing the {} assessment of {}",
                     r.tahun, r.kode_lokasi
                 ))?;
+        }
+        for r in records {
+            refresh_latest(&mut tx, Some(&r.kode_lokasi)).await?;
         }
         tx.commit().await.ctx("committing assessments")?;
         Ok(report)

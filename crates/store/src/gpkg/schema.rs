@@ -167,6 +167,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 atribut TEXT NOT NULL DEFAULT '{}'",
         })],
     },
+    Migration {
+        version: 4,
+        name: "latest assessment on the slum-location layer",
+        steps: &[
+            // Kept by the store on every assessment or location write, so that the layer
+            // opened in QGIS (or exported) shows each location's class without a join.
+            Step::Sql("ALTER TABLE lokasi_kumuh ADD COLUMN tahun_penilaian INTEGER"),
+            Step::Sql("ALTER TABLE lokasi_kumuh ADD COLUMN total_nilai INTEGER"),
+            Step::Sql("ALTER TABLE lokasi_kumuh ADD COLUMN kelas TEXT"),
+            Step::Sql("ALTER TABLE lokasi_kumuh ADD COLUMN prioritas TEXT"),
+        ],
+    },
 ];
 
 /// The newest schema version this build knows.
