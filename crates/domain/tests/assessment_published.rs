@@ -1,8 +1,8 @@
 //! The scoring engine against records published by KAWANKU, East Java's public slum
 //! baseline system (Dinas PKP Provinsi Jawa Timur).
 //!
-//! `PUBLISHED` holds the three records of `kawanku_examples.json` (the project's shared
-//! domain notes) as they were published, trimmed to the fields the computation uses. Every
+//! `PUBLISHED` is `data/examples/kawanku_examples.json`: three records with their inputs
+//! and published outputs. Every
 //! published percentage (two decimals), score, aspect average, total and class must come
 //! out of [`assess`], with one documented exception (Tembokrejo 4a, below).
 
@@ -14,104 +14,7 @@ use kumuh_domain::assessment::{
 };
 use serde_json::Value;
 
-const PUBLISHED: &str = r#"[
-  {
-   "url": "https://kawanku.pkpjatim.id/home/kelurahan/19/367/2025",
-   "wilayah": "Wungu - RT003-RW001",
-   "kabupaten": "KAB. MADIUN",
-   "luas_ha": 2.66,
-   "bangunan_unit": 33,
-   "penduduk_jiwa": 168,
-   "kk": 42,
-   "jalan_ideal_m": 400.0,
-   "drainase_ideal_m": 0.0,
-   "criteria": {
-    "1a": {"volume": 0.0, "unit": "Unit", "percent": 0.0, "score": 0},
-    "1b": {"volume": 0.0, "unit": "Ha", "percent": 0.0, "score": 0},
-    "1c": {"volume": 0.0, "unit": "Unit", "percent": 0.0, "score": 0},
-    "2a": {"volume": 100.0, "unit": "Meter", "percent": 25.0, "score": 1},
-    "2b": {"volume": 300.0, "unit": "Meter", "percent": 75.0, "score": 3},
-    "3a": {"volume": 1.0, "unit": "KK", "percent": 2.38, "score": 0},
-    "3b": {"volume": 0.0, "unit": "KK", "percent": 0.0, "score": 0},
-    "4a": {"volume": 0.0, "unit": "Ha", "percent": 0.0, "score": 0},
-    "4b": {"volume": 0.0, "unit": "Meter", "percent": 0.0, "score": 0},
-    "4c": {"volume": 0.0, "unit": "Meter", "percent": 0.0, "score": 0},
-    "5a": {"volume": 7.0, "unit": "KK", "percent": 16.67, "score": 0},
-    "5b": {"volume": 7.0, "unit": "KK", "percent": 16.67, "score": 0},
-    "6a": {"volume": 42.0, "unit": "KK", "percent": 100.0, "score": 5},
-    "6b": {"volume": 42.0, "unit": "KK", "percent": 100.0, "score": 5},
-    "7a": {"volume": 33.0, "unit": "Unit", "percent": 100.0, "score": 5},
-    "7b": {"volume": 33.0, "unit": "Unit", "percent": 100.0, "score": 5}
-   },
-   "aspect_avg_percent": {"1": 0.0, "2": 50.0, "3": 1.19, "4": 0.0, "5": 16.67, "6": 100.0, "7": 100.0},
-   "total": 24,
-   "class": "KUMUH RINGAN"
-  },
-  {
-   "url": "https://kawanku.pkpjatim.id/home/kelurahan/8/483/2611",
-   "wilayah": "Rowokangkung - RT 04 RW 02",
-   "kabupaten": "KAB. LUMAJANG",
-   "luas_ha": 4.21,
-   "bangunan_unit": 50,
-   "penduduk_jiwa": 166,
-   "kk": 55,
-   "jalan_ideal_m": 300.0,
-   "drainase_ideal_m": 300.0,
-   "criteria": {
-    "1a": {"volume": 10.0, "unit": "Unit", "percent": 20.0, "score": 0},
-    "1b": {"volume": 0.0, "unit": "Ha", "percent": 0.0, "score": 0},
-    "1c": {"volume": 5.0, "unit": "Unit", "percent": 10.0, "score": 0},
-    "2a": {"volume": 0.0, "unit": "Meter", "percent": 0.0, "score": 0},
-    "2b": {"volume": 150.0, "unit": "Meter", "percent": 50.0, "score": 1},
-    "3a": {"volume": 48.0, "unit": "KK", "percent": 87.27, "score": 5},
-    "3b": {"volume": 0.0, "unit": "KK", "percent": 0.0, "score": 0},
-    "4a": {"volume": 0.5, "unit": "Ha", "percent": 11.88, "score": 0},
-    "4b": {"volume": 300.0, "unit": "Meter", "percent": 100.0, "score": 5},
-    "4c": {"volume": 0.0, "unit": "Meter", "percent": 0.0, "score": 0},
-    "5a": {"volume": 27.0, "unit": "KK", "percent": 49.09, "score": 1},
-    "5b": {"volume": 28.0, "unit": "KK", "percent": 50.91, "score": 1},
-    "6a": {"volume": 55.0, "unit": "KK", "percent": 100.0, "score": 5},
-    "6b": {"volume": 55.0, "unit": "KK", "percent": 100.0, "score": 5},
-    "7a": {"volume": 0.0, "unit": "Unit", "percent": 0.0, "score": 0},
-    "7b": {"volume": 50.0, "unit": "Unit", "percent": 100.0, "score": 5}
-   },
-   "aspect_avg_percent": {"1": 10.0, "2": 25.0, "3": 43.64, "4": 37.29, "5": 50.0, "6": 100.0, "7": 50.0},
-   "total": 28,
-   "class": null
-  },
-  {
-   "url": "https://kawanku.pkpjatim.id/home/kelurahan/34/123/779",
-   "wilayah": "TEMBOKREJO - RT001-RW003",
-   "kabupaten": "KOTA PASURUAN",
-   "luas_ha": 1.51,
-   "bangunan_unit": 63,
-   "penduduk_jiwa": 260,
-   "kk": 65,
-   "jalan_ideal_m": 340.5,
-   "drainase_ideal_m": 350.5,
-   "criteria": {
-    "1a": {"volume": 16.0, "unit": "Unit", "percent": 25.4, "score": 1},
-    "1b": {"volume": 0.0, "unit": "Ha", "percent": 0.0, "score": 0},
-    "1c": {"volume": 0.0, "unit": "Unit", "percent": 0.0, "score": 0},
-    "2a": {"volume": 147.0, "unit": "Meter", "percent": 43.17, "score": 1},
-    "2b": {"volume": 193.5, "unit": "Meter", "percent": 56.83, "score": 3},
-    "3a": {"volume": 65.0, "unit": "KK", "percent": 100.0, "score": 5},
-    "3b": {"volume": 0.0, "unit": "KK", "percent": 0.0, "score": 0},
-    "4a": {"volume": 0.64, "unit": "Ha", "percent": 42.51, "score": 1},
-    "4b": {"volume": 340.5, "unit": "Meter", "percent": 97.15, "score": 5},
-    "4c": {"volume": 10.0, "unit": "Meter", "percent": 2.85, "score": 0},
-    "5a": {"volume": 0.0, "unit": "KK", "percent": 0.0, "score": 0},
-    "5b": {"volume": 0.0, "unit": "KK", "percent": 0.0, "score": 0},
-    "6a": {"volume": 65.0, "unit": "KK", "percent": 100.0, "score": 5},
-    "6b": {"volume": 0.0, "unit": "KK", "percent": 0.0, "score": 0},
-    "7a": {"volume": 63.0, "unit": "Unit", "percent": 100.0, "score": 5},
-    "7b": {"volume": 63.0, "unit": "Unit", "percent": 100.0, "score": 5}
-   },
-   "aspect_avg_percent": {"1": 8.47, "2": 50.0, "3": 50.0, "4": 47.5, "5": 0.0, "6": 50.0, "7": 100.0},
-   "total": 31,
-   "class": null
-  }
-]"#;
+const PUBLISHED: &str = include_str!("../../../data/examples/kawanku_examples.json");
 
 /// One more published record, not in the shared file: it shows half-up rounding twice,
 /// 5 m of 160 m = 3.125 % published as 3.13, and the road aspect (0 + 3.13) / 2 = 1.565
