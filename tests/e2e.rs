@@ -42,6 +42,17 @@ fn seed_lokasi(store: &Path, dir: &Path) {
         store,
         &["import", lokasi.to_str().unwrap(), "--level", "lokasi"],
     );
+    let jalan = dir.join("jalan.geojson");
+    std::fs::write(
+        &jalan,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kode":"J-01","jenis":"jalan","kondisi":"rusak berat","contoh":true},
+        "geometry":{"type":"LineString","coordinates":[[111.474,-7.6385],[111.479,-7.6385]]}}]}"#,
+    )
+    .unwrap();
+    kumuh(
+        store,
+        &["import", jalan.to_str().unwrap(), "--level", "jaringan"],
+    );
     let header = "kode_lokasi,nama_lokasi,kode_desa,tahun,luas_ha,jumlah_bangunan,jumlah_penduduk,jumlah_kk,panjang_jalan_ideal_m,panjang_drainase_ideal_m,v1a,v1b,v1c,v2a,v2b,v3a,v3b,v4a,v4b,v4c,v5a,v5b,v6a,v6b,v7a,v7b";
     let csv = dir.join("penilaian.csv");
     std::fs::write(
@@ -164,6 +175,7 @@ fn the_viewer_shows_the_villages_in_chromium() {
             .arg(&shot)
             .env("VIEWPORT", viewport)
             .env("E2E_LOKASI", lokasi)
+            .env("E2E_JARINGAN", if lokasi.is_empty() { "0" } else { "1" })
             .current_dir(repo().join("web"))
             .output()
             .expect("node is needed for the browser test");
@@ -180,6 +192,8 @@ fn the_viewer_shows_the_villages_in_chromium() {
             assert_eq!(summary["lokasi"]["kode"], lokasi, "{summary}");
             assert_eq!(summary["lokasi"]["kelas"], "tidak_kumuh", "{summary}");
             assert_eq!(summary["lokasi"]["points"], 2, "{summary}");
+            assert_eq!(summary["turunan"], 4, "{summary}");
+            assert_eq!(summary["jaringan"], 1, "{summary}");
         }
         assert!(
             std::fs::metadata(&shot).unwrap().len() > 10_000,

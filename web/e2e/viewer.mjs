@@ -5,7 +5,9 @@
 //
 // Env: CHROMIUM (default /usr/bin/chromium), VIEWPORT (default 1280x800, e.g. 390x844),
 // E2E_LOKASI (optional slum-location code, e.g. SKL-01: after the desa checks, click that
-// location and check its panel and score history; the screenshot is then retaken with it open).
+// location and check its panel, score history and its 4 derived "Dari peta" rows; the screenshot
+// is then retaken with it open), E2E_JARINGAN (optional, with E2E_LOKASI: the number N of road/drain
+// lines in /api/jaringan; when N > 0 at least one must be drawn in jaringan-line near the location).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +16,9 @@ const DESA_FILL = 'desa-fill';
 const DESA_LABEL = 'desa-label';
 const LOKASI_FILL = 'lokasi-fill';
 const LOKASI = process.env.E2E_LOKASI || '';
+const JARINGAN_LINE = 'jaringan-line';
+const JARINGAN = process.env.E2E_JARINGAN ?? '';
+const TURUNAN_ROWS = 4;
 const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
 const READY_TIMEOUT_MS = 60_000;
@@ -132,6 +137,39 @@ async function checkLokasi(page, kode) {
   }
   check(points === records, `history chart of ${kode} has ${points} points, /api/penilaian has ${records}`);
   summary.lokasi = { kode, kelas: feature.properties.kelas ?? null, points };
+
+  // Derived volumes: the "Dari peta" section with one row per road/drain criterion.
+  const turunan = page.locator('[data-testid="lokasi-turunan"]');
+  try {
+    await turunan.waitFor({ state: 'visible', timeout: 10_000 });
+  } catch {
+    throw new Failure(`no lokasi-turunan section in the panel of ${kode}`);
+  }
+  const rows = await turunan.locator('[data-testid="turunan-row"]').count();
+  summary.turunan = rows;
+  check(rows === TURUNAN_ROWS, `lokasi-turunan of ${kode} has ${rows} rows, expected ${TURUNAN_ROWS}`);
+
+  // Road and drain lines near the location (the map is now on it).
+  if (JARINGAN !== '') {
+    const expected = Number(JARINGAN);
+    check(Number.isFinite(expected), `E2E_JARINGAN is not a number: "${JARINGAN}"`);
+    const count = () =>
+      page.evaluate((layer) => {
+        const map = window.kumuhMap;
+        if (!map.getLayer(layer)) return -1;
+        const seen = new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties.kode ?? JSON.stringify(f.properties)));
+        return seen.size;
+      }, JARINGAN_LINE);
+    if (expected > 0) {
+      try {
+        await page.waitForFunction((layer) => window.kumuhMap.loaded() && window.kumuhMap.queryRenderedFeatures({ layers: [layer] }).length > 0, JARINGAN_LINE, { timeout: 15_000 });
+      } catch {
+        throw new Failure(`no line drawn in ${JARINGAN_LINE} near ${kode} (E2E_JARINGAN=${expected}; layer ${(await count()) < 0 ? 'missing' : 'empty'})`);
+      }
+    }
+    summary.jaringan = await count();
+    check(summary.jaringan >= 0, `no ${JARINGAN_LINE} layer`);
+  }
   await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
 }
 

@@ -50,4 +50,6 @@ export const api = {
   lokasi: () => getJson('lokasi'),
   penilaian: (lokasi, { signal } = {}) => getJson('penilaian', { lokasi }, { signal }),
   ringkasan: (wilayah) => getJson('ringkasan', { wilayah }),
+  turunan: (lokasi, { signal } = {}) => getJson(`lokasi/${encodeURIComponent(lokasi)}/turunan`, null, { signal }),
+  jaringan: () => getJson('jaringan'),
 };

@@ -11,6 +11,8 @@ export const LAYERS = {
   lokasiFill: 'lokasi-fill',
   lokasiHatch: 'lokasi-hatch',
   lokasiLine: 'lokasi-line',
+  jaringanCasing: 'jaringan-casing',
+  jaringanLine: 'jaringan-line',
 };
 
 export const SOURCES = {
@@ -19,6 +21,7 @@ export const SOURCES = {
   desa: 'desa',
   desaLabels: 'desa-labels',
   lokasi: 'lokasi',
+  jaringan: 'jaringan',
 };
 
 // Slum classes, worst first, on a sequential colour-blind-safe ramp (ColorBrewer
@@ -31,6 +34,19 @@ export const KELAS_COLORS = {
   tidak_kumuh: '#8fa89a',
 };
 export const UNASSESSED_COLOR = '#6f6a64';
+
+// Road and drain lines (/api/jaringan) by condition, good to missing. Roads are
+// solid, drains dashed, missing ones ("tidak ada") grey and dotted.
+export const KONDISI = ['baik', 'sedang', 'rusak_ringan', 'rusak_berat', 'tidak_ada'];
+export const KONDISI_COLORS = {
+  baik: '#1a9850',
+  sedang: '#a3a01c',
+  rusak_ringan: '#f08a24',
+  rusak_berat: '#d7191c',
+  tidak_ada: '#8a8580',
+};
+export const JENIS = ['jalan', 'drainase'];
+export const JARINGAN_DASH = { jalan: [1, 0], drainase: [2.5, 1.5], tidak_ada: [0.6, 1.6] };
 export const HATCH_IMAGE = 'lokasi-hatch';
 
 // An 8x8 diagonal hatch for locations without an assessment.
@@ -89,6 +105,7 @@ export function atlasSources() {
     [SOURCES.desa]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.desaLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.lokasi]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
+    [SOURCES.jaringan]: { type: 'geojson', data: emptyCollection() },
   };
 }
 
@@ -143,6 +160,7 @@ export function atlasLayers(homeKode) {
       paint: { 'line-color': COLORS.home, 'line-width': 2.5 },
     },
     ...lokasiLayers(),
+    ...jaringanLayers(),
     {
       id: LAYERS.kecamatanLabel,
       type: 'symbol',
@@ -214,6 +232,43 @@ function lokasiLayers() {
       paint: {
         'line-color': ['case', selected, '#1f140b', assessed, '#3d2a1a', UNASSESSED_COLOR],
         'line-width': ['case', selected, 3, hover, 2, 1.2],
+      },
+    },
+  ];
+}
+
+// Roads and drains above the slum locations, below the labels: a light casing so
+// the condition colours read on any class fill, then the line itself. Sample
+// ("contoh") lines are drawn a little fainter.
+function jaringanLayers() {
+  const kondisi = ['get', 'kondisi'];
+  const isDrain = ['==', ['get', 'jenis'], 'drainase'];
+  const width = (road, drain) => ['interpolate', ['linear'], ['zoom'], 12, ['case', isDrain, drain * 0.6, road * 0.6], 16, ['case', isDrain, drain, road]];
+  return [
+    {
+      id: LAYERS.jaringanCasing,
+      type: 'line',
+      source: SOURCES.jaringan,
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': '#fffdf8', 'line-opacity': 0.75, 'line-width': width(6, 4.5) },
+    },
+    {
+      id: LAYERS.jaringanLine,
+      type: 'line',
+      source: SOURCES.jaringan,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': ['match', kondisi, ...KONDISI.flatMap((k) => [k, KONDISI_COLORS[k]]), KONDISI_COLORS.tidak_ada],
+        'line-width': width(3.5, 2.5),
+        'line-opacity': ['case', ['boolean', ['get', 'contoh'], false], 0.85, 1],
+        'line-dasharray': [
+          'case',
+          ['==', kondisi, 'tidak_ada'],
+          ['literal', JARINGAN_DASH.tidak_ada],
+          isDrain,
+          ['literal', JARINGAN_DASH.drainase],
+          ['literal', JARINGAN_DASH.jalan],
+        ],
       },
     },
   ];

@@ -81,6 +81,49 @@ function aspectBars(aspects) {
   );
 }
 
+// Road and drain criteria: the surveyed volume next to the one derived from the
+// mapped lines (/api/lokasi/{kode}/turunan), and which one the assessment used.
+const TURUNAN_CMD = 'kumuh import-assessments --peta 2b,4c';
+const metres = (v) => (num(v) == null ? t('panel.none') : formatNumber(v, 0));
+
+function turunanSection(data) {
+  const items = (Array.isArray(data?.kriteria) ? data.kriteria : []).filter((k) => isObject(k) && typeof k.kriteria === 'string');
+  if (!items.length) return null;
+  const head = ['lokasi.turunan.kriteria', 'lokasi.turunan.survei', 'lokasi.turunan.peta', 'lokasi.turunan.dipakai'];
+  const thead = h('thead', {}, [h('tr', {}, head.map((k) => h('th', { text: t(k), attrs: { scope: 'col' } })))]);
+  const tbody = h(
+    'tbody',
+    {},
+    items.map((k) => {
+      const nameKey = `turunan.${k.kriteria}`;
+      const peta = h('td', { className: 'num' }, [metres(k.peta_m)]);
+      if (k.peta_contoh === true) {
+        peta.append(h('span', { className: 'mini-badge contoh-badge', text: t('lokasi.turunan.contoh'), testid: 'turunan-contoh', attrs: { title: t('lokasi.turunan.contoh.title') } }));
+      }
+      const used = k.dipakai === 'survei' || k.dipakai === 'peta' ? k.dipakai : null;
+      const dipakai = used
+        ? h('span', { className: 'mini-badge', text: t(`lokasi.turunan.dipakai.${used}`), attrs: { title: t('lokasi.turunan.dipakai.title') } })
+        : t('panel.none');
+      if (used) dipakai.dataset.dipakai = used;
+      return h('tr', { testid: 'turunan-row' }, [
+        h('th', { attrs: { scope: 'row' } }, [
+          h('span', { className: 'turunan-code', text: k.kriteria }),
+          h('span', { className: 'turunan-name', text: t(nameKey) === nameKey ? '' : t(nameKey) }),
+        ]),
+        h('td', { className: 'num', text: metres(k.survei_m) }),
+        peta,
+        h('td', { className: 'num' }, [dipakai]),
+      ]);
+    }),
+  );
+  const table = h('table', { className: 'criteria-table turunan-table' }, [thead, tbody]);
+  const [before, after = ''] = t('lokasi.turunan.hint', { cmd: '\u0000' }).split('\u0000');
+  const hint = h('p', { className: 'turunan-hint' }, [before, h('code', { text: TURUNAN_CMD }), after]);
+  const node = section('lokasi.turunan', table, hint);
+  node.dataset.testid = 'lokasi-turunan';
+  return node;
+}
+
 function history(records, maxTotal) {
   const points = records
     .filter((r) => num(r.total) != null)
@@ -106,6 +149,7 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
   root.querySelector('.panel-close').addEventListener('click', close);
   let props = null;
   let records = null; // null while loading
+  let turunan = null; // null while loading or when unavailable
   let controller = null;
 
   function row(labelKey, value, testid) {
@@ -151,6 +195,8 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
       if (chart) parts.push(section('lokasi.history', chart));
       const bars = isObject(result.aspects) ? aspectBars(result.aspects) : null;
       if (bars) parts.push(section('lokasi.aspects', bars));
+      const derived = turunan ? turunanSection(turunan) : null;
+      if (derived) parts.push(derived);
       const table = isObject(result.criteria) ? criteriaTable(result.criteria) : null;
       if (table) parts.push(section('lokasi.criteria', table));
       const issues = (Array.isArray(result.issues) ? result.issues : []).filter((i) => i?.message);
@@ -159,6 +205,11 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
         parts.push(section('lokasi.issues', list));
       }
     }
+    // Not assessed (or still loading): the mapped volumes still stand on their own.
+    if (!records?.length && turunan) {
+      const derived = turunanSection(turunan);
+      if (derived) parts.push(derived);
+    }
     body.replaceChildren(...parts);
   }
 
@@ -166,6 +217,15 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
+    // The derived volumes load alongside; on any error the section just stays away.
+    api
+      .turunan(kode, { signal })
+      .then((data) => {
+        if (signal.aborted || props?.kode !== kode) return;
+        turunan = isObject(data) ? data : null;
+        render();
+      })
+      .catch(() => {});
     try {
       const data = await api.penilaian(kode, { signal });
       if (signal.aborted || props?.kode !== kode) return;
@@ -183,6 +243,7 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
   function open(properties) {
     props = properties;
     records = null;
+    turunan = null;
     onOpen?.(props.kode);
     render();
     root.hidden = false;

@@ -3,7 +3,7 @@
 // lives in lokasi-panel.js.
 import { api } from './api.js';
 import { t, formatHectares, onLangChange } from './i18n.js';
-import { LAYERS, SOURCES, KELAS, KELAS_COLORS, HATCH_IMAGE, hatchImage } from './layers.js';
+import { LAYERS, SOURCES, KELAS, KELAS_COLORS, KONDISI, KONDISI_COLORS, HATCH_IMAGE, hatchImage } from './layers.js';
 import { createLokasiPanel } from './lokasi-panel.js';
 
 function h(tag, className, text) {
@@ -20,6 +20,13 @@ function swatch(kelas) {
   return s;
 }
 
+function lineSwatch(color, style) {
+  const s = h('span', `line-swatch${style ? ` line-swatch-${style}` : ''}`);
+  s.style.color = color;
+  s.setAttribute('aria-hidden', 'true');
+  return s;
+}
+
 // The hatch pattern must exist before the layer that uses it is added.
 export function addLokasiImages(map) {
   if (!map.hasImage(HATCH_IMAGE)) map.addImage(HATCH_IMAGE, hatchImage(), { pixelRatio: 1 });
@@ -27,6 +34,7 @@ export function addLokasiImages(map) {
 
 export function createLokasi({ map, home, errors, desaName, onOpen }) {
   let collection = null;
+  let jaringan = null; // roads and drains (/api/jaringan)
   let summary = null;
   let hovered = null;
   let selected = null;
@@ -60,13 +68,15 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
   }
 
   function apply() {
+    if (jaringan && map.getSource(SOURCES.jaringan)) map.getSource(SOURCES.jaringan).setData(jaringan);
     if (!collection || !map.getSource(SOURCES.lokasi)) return;
     map.getSource(SOURCES.lokasi).setData(collection);
     setState(selected, 'selected', true);
   }
 
   function renderLegend() {
-    legend.hidden = !collection?.features.length;
+    const lines = jaringan?.features ?? [];
+    legend.hidden = !collection?.features.length && !lines.length;
     const toggle = h('button', 'map-box-toggle', t('legend.title'));
     toggle.type = 'button';
     toggle.title = t('legend.toggle');
@@ -82,6 +92,22 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
       const li = h('li');
       li.append(swatch(kelas), h('span', null, t(kelas ? `kelas.${kelas}` : 'kelas.none')));
       list.append(li);
+    }
+    // Roads and drains, only when there are any lines.
+    if (lines.length) {
+      const item = (node, label) => {
+        const li = h('li');
+        li.append(node, h('span', null, label));
+        list.append(li);
+      };
+      const block = h('li', 'legend-subtitle', t('jaringan.title'));
+      block.dataset.testid = 'jaringan-legend';
+      list.append(block);
+      item(lineSwatch('#3d2a1a'), t('jaringan.jalan'));
+      item(lineSwatch('#3d2a1a', 'dashed'), t('jaringan.drainase'));
+      const present = new Set(lines.map((f) => f.properties?.kondisi));
+      for (const k of KONDISI) if (present.has(k)) item(lineSwatch(KONDISI_COLORS[k], k === 'tidak_ada' ? 'dotted' : null), t(`kondisi.${k}`));
+      if (lines.some((f) => f.properties?.contoh === true)) list.append(h('li', 'legend-note', t('jaringan.contoh')));
     }
     legend.replaceChildren(toggle, list);
   }
@@ -143,6 +169,18 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
       renderLegend();
     })
     .catch((err) => errors.show(err));
+  api
+    .jaringan()
+    .then((data) => {
+      const features = (Array.isArray(data?.features) ? data.features : []).filter((f) => f?.geometry);
+      jaringan = { type: 'FeatureCollection', features };
+      apply();
+      renderLegend();
+    })
+    // A server without road/drain lines simply has no such layer content.
+    .catch((err) => {
+      if (err?.status !== 404) errors.show(err);
+    });
   if (home.kode) {
     api
       .ringkasan(home.kode)
