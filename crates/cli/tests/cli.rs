@@ -460,7 +460,10 @@ fn mapped_roads_can_replace_a_surveyed_volume_and_the_record_says_so() {
     );
     assert!(info.contains("kelas (String) = tidak_kumuh"), "{info}");
     assert!(info.contains("total_nilai (Integer64) = 5"), "{info}");
-    assert!(info.contains("tahun_penilaian (Integer64) = 2024"), "{info}");
+    assert!(
+        info.contains("tahun_penilaian (Integer64) = 2024"),
+        "{info}"
+    );
     let fc: Value = serde_json::from_str(&ok(&kumuh(
         &store,
         &["export", "--format", "geojson", "--layer", "lokasi"],
