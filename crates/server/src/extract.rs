@@ -24,7 +24,10 @@ pub struct Path<T>(pub T);
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            return ApiError::bad_request(format!("request body too large: {}", r.body_text()));
+            return ApiError::payload_too_large(format!(
+                "request body too large: {}",
+                r.body_text()
+            ));
         }
         ApiError::bad_request(format!("invalid JSON body: {}", r.body_text()))
     }

@@ -17,7 +17,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use kumuh_store::Store;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -131,7 +130,8 @@ pub fn app(state: AppState) -> Router {
     )
     .fallback(assets::serve)
     .with_state(state)
-    .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+    // Enforced by the extractors, so an oversized body gets the JSON 413 like any error.
+    .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
     .layer(CompressionLayer::new())
     .layer(TimeoutLayer::with_status_code(
         StatusCode::SERVICE_UNAVAILABLE,

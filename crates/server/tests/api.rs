@@ -280,6 +280,27 @@ async fn malformed_requests_get_json_4xx() {
 }
 
 #[tokio::test]
+async fn an_oversized_body_is_a_json_413() {
+    let mut f = fixture().await;
+    f.state.config = Arc::new(Config {
+        max_body_bytes: 1024,
+        ..Config::default()
+    });
+    let token = f.token_for("ana", Role::Admin).await;
+    let big = json!({"nama": "x".repeat(4096), "geometry": square(111.49, -7.58)});
+    let (s, b) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(&token),
+            Some(big),
+        )
+        .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+    assert_eq!(b["code"], "payload_too_large");
+}
+
+#[tokio::test]
 async fn writes_need_a_signed_in_admin() {
     let f = fixture().await;
     let body = json!({"nama": "Bibrik", "geometry": square(111.49, -7.58)});
