@@ -715,6 +715,32 @@ pub fn lokasi_collection<'a>(
     json!({"type": "FeatureCollection", "features": features})
 }
 
+/// Road and drainage lines as a FeatureCollection of MultiLineStrings (`id` is the code),
+/// with `jenis`, `kondisi`, `rusak` (damaged: counts for 2b/4c) and `contoh`.
+pub fn jaringan_collection(ruas: &[Ruas]) -> Value {
+    let features: Vec<Value> = ruas
+        .iter()
+        .map(|r| {
+            let lines: Vec<Vec<[f64; 2]>> = r
+                .geometry
+                .0
+                .iter()
+                .map(|l| l.0.iter().map(|c| [c.x, c.y]).collect())
+                .collect();
+            json!({
+                "type": "Feature",
+                "id": r.kode,
+                "properties": {
+                    "kode": r.kode, "jenis": r.jenis.as_str(), "kondisi": r.kondisi.as_str(),
+                    "rusak": r.kondisi.is_rusak(), "contoh": r.contoh,
+                },
+                "geometry": {"type": "MultiLineString", "coordinates": lines},
+            })
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}
+
 /// Checks a geometry received over the API: the same rules as a file import.
 pub fn area_geometry_from_json(v: &Value) -> Result<MultiPolygon<f64>, Vec<String>> {
     let g = read_area_geometry(Some(v)).map_err(|e| vec![e])?;

@@ -4,7 +4,7 @@ use axum::extract::State;
 use kumuh_domain::jaringan::{DerivedVolumes, KRITERIA, derive_volumes};
 use kumuh_store::AssessmentQuery;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -35,28 +35,7 @@ pub async fn list(
         .map(crate::routes::places::parse_bbox)
         .transpose()?;
     let ruas = state.store.jaringan(bbox).await?;
-    let features: Vec<Value> = ruas
-        .iter()
-        .map(|r| {
-            json!({
-                "type": "Feature",
-                "id": r.kode,
-                "properties": {
-                    "kode": r.kode, "jenis": r.jenis.as_str(), "kondisi": r.kondisi.as_str(),
-                    "rusak": r.kondisi.is_rusak(), "contoh": r.contoh,
-                },
-                "geometry": {
-                    "type": "MultiLineString",
-                    "coordinates": r.geometry.0.iter()
-                        .map(|l| l.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>())
-                        .collect::<Vec<_>>(),
-                },
-            })
-        })
-        .collect();
-    Ok(GeoJson(
-        json!({"type": "FeatureCollection", "features": features}),
-    ))
+    Ok(GeoJson(kumuh_io::geojson::jaringan_collection(&ruas)))
 }
 
 /// One criterion: the surveyed volume beside the one the map gives.
