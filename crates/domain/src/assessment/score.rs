@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::round::round_half_up;
 use super::rules::{Denominator, Measure, RuleSet, SlumClass};
@@ -13,7 +13,10 @@ use crate::place::Kode;
 const OVER_HUNDRED_TOLERANCE: f64 = 1e-9;
 
 /// The survey record of one location: its size and the volume of each criterion.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Stored beside each result (as `masukan`), so a later evaluation can start from the
+/// same survey and change only what a finished work improved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentInput {
     /// The location's own code, unique in the atlas (e.g. `35.19.09.2014-K01`).
     pub kode_lokasi: String,
@@ -78,7 +81,7 @@ impl AssessmentInput {
 }
 
 /// The other considerations (pertimbangan lain) of a location.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ConsiderationInput {
     /// Nilai strategis lokasi: the location matters to the town's development.
     pub nilai_strategis: bool,
@@ -89,7 +92,7 @@ pub struct ConsiderationInput {
 }
 
 /// Land legality (legalitas lahan) of a location.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalityInput {
     /// Kejelasan status penguasaan lahan: land tenure is clear.
     pub legalitas_kepemilikan: bool,

@@ -55,6 +55,18 @@ fn line(points: [(f64, f64); 2]) -> Geometry<f64> {
     Geometry::LineString(LineString::from(points.to_vec()))
 }
 
+/// Moves a segment through its life cycle to `selesai`: both parts of the road exist.
+fn finish(segmen: &mut Segmen) -> Result<()> {
+    for status in [
+        StatusKegiatan::Persiapan,
+        StatusKegiatan::Pelaksanaan,
+        StatusKegiatan::Selesai,
+    ] {
+        segmen.set_status(status)?;
+    }
+    Ok(())
+}
+
 fn build_bibrik_paving() -> Result<Kegiatan> {
     let kode = Kode::parse(BIBRIK_KODE).map_err(|e| {
         super::error::WorksError::field("contoh bibrik", "kode_desa", e.to_string())
@@ -120,6 +132,7 @@ fn build_bibrik_paving() -> Result<Kegiatan> {
         uraian: Some("Selesai Agustus 2018".to_owned()),
         ..Progres::new(Volume::whole(170), agustus)
     })?;
+    finish(&mut paving)?;
     k.add_segmen(paving)?;
 
     let mut lanjutan = Segmen::new(
@@ -141,6 +154,7 @@ fn build_bibrik_paving() -> Result<Kegiatan> {
         uraian: Some("Lanjutan jalan oleh Pemerintah Desa Bibrik".to_owned()),
         ..Alokasi::tunai(SumberDana::DanaDesa, None, Amount::Unknown)
     })?;
+    finish(&mut lanjutan)?;
     k.add_segmen(lanjutan)?;
 
     let mut kpp = Kpp::new(

@@ -63,13 +63,11 @@ pub enum WorksError {
         /// What is wrong, in a sentence.
         message: String,
     },
-    /// A status change that the life cycle of a work does not allow.
-    #[error(
-        "kegiatan `{kegiatan}`: status cannot change from {from} to {to}; allowed next: {allowed}"
-    )]
+    /// A status change that the life cycle of a work or segment does not allow.
+    #[error("{record}: status cannot change from {from} to {to}; allowed next: {allowed}")]
     StatusTransition {
-        /// The work.
-        kegiatan: String,
+        /// The work or segment, as named in messages (kegiatan `K1`, segmen `S1`).
+        record: String,
         /// Current status.
         from: String,
         /// Requested status.

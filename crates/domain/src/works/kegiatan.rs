@@ -199,6 +199,16 @@ impl StatusKegiatan {
         }
     }
 
+    /// The statuses that may follow `from`, listed for an error message.
+    pub fn allowed_after(from: StatusKegiatan) -> String {
+        let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
+        if allowed.is_empty() {
+            "none".to_owned()
+        } else {
+            allowed.join(", ")
+        }
+    }
+
     /// Whether the life cycle allows going from this status to `to`.
     pub fn can_become(self, to: StatusKegiatan) -> bool {
         self.next().contains(&to)
@@ -377,16 +387,11 @@ impl Kegiatan {
             return Ok(());
         }
         if !self.status.can_become(to) {
-            let allowed: Vec<&str> = self.status.next().iter().map(|s| s.as_str()).collect();
             return Err(WorksError::StatusTransition {
-                kegiatan: self.id.to_string(),
+                record: self.label(),
                 from: self.status.to_string(),
                 to: to.to_string(),
-                allowed: if allowed.is_empty() {
-                    "none".to_owned()
-                } else {
-                    allowed.join(", ")
-                },
+                allowed: StatusKegiatan::allowed_after(self.status),
             });
         }
         self.status = to;

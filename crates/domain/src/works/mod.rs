@@ -80,6 +80,7 @@ macro_rules! define_id {
 }
 
 pub mod contoh;
+pub mod dampak;
 pub mod dana;
 pub mod error;
 pub mod kegiatan;
@@ -91,6 +92,7 @@ pub mod segmen;
 pub mod summary;
 pub mod tanggal;
 
+pub use dampak::{Dampak, Dilewati, Evaluasi, evaluate_completion};
 pub use dana::{
     Alokasi, Bentuk, Dokumen, JenisDokumen, Override, Progres, Realisasi, SegmenEntry, SumberDana,
     UnknownSumberDana,

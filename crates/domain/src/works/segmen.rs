@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dana::{Alokasi, Override, Progres, Realisasi, SegmenEntry};
 use super::error::{Result, WorksError};
-use super::kegiatan::Pelaksana;
+use super::kegiatan::{Pelaksana, StatusKegiatan};
 use super::ledger::{EntryId, Ledger, LedgerEntry, Reversal};
 use super::money::{Amount, Rupiah, group_thousands};
 
@@ -316,6 +316,7 @@ pub struct Segmen {
     pub kode_lokasi: Option<String>,
     /// Free notes.
     pub keterangan: Option<String>,
+    status: StatusKegiatan,
     buku: Ledger<SegmenEntry>,
 }
 
@@ -334,8 +335,14 @@ struct SegmenData {
     kriteria: Vec<KodeKriteria>,
     kode_lokasi: Option<String>,
     keterangan: Option<String>,
+    #[serde(default = "rencana")]
+    status: StatusKegiatan,
     #[serde(default)]
     buku: Ledger<SegmenEntry>,
+}
+
+fn rencana() -> StatusKegiatan {
+    StatusKegiatan::Rencana
 }
 
 impl TryFrom<SegmenData> for Segmen {
@@ -348,6 +355,7 @@ impl TryFrom<SegmenData> for Segmen {
         s.kriteria = d.kriteria;
         s.kode_lokasi = d.kode_lokasi;
         s.keterangan = d.keterangan;
+        s.status = d.status;
         check_stored_spending(&d.buku).map_err(|message| WorksError::InvalidLedger {
             ledger: s.label(),
             message,
@@ -452,6 +460,7 @@ impl Segmen {
             kriteria: Vec::new(),
             kode_lokasi: None,
             keterangan: None,
+            status: StatusKegiatan::Rencana,
             buku: Ledger::new(),
         })
     }
@@ -511,6 +520,30 @@ impl Segmen {
         self.geometry = geometry;
         self.volume_rencana = volume_rencana;
         self.satuan = satuan;
+        Ok(())
+    }
+
+    /// The segment's own stage. A long road is often finished piece by piece, so each
+    /// segment moves through the same life cycle as a work ([`StatusKegiatan::next`]).
+    pub fn status(&self) -> StatusKegiatan {
+        self.status
+    }
+
+    /// Moves the segment to another stage if the life cycle allows it. Setting the
+    /// current status again changes nothing and is not an error.
+    pub fn set_status(&mut self, to: StatusKegiatan) -> Result<()> {
+        if to == self.status {
+            return Ok(());
+        }
+        if !self.status.can_become(to) {
+            return Err(WorksError::StatusTransition {
+                record: self.label(),
+                from: self.status.to_string(),
+                to: to.to_string(),
+                allowed: StatusKegiatan::allowed_after(self.status),
+            });
+        }
+        self.status = to;
         Ok(())
     }
 
