@@ -490,12 +490,10 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
         });
     }
     let assessed = tables::assess_rows(&rules, rows);
-    let json = tables::to_json(&assessed);
     let records: Vec<kumuh_store::AssessmentRecord> = assessed
         .iter()
-        .zip(json.as_array().into_iter().flatten())
         .zip(&applied)
-        .map(|((a, j), applied)| kumuh_store::AssessmentRecord {
+        .map(|(a, applied)| kumuh_store::AssessmentRecord {
             kode_lokasi: a.result.kode_lokasi.clone(),
             nama_lokasi: a.result.nama_lokasi.clone(),
             kode_desa: a.result.kode_desa.clone(),
@@ -506,7 +504,9 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
             total: a.result.total,
             class: a.result.class.as_str().to_owned(),
             priority: a.result.priority.as_ref().map(|p| p.code.clone()),
-            result: with_sources(j.clone(), applied),
+            result: with_sources(tables::stored_json(a), applied),
+            dasar: kumuh_store::DASAR_SURVEI.to_owned(),
+            tanggal: None,
         })
         .collect();
     let report = store.upsert_assessments(&records).await?;

@@ -522,6 +522,8 @@ async fn assessments_by_location_and_summaries_by_area() {
                 class: class.into(),
                 priority: priority.map(Into::into),
                 result: json!({"criteria": {"2b": {"percent": 75.0, "score": 3}}}),
+                dasar: kumuh_store::DASAR_SURVEI.into(),
+                tanggal: None,
             }
         };
     f.store

@@ -71,6 +71,22 @@ pub enum StoreError {
     /// A write conflicts with what is stored (a taken name, a duplicate code).
     #[error("{0}")]
     Conflict(String),
+    /// A change made on an out-of-date version of a record: someone else changed it
+    /// first. Nothing was written; read it again and redo the change.
+    #[error(
+        "{what} was changed by someone else: this change was made on version {expected}, it is now at version {current}; reload and try again"
+    )]
+    Stale {
+        /// The record, e.g. `kegiatan K1`.
+        what: String,
+        /// The version the change was made on.
+        expected: i64,
+        /// The stored version.
+        current: i64,
+    },
+    /// A record to change does not exist.
+    #[error("{0} does not exist")]
+    NotFound(String),
     /// Input the store refuses (e.g. an invalid code).
     #[error("{0}")]
     Invalid(String),

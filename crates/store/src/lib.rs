@@ -6,6 +6,7 @@
 
 mod error;
 pub mod gpkg;
+mod kegiatan;
 
 use std::fmt;
 
@@ -16,6 +17,9 @@ use serde::Serialize;
 
 pub use error::{Result, StoreError};
 pub use gpkg::{GpkgStore, OpenMode, remove_store_file};
+pub use kegiatan::{
+    AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit, StoredKegiatan,
+};
 
 /// What to list: one level, optionally inside one parent and/or one bounding box.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,9 +96,19 @@ pub struct AssessmentRecord {
     pub class: String,
     /// Priority code (`A1` … `C3`), where computed.
     pub priority: Option<String>,
-    /// The whole result: criteria, aspects, considerations, issues.
+    /// The whole result: criteria, aspects, considerations, issues, and the survey it
+    /// was computed from (`masukan`).
     pub result: serde_json::Value,
+    /// What the assessment rests on: [`DASAR_SURVEI`], or the finished segment that
+    /// changed the previous one (`kegiatan K1 segmen S1`). One per location, year and
+    /// basis.
+    pub dasar: String,
+    /// The date of an evaluation within its year (`2018-08-31`); `None` for a survey.
+    pub tanggal: Option<String>,
 }
+
+/// The basis of an assessment from a survey.
+pub const DASAR_SURVEI: &str = "survei";
 
 /// Which assessments to read.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -188,8 +202,24 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Inserts or replaces assessments by (location, year), all in one transaction.
     async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport>;
 
-    /// Assessments matching `query`, ordered by location code and year.
+    /// Assessments matching `query`, ordered by location code, year and date, so the
+    /// last one of a location is its latest.
     async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>>;
+
+    /// Works, ordered by desa code and id.
+    async fn list_kegiatan(&self, query: &KegiatanQuery) -> Result<Vec<StoredKegiatan>>;
+
+    /// One work by id.
+    async fn kegiatan(&self, id: &str) -> Result<Option<StoredKegiatan>>;
+
+    /// Creates or changes a work with its audit lines and evaluations, and returns the
+    /// new version. A change made on an older version than the stored one fails with
+    /// [`StoreError::Stale`] and writes nothing; creating an existing id fails with
+    /// [`StoreError::Conflict`].
+    async fn save_kegiatan(&self, write: &KegiatanWrite<'_>) -> Result<i64>;
+
+    /// Lines of the audit log, newest first.
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
 
     /// Writes a consistent copy of the whole store to `path` (which must not exist).
     async fn export_copy(&self, path: &std::path::Path) -> Result<()>;

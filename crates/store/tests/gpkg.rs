@@ -37,7 +37,7 @@ async fn new_store_is_a_geopackage_with_registered_layers() {
     let store = new_store(dir.path()).await;
     let info = store.info().await.unwrap();
     assert_eq!(info.backend, "geopackage");
-    assert_eq!(info.schema_version, 4);
+    assert_eq!(info.schema_version, 5);
     store.close().await;
 
     let bytes = std::fs::read(dir.path().join("t.gpkg")).unwrap();
@@ -333,7 +333,7 @@ async fn a_store_from_a_newer_schema_is_refused() {
             e,
             StoreError::NewerSchema {
                 found: 999,
-                known: 4,
+                known: 5,
                 ..
             }
         ),
@@ -408,6 +408,8 @@ fn record(
         class: class.into(),
         priority: Some("C2".into()),
         result: serde_json::json!({"total": 24}),
+        dasar: kumuh_store::DASAR_SURVEI.into(),
+        tanggal: None,
     }
 }
 

@@ -208,6 +208,21 @@ pub enum Kondisi {
     Baik,
 }
 
+impl Kondisi {
+    /// Every condition, worst first.
+    pub const ALL: [Kondisi; 4] = [Kondisi::TidakAda, Kondisi::Buruk, Kondisi::Sedang, Kondisi::Baik];
+
+    /// The stable id (`tidak_ada`, `buruk`, `sedang`, `baik`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kondisi::TidakAda => "tidak_ada",
+            Kondisi::Buruk => "buruk",
+            Kondisi::Sedang => "sedang",
+            Kondisi::Baik => "baik",
+        }
+    }
+}
+
 /// The code of a slum criterion (kriteria kumuh) a segment addresses: the aspect number
 /// and a letter, e.g. `2b` (quality of the neighbourhood road surface) in the national
 /// assessment format. Only the shape is checked here; the rule sets live in

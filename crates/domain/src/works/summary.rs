@@ -309,6 +309,46 @@ pub struct SegmenSummary {
     pub issues: Vec<Issue>,
 }
 
+/// The main source of a set of lines: the largest known amount; where nothing is known,
+/// the source with the most allocations of unknown amount; ties go to the earlier source
+/// in [`SumberDana::ALL`] order.
+fn main_source(lines: &[SourceLine]) -> Option<SumberDana> {
+    lines
+        .iter()
+        .filter(|l| !l.alokasi.diketahui_rp.is_zero() || l.alokasi.tidak_diketahui > 0)
+        .min_by_key(|l| {
+            (
+                std::cmp::Reverse(l.alokasi.diketahui_rp),
+                std::cmp::Reverse(l.alokasi.tidak_diketahui),
+                l.sumber,
+            )
+        })
+        .map(|l| l.sumber)
+}
+
+impl SegmenSummary {
+    /// The source that paid most (see the map's colouring by source).
+    ///
+    /// # Examples
+    /// ```
+    /// use kumuh_domain::works::{SumberDana, contoh};
+    /// let k = contoh::bibrik_paving();
+    /// let s = k.summary().unwrap();
+    /// assert_eq!(s.segmen[0].sumber_utama(), Some(SumberDana::ApbdKabupaten));
+    /// assert_eq!(s.segmen[1].sumber_utama(), Some(SumberDana::DanaDesa)); // amount unknown
+    /// ```
+    pub fn sumber_utama(&self) -> Option<SumberDana> {
+        main_source(&self.per_sumber)
+    }
+}
+
+impl KegiatanSummary {
+    /// The source that paid most over all segments.
+    pub fn sumber_utama(&self) -> Option<SumberDana> {
+        main_source(&self.per_sumber)
+    }
+}
+
 impl Segmen {
     /// Totals, shares, progress and cost of this segment.
     ///

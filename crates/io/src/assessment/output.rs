@@ -186,6 +186,33 @@ pub fn to_json(rows: &[AssessedRow]) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
+/// The stored form of one result: its object in [`to_json`] plus the survey it was
+/// computed from under `masukan`, so that a later evaluation (after a work is finished)
+/// can start from the same survey.
+///
+/// # Examples
+/// ```
+/// use kumuh_domain::Kode;
+/// use kumuh_domain::assessment::{AssessmentInput, RuleSet};
+/// use kumuh_io::assessment::{AssessmentRow, assess_rows, stored_json};
+/// let mut input = AssessmentInput::new("K01", Kode::parse("35.19.09.2014").unwrap(), 2024);
+/// input.panjang_jalan_ideal_m = 400.0;
+/// let rows = assess_rows(&RuleSet::default_rules(), vec![AssessmentRow { row: 2, input, attributes: Default::default() }]);
+/// let json = stored_json(&rows[0]);
+/// assert_eq!(json["masukan"]["panjang_jalan_ideal_m"], 400.0);
+/// assert_eq!(json["class"], "tidak_kumuh");
+/// ```
+pub fn stored_json(row: &AssessedRow) -> serde_json::Value {
+    let mut json = serde_json::to_value(json_row(row)).unwrap_or(serde_json::Value::Null);
+    if let Some(obj) = json.as_object_mut() {
+        obj.insert(
+            "masukan".into(),
+            serde_json::to_value(&row.source.input).unwrap_or_default(),
+        );
+    }
+    json
+}
+
 /// Writes the results as pretty-printed JSON (see [`to_json`]).
 pub fn render_json(rows: &[AssessedRow], out: &mut dyn Write) -> Result<(), Error> {
     let rows: Vec<JsonRow<'_>> = rows.iter().map(json_row).collect();

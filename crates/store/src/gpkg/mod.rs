@@ -7,6 +7,7 @@
 pub mod blob;
 mod functions;
 mod schema;
+mod works;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -26,7 +27,8 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use crate::error::{DbContext, Result, StoreError};
 use crate::{
-    AssessmentQuery, AssessmentRecord, Credentials, PlaceQuery, Store, StoreInfo, UpsertReport,
+    AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, Credentials, KegiatanQuery,
+    KegiatanWrite, PlaceQuery, Store, StoreInfo, StoredKegiatan, UpsertReport,
 };
 
 /// Whether [`GpkgStore::open`] may create a missing file.
@@ -399,13 +401,73 @@ fn lokasi_from_row(row: &SqliteRow) -> Result<LokasiKumuh> {
 }
 
 /// Copies the latest assessment of slum locations onto the `lokasi_kumuh` layer.
+/// Writes assessments, one per location, year and basis, and copies each location's
+/// latest onto the slum-location layer.
+async fn write_assessments(
+    conn: &mut SqliteConnection,
+    records: &[AssessmentRecord],
+) -> Result<UpsertReport> {
+    let mut report = UpsertReport::default();
+    for r in records {
+        let existing: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM penilaian WHERE kode_lokasi = ? AND tahun = ? AND dasar = ?",
+        )
+        .bind(&r.kode_lokasi)
+        .bind(r.tahun)
+        .bind(&r.dasar)
+        .fetch_one(&mut *conn)
+        .await
+        .ctx("looking up an assessment")?;
+        let sql = if existing > 0 {
+            report.updated += 1;
+            "UPDATE penilaian SET nama_lokasi = ?4, kode_desa = ?5, aturan = ?6,
+               versi_aturan = ?7, luas_ha = ?8, total = ?9, kelas = ?10, prioritas = ?11,
+               hasil = ?12, tanggal = ?13, dicatat = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+             WHERE kode_lokasi = ?1 AND tahun = ?2 AND dasar = ?3"
+        } else {
+            report.inserted += 1;
+            "INSERT INTO penilaian (kode_lokasi, tahun, dasar, nama_lokasi, kode_desa, aturan,
+               versi_aturan, luas_ha, total, kelas, prioritas, hasil, tanggal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        };
+        sqlx::query(sql)
+            .bind(&r.kode_lokasi)
+            .bind(r.tahun)
+            .bind(&r.dasar)
+            .bind(&r.nama_lokasi)
+            .bind(r.kode_desa.as_str())
+            .bind(&r.rule_set_id)
+            .bind(&r.rule_set_version)
+            .bind(r.luas_ha)
+            .bind(r.total)
+            .bind(&r.class)
+            .bind(&r.priority)
+            .bind(r.result.to_string())
+            .bind(&r.tanggal)
+            .execute(&mut *conn)
+            .await
+            .ctx(format!(
+                "writing the {} assessment of {}",
+                r.tahun, r.kode_lokasi
+            ))?;
+    }
+    for r in records {
+        refresh_latest(conn, Some(&r.kode_lokasi)).await?;
+    }
+    Ok(report)
+}
+
+/// The order of a location's assessments, oldest first: by year, then by the date of an
+/// evaluation within the year (a survey, without a date, comes first), then by entry.
+const ASSESSMENT_ORDER: &str = "tahun, coalesce(tanggal, ''), fid";
+
 async fn refresh_latest(conn: &mut SqliteConnection, kode: Option<&str>) -> Result<()> {
     sqlx::query(
         "UPDATE lokasi_kumuh SET
-           tahun_penilaian = (SELECT p.tahun FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1),
-           total_nilai = (SELECT p.total FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1),
-           kelas = (SELECT p.kelas FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1),
-           prioritas = (SELECT p.prioritas FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC LIMIT 1)
+           tahun_penilaian = (SELECT p.tahun FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC, coalesce(p.tanggal, '') DESC, p.fid DESC LIMIT 1),
+           total_nilai = (SELECT p.total FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC, coalesce(p.tanggal, '') DESC, p.fid DESC LIMIT 1),
+           kelas = (SELECT p.kelas FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC, coalesce(p.tanggal, '') DESC, p.fid DESC LIMIT 1),
+           prioritas = (SELECT p.prioritas FROM penilaian p WHERE p.kode_lokasi = lokasi_kumuh.kode ORDER BY p.tahun DESC, coalesce(p.tanggal, '') DESC, p.fid DESC LIMIT 1)
          WHERE ?1 IS NULL OR kode = ?1",
     )
     .bind(kode)
@@ -764,62 +826,19 @@ impl Store for GpkgStore {
 
     async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let mut report = UpsertReport::default();
-        for r in records {
-            let existing: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM penilaian WHERE kode_lokasi = ? AND tahun = ?",
-            )
-            .bind(&r.kode_lokasi)
-            .bind(r.tahun)
-            .fetch_one(&mut *tx)
-            .await
-            .ctx("looking up an assessment")?;
-            let sql = if existing > 0 {
-                report.updated += 1;
-                "UPDATE penilaian SET nama_lokasi = ?3, kode_desa = ?4, aturan = ?5,
-                   versi_aturan = ?6, luas_ha = ?7, total = ?8, kelas = ?9, prioritas = ?10,
-                   hasil = ?11, dicatat = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                 WHERE kode_lokasi = ?1 AND tahun = ?2"
-            } else {
-                report.inserted += 1;
-                "INSERT INTO penilaian (kode_lokasi, tahun, nama_lokasi, kode_desa, aturan,
-                   versi_aturan, luas_ha, total, kelas, prioritas, hasil)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-            };
-            sqlx::query(sql)
-                .bind(&r.kode_lokasi)
-                .bind(r.tahun)
-                .bind(&r.nama_lokasi)
-                .bind(r.kode_desa.as_str())
-                .bind(&r.rule_set_id)
-                .bind(&r.rule_set_version)
-                .bind(r.luas_ha)
-                .bind(r.total)
-                .bind(&r.class)
-                .bind(&r.priority)
-                .bind(r.result.to_string())
-                .execute(&mut *tx)
-                .await
-                .ctx(format!(
-                    "writing the {} assessment of {}",
-                    r.tahun, r.kode_lokasi
-                ))?;
-        }
-        for r in records {
-            refresh_latest(&mut tx, Some(&r.kode_lokasi)).await?;
-        }
+        let report = write_assessments(&mut tx, records).await?;
         tx.commit().await.ctx("committing assessments")?;
         Ok(report)
     }
 
     async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT * FROM penilaian
              WHERE (?1 IS NULL OR kode_desa = ?1 OR kode_desa LIKE ?1 || '.%')
                AND (?2 IS NULL OR kode_lokasi = ?2)
                AND (?3 IS NULL OR tahun = ?3)
-             ORDER BY kode_lokasi, tahun",
-        )
+             ORDER BY kode_lokasi, {ASSESSMENT_ORDER}"
+        )))
         .bind(query.wilayah.as_ref().map(Kode::as_str))
         .bind(&query.kode_lokasi)
         .bind(query.tahun)
@@ -827,6 +846,22 @@ impl Store for GpkgStore {
         .await
         .ctx("reading assessments")?;
         rows.iter().map(assessment_from_row).collect()
+    }
+
+    async fn list_kegiatan(&self, query: &KegiatanQuery) -> Result<Vec<StoredKegiatan>> {
+        works::list(&self.pool, query).await
+    }
+
+    async fn kegiatan(&self, id: &str) -> Result<Option<StoredKegiatan>> {
+        works::get(&self.pool, id).await
+    }
+
+    async fn save_kegiatan(&self, write: &KegiatanWrite<'_>) -> Result<i64> {
+        works::save(&self.pool, write).await
+    }
+
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        works::audit(&self.pool, query).await
     }
 
     async fn export_copy(&self, path: &Path) -> Result<()> {
@@ -904,6 +939,8 @@ fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {
         class: row.get("kelas"),
         priority: row.get("prioritas"),
         result: json_field(T, fid, "hasil", row.get("hasil"))?,
+        dasar: row.get("dasar"),
+        tanggal: row.get("tanggal"),
     })
 }
 

@@ -179,6 +179,113 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             Step::Sql("ALTER TABLE lokasi_kumuh ADD COLUMN prioritas TEXT"),
         ],
     },
+    Migration {
+        version: 5,
+        name: "works, segments, co-funding, audit log; dated evaluations",
+        steps: &[
+            // A location can be evaluated again within a survey year when a work is
+            // finished, so an assessment is keyed by what it rests on (`dasar`): the
+            // survey, or the finished segment.
+            Step::Sql(
+                "CREATE TABLE penilaian_v5 (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                kode_lokasi TEXT NOT NULL,
+                nama_lokasi TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                tahun INTEGER NOT NULL,
+                aturan TEXT NOT NULL,
+                versi_aturan TEXT NOT NULL,
+                luas_ha REAL NOT NULL,
+                total INTEGER NOT NULL,
+                kelas TEXT NOT NULL,
+                prioritas TEXT,
+                hasil TEXT NOT NULL,
+                dicatat TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                dasar TEXT NOT NULL DEFAULT 'survei',
+                tanggal TEXT,
+                UNIQUE (kode_lokasi, tahun, dasar))",
+            ),
+            Step::Sql(
+                "INSERT INTO penilaian_v5 (fid, kode_lokasi, nama_lokasi, kode_desa, tahun, aturan,
+                   versi_aturan, luas_ha, total, kelas, prioritas, hasil, dicatat)
+                 SELECT fid, kode_lokasi, nama_lokasi, kode_desa, tahun, aturan, versi_aturan,
+                   luas_ha, total, kelas, prioritas, hasil, dicatat FROM penilaian",
+            ),
+            Step::Sql("DROP TABLE penilaian"),
+            Step::Sql("ALTER TABLE penilaian_v5 RENAME TO penilaian"),
+            Step::Sql("CREATE INDEX penilaian_kode_desa ON penilaian(kode_desa, tahun)"),
+            Step::Attributes(AttributesTable {
+                name: "kegiatan",
+                description: "Kegiatan (works): each work whole, with its segments, funding ledgers and maintenance group, as checked JSON; versi counts its changes",
+                create: "CREATE TABLE kegiatan (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                kode_desa TEXT NOT NULL,
+                tahun INTEGER NOT NULL,
+                nama TEXT NOT NULL,
+                jenis TEXT NOT NULL,
+                status TEXT NOT NULL,
+                contoh INTEGER NOT NULL DEFAULT 0,
+                versi INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                diubah TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            Step::Sql("CREATE INDEX kegiatan_kode_desa ON kegiatan(kode_desa, tahun)"),
+            // The segments as a map layer for GIS users and the tile server, rewritten
+            // from `kegiatan` on every change of their work.
+            Step::Features(FeatureTable {
+                name: "kegiatan_segmen",
+                description: "Segmen kegiatan (work segments) with status, main funding source, money and progress; derived from kegiatan",
+                geometry_type: "GEOMETRY",
+                columns: "kegiatan_id TEXT NOT NULL,
+                segmen_id TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                tahun INTEGER NOT NULL,
+                kegiatan TEXT NOT NULL,
+                segmen TEXT NOT NULL,
+                jenis TEXT NOT NULL,
+                status TEXT NOT NULL,
+                sumber_utama TEXT,
+                alokasi_rp INTEGER NOT NULL,
+                alokasi_tidak_diketahui INTEGER NOT NULL,
+                realisasi_rp INTEGER NOT NULL,
+                progres_fisik_persen REAL,
+                progres_keuangan_persen REAL,
+                volume_rencana REAL,
+                satuan TEXT NOT NULL,
+                terukur REAL,
+                kondisi_sebelum TEXT,
+                kondisi_sesudah TEXT,
+                kriteria TEXT NOT NULL DEFAULT '',
+                kode_lokasi TEXT,
+                contoh INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (kegiatan_id, segmen_id)",
+            }),
+            Step::Attributes(AttributesTable {
+                name: "kumuh_audit",
+                description: "Audit log: every change to works, money, progress and maintenance ledgers (who, when, before, after); append-only",
+                create: "CREATE TABLE kumuh_audit (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                waktu TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                pengguna TEXT NOT NULL,
+                entitas TEXT NOT NULL,
+                kunci TEXT NOT NULL,
+                aksi TEXT NOT NULL,
+                versi INTEGER,
+                sebelum TEXT,
+                sesudah TEXT)",
+            }),
+            Step::Sql("CREATE INDEX kumuh_audit_kunci ON kumuh_audit(entitas, kunci)"),
+            Step::Sql(
+                "CREATE TRIGGER kumuh_audit_no_update BEFORE UPDATE ON kumuh_audit
+                 BEGIN SELECT RAISE(ABORT, 'kumuh_audit is append-only'); END",
+            ),
+            Step::Sql(
+                "CREATE TRIGGER kumuh_audit_no_delete BEFORE DELETE ON kumuh_audit
+                 BEGIN SELECT RAISE(ABORT, 'kumuh_audit is append-only'); END",
+            ),
+        ],
+    },
 ];
 
 /// The newest schema version this build knows.
