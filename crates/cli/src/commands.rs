@@ -140,9 +140,13 @@ enum UserCommand {
     Add {
         /// Login name.
         username: String,
-        /// admin or viewer.
+        /// admin, kabupaten, lkm or viewer.
         #[arg(long, default_value = "admin")]
         role: String,
+        /// For an lkm user: the desa code(s) it writes for (repeat, or separate with
+        /// commas), e.g. 35.19.09.2014.
+        #[arg(long, value_delimiter = ',')]
+        desa: Vec<String>,
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -394,9 +398,23 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add {
             username,
             role,
+            desa,
             password_stdin,
         } => {
             let role: Role = role.parse().context("--role")?;
+            let mut scope = Vec::new();
+            for d in &desa {
+                let kode = kumuh_domain::Kode::parse(d.trim()).context("--desa")?;
+                if store.place(&kode).await?.is_none() {
+                    bail!("--desa: no place {kode} in the store; import it first");
+                }
+                scope.push(kode);
+            }
+            match (role, scope.is_empty()) {
+                (Role::Lkm, true) => bail!("--desa: an lkm user needs the desa it writes for"),
+                (Role::Lkm, false) | (_, true) => {}
+                (_, false) => bail!("--desa: only lkm users have a desa scope, not {role}"),
+            }
             let username = username.trim().to_owned();
             if username.is_empty() || username.chars().any(char::is_whitespace) {
                 bail!("the username must be one word without spaces");
@@ -417,15 +435,28 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
                 bail!("the password must have at least 8 characters");
             }
             let hash = kumuh_server::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
-            store.add_user(&username, &hash, role).await?;
-            println!("added user {username} with role {role}");
+            let user = kumuh_domain::User {
+                desa: scope,
+                ..kumuh_domain::User::new(&username, role)
+            };
+            store.add_user(&user, &hash).await?;
+            if user.desa.is_empty() {
+                println!("added user {username} with role {role}");
+            } else {
+                let desa: Vec<&str> = user.desa.iter().map(|k| k.as_str()).collect();
+                println!(
+                    "added user {username} with role {role} for desa {}",
+                    desa.join(", ")
+                );
+            }
             if generated {
                 println!("password (shown once): {password}");
             }
         }
         UserCommand::List => {
             for u in store.list_users().await? {
-                println!("{}\t{}", u.username, u.role);
+                let desa: Vec<&str> = u.desa.iter().map(|k| k.as_str()).collect();
+                println!("{}\t{}\t{}", u.username, u.role, desa.join(","));
             }
         }
     }

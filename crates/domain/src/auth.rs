@@ -5,21 +5,35 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::place::Kode;
+
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Administers the atlas: users, places, imports; may write everything.
     Admin,
+    /// Bappeda or Dinas PKP of the kabupaten: reads everything and writes district-level
+    /// data (slum locations, assessments, works and their funding, priorities) in every
+    /// desa; village siteplans stay with their LKM.
+    Kabupaten,
+    /// A village community board (lembaga keswadayaan masyarakat): writes the siteplans,
+    /// works, segments and maintenance ledgers of its own desa only ([`User::desa`]).
+    Lkm,
     /// Reads everything; writes nothing. The role of a signed-in guest.
     Viewer,
 }
 
 impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Kabupaten, Role::Lkm, Role::Viewer];
+
     /// The identifier stored and shown.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
+            Role::Kabupaten => "kabupaten",
+            Role::Lkm => "lkm",
             Role::Viewer => "viewer",
         }
     }
@@ -33,7 +47,7 @@ impl fmt::Display for Role {
 
 /// A role name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role `{0}`: expected admin or viewer")]
+#[error("unknown role `{0}`: expected admin, kabupaten, lkm or viewer")]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {
@@ -41,6 +55,8 @@ impl FromStr for Role {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "admin" => Ok(Role::Admin),
+            "kabupaten" => Ok(Role::Kabupaten),
+            "lkm" => Ok(Role::Lkm),
             "viewer" => Ok(Role::Viewer),
             other => Err(UnknownRole(other.to_owned())),
         }
@@ -54,6 +70,20 @@ pub struct User {
     pub username: String,
     /// The user's role.
     pub role: Role,
+    /// The desa an `lkm` user writes for (one or more); empty for other roles.
+    #[serde(default)]
+    pub desa: Vec<Kode>,
+}
+
+impl User {
+    /// A user without a desa scope.
+    pub fn new(username: impl Into<String>, role: Role) -> User {
+        User {
+            username: username.into(),
+            role,
+            desa: Vec::new(),
+        }
+    }
 }
 
 /// A write someone asks to make; the subject of [`authorize`].
@@ -62,8 +92,18 @@ pub struct User {
 pub enum Action {
     /// Create, change or delete administrative places and their boundaries.
     EditPlaces,
-    /// Create, change or delete slum locations.
+    /// Create, change or delete slum locations and their assessments.
     EditLokasi,
+    /// Create or change a work of a desa, its segments, funding and maintenance ledgers.
+    EditKegiatan {
+        /// The desa of the work (before and after a change of desa, both are asked).
+        kode_desa: Kode,
+    },
+    /// Save or restore a siteplan of a desa.
+    EditSiteplan {
+        /// The desa of the siteplan.
+        kode_desa: Kode,
+    },
 }
 
 /// Why a request may not proceed.
@@ -85,10 +125,14 @@ pub enum Denied {
 }
 
 impl Action {
-    fn describe(&self) -> &'static str {
+    fn describe(&self) -> String {
         match self {
-            Action::EditPlaces => "edit administrative places",
-            Action::EditLokasi => "edit slum locations",
+            Action::EditPlaces => "edit administrative places".to_owned(),
+            Action::EditLokasi => "edit slum locations".to_owned(),
+            Action::EditKegiatan { kode_desa } => format!("edit works of desa {kode_desa}"),
+            Action::EditSiteplan { kode_desa } => {
+                format!("edit siteplans of desa {kode_desa}")
+            }
         }
     }
 }
@@ -96,18 +140,37 @@ impl Action {
 /// The single authorization rule: may `user` perform `action`? Reads are public and
 /// never come here; every write does.
 ///
+/// | action | admin | kabupaten | lkm | viewer |
+/// |---|---|---|---|---|
+/// | places | yes | no | no | no |
+/// | slum locations, assessments | yes | yes | no | no |
+/// | works, funding, maintenance | yes | yes | own desa | no |
+/// | siteplans | yes | no | own desa | no |
+///
 /// # Examples
 /// ```
-/// use kumuh_domain::{authorize, Action, Role, User};
-/// let admin = User { username: "ana".into(), role: Role::Admin };
+/// use kumuh_domain::{authorize, Action, Kode, Role, User};
+/// let admin = User::new("ana", Role::Admin);
 /// assert!(authorize(Some(&admin), &Action::EditPlaces).is_ok());
 /// assert!(authorize(None, &Action::EditPlaces).is_err());
+/// let bibrik = Kode::parse("35.19.09.2014").unwrap();
+/// let wayut = Kode::parse("35.19.09.2013").unwrap();
+/// let lkm = User { desa: vec![bibrik.clone()], ..User::new("makmur", Role::Lkm) };
+/// assert!(authorize(Some(&lkm), &Action::EditKegiatan { kode_desa: bibrik }).is_ok());
+/// assert!(authorize(Some(&lkm), &Action::EditKegiatan { kode_desa: wayut }).is_err());
 /// ```
 pub fn authorize(user: Option<&User>, action: &Action) -> Result<(), Denied> {
     let user = user.ok_or(Denied::Unauthenticated)?;
-    let allowed = match user.role {
-        Role::Admin => true,
-        Role::Viewer => false,
+    let own_desa = |kode: &Kode| user.desa.contains(kode);
+    let allowed = match (user.role, action) {
+        (Role::Admin, _) => true,
+        (Role::Viewer, _) => false,
+        (Role::Kabupaten, Action::EditLokasi | Action::EditKegiatan { .. }) => true,
+        (Role::Kabupaten, Action::EditPlaces | Action::EditSiteplan { .. }) => false,
+        (Role::Lkm, Action::EditKegiatan { kode_desa } | Action::EditSiteplan { kode_desa }) => {
+            own_desa(kode_desa)
+        }
+        (Role::Lkm, Action::EditPlaces | Action::EditLokasi) => false,
     };
     if allowed {
         Ok(())
@@ -115,7 +178,7 @@ pub fn authorize(user: Option<&User>, action: &Action) -> Result<(), Denied> {
         Err(Denied::Forbidden {
             username: user.username.clone(),
             role: user.role,
-            action: action.describe().to_owned(),
+            action: action.describe(),
         })
     }
 }
@@ -125,10 +188,7 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> User {
-        User {
-            username: "u".into(),
-            role,
-        }
+        User::new("u", role)
     }
 
     #[test]
@@ -145,9 +205,33 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for r in [Role::Admin, Role::Viewer] {
+        for r in Role::ALL {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
         assert!("superuser".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn each_role_writes_only_what_the_table_says() {
+        let bibrik = Kode::parse("35.19.09.2014").unwrap();
+        let wayut = Kode::parse("35.19.09.2013").unwrap();
+        let lkm = User {
+            desa: vec![bibrik.clone()],
+            ..user(Role::Lkm)
+        };
+        let kab = user(Role::Kabupaten);
+        let ok = |u: &User, a: Action| authorize(Some(u), &a).is_ok();
+        assert!(ok(&lkm, Action::EditKegiatan { kode_desa: bibrik.clone() }));
+        assert!(ok(&lkm, Action::EditSiteplan { kode_desa: bibrik.clone() }));
+        assert!(!ok(&lkm, Action::EditKegiatan { kode_desa: wayut.clone() }));
+        assert!(!ok(&lkm, Action::EditSiteplan { kode_desa: wayut.clone() }));
+        assert!(!ok(&lkm, Action::EditLokasi));
+        assert!(!ok(&lkm, Action::EditPlaces));
+        assert!(ok(&kab, Action::EditKegiatan { kode_desa: wayut.clone() }));
+        assert!(ok(&kab, Action::EditLokasi));
+        assert!(!ok(&kab, Action::EditSiteplan { kode_desa: wayut.clone() }));
+        assert!(!ok(&kab, Action::EditPlaces));
+        let e = authorize(Some(&lkm), &Action::EditKegiatan { kode_desa: wayut }).unwrap_err();
+        assert!(e.to_string().contains("desa 35.19.09.2013"), "{e}");
     }
 }

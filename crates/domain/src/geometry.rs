@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use geo::{BoundingRect, GeodesicArea, Validation};
-use geo_types::{Coord, LineString, MultiPolygon, Rect};
+use geo::{BoundingRect, Contains, GeodesicArea, Validation};
+use geo_types::{Coord, Geometry, LineString, MultiPolygon, Rect};
 
 /// Square metres in one hectare.
 pub const M2_PER_HA: f64 = 10_000.0;
@@ -36,6 +36,31 @@ pub fn geodesic_area_ha(g: &MultiPolygon<f64>) -> f64 {
 pub fn bbox(g: &MultiPolygon<f64>) -> Option<[f64; 4]> {
     g.bounding_rect()
         .map(|r: Rect<f64>| [r.min().x, r.min().y, r.max().x, r.max().y])
+}
+
+/// Bounding box `[min_lon, min_lat, max_lon, max_lat]` of any geometry, if it has points.
+pub fn geometry_bbox(g: &Geometry<f64>) -> Option<[f64; 4]> {
+    g.bounding_rect()
+        .map(|r: Rect<f64>| [r.min().x, r.min().y, r.max().x, r.max().y])
+}
+
+/// Whether two boxes `[min_lon, min_lat, max_lon, max_lat]` overlap (touching counts).
+pub fn bbox_intersects(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[2] >= b[0] && a[0] <= b[2] && a[3] >= b[1] && a[1] <= b[3]
+}
+
+/// Whether `g` lies wholly inside `area` (a segment or siteplan feature inside its desa).
+///
+/// # Examples
+/// ```
+/// use geo_types::{Geometry, MultiPolygon, point, polygon};
+/// use kumuh_domain::geometry::lies_within;
+/// let desa = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.), (x: 0., y: 1.)]]);
+/// assert!(lies_within(&desa, &Geometry::Point(point!(x: 0.5, y: 0.5))));
+/// assert!(!lies_within(&desa, &Geometry::Point(point!(x: 1.5, y: 0.5))));
+/// ```
+pub fn lies_within(area: &MultiPolygon<f64>, g: &Geometry<f64>) -> bool {
+    area.contains(g)
 }
 
 /// Where in a (multi)polygon a problem lies, and what it is.

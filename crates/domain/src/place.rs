@@ -153,6 +153,13 @@ pub enum KodeError {
     TooDeep(String),
 }
 
+impl std::str::FromStr for Kode {
+    type Err = KodeError;
+    fn from_str(s: &str) -> Result<Kode, KodeError> {
+        Kode::parse(s)
+    }
+}
+
 impl Kode {
     /// Parses and checks a code: one to six dot-separated segments of digits.
     ///

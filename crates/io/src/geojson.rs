@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use geo::InteriorPoint;
-use geo_types::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
 use kumuh_domain::{
     GeometryIssue, Kode, Level, LokasiKumuh, Place, SkKumuh, validate_area_geometry,
@@ -739,6 +739,107 @@ pub fn jaringan_collection(ruas: &[Ruas]) -> Value {
         })
         .collect();
     json!({"type": "FeatureCollection", "features": features})
+}
+
+/// Reads a Point, LineString or Polygon (or their Multi forms) received over the API,
+/// with the same checks as a file import: longitude/latitude ranges, at least two
+/// positions per line, valid rings (each problem names the part, ring and vertex).
+///
+/// # Examples
+/// ```
+/// let g = kumuh_io::geojson::geometry_from_json(&serde_json::json!(
+///     {"type": "LineString", "coordinates": [[111.4935, -7.5753], [111.49504, -7.5753]]}
+/// )).unwrap();
+/// assert!(matches!(g, geo_types::Geometry::LineString(_)));
+/// let e = kumuh_io::geojson::geometry_from_json(&serde_json::json!({"type": "Circle"})).unwrap_err();
+/// assert!(e[0].contains("Circle"), "{e:?}");
+/// ```
+pub fn geometry_from_json(v: &Value) -> Result<Geometry<f64>, Vec<String>> {
+    let kind = v.get("type").and_then(Value::as_str).unwrap_or("");
+    match kind {
+        "Point" | "MultiPoint" => read_points(v).map_err(|e| vec![e]),
+        "LineString" => {
+            let mut m = read_line_geometry(Some(v)).map_err(|e| vec![e])?;
+            Ok(Geometry::LineString(m.0.remove(0)))
+        }
+        "MultiLineString" => read_line_geometry(Some(v))
+            .map(Geometry::MultiLineString)
+            .map_err(|e| vec![e]),
+        "Polygon" | "MultiPolygon" => {
+            let mut m = area_geometry_from_json(v)?;
+            if kind == "Polygon" && m.0.len() == 1 {
+                Ok(Geometry::Polygon(m.0.remove(0)))
+            } else {
+                Ok(Geometry::MultiPolygon(m))
+            }
+        }
+        "" => Err(vec!["geometry has no `type`".into()]),
+        other => Err(vec![format!(
+            "expected Point, LineString, Polygon or their Multi forms, found {other}"
+        )]),
+    }
+}
+
+fn read_points(v: &Value) -> Result<Geometry<f64>, String> {
+    let position = |p: &Value, what: &str| -> Result<Coord<f64>, String> {
+        let c = p
+            .as_array()
+            .and_then(|a| {
+                Some(Coord {
+                    x: a.first()?.as_f64()?,
+                    y: a.get(1)?.as_f64()?,
+                })
+            })
+            .ok_or_else(|| format!("{what}: expected [longitude, latitude] numbers"))?;
+        if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
+            return Err(format!(
+                "{what}: ({}, {}) is outside longitude/latitude range (is it EPSG:4326?)",
+                c.x, c.y
+            ));
+        }
+        Ok(c)
+    };
+    let coords = v.get("coordinates");
+    match (v.get("type").and_then(Value::as_str), coords) {
+        (Some("Point"), Some(c)) => Ok(Geometry::Point(position(c, "point")?.into())),
+        (Some("MultiPoint"), Some(Value::Array(ps))) if !ps.is_empty() => ps
+            .iter()
+            .enumerate()
+            .map(|(i, p)| position(p, &format!("point {i}")).map(Point::from))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|p| Geometry::MultiPoint(geo_types::MultiPoint(p))),
+        (kind, _) => Err(format!(
+            "{} without valid `coordinates`",
+            kind.unwrap_or("geometry")
+        )),
+    }
+}
+
+/// A geometry as a GeoJSON geometry object.
+pub fn geometry_json(g: &Geometry<f64>) -> Value {
+    let line = |ls: &LineString<f64>| -> Value {
+        Value::Array(ls.0.iter().map(|c| json!([c.x, c.y])).collect())
+    };
+    let poly = |p: &Polygon<f64>| -> Value {
+        Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(line).collect())
+    };
+    match g {
+        Geometry::Point(p) => json!({"type": "Point", "coordinates": [p.x(), p.y()]}),
+        Geometry::MultiPoint(m) => json!({"type": "MultiPoint",
+            "coordinates": m.0.iter().map(|p| json!([p.x(), p.y()])).collect::<Vec<_>>()}),
+        Geometry::LineString(l) => json!({"type": "LineString", "coordinates": line(l)}),
+        Geometry::MultiLineString(m) => json!({"type": "MultiLineString",
+            "coordinates": m.0.iter().map(line).collect::<Vec<_>>()}),
+        Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": poly(p)}),
+        Geometry::MultiPolygon(m) => multipolygon_json(m),
+        other => {
+            let parts: Vec<Value> = match other {
+                Geometry::GeometryCollection(c) => c.0.iter().map(geometry_json).collect(),
+                _ => Vec::new(),
+            };
+            json!({"type": "GeometryCollection", "geometries": parts})
+        }
+    }
 }
 
 /// Checks a geometry received over the API: the same rules as a file import.

@@ -6,4 +6,5 @@
 
 pub mod assessment;
 pub mod geojson;
+pub mod laporan;
 pub mod seed;

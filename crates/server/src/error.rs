@@ -26,6 +26,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// 409 with a specific code: the request conflicts with the stored state.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::CONFLICT, code, message)
+    }
+
     /// 400: the request is malformed.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -97,6 +102,10 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            e @ StoreError::Stale { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "stale_version", e.to_string())
+            }
+            StoreError::NotFound(m) => ApiError::not_found(format!("{m} does not exist")),
             StoreError::Invalid(m) => ApiError::unprocessable(m),
             other => ApiError::internal(other),
         }

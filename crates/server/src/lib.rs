@@ -72,7 +72,8 @@ pub struct AppState {
         (name = "system", description = "Health and configuration"),
         (name = "auth", description = "Sign-in"),
         (name = "places", description = "Administrative places and slum locations"),
-        (name = "assessments", description = "Slum assessments (penilaian kumuh) and their summaries")
+        (name = "assessments", description = "Slum assessments (penilaian kumuh) and their summaries"),
+        (name = "works", description = "Works (kegiatan), segments, co-funding, maintenance groups, the funding report and the audit log")
     )
 )]
 struct ApiDoc;
@@ -92,7 +93,7 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{jaringan, penilaian, places, system};
+    use routes::{jaringan, kegiatan, penilaian, places, system};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -108,6 +109,21 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(penilaian::ringkasan))
         .routes(routes!(jaringan::list))
         .routes(routes!(jaringan::turunan))
+        .routes(routes!(kegiatan::list, kegiatan::create))
+        .routes(routes!(kegiatan::get, kegiatan::update))
+        .routes(routes!(kegiatan::add_segmen))
+        .routes(routes!(kegiatan::update_segmen))
+        .routes(routes!(kegiatan::alokasi))
+        .routes(routes!(kegiatan::realisasi))
+        .routes(routes!(kegiatan::progres))
+        .routes(routes!(kegiatan::batal))
+        .routes(routes!(kegiatan::put_kpp))
+        .routes(routes!(kegiatan::iuran))
+        .routes(routes!(kegiatan::belanja))
+        .routes(routes!(kegiatan::kpp_batal))
+        .routes(routes!(kegiatan::segmen_geojson))
+        .routes(routes!(kegiatan::audit))
+        .routes(routes!(kegiatan::laporan::pendanaan))
         .split_for_parts()
 }
 

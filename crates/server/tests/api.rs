@@ -3,91 +3,14 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{Method, StatusCode};
 use kumuh_domain::{Level, Role};
-use kumuh_server::{AppState, Config, app, auth};
-use kumuh_store::{GpkgStore, OpenMode, Store};
+use kumuh_server::Config;
+use kumuh_store::Store;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    store: GpkgStore,
-    state: AppState,
-}
-
-async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = GpkgStore::open(&dir.path().join("api.gpkg"), OpenMode::CreateIfMissing)
-        .await
-        .unwrap();
-    store
-        .upsert_places(&kumuh_io::seed::jiwan().unwrap())
-        .await
-        .unwrap();
-    let state = AppState {
-        store: Arc::new(store.clone()),
-        config: Arc::new(Config::default()),
-    };
-    Fixture {
-        _dir: dir,
-        store,
-        state,
-    }
-}
-
-impl Fixture {
-    async fn call(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(uri);
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        let req = match body {
-            Some(b) => req
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let res = app(self.state.clone()).oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
-        };
-        (status, value)
-    }
-
-    async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        self.call(Method::GET, uri, None, None).await
-    }
-
-    async fn token_for(&self, username: &str, role: Role) -> String {
-        let hash = auth::hash_password("kata-sandi-uji").unwrap();
-        self.store.add_user(username, &hash, role).await.unwrap();
-        let (status, body) = self
-            .call(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(json!({"username": username, "password": "kata-sandi-uji"})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["token"].as_str().unwrap().to_owned()
-    }
-}
+mod common;
+use common::fixture;
 
 fn square(lon: f64, lat: f64) -> Value {
     json!({"type": "Polygon", "coordinates": [[[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]]})
@@ -495,13 +418,30 @@ async fn openapi_documents_every_route() {
         ("/api/ringkasan", "get"),
         ("/api/jaringan", "get"),
         ("/api/lokasi/{kode}/turunan", "get"),
+        ("/api/kegiatan", "get"),
+        ("/api/kegiatan", "post"),
+        ("/api/kegiatan/{id}", "get"),
+        ("/api/kegiatan/{id}", "patch"),
+        ("/api/kegiatan/{id}/segmen", "post"),
+        ("/api/kegiatan/{id}/segmen/{segmen}", "patch"),
+        ("/api/kegiatan/{id}/segmen/{segmen}/alokasi", "post"),
+        ("/api/kegiatan/{id}/segmen/{segmen}/realisasi", "post"),
+        ("/api/kegiatan/{id}/segmen/{segmen}/progres", "post"),
+        ("/api/kegiatan/{id}/segmen/{segmen}/batal", "post"),
+        ("/api/kegiatan/{id}/kpp", "put"),
+        ("/api/kegiatan/{id}/kpp/iuran", "post"),
+        ("/api/kegiatan/{id}/kpp/belanja", "post"),
+        ("/api/kegiatan/{id}/kpp/batal", "post"),
+        ("/api/segmen", "get"),
+        ("/api/audit", "get"),
+        ("/api/laporan/pendanaan", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 14);
+    assert_eq!(paths.len(), 29);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

@@ -12,7 +12,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 use kumuh_domain::jaringan::Ruas;
-use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, Role, User};
+use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, User};
 use serde::Serialize;
 
 pub use error::{Result, StoreError};
@@ -185,7 +185,7 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn jaringan(&self, bbox: Option<[f64; 4]>) -> Result<Vec<Ruas>>;
 
     /// Adds a user; fails with [`StoreError::Conflict`] if the name is taken.
-    async fn add_user(&self, username: &str, password_hash: &str, role: Role) -> Result<()>;
+    async fn add_user(&self, user: &User, password_hash: &str) -> Result<()>;
 
     /// The stored credentials of a user, for checking a login.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;

@@ -44,12 +44,17 @@ pub struct Summary {
     pub lokasi_per_prioritas: BTreeMap<String, usize>,
     /// Hectares in any slum class (everything but `tidak_kumuh`), rounded to 0.01 ha.
     pub luas_kumuh_ha: f64,
+    /// Hectares that left the slum classes: locations whose latest assessment is
+    /// `tidak_kumuh` after an earlier one in a slum class, rounded to 0.01 ha.
+    pub luas_keluar_kumuh_ha: f64,
     /// The years the counted assessments come from.
     pub tahun: Vec<u16>,
 }
 
 /// Summarises the latest assessment of each location among `items` (an older year of a
-/// location that has a newer one is left out, so a location counts once).
+/// location that has a newer one is left out, so a location counts once). Items come
+/// oldest first, as the store lists them; within a year the later item wins (an
+/// evaluation after a finished work comes after the year's survey).
 ///
 /// # Examples
 /// ```
@@ -63,13 +68,25 @@ pub struct Summary {
 /// assert_eq!(s.lokasi, 2);
 /// assert_eq!(s.luas_kumuh_ha, 3.0);
 /// assert_eq!(s.hektar_per_kelas["tidak_kumuh"], 10.2);
+/// assert_eq!(s.luas_keluar_kumuh_ha, 10.2); // SKL-01 left the slum classes
 /// ```
 pub fn summarize<'a>(items: impl IntoIterator<Item = SummaryItem<'a>>) -> Summary {
     let mut latest: BTreeMap<&str, SummaryItem<'a>> = BTreeMap::new();
+    let mut was_slum: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     for item in items {
         match latest.get(item.kode_lokasi) {
-            Some(seen) if seen.tahun >= item.tahun => {}
-            _ => {
+            Some(seen) if seen.tahun > item.tahun => {
+                if item.class != "tidak_kumuh" {
+                    was_slum.insert(item.kode_lokasi);
+                }
+            }
+            Some(seen) => {
+                if seen.class != "tidak_kumuh" {
+                    was_slum.insert(seen.kode_lokasi);
+                }
+                latest.insert(item.kode_lokasi, item);
+            }
+            None => {
                 latest.insert(item.kode_lokasi, item);
             }
         }
@@ -79,10 +96,13 @@ pub fn summarize<'a>(items: impl IntoIterator<Item = SummaryItem<'a>>) -> Summar
         ..Summary::default()
     };
     let mut kumuh = 0.0;
+    let mut left = 0.0;
     for item in latest.values() {
         *s.hektar_per_kelas.entry(item.class.to_owned()).or_default() += item.luas_ha;
         if item.class != "tidak_kumuh" {
             kumuh += item.luas_ha;
+        } else if was_slum.contains(item.kode_lokasi) {
+            left += item.luas_ha;
         }
         *s.lokasi_per_prioritas
             .entry(item.priority.unwrap_or("tanpa_prioritas").to_owned())
@@ -95,6 +115,7 @@ pub fn summarize<'a>(items: impl IntoIterator<Item = SummaryItem<'a>>) -> Summar
         *ha = (*ha * 100.0).round() / 100.0;
     }
     s.luas_kumuh_ha = (kumuh * 100.0).round() / 100.0;
+    s.luas_keluar_kumuh_ha = (left * 100.0).round() / 100.0;
     s.tahun.sort_unstable();
     s
 }

@@ -1,6 +1,7 @@
 //! The HTTP handlers, grouped by what they serve.
 
 pub mod jaringan;
+pub mod kegiatan;
 pub mod penilaian;
 pub mod places;
 pub mod system;

@@ -128,6 +128,8 @@ pub struct Ringkasan {
     pub lokasi_per_prioritas: std::collections::BTreeMap<String, usize>,
     /// Hectares in any slum class.
     pub luas_kumuh_ha: f64,
+    /// Hectares of locations that were in a slum class and are now `tidak_kumuh`.
+    pub luas_keluar_kumuh_ha: f64,
     /// The survey years counted.
     pub tahun: Vec<u16>,
 }
@@ -154,6 +156,7 @@ pub async fn ringkasan(
         hektar_per_kelas,
         lokasi_per_prioritas,
         luas_kumuh_ha,
+        luas_keluar_kumuh_ha,
         tahun,
     } = summarize(records.iter().map(|r| SummaryItem {
         kode_lokasi: &r.kode_lokasi,
@@ -168,6 +171,7 @@ pub async fn ringkasan(
         hektar_per_kelas,
         lokasi_per_prioritas,
         luas_kumuh_ha,
+        luas_keluar_kumuh_ha,
         tahun,
     }))
 }

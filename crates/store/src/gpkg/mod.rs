@@ -749,15 +749,19 @@ impl Store for GpkgStore {
         rows.iter().map(ruas_from_row).collect()
     }
 
-    async fn add_user(&self, username: &str, password_hash: &str, role: Role) -> Result<()> {
+    async fn add_user(&self, user: &User, password_hash: &str) -> Result<()> {
+        let username = &user.username;
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let r =
-            sqlx::query("INSERT INTO kumuh_users (username, password_hash, role) VALUES (?, ?, ?)")
-                .bind(username)
-                .bind(password_hash)
-                .bind(role.as_str())
-                .execute(&mut *tx)
-                .await;
+        let desa: Vec<&str> = user.desa.iter().map(Kode::as_str).collect();
+        let r = sqlx::query(
+            "INSERT INTO kumuh_users (username, password_hash, role, desa) VALUES (?, ?, ?, ?)",
+        )
+        .bind(username)
+        .bind(password_hash)
+        .bind(user.role.as_str())
+        .bind(desa.join(","))
+        .execute(&mut *tx)
+        .await;
         match r {
             Err(e) if is_unique_violation(&e) => {
                 return Err(StoreError::Conflict(format!(
@@ -773,7 +777,7 @@ impl Store for GpkgStore {
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
         let row = sqlx::query(
-            "SELECT fid, username, password_hash, role FROM kumuh_users WHERE username = ?",
+            "SELECT fid, username, password_hash, role, desa FROM kumuh_users WHERE username = ?",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -789,7 +793,7 @@ impl Store for GpkgStore {
     }
 
     async fn list_users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT fid, username, role FROM kumuh_users ORDER BY username")
+        let rows = sqlx::query("SELECT fid, username, role, desa FROM kumuh_users ORDER BY username")
             .fetch_all(&self.pool)
             .await
             .ctx("listing users")?;
@@ -812,7 +816,7 @@ impl Store for GpkgStore {
 
     async fn user_for_token(&self, token_hash: &str, now_unix: i64) -> Result<Option<User>> {
         let row = sqlx::query(
-            "SELECT u.fid, u.username, u.role FROM kumuh_tokens t
+            "SELECT u.fid, u.username, u.role, u.desa FROM kumuh_tokens t
              JOIN kumuh_users u ON u.username = t.username
              WHERE t.token_hash = ? AND t.expires_unix > ?",
         )
@@ -946,14 +950,21 @@ fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {
     let role: String = row.get("role");
+    let fid: i64 = row.get("fid");
+    let desa: String = row.get("desa");
     Ok(User {
         username: row.get("username"),
         role: Role::from_str(&role).map_err(|e| StoreError::Corrupt {
             table: "kumuh_users".into(),
-            fid: row.get("fid"),
+            fid,
             field: "role",
             message: e.to_string(),
         })?,
+        desa: desa
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| kode_field("kumuh_users", fid, "desa", k))
+            .collect::<Result<_>>()?,
     })
 }
 

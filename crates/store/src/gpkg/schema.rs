@@ -181,7 +181,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        name: "works, segments, co-funding, audit log; dated evaluations",
+        name: "works, segments, co-funding, audit log; dated evaluations; desa-scoped users",
         steps: &[
             // A location can be evaluated again within a survey year when a work is
             // finished, so an assessment is keyed by what it rests on (`dasar`): the
@@ -276,6 +276,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 sesudah TEXT)",
             }),
             Step::Sql("CREATE INDEX kumuh_audit_kunci ON kumuh_audit(entitas, kunci)"),
+            // The desa an `lkm` user writes for, as comma-separated codes.
+            Step::Sql("ALTER TABLE kumuh_users ADD COLUMN desa TEXT NOT NULL DEFAULT ''"),
             Step::Sql(
                 "CREATE TRIGGER kumuh_audit_no_update BEFORE UPDATE ON kumuh_audit
                  BEGIN SELECT RAISE(ABORT, 'kumuh_audit is append-only'); END",

@@ -1,0 +1,124 @@
+//! The test fixture shared by the API tests: a real GeoPackage store with the Jiwan seed
+//! in a temporary directory, the router from `app(state)`, and signed-in users.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kumuh_domain::{Kode, Role, User};
+use kumuh_server::{AppState, Config, app, auth};
+use kumuh_store::{GpkgStore, OpenMode, Store};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub struct Fixture {
+    pub _dir: tempfile::TempDir,
+    pub store: GpkgStore,
+    pub state: AppState,
+}
+
+pub async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = GpkgStore::open(&dir.path().join("api.gpkg"), OpenMode::CreateIfMissing)
+        .await
+        .unwrap();
+    store
+        .upsert_places(&kumuh_io::seed::jiwan().unwrap())
+        .await
+        .unwrap();
+    let state = AppState {
+        store: Arc::new(store.clone()),
+        config: Arc::new(Config::default()),
+    };
+    Fixture {
+        _dir: dir,
+        store,
+        state,
+    }
+}
+
+impl Fixture {
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (status, _, value) = self.call_full(method, uri, token, &[], body).await;
+        (status, value)
+    }
+
+    /// A request with extra headers; answers status, headers and the JSON body (or the
+    /// text, as a JSON string).
+    pub async fn call_full(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let res = app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, headers, value)
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, uri, None, None).await
+    }
+
+    pub async fn token_for(&self, username: &str, role: Role) -> String {
+        self.token_for_user(User::new(username, role)).await
+    }
+
+    /// A token for an `lkm` user writing for `desa`.
+    pub async fn token_for_lkm(&self, username: &str, desa: &[&str]) -> String {
+        let user = User {
+            desa: desa.iter().map(|d| Kode::parse(d).unwrap()).collect(),
+            ..User::new(username, Role::Lkm)
+        };
+        self.token_for_user(user).await
+    }
+
+    pub async fn token_for_user(&self, user: User) -> String {
+        let username = user.username.clone();
+        let hash = auth::hash_password("kata-sandi-uji").unwrap();
+        self.store.add_user(&user, &hash).await.unwrap();
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({"username": username, "password": "kata-sandi-uji"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+}
+
