@@ -54,6 +54,13 @@ enum Command {
     Template(crate::assess::TemplateArgs),
     /// Score an assessment table and store the results (per location and year).
     ImportAssessments(ImportAssessmentsArgs),
+    /// Reports from the store.
+    #[command(subcommand)]
+    Report(crate::kegiatan::ReportCommand),
+    /// Make one API request in-process, as a user: every write of the viewer, from a
+    /// script, e.g. `kumuh call POST /api/kegiatan/K1/segmen/S1/alokasi --as ana
+    /// --data '{"sumber": "dana_desa", "jumlah": 25000000}'`.
+    Call(crate::kegiatan::CallArgs),
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +185,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(&cli.store, cmd).await,
         Command::Assess(args) => crate::assess::run_assess(&args, &mut std::io::stdout().lock()),
         Command::ImportAssessments(args) => import_assessments(&cli.store, args).await,
+        Command::Report(cmd) => crate::kegiatan::report(&cli.store, cmd).await,
+        Command::Call(args) => crate::kegiatan::call(&cli.store, args).await,
         Command::Template(args) => {
             crate::assess::run_template(&args, &mut std::io::stdout().lock())
         }
@@ -196,7 +205,7 @@ fn spinner(message: impl Into<String>) -> ProgressBar {
 }
 
 /// Opens the store, creating and seeding it when missing (or not, with `mode`).
-async fn open(path: &Path, mode: OpenMode) -> anyhow::Result<GpkgStore> {
+pub(crate) async fn open(path: &Path, mode: OpenMode) -> anyhow::Result<GpkgStore> {
     let (store, created) = GpkgStore::open(path, mode)
         .await
         .with_context(|| format!("opening the store {}", path.display()))?;
@@ -213,6 +222,25 @@ async fn seed(store: &GpkgStore) -> anyhow::Result<()> {
         .upsert_places(&places)
         .await
         .context("seeding the store")?;
+    // The Bibrik paving of 2018, marked contoh (illustrative): the work every funding
+    // screen can be tried on.
+    let bibrik = kumuh_domain::works::contoh::bibrik_paving();
+    store
+        .save_kegiatan(&kumuh_store::KegiatanWrite {
+            kegiatan: &bibrik,
+            versi: None,
+            audit: vec![kumuh_store::NewAudit {
+                pengguna: "kumuh init".into(),
+                entitas: "kegiatan".into(),
+                kunci: bibrik.id().to_string(),
+                aksi: "contoh".into(),
+                sebelum: None,
+                sesudah: Some(serde_json::json!({"nama": bibrik.nama, "contoh": true})),
+            }],
+            penilaian: vec![],
+        })
+        .await
+        .context("seeding the Bibrik example work")?;
     pb.finish_and_clear();
     tracing::info!(
         store = %store.path().display(),
@@ -456,7 +484,11 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::List => {
             for u in store.list_users().await? {
                 let desa: Vec<&str> = u.desa.iter().map(|k| k.as_str()).collect();
-                println!("{}\t{}\t{}", u.username, u.role, desa.join(","));
+                if desa.is_empty() {
+                    println!("{}\t{}", u.username, u.role);
+                } else {
+                    println!("{}\t{}\t{}", u.username, u.role, desa.join(","));
+                }
             }
         }
     }

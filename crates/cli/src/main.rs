@@ -6,6 +6,7 @@
 
 mod assess;
 mod commands;
+mod kegiatan;
 
 use std::process::ExitCode;
 

@@ -299,30 +299,18 @@ fn users_are_added_from_the_command_line() {
     let store = dir.path().join("kumuh.gpkg");
     let out = ok(&kumuh(&store, &["user", "add", "ana", "--role", "admin"]));
     assert!(out.contains("password (shown once): "), "{out}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args([
+    let out = kumuh_stdin(
+        &store,
+        &[
             "user",
             "add",
             "vera",
             "--role",
             "viewer",
             "--password-stdin",
-        ])
-        .env("KUMUH_STORE", &store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"kata-sandi-panjang\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        "kata-sandi-panjang\n",
+    );
     assert!(!ok(&out).contains("password"));
     let list = ok(&kumuh(&store, &["user", "list"]));
     assert_eq!(list, "ana\tadmin\nvera\tviewer\n");
@@ -564,4 +552,114 @@ fn kumuh_assess_reproduces_the_published_records() {
     }
     assert_eq!(compared, 48);
     assert!(!store.exists(), "kumuh assess must not touch a store");
+}
+
+fn kumuh_stdin(store: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
+        .args(args)
+        .env("KUMUH_STORE", store)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running kumuh");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn works_are_written_by_call_and_reported_as_csv_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("w.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let csv = ok(&kumuh(&store, &["report", "funding"]));
+    assert!(
+        csv.contains(",apbd_kabupaten,2018,100000000,100000000\n"),
+        "the new store holds the Bibrik example: {csv}"
+    );
+    ok(&kumuh_stdin(
+        &store,
+        &[
+            "user",
+            "add",
+            "makmur",
+            "--role",
+            "lkm",
+            "--desa",
+            "35.19.09.2014",
+            "--password-stdin",
+        ],
+        "kata-sandi-lkm\n",
+    ));
+    let err = fails(&kumuh_stdin(
+        &store,
+        &["user", "add", "x", "--role", "lkm", "--password-stdin"],
+        "kata-sandi-lkm\n",
+    ));
+    assert!(err.contains("--desa"), "{err}");
+    let work = "/api/kegiatan/contoh-35.19.09.2014-2018-paving/segmen/S2/alokasi";
+    let answer = ok(&kumuh(
+        &store,
+        &[
+            "call",
+            "POST",
+            work,
+            "--as",
+            "makmur",
+            "--data",
+            r#"{"sumber": "dana_desa", "tahun_anggaran": 2019, "jumlah": 25000000}"#,
+        ],
+    ));
+    assert!(answer.contains("\"versi\": 2"), "{answer}");
+    let err = fails(&kumuh(
+        &store,
+        &[
+            "call",
+            "POST",
+            work,
+            "--data",
+            r#"{"sumber": "dana_desa", "jumlah": 1}"#,
+        ],
+    ));
+    assert!(err.contains("401"), "{err}");
+    let err = fails(&kumuh(
+        &store,
+        &[
+            "call",
+            "POST",
+            work,
+            "--as",
+            "makmur",
+            "--data",
+            r#"{"sumber": "dana_desa", "jumlah": 1.5}"#,
+        ],
+    ));
+    assert!(err.contains("422"), "{err}");
+    let csv = ok(&kumuh(&store, &["report", "funding", "--format", "csv"]));
+    assert!(csv.contains(",dana_desa,2019,25000000,0\n"), "{csv}");
+    let xlsx = dir.path().join("laporan.xlsx");
+    ok(&kumuh(
+        &store,
+        &[
+            "report",
+            "funding",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    ));
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let official = ok(&kumuh(&store, &["report", "funding", "--tanpa-contoh"]));
+    assert_eq!(official.lines().count(), 1, "only the header: {official}");
+    let log = ok(&kumuh(&store, &["call", "GET", "/api/audit"]));
+    assert!(log.contains("\"pengguna\": \"makmur\""), "{log}");
+    assert!(log.contains("\"pengguna\": \"kumuh init\""), "{log}");
 }

@@ -221,15 +221,45 @@ mod tests {
         };
         let kab = user(Role::Kabupaten);
         let ok = |u: &User, a: Action| authorize(Some(u), &a).is_ok();
-        assert!(ok(&lkm, Action::EditKegiatan { kode_desa: bibrik.clone() }));
-        assert!(ok(&lkm, Action::EditSiteplan { kode_desa: bibrik.clone() }));
-        assert!(!ok(&lkm, Action::EditKegiatan { kode_desa: wayut.clone() }));
-        assert!(!ok(&lkm, Action::EditSiteplan { kode_desa: wayut.clone() }));
+        assert!(ok(
+            &lkm,
+            Action::EditKegiatan {
+                kode_desa: bibrik.clone()
+            }
+        ));
+        assert!(ok(
+            &lkm,
+            Action::EditSiteplan {
+                kode_desa: bibrik.clone()
+            }
+        ));
+        assert!(!ok(
+            &lkm,
+            Action::EditKegiatan {
+                kode_desa: wayut.clone()
+            }
+        ));
+        assert!(!ok(
+            &lkm,
+            Action::EditSiteplan {
+                kode_desa: wayut.clone()
+            }
+        ));
         assert!(!ok(&lkm, Action::EditLokasi));
         assert!(!ok(&lkm, Action::EditPlaces));
-        assert!(ok(&kab, Action::EditKegiatan { kode_desa: wayut.clone() }));
+        assert!(ok(
+            &kab,
+            Action::EditKegiatan {
+                kode_desa: wayut.clone()
+            }
+        ));
         assert!(ok(&kab, Action::EditLokasi));
-        assert!(!ok(&kab, Action::EditSiteplan { kode_desa: wayut.clone() }));
+        assert!(!ok(
+            &kab,
+            Action::EditSiteplan {
+                kode_desa: wayut.clone()
+            }
+        ));
         assert!(!ok(&kab, Action::EditPlaces));
         let e = authorize(Some(&lkm), &Action::EditKegiatan { kode_desa: wayut }).unwrap_err();
         assert!(e.to_string().contains("desa 35.19.09.2013"), "{e}");

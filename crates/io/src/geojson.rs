@@ -821,7 +821,12 @@ pub fn geometry_json(g: &Geometry<f64>) -> Value {
         Value::Array(ls.0.iter().map(|c| json!([c.x, c.y])).collect())
     };
     let poly = |p: &Polygon<f64>| -> Value {
-        Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(line).collect())
+        Value::Array(
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(line)
+                .collect(),
+        )
     };
     match g {
         Geometry::Point(p) => json!({"type": "Point", "coordinates": [p.x(), p.y()]}),

@@ -108,13 +108,7 @@ fn rp(sheet: &mut Worksheet, r: u32, c: u16, value: i64, f: &Format) -> Result<(
     Ok(())
 }
 
-fn totals(
-    sheet: &mut Worksheet,
-    r: u32,
-    c: u16,
-    t: &Totals,
-    money: &Format,
-) -> Result<(), Error> {
+fn totals(sheet: &mut Worksheet, r: u32, c: u16, t: &Totals, money: &Format) -> Result<(), Error> {
     rp(sheet, r, c, t.alokasi.diketahui_rp.get(), money)?;
     sheet
         .write_number(r, c + 1, t.alokasi.tidak_diketahui as f64)
@@ -154,7 +148,9 @@ pub fn funding_xlsx(report: &FundingReport, out: &mut dyn Write) -> Result<(), E
         text(sheet, 3, &row.segmen)?;
         text(sheet, 4, row.sumber.label_id())?;
         if let Some(t) = row.tahun {
-            sheet.write_number(r, 5, f64::from(t)).map_err(Error::Xlsx)?;
+            sheet
+                .write_number(r, 5, f64::from(t))
+                .map_err(Error::Xlsx)?;
         }
         if !(row.alokasi_rp.is_zero() && row.alokasi_tidak_diketahui > 0) {
             rp(sheet, r, 6, row.alokasi_rp.get(), &money)?;
@@ -165,7 +161,14 @@ pub fn funding_xlsx(report: &FundingReport, out: &mut dyn Write) -> Result<(), E
         rp(sheet, r, 8, row.realisasi_rp.get(), &money)?;
         text(sheet, 9, if row.contoh { "contoh" } else { "" })?;
     }
-    for (c, w) in [(1u16, 18.0), (2, 40.0), (3, 30.0), (4, 22.0), (6, 16.0), (8, 16.0)] {
+    for (c, w) in [
+        (1u16, 18.0),
+        (2, 40.0),
+        (3, 30.0),
+        (4, 22.0),
+        (6, 16.0),
+        (8, 16.0),
+    ] {
         sheet.set_column_width(c, w).map_err(Error::Xlsx)?;
     }
 
@@ -194,7 +197,10 @@ pub fn funding_xlsx(report: &FundingReport, out: &mut dyn Write) -> Result<(), E
 
     let sheet = wb.add_worksheet();
     sheet.set_name("Per desa").map_err(Error::Xlsx)?;
-    header(sheet, &[&["kode_desa", "desa"][..], &total_columns[..]].concat())?;
+    header(
+        sheet,
+        &[&["kode_desa", "desa"][..], &total_columns[..]].concat(),
+    )?;
     for (i, d) in report.per_desa.iter().enumerate() {
         let r = row_index(i)?;
         sheet
@@ -259,6 +265,10 @@ mod tests {
         let total = years.rows().last().unwrap();
         assert_eq!(total[0].to_string(), "Jumlah");
         assert_eq!(total[1].to_string(), "100000000");
-        assert_eq!(total[2].to_string(), "3", "three allocations of unknown amount");
+        assert_eq!(
+            total[2].to_string(),
+            "3",
+            "three allocations of unknown amount"
+        );
     }
 }

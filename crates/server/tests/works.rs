@@ -267,7 +267,11 @@ async fn the_bibrik_paving_rebuilt_through_the_api() {
     assert_eq!(b["kegiatan"]["segmen"][0]["kondisi_sesudah"], "baik");
     let (_, history) = f.get("/api/penilaian?lokasi=BBR-01").await;
     let history = history["penilaian"].as_array().unwrap();
-    assert_eq!(history.len(), 2, "the survey and the evaluation: {history:?}");
+    assert_eq!(
+        history.len(),
+        2,
+        "the survey and the evaluation: {history:?}"
+    );
     assert_eq!(
         history[1]["result"]["criteria"]["2b"]["volume"]
             .as_f64()
@@ -293,7 +297,10 @@ async fn the_bibrik_paving_rebuilt_through_the_api() {
                    "aturan_iuran": {"per_kk": 5000, "jadwal": {"mingguan": {"hari": "jumat"}}}}),
         )
         .await;
-    assert_eq!(b["kegiatan"]["kpp"]["anggota"].as_array().unwrap().len(), 30);
+    assert_eq!(
+        b["kegiatan"]["kpp"]["anggota"].as_array().unwrap().len(),
+        30
+    );
     let b = c
         .ok(
             Method::POST,
@@ -509,7 +516,11 @@ async fn bad_input_is_refused_naming_the_field() {
         "{b}"
     );
     let (s, _) = c
-        .send(Method::POST, "/api/kegiatan/nope/segmen/S1/alokasi", json!({"sumber": "apbn", "jumlah": 1}))
+        .send(
+            Method::POST,
+            "/api/kegiatan/nope/segmen/S1/alokasi",
+            json!({"sumber": "apbn", "jumlah": 1}),
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
@@ -555,10 +566,15 @@ async fn a_stale_version_gets_409_and_concurrent_writers_lose_nothing() {
                 .header("authorization", format!("Bearer {token}"))
                 .header("content-type", "application/json")
                 .body(axum::body::Body::from(
-                    json!({"sumber": "csr", "tahun_anggaran": 2020, "jumlah": 1000 + i}).to_string(),
+                    json!({"sumber": "csr", "tahun_anggaran": 2020, "jumlah": 1000 + i})
+                        .to_string(),
                 ))
                 .unwrap();
-            kumuh_server::app(state).oneshot(req).await.unwrap().status()
+            kumuh_server::app(state)
+                .oneshot(req)
+                .await
+                .unwrap()
+                .status()
         }));
     }
     for t in tasks {
@@ -593,7 +609,11 @@ async fn a_stale_version_gets_409_and_concurrent_writers_lose_nothing() {
                     json!({"sumber": "apbn", "jumlah": 10 + i}).to_string(),
                 ))
                 .unwrap();
-            kumuh_server::app(state).oneshot(req).await.unwrap().status()
+            kumuh_server::app(state)
+                .oneshot(req)
+                .await
+                .unwrap()
+                .status()
         }));
     }
     let mut statuses = Vec::new();
@@ -634,20 +654,70 @@ async fn roles_decide_who_writes_which_desa() {
     let alloc = json!({"sumber": "swadaya", "jumlah": null});
     let patch = json!({"keterangan": "catatan"});
     let cases: Vec<(Option<&str>, Method, String, Value, StatusCode)> = vec![
-        (None, Method::PATCH, format!("/api/kegiatan/{WORK}"), patch.clone(), StatusCode::UNAUTHORIZED),
-        (Some(&viewer), Method::PATCH, format!("/api/kegiatan/{WORK}"), patch.clone(), StatusCode::FORBIDDEN),
-        (Some(&lkm), Method::PATCH, format!("/api/kegiatan/{WORK}"), patch.clone(), StatusCode::OK),
-        (Some(&lkm), Method::PATCH, "/api/kegiatan/wayut-drainase".into(), patch.clone(), StatusCode::FORBIDDEN),
-        (Some(&kab), Method::PATCH, "/api/kegiatan/wayut-drainase".into(), patch.clone(), StatusCode::OK),
-        (Some(&lkm), Method::POST, "/api/kegiatan".into(),
-         json!({"nama": "X", "jenis": "drainase", "kode_desa": WAYUT, "tahun": 2020,
-                "pelaksana": {"jenis": "ksm", "nama": "Maju"}}), StatusCode::FORBIDDEN),
-        (Some(&lkm), Method::PUT, "/api/kegiatan/wayut-drainase/kpp".into(),
-         json!({"nama": "K", "aturan_iuran": {"per_kk": 1000, "jadwal": {"bulanan": {"tanggal": 1}}}}),
-         StatusCode::FORBIDDEN),
-        (Some(&lkm), Method::PATCH, format!("/api/kegiatan/{WORK}"),
-         json!({"kode_desa": WAYUT}), StatusCode::FORBIDDEN),
-        (None, Method::POST, format!("/api/kegiatan/{WORK}/segmen/S1/alokasi"), alloc.clone(), StatusCode::UNAUTHORIZED),
+        (
+            None,
+            Method::PATCH,
+            format!("/api/kegiatan/{WORK}"),
+            patch.clone(),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            Some(&viewer),
+            Method::PATCH,
+            format!("/api/kegiatan/{WORK}"),
+            patch.clone(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Some(&lkm),
+            Method::PATCH,
+            format!("/api/kegiatan/{WORK}"),
+            patch.clone(),
+            StatusCode::OK,
+        ),
+        (
+            Some(&lkm),
+            Method::PATCH,
+            "/api/kegiatan/wayut-drainase".into(),
+            patch.clone(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Some(&kab),
+            Method::PATCH,
+            "/api/kegiatan/wayut-drainase".into(),
+            patch.clone(),
+            StatusCode::OK,
+        ),
+        (
+            Some(&lkm),
+            Method::POST,
+            "/api/kegiatan".into(),
+            json!({"nama": "X", "jenis": "drainase", "kode_desa": WAYUT, "tahun": 2020,
+                "pelaksana": {"jenis": "ksm", "nama": "Maju"}}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Some(&lkm),
+            Method::PUT,
+            "/api/kegiatan/wayut-drainase/kpp".into(),
+            json!({"nama": "K", "aturan_iuran": {"per_kk": 1000, "jadwal": {"bulanan": {"tanggal": 1}}}}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Some(&lkm),
+            Method::PATCH,
+            format!("/api/kegiatan/{WORK}"),
+            json!({"kode_desa": WAYUT}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            None,
+            Method::POST,
+            format!("/api/kegiatan/{WORK}/segmen/S1/alokasi"),
+            alloc.clone(),
+            StatusCode::UNAUTHORIZED,
+        ),
     ];
     for (token, method, uri, body, expected) in cases {
         let (s, b) = f.call(method.clone(), &uri, token, Some(body)).await;

@@ -215,7 +215,10 @@ async fn a_failed_import_leaves_the_store_unchanged() {
         .unwrap();
     // The second user insert fails inside its transaction; places are untouched by it,
     // and a duplicate user is reported as a conflict.
-    store.add_user(&User::new("ana", Role::Admin), "hash").await.unwrap();
+    store
+        .add_user(&User::new("ana", Role::Admin), "hash")
+        .await
+        .unwrap();
     let e = store
         .add_user(&User::new("ana", Role::Viewer), "hash2")
         .await
@@ -228,7 +231,10 @@ async fn a_failed_import_leaves_the_store_unchanged() {
 async fn tokens_expire() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
-    store.add_user(&User::new("ana", Role::Admin), "hash").await.unwrap();
+    store
+        .add_user(&User::new("ana", Role::Admin), "hash")
+        .await
+        .unwrap();
     store.add_token("ana", "abc", 1_000).await.unwrap();
     let u = store.user_for_token("abc", 999).await.unwrap().unwrap();
     assert_eq!((u.username.as_str(), u.role), ("ana", Role::Admin));

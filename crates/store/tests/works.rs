@@ -148,7 +148,10 @@ async fn a_stale_change_writes_nothing_and_names_the_current_version() {
             penilaian: vec![],
         })
         .await;
-    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(StoreError::NotFound(_))),
+        "{missing:?}"
+    );
 }
 
 /// Many writers allocating to the same segment at once, each retrying on a stale version
@@ -269,13 +272,27 @@ async fn the_segment_layer_opens_in_gdal_with_money_and_status() {
         .output()
         .expect("ogrinfo is installed");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("segmen_id (String) = S1"), "{text}");
-    assert!(text.contains("sumber_utama (String) = apbd_kabupaten"), "{text}");
-    assert!(text.contains("alokasi_rp (Integer64) = 100000000"), "{text}");
+    assert!(
+        text.contains("sumber_utama (String) = apbd_kabupaten"),
+        "{text}"
+    );
+    assert!(
+        text.contains("alokasi_rp (Integer64) = 100000000"),
+        "{text}"
+    );
     assert!(text.contains("sumber_utama (String) = dana_desa"), "{text}");
     assert!(text.contains("LINESTRING (111.4935 -7.5753"), "{text}");
-    assert_eq!(text.matches("OGRFeature(kegiatan_segmen)").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("OGRFeature(kegiatan_segmen)").count(),
+        2,
+        "{text}"
+    );
 }
 
 fn assessment(dasar: &str, tanggal: Option<&str>, total: u32, class: &str) -> AssessmentRecord {
@@ -328,6 +345,9 @@ async fn an_evaluation_after_a_work_is_kept_beside_the_survey_of_its_year() {
         .assessments(&AssessmentQuery::default())
         .await
         .unwrap();
-    let seen: Vec<(u32, Option<&str>)> = all.iter().map(|r| (r.total, r.tanggal.as_deref())).collect();
+    let seen: Vec<(u32, Option<&str>)> = all
+        .iter()
+        .map(|r| (r.total, r.tanggal.as_deref()))
+        .collect();
     assert_eq!(seen, vec![(41, None), (30, Some("2018-08-31"))]);
 }

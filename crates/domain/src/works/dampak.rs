@@ -214,7 +214,10 @@ mod tests {
     }
 
     fn line() -> Geometry<f64> {
-        Geometry::LineString(LineString::from(vec![(111.4935, -7.5753), (111.49504, -7.5753)]))
+        Geometry::LineString(LineString::from(vec![
+            (111.4935, -7.5753),
+            (111.49504, -7.5753),
+        ]))
     }
 
     #[test]

@@ -210,7 +210,12 @@ pub enum Kondisi {
 
 impl Kondisi {
     /// Every condition, worst first.
-    pub const ALL: [Kondisi; 4] = [Kondisi::TidakAda, Kondisi::Buruk, Kondisi::Sedang, Kondisi::Baik];
+    pub const ALL: [Kondisi; 4] = [
+        Kondisi::TidakAda,
+        Kondisi::Buruk,
+        Kondisi::Sedang,
+        Kondisi::Baik,
+    ];
 
     /// The stable id (`tidak_ada`, `buruk`, `sedang`, `baik`).
     pub fn as_str(self) -> &'static str {

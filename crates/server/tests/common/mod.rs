@@ -121,4 +121,3 @@ impl Fixture {
         body["token"].as_str().unwrap().to_owned()
     }
 }
-

@@ -793,10 +793,11 @@ impl Store for GpkgStore {
     }
 
     async fn list_users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT fid, username, role, desa FROM kumuh_users ORDER BY username")
-            .fetch_all(&self.pool)
-            .await
-            .ctx("listing users")?;
+        let rows =
+            sqlx::query("SELECT fid, username, role, desa FROM kumuh_users ORDER BY username")
+                .fetch_all(&self.pool)
+                .await
+                .ctx("listing users")?;
         rows.iter().map(user_from_row).collect()
     }
 

@@ -67,7 +67,10 @@ impl Body {
         match self.take(field) {
             None => Ok(None),
             Some(Value::String(s)) => s.parse().map(Some).map_err(|e| invalid(field, e)),
-            Some(other) => Err(invalid(field, format!("expected text, found {}", kind(other)))),
+            Some(other) => Err(invalid(
+                field,
+                format!("expected text, found {}", kind(other)),
+            )),
         }
     }
 
@@ -85,7 +88,10 @@ impl Body {
             None => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
-            Some(other) => Err(invalid(field, format!("expected text, found {}", kind(other)))),
+            Some(other) => Err(invalid(
+                field,
+                format!("expected text, found {}", kind(other)),
+            )),
         }
     }
 

@@ -27,12 +27,32 @@ pub struct LaporanParams {
     pub contoh: Option<bool>,
 }
 
+/// Why a report could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] kumuh_store::StoreError),
+    /// A total did not fit.
+    #[error(transparent)]
+    Works(#[from] kumuh_domain::works::WorksError),
+}
+
+impl From<ReportError> for ApiError {
+    fn from(e: ReportError) -> Self {
+        match e {
+            ReportError::Store(e) => e.into(),
+            ReportError::Works(e) => e.into(),
+        }
+    }
+}
+
 /// Builds the funding report of the works in `wilayah` from any store.
 pub async fn build(
     store: &dyn Store,
     wilayah: Option<Kode>,
     with_contoh: bool,
-) -> Result<FundingReport, ApiError> {
+) -> Result<FundingReport, ReportError> {
     let works = store
         .list_kegiatan(&KegiatanQuery {
             wilayah,

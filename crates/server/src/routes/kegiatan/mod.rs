@@ -19,8 +19,8 @@ use kumuh_domain::assessment::{AssessmentInput, RuleSet};
 use kumuh_domain::works::{
     Alokasi, Anggota, AturanIuran, Belanja, Bentuk, Dokumen, Evaluasi, Iuran, JenisKegiatan,
     JenisPelaksana, Kegiatan, KegiatanId, KegiatanSummary, KodeKriteria, Kondisi, Kpp, Override,
-    Pelaksana, Progres, Realisasi, Reversal, Satuan, Segmen, SegmenId, StatusKegiatan,
-    SumberDana, Tanggal, WorksError, evaluate_completion,
+    Pelaksana, Progres, Realisasi, Reversal, Satuan, Segmen, SegmenId, StatusKegiatan, SumberDana,
+    Tanggal, WorksError, evaluate_completion,
 };
 use kumuh_domain::{Action, Kode, Level};
 use kumuh_store::{
@@ -143,7 +143,11 @@ fn stale(id: &str, expected: i64, current: i64) -> ApiError {
     .into()
 }
 
-fn detail(stored: StoredKegiatan, peringatan: Vec<String>, evaluasi: Vec<EvaluasiLokasi>) -> ApiResult<KegiatanDetail> {
+fn detail(
+    stored: StoredKegiatan,
+    peringatan: Vec<String>,
+    evaluasi: Vec<EvaluasiLokasi>,
+) -> ApiResult<KegiatanDetail> {
     let ringkasan = stored.kegiatan.summary()?;
     let sumber_utama = ringkasan
         .segmen
@@ -284,9 +288,11 @@ async fn check_desa(state: &AppState, kode: &Kode, field: &str) -> ApiResult<kum
             kode.level()
         )));
     }
-    state.store.place(kode).await?.ok_or_else(|| {
-        ApiError::unprocessable(format!("{field}: no desa {kode} in the atlas"))
-    })
+    state
+        .store
+        .place(kode)
+        .await?
+        .ok_or_else(|| ApiError::unprocessable(format!("{field}: no desa {kode} in the atlas")))
 }
 
 /// A warning when a segment's geometry is not inside its desa.
@@ -461,9 +467,7 @@ async fn works(state: &AppState, params: &KegiatanParams) -> ApiResult<Vec<Store
     let wilayah = params
         .wilayah
         .as_deref()
-        .map(|w| {
-            Kode::parse(w).map_err(|e| ApiError::bad_request(format!("wilayah: {e}")))
-        })
+        .map(|w| Kode::parse(w).map_err(|e| ApiError::bad_request(format!("wilayah: {e}"))))
         .transpose()?;
     Ok(state
         .store
@@ -552,7 +556,11 @@ pub async fn get(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no kegiatan {id}")))?;
     let versi = stored.versi;
-    Ok(Versioned(StatusCode::OK, versi, detail(stored, vec![], vec![])?))
+    Ok(Versioned(
+        StatusCode::OK,
+        versi,
+        detail(stored, vec![], vec![])?,
+    ))
 }
 
 /// Which segments to draw.
@@ -637,7 +645,9 @@ pub async fn segmen_geojson(
             }));
         }
     }
-    Ok(GeoJson(json!({"type": "FeatureCollection", "features": features})))
+    Ok(GeoJson(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
 }
 
 fn intersects(g: &geo_types::Geometry<f64>, b: [f64; 4]) -> bool {
@@ -757,7 +767,11 @@ pub async fn create(
         .kegiatan(k.id().as_str())
         .await?
         .ok_or_else(|| ApiError::internal("the new work was not found after saving"))?;
-    Ok(Versioned(StatusCode::CREATED, versi, detail(stored, vec![], vec![])?))
+    Ok(Versioned(
+        StatusCode::CREATED,
+        versi,
+        detail(stored, vec![], vec![])?,
+    ))
 }
 
 /// The work without its segments and group, for the audit log.
@@ -947,7 +961,8 @@ pub async fn add_segmen(
             None,
             Some(segmen_json(&s)),
         );
-        ch.peringatan.extend(desa.as_ref().and_then(|d| outside_warning(d, &s)));
+        ch.peringatan
+            .extend(desa.as_ref().and_then(|d| outside_warning(d, &s)));
         k.add_segmen(s)?;
         Ok(ch)
     })
@@ -1035,7 +1050,11 @@ pub async fn update_segmen(
         if geometry.is_some() || set_volume || satuan.is_some() {
             s.set_rencana(
                 geometry.clone().unwrap_or_else(|| s.geometry().clone()),
-                if set_volume { volume } else { s.volume_rencana() },
+                if set_volume {
+                    volume
+                } else {
+                    s.volume_rencana()
+                },
                 satuan.unwrap_or(s.satuan()),
             )?;
         }
@@ -1055,7 +1074,8 @@ pub async fn update_segmen(
         let (b4, after) = diff(&before, &segmen_json(s));
         let mut ch = Change::line("segmen", key, "ubah", Some(b4), Some(after));
         if geometry.is_some() {
-            ch.peringatan.extend(desa.as_ref().and_then(|d| outside_warning(d, s)));
+            ch.peringatan
+                .extend(desa.as_ref().and_then(|d| outside_warning(d, s)));
         }
         ch.selesai = selesai;
         Ok(ch)
@@ -1289,7 +1309,9 @@ pub async fn put_kpp(
     let anggota = match b.opt::<Members>("anggota")? {
         None => None,
         Some(Members::Count(n)) if n > 100_000 => {
-            return Err(ApiError::unprocessable("anggota: at most 100000 households"));
+            return Err(ApiError::unprocessable(
+                "anggota: at most 100000 households",
+            ));
         }
         Some(Members::Count(n)) => Some(vec![Anggota::default(); n as usize]),
         Some(Members::List(l)) => Some(l),

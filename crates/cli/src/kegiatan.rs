@@ -1,0 +1,174 @@
+//! `kumuh report` and `kumuh call`: reports from the store, and any API request made
+//! in-process as a named user, so that every write the viewer can make can also be
+//! scripted, through the same checks, authorization and audit log.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use kumuh_store::{OpenMode, Store};
+
+use crate::commands::open;
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Who paid what: one row per segment, source and fiscal year (CSV columns
+    /// kode_desa,desa,kegiatan,segmen,sumber,tahun,alokasi_rp,realisasi_rp).
+    Funding(FundingArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct FundingArgs {
+    /// Output format.
+    #[arg(long, default_value = "csv")]
+    format: ReportFormat,
+    /// Only works in this place: a desa, or a kecamatan, kabupaten … code.
+    #[arg(long)]
+    wilayah: Option<String>,
+    /// Leave out illustrative (contoh) works, for official figures.
+    #[arg(long)]
+    tanpa_contoh: bool,
+    /// Output file (standard output when omitted; XLSX needs a file).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub async fn report(path: &Path, cmd: ReportCommand) -> anyhow::Result<()> {
+    let ReportCommand::Funding(args) = cmd;
+    let wilayah = args
+        .wilayah
+        .as_deref()
+        .map(kumuh_domain::Kode::parse)
+        .transpose()
+        .context("--wilayah")?;
+    let store = open(path, OpenMode::MustExist).await?;
+    let report =
+        kumuh_server::routes::kegiatan::laporan::build(&store, wilayah, !args.tanpa_contoh)
+            .await
+            .context("building the funding report")?;
+    store.close().await;
+    let mut bytes = Vec::new();
+    match args.format {
+        ReportFormat::Csv => kumuh_io::laporan::funding_csv(&report, &mut bytes)?,
+        ReportFormat::Xlsx => kumuh_io::laporan::funding_xlsx(&report, &mut bytes)?,
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut bytes, &report)?;
+            bytes.push(b'\n');
+        }
+    }
+    match (&args.out, args.format) {
+        (Some(out), _) => {
+            std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!(
+                "{} row(s) of funding written to {}",
+                report.rows.len(),
+                out.display()
+            );
+        }
+        (None, ReportFormat::Xlsx) => bail!("--out: an XLSX report needs a file"),
+        (None, _) => std::io::stdout()
+            .lock()
+            .write_all(&bytes)
+            .context("writing the report")?,
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// HTTP method: GET, POST, PUT, PATCH or DELETE.
+    method: String,
+    /// Path of the API, e.g. /api/kegiatan/K1/segmen/S1/alokasi.
+    path: String,
+    /// JSON body, or @FILE to read it from a file.
+    #[arg(long)]
+    data: Option<String>,
+    /// Act as this user (the audit log records them); reads need no user.
+    #[arg(long = "as", value_name = "USER")]
+    user: Option<String>,
+    /// Send `If-Match` with this version, to refuse the change if the record moved on.
+    #[arg(long)]
+    if_match: Option<i64>,
+}
+
+/// Lifetime of the token a call makes for its user: just the call.
+const CALL_TOKEN_SECS: i64 = 300;
+
+pub async fn call(path: &Path, args: CallArgs) -> anyhow::Result<()> {
+    if !args.path.starts_with("/api/") {
+        bail!("the path must start with /api/, e.g. /api/kegiatan");
+    }
+    let body = match args.data.as_deref() {
+        None => None,
+        Some(d) => {
+            let text = match d.strip_prefix('@') {
+                Some(file) => std::fs::read_to_string(file)
+                    .with_context(|| format!("reading the body from {file}"))?,
+                None => d.to_owned(),
+            };
+            let v: serde_json::Value =
+                serde_json::from_str(&text).context("--data is not valid JSON")?;
+            Some(v.to_string())
+        }
+    };
+    let store = open(path, OpenMode::MustExist).await?;
+    let mut token = None;
+    if let Some(username) = &args.user {
+        let known = store.list_users().await?;
+        if !known.iter().any(|u| &u.username == username) {
+            bail!("--as: no user `{username}`; add one with `kumuh user add`");
+        }
+        let t = kumuh_server::auth::new_token().map_err(anyhow::Error::msg)?;
+        store
+            .add_token(
+                username,
+                &kumuh_server::auth::token_hash(&t),
+                kumuh_server::auth::now_unix() + CALL_TOKEN_SECS,
+            )
+            .await?;
+        token = Some(t);
+    }
+    let state = kumuh_server::AppState {
+        store: Arc::new(store.clone()),
+        config: Arc::new(kumuh_server::Config::default()),
+    };
+    let res = kumuh_server::call_local(
+        state,
+        kumuh_server::LocalRequest {
+            method: args.method.clone(),
+            path: args.path.clone(),
+            token,
+            if_match: args.if_match,
+            body,
+        },
+    )
+    .await
+    .map_err(anyhow::Error::msg)?;
+    store.close().await;
+    let mut out = std::io::stdout().lock();
+    match serde_json::from_slice::<serde_json::Value>(&res.body) {
+        Ok(v) => {
+            serde_json::to_writer_pretty(&mut out, &v)?;
+            writeln!(out)?;
+        }
+        Err(_) => out.write_all(&res.body)?,
+    }
+    if !(200..300).contains(&res.status) {
+        bail!(
+            "the API answered {} for {} {}",
+            res.status,
+            args.method,
+            args.path
+        );
+    }
+    Ok(())
+}
