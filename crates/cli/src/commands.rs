@@ -94,6 +94,10 @@ struct ServeArgs {
     /// Seconds before a request is cut off with 503.
     #[arg(long, env = "KUMUH_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
+    /// Mark the browser's session cookie Secure (HTTPS only): set it whenever the atlas
+    /// is reached over HTTPS, e.g. behind a reverse proxy.
+    #[arg(long, env = "KUMUH_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 #[derive(Debug, Args)]
@@ -257,15 +261,16 @@ async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
     let local = listener.local_addr().context("reading the bound address")?;
-    let state = kumuh_server::AppState {
-        store: Arc::new(store.clone()),
-        config: Arc::new(kumuh_server::Config {
+    let state = kumuh_server::AppState::new(
+        Arc::new(store.clone()),
+        kumuh_server::Config {
             home: args.home,
             basemap_style_url: args.basemap_style,
             request_timeout: Duration::from_secs(args.request_timeout),
+            secure_cookies: args.secure_cookies,
             ..Default::default()
-        }),
-    };
+        },
+    );
     println!("Kumuh serving http://{local}/ (store {})", path.display());
     std::io::stdout().flush().ok();
     tracing::info!(addr = %local, store = %path.display(), "serving");

@@ -137,10 +137,8 @@ pub async fn call(path: &Path, args: CallArgs) -> anyhow::Result<()> {
             .await?;
         token = Some(t);
     }
-    let state = kumuh_server::AppState {
-        store: Arc::new(store.clone()),
-        config: Arc::new(kumuh_server::Config::default()),
-    };
+    let state =
+        kumuh_server::AppState::new(Arc::new(store.clone()), kumuh_server::Config::default());
     let res = kumuh_server::call_local(
         state,
         kumuh_server::LocalRequest {

@@ -37,10 +37,7 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    let router = app(AppState {
-        store: Arc::new(store),
-        config: Arc::new(Config::default()),
-    });
+    let router = app(AppState::new(Arc::new(store), Config::default()));
     c.bench_function("geojson_14_desa", |b| {
         b.to_async(&rt).iter(|| async {
             let req = Request::get("/api/places/geojson?level=desa&parent=35.19.09")

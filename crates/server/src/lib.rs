@@ -38,6 +38,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Mark the session cookie `Secure` (send it over HTTPS only). On for any deployment
+    /// behind HTTPS; off by default so that `http://127.0.0.1` works.
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             basemap_style_url: None,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 16 * 1024 * 1024,
+            secure_cookies: false,
         }
     }
 }
@@ -58,6 +62,19 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Server settings.
     pub config: Arc<Config>,
+    /// Failed sign-ins, for the login rate limit.
+    pub logins: Arc<auth::LoginLimiter>,
+}
+
+impl AppState {
+    /// The state of a server on `store` with `config`.
+    pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            logins: Arc::new(auth::LoginLimiter::default()),
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -99,6 +116,7 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(system::config))
         .routes(routes!(system::login))
         .routes(routes!(system::me))
+        .routes(routes!(system::logout))
         .routes(routes!(places::list))
         .routes(routes!(places::geojson))
         .routes(routes!(places::labels))
@@ -163,9 +181,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// A request made in-process (by the command line), through the same router, checks,

@@ -406,6 +406,7 @@ async fn openapi_documents_every_route() {
         ("/api/config", "get"),
         ("/api/auth/login", "post"),
         ("/api/auth/me", "get"),
+        ("/api/auth/logout", "post"),
         ("/api/places", "get"),
         ("/api/places/geojson", "get"),
         ("/api/places/labels", "get"),
@@ -441,7 +442,7 @@ async fn openapi_documents_every_route() {
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 29);
+    assert_eq!(paths.len(), 30);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

@@ -184,6 +184,9 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// (`[min_lon, min_lat, max_lon, max_lat]`), ordered by code.
     async fn jaringan(&self, bbox: Option<[f64; 4]>) -> Result<Vec<Ruas>>;
 
+    /// Forgets a token (sign-out); true if it existed.
+    async fn delete_token(&self, token_hash: &str) -> Result<bool>;
+
     /// Adds a user; fails with [`StoreError::Conflict`] if the name is taken.
     async fn add_user(&self, user: &User, password_hash: &str) -> Result<()>;
 

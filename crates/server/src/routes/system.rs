@@ -1,11 +1,13 @@
 //! Health, client configuration and sign-in.
 
 use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::{self, CurrentUser};
+use crate::auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Json;
 
@@ -80,13 +82,18 @@ pub async fn config(State(state): State<AppState>) -> ApiResult<Json<ClientConfi
     }))
 }
 
-/// Credentials for `POST /api/auth/login`.
+/// Credentials to sign in with.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Login name.
     pub username: String,
     /// Password.
     pub password: String,
+    /// `true` for the browser: the session goes into an HttpOnly cookie and the answer
+    /// carries the CSRF token instead of a bearer token.
+    #[serde(default)]
+    pub sesi: bool,
 }
 
 /// A signed-in user as the API shows it.
@@ -94,8 +101,13 @@ pub struct LoginRequest {
 pub struct UserInfo {
     /// Login name.
     pub username: String,
-    /// `admin` or `viewer`.
+    /// `admin`, `kabupaten`, `lkm` or `viewer`.
     pub role: String,
+    /// The desa an `lkm` user writes for.
+    pub desa: Vec<String>,
+    /// For a cookie session: the value to send as `X-CSRF-Token` on every change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 impl From<&kumuh_domain::User> for UserInfo {
@@ -103,28 +115,64 @@ impl From<&kumuh_domain::User> for UserInfo {
         UserInfo {
             username: u.username.clone(),
             role: u.role.to_string(),
+            desa: u.desa.iter().map(ToString::to_string).collect(),
+            csrf_token: None,
         }
     }
 }
 
-/// A bearer token to send as `Authorization: Bearer <token>`.
+/// A bearer token to send as `Authorization: Bearer <token>`, or a cookie session.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LoginResponse {
-    /// The token; shown once, stored only as a hash.
-    pub token: String,
+    /// The bearer token (not for a cookie session); shown once, stored only as a hash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// When it expires, seconds since the Unix epoch.
     pub expires_unix: i64,
-    /// Who it signs in.
+    /// Who it signs in (with the CSRF token of a cookie session).
     pub user: UserInfo,
 }
 
-/// Exchanges a username and password for a bearer token.
+/// The keys failed sign-ins are counted under: the user name and the client address.
+fn limiter_keys(username: &str, addr: Option<std::net::SocketAddr>) -> Vec<String> {
+    let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+    if let Some(a) = addr {
+        keys.push(format!("ip:{}", a.ip()));
+    }
+    keys
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        auth::SESSION_COOKIE
+    ))
+    .map_err(ApiError::internal)
+}
+
+/// Exchanges a username and password for a bearer token, or (with `"sesi": true`) for a
+/// session cookie and its CSRF token. After 5 failures in 15 minutes for a user name or
+/// client address, sign-in answers 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    addr: auth::ClientAddr,
     Json(req): Json<LoginRequest>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> ApiResult<Response> {
+    let keys = limiter_keys(&req.username, addr.0);
+    if let Some(wait) = state.logins.blocked(&keys) {
+        return Err(ApiError::too_many(
+            format!("too many failed sign-ins; try again in {wait} s"),
+            wait,
+        ));
+    }
     let creds = state.store.credentials(&req.username).await?;
     let password = req.password.clone();
     let hash = creds.as_ref().map(|c| c.password_hash.clone());
@@ -141,8 +189,13 @@ pub async fn login(
     .map_err(ApiError::internal)?;
     let creds = match (ok, creds) {
         (true, Some(c)) => c,
-        _ => return Err(ApiError::unauthenticated("wrong username or password")),
+        _ => {
+            state.logins.failed(&keys);
+            tracing::warn!(user = %req.username, "failed sign-in");
+            return Err(ApiError::unauthenticated("wrong username or password"));
+        }
     };
+    state.logins.succeeded(&keys);
     let token = auth::new_token().map_err(ApiError::internal)?;
     let expires_unix = auth::now_unix() + auth::TOKEN_LIFETIME_SECS;
     state
@@ -153,21 +206,52 @@ pub async fn login(
             expires_unix,
         )
         .await?;
-    tracing::info!(user = %creds.user.username, "signed in");
-    Ok(Json(LoginResponse {
-        token,
+    tracing::info!(user = %creds.user.username, sesi = req.sesi, "signed in");
+    let mut user = UserInfo::from(&creds.user);
+    if req.sesi {
+        user.csrf_token = Some(auth::csrf_token(&token));
+        let cookie = session_cookie(&state, &token, auth::TOKEN_LIFETIME_SECS)?;
+        let body = LoginResponse {
+            token: None,
+            expires_unix,
+            user,
+        };
+        let mut res = axum::Json(body).into_response();
+        res.headers_mut().insert(header::SET_COOKIE, cookie);
+        return Ok(res);
+    }
+    Ok(axum::Json(LoginResponse {
+        token: Some(token),
         expires_unix,
-        user: UserInfo::from(&creds.user),
-    }))
+        user,
+    })
+    .into_response())
 }
 
-/// The signed-in user.
+/// The signed-in user (with the CSRF token again for a cookie session).
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth",
     responses((status = 200, body = UserInfo), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn me(user: CurrentUser) -> ApiResult<Json<UserInfo>> {
-    match &user.0 {
-        Some(u) => Ok(Json(UserInfo::from(u))),
-        None => Err(ApiError::unauthenticated("sign in first")),
+pub async fn me(session: auth::Session) -> ApiResult<Json<UserInfo>> {
+    let mut info = UserInfo::from(&session.user);
+    if session.via == auth::Via::Cookie {
+        info.csrf_token = Some(auth::csrf_token(&session.token));
     }
+    Ok(Json(info))
+}
+
+/// Signs out: the token or session stops working and the cookie is cleared.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn logout(State(state): State<AppState>, session: auth::Session) -> ApiResult<Response> {
+    state
+        .store
+        .delete_token(&auth::token_hash(&session.token))
+        .await?;
+    tracing::info!(user = %session.user.username, "signed out");
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0)?);
+    Ok(res)
 }

@@ -28,10 +28,7 @@ pub async fn fixture() -> Fixture {
         .upsert_places(&kumuh_io::seed::jiwan().unwrap())
         .await
         .unwrap();
-    let state = AppState {
-        store: Arc::new(store.clone()),
-        config: Arc::new(Config::default()),
-    };
+    let state = AppState::new(Arc::new(store.clone()), Config::default());
     Fixture {
         _dir: dir,
         store,

@@ -815,6 +815,17 @@ impl Store for GpkgStore {
         tx.commit().await.ctx("committing the token")
     }
 
+    async fn delete_token(&self, token_hash: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let done = sqlx::query("DELETE FROM kumuh_tokens WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await
+            .ctx("deleting a token")?;
+        tx.commit().await.ctx("committing the sign-out")?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn user_for_token(&self, token_hash: &str, now_unix: i64) -> Result<Option<User>> {
         let row = sqlx::query(
             "SELECT u.fid, u.username, u.role, u.desa FROM kumuh_tokens t
