@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod jaringan;
 pub mod place;
 pub mod search;
+pub mod siteplan;
 pub mod works;
 
 pub use auth::{Action, Role, User, authorize};

@@ -1,0 +1,137 @@
+//! Village siteplans: the plans LKM boards draw for their desa.
+//!
+//! An LKM (Lembaga Keswadayaan Masyarakat, the village community board) draws a
+//! siteplan ([`Siteplan`]) for its desa: points, lines and polygons ([`Fitur`]) in
+//! EPSG:4326, each with a category ([`Kategori`]: road, drain, garden, mural, catfish
+//! pond, mushroom cultivation, culinary centre, public facility, area boundary, other),
+//! a label and a note. The Bibrik tourism siteplan ([`contoh_bibrik`]) is the model
+//! case: the paving road through the catfish-farming area, a 3D mural of about 170 m
+//! along it, small gardens, mushroom and catfish education spots and a grilled-chicken
+//! culinary centre.
+//!
+//! Every save appends a version ([`SiteplanVersi`]); old versions never change, and an
+//! old state comes back as a new version copying it ([`Siteplan::restore`]). Each change
+//! names the version its author was looking at, so two editors cannot overwrite each
+//! other ([`SiteplanError::Conflict`]). Header changes (title, status, description, the
+//! illustrative mark) are recorded too ([`PerubahanHeader`]); the status follows a small
+//! life cycle, draft, proposed, adopted ([`StatusSiteplan`]).
+//!
+//! Features are checked when saved ([`validate_fitur`], [`fitur_from_drafts`]), and
+//! every problem is named by feature index, id and field, down to the ring, the two
+//! edges and the point where a polygon crosses itself ([`FiturIssue`]). Features
+//! outside the desa are warnings, not errors ([`outside_desa`]). Sizes are geodesic
+//! ([`Fitur::ukuran`]).
+//!
+//! | limit | value |
+//! |---|---|
+//! | features per version | [`MAX_FITUR`] (5,000) |
+//! | vertices per feature | [`MAX_VERTICES_PER_FITUR`] (50,000) |
+//! | vertices per version | [`MAX_VERTICES_TOTAL`] (500,000) |
+//! | label, title | [`MAX_LABEL_CHARS`], [`MAX_JUDUL_CHARS`] (200 characters, one line) |
+//! | note, description, version note | [`MAX_CATATAN_CHARS`] (2,000 characters) |
+//! | username | [`MAX_USER_CHARS`] (100 characters) |
+//!
+//! Everything here is pure data and rules: storing and serving siteplans is for the
+//! store and server crates.
+
+/// Defines a checked string id type: trimmed, not empty, at most 100 characters, no
+/// control characters (as `works` ids are).
+macro_rules! siteplan_id {
+    ($(#[$meta:meta])* $name:ident, $what:literal) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks an id: after trimming spaces, not empty, at most 100 characters,
+            /// and no control characters.
+            pub fn new(id: impl Into<String>) -> $crate::siteplan::Result<$name> {
+                let id: String = id.into();
+                let trimmed = id.trim();
+                let problem = if trimmed.is_empty() {
+                    Some("an id cannot be empty")
+                } else if trimmed.chars().count() > 100 {
+                    Some("an id has at most 100 characters")
+                } else if trimmed.chars().any(char::is_control) {
+                    Some("an id cannot hold control characters")
+                } else {
+                    None
+                };
+                match problem {
+                    Some(p) => Err($crate::siteplan::SiteplanError::field(
+                        format!(concat!($what, " `{}`"), id.escape_debug()),
+                        "id",
+                        p,
+                    )),
+                    None => Ok($name(trimmed.to_owned())),
+                }
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::siteplan::SiteplanError;
+            fn try_from(s: String) -> $crate::siteplan::Result<$name> {
+                $name::new(s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+mod contoh;
+pub mod error;
+pub mod fitur;
+pub mod kategori;
+mod periksa;
+pub mod ukuran;
+pub mod versi;
+
+siteplan_id! {
+    /// The id of a siteplan, unique in the atlas (e.g. `contoh-35.19.09.2014-wisata`).
+    SiteplanId, "siteplan id"
+}
+
+/// Most features one version may hold.
+pub const MAX_FITUR: usize = 5_000;
+/// Most vertices one feature may have (a polygon's rings together).
+pub const MAX_VERTICES_PER_FITUR: usize = 50_000;
+/// Most vertices all features of one version may have together.
+pub const MAX_VERTICES_TOTAL: usize = 500_000;
+/// Longest label of a feature, in characters.
+pub const MAX_LABEL_CHARS: usize = 200;
+/// Longest title of a siteplan, in characters.
+pub const MAX_JUDUL_CHARS: usize = 200;
+/// Longest note of a feature or version, or description of a siteplan, in characters.
+pub const MAX_CATATAN_CHARS: usize = 2_000;
+/// Longest username, in characters.
+pub const MAX_USER_CHARS: usize = 100;
+
+pub use contoh::{BIBRIK_SITEPLAN_ID, contoh_bibrik};
+pub use error::{Result, SiteplanError};
+pub use fitur::{Fitur, FiturDraft, FiturId, FiturIssue, FiturProblem, Ring};
+pub use kategori::{Kategori, KategoriInfo, Simbol};
+pub use periksa::{fitur_from_drafts, validate_fitur};
+pub use ukuran::{DiLuarDesa, Luar, TOLERANSI_LUAR_M, TOLERANSI_LUAR_M2, Ukuran, outside_desa};
+pub use versi::{
+    Perubahan, PerubahanHeader, Siteplan, SiteplanBaru, SiteplanVersi, StatusSiteplan,
+};
