@@ -126,7 +126,8 @@ fn conversion(segmen: Satuan, criterion_unit: &str) -> Option<f64> {
 /// let mut before = AssessmentInput::new("K01", Kode::parse("35.19.09.2014").unwrap(), 2017);
 /// before.panjang_jalan_ideal_m = 400.0;
 /// before.volumes.insert("2b".into(), 330.8); // metres of damaged road
-/// let paving = &contoh::bibrik_paving().segmen()[0]; // 170 m built
+/// let bibrik = contoh::bibrik_paving();
+/// let paving = &bibrik.segmen()[0]; // 170 m built
 /// let e = dampak::evaluate_completion(&rules, paving, &before, 2018);
 /// assert_eq!(e.masukan.tahun, 2018);
 /// assert!((e.masukan.volumes["2b"] - 160.8).abs() < 1e-9);
