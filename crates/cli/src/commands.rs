@@ -98,6 +98,9 @@ struct ServeArgs {
     /// is reached over HTTPS, e.g. behind a reverse proxy.
     #[arg(long, env = "KUMUH_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Megabytes of gzipped vector tiles kept in memory (0 turns the cache off).
+    #[arg(long, env = "KUMUH_TILE_CACHE_MB", default_value_t = 64)]
+    tile_cache_mb: usize,
 }
 
 #[derive(Debug, Args)]
@@ -261,16 +264,21 @@ async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
     let local = listener.local_addr().context("reading the bound address")?;
-    let state = kumuh_server::AppState::new(
+    let pb = spinner("building the tile layers");
+    let state = kumuh_server::AppState::open(
         Arc::new(store.clone()),
         kumuh_server::Config {
             home: args.home,
             basemap_style_url: args.basemap_style,
             request_timeout: Duration::from_secs(args.request_timeout),
             secure_cookies: args.secure_cookies,
+            tile_cache_bytes: args.tile_cache_mb.saturating_mul(1024 * 1024),
             ..Default::default()
         },
-    );
+    )
+    .await
+    .context("building the tile layers")?;
+    pb.finish_and_clear();
     println!("Kumuh serving http://{local}/ (store {})", path.display());
     std::io::stdout().flush().ok();
     tracing::info!(addr = %local, store = %path.display(), "serving");

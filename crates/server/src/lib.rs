@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 mod extract;
 pub mod routes;
+pub mod tiles;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +39,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Bytes of gzipped tiles kept in memory (0 turns the cache off).
+    pub tile_cache_bytes: usize,
     /// Mark the session cookie `Secure` (send it over HTTPS only). On for any deployment
     /// behind HTTPS; off by default so that `http://127.0.0.1` works.
     pub secure_cookies: bool,
@@ -51,6 +54,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 16 * 1024 * 1024,
             secure_cookies: false,
+            tile_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -64,16 +68,34 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Failed sign-ins, for the login rate limit.
     pub logins: Arc<auth::LoginLimiter>,
+    /// The vector tile layers and their cache.
+    pub tiles: Arc<tiles::Tiles>,
 }
 
 impl AppState {
-    /// The state of a server on `store` with `config`.
+    /// The state of a server on `store` with `config`, without tile layers (for
+    /// in-process calls that serve no map).
     pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
         AppState {
             store,
             config: Arc::new(config),
             logins: Arc::new(auth::LoginLimiter::default()),
+            tiles: Arc::new(
+                tiles::Tiles::empty(0).unwrap_or_else(|e| unreachable!("default options: {e}")),
+            ),
         }
+    }
+
+    /// The state of a serving server: the tile layers are built from the store.
+    pub async fn open(
+        store: Arc<dyn Store>,
+        config: Config,
+    ) -> Result<AppState, tiles::TilesError> {
+        let tiles = tiles::Tiles::load(store.as_ref(), config.tile_cache_bytes).await?;
+        Ok(AppState {
+            tiles: Arc::new(tiles),
+            ..AppState::new(store, config)
+        })
     }
 }
 
@@ -90,6 +112,7 @@ impl AppState {
         (name = "auth", description = "Sign-in"),
         (name = "places", description = "Administrative places and slum locations"),
         (name = "assessments", description = "Slum assessments (penilaian kumuh) and their summaries"),
+        (name = "tiles", description = "Vector tiles (MVT) of every layer, with TileJSON"),
         (name = "works", description = "Works (kegiatan), segments, co-funding, maintenance groups, the funding report and the audit log")
     )
 )]
@@ -110,7 +133,7 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{jaringan, kegiatan, penilaian, places, system};
+    use routes::{jaringan, kegiatan, penilaian, places, system, tiles};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -142,6 +165,9 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(kegiatan::segmen_geojson))
         .routes(routes!(kegiatan::audit))
         .routes(routes!(kegiatan::laporan::pendanaan))
+        .routes(routes!(tiles::catalog))
+        .routes(routes!(tiles::tilejson))
+        .routes(routes!(tiles::tile))
         .split_for_parts()
 }
 

@@ -436,13 +436,16 @@ async fn openapi_documents_every_route() {
         ("/api/segmen", "get"),
         ("/api/audit", "get"),
         ("/api/laporan/pendanaan", "get"),
+        ("/tiles", "get"),
+        ("/tiles/{layer}", "get"),
+        ("/tiles/{layer}/{z}/{x}/{y}", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 30);
+    assert_eq!(paths.len(), 33);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

@@ -5,3 +5,4 @@ pub mod kegiatan;
 pub mod penilaian;
 pub mod places;
 pub mod system;
+pub mod tiles;

@@ -220,6 +220,9 @@ pub async fn put(
         .store
         .upsert_places(std::slice::from_ref(&place))
         .await?;
+    state
+        .tiles
+        .place_changed(place.kode.level(), place.kode.as_str(), Some(&place));
     tracing::info!(user = %user.username, kode = %place.kode, "place written");
     Ok(GeoJson(gj::place_feature(&place, false)))
 }
@@ -240,6 +243,7 @@ pub async fn delete(
     if !state.store.delete_place(&kode).await? {
         return Err(ApiError::not_found(format!("no place with code {kode}")));
     }
+    state.tiles.place_changed(kode.level(), kode.as_str(), None);
     tracing::info!(user = %user.username, %kode, "place deleted");
     Ok(StatusCode::NO_CONTENT)
 }

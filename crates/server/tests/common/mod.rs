@@ -20,6 +20,15 @@ pub struct Fixture {
 }
 
 pub async fn fixture() -> Fixture {
+    fixture_with(false).await
+}
+
+/// The fixture with the example Bibrik work stored before the server starts.
+pub async fn fixture_with_bibrik_work() -> Fixture {
+    fixture_with(true).await
+}
+
+async fn fixture_with(bibrik_work: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = GpkgStore::open(&dir.path().join("api.gpkg"), OpenMode::CreateIfMissing)
         .await
@@ -28,7 +37,21 @@ pub async fn fixture() -> Fixture {
         .upsert_places(&kumuh_io::seed::jiwan().unwrap())
         .await
         .unwrap();
-    let state = AppState::new(Arc::new(store.clone()), Config::default());
+    if bibrik_work {
+        let k = kumuh_domain::works::contoh::bibrik_paving();
+        store
+            .save_kegiatan(&kumuh_store::KegiatanWrite {
+                kegiatan: &k,
+                versi: None,
+                audit: vec![],
+                penilaian: vec![],
+            })
+            .await
+            .unwrap();
+    }
+    let state = AppState::open(Arc::new(store.clone()), Config::default())
+        .await
+        .unwrap();
     Fixture {
         _dir: dir,
         store,

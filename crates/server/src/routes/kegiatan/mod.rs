@@ -254,6 +254,16 @@ async fn change(
         match state.store.save_kegiatan(&write).await {
             Ok(versi) => {
                 tracing::info!(user = %who.username, kegiatan = id, versi, "work changed");
+                state.tiles.kegiatan_changed(Some(&stored.kegiatan), &k);
+                for r in &write.penilaian {
+                    if let Err(e) = state
+                        .tiles
+                        .lokasi_changed(state.store.as_ref(), &r.kode_lokasi)
+                        .await
+                    {
+                        tracing::warn!(error = %e, lokasi = %r.kode_lokasi, "refreshing the slum-location tiles");
+                    }
+                }
                 let saved = state
                     .store
                     .kegiatan(id)
@@ -762,6 +772,7 @@ pub async fn create(
             penilaian: vec![],
         })
         .await?;
+    state.tiles.kegiatan_changed(None, &k);
     let stored = state
         .store
         .kegiatan(k.id().as_str())

@@ -1,0 +1,185 @@
+//! Vector tiles over HTTP: the catalog, a TileJSON 3.0.0 document per layer, and the
+//! tiles themselves (MVT 2.1, gzip, ETag, 204 for an empty tile).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kumuh_tiles::TileId;
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path};
+use crate::tiles::{LAYERS, MAX_ZOOM, layer_def};
+
+/// The media type of a Mapbox Vector Tile.
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+
+/// The URL this server is reached at, from the request (`X-Forwarded-Proto` and `Host`).
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+/// One layer in the catalog.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogLayer {
+    /// Layer id.
+    pub id: &'static str,
+    /// What it holds.
+    pub description: &'static str,
+    /// Its TileJSON document.
+    pub tilejson: String,
+}
+
+/// Every tile layer with its TileJSON URL.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Catalog {
+    /// The layers.
+    pub layers: Vec<CatalogLayer>,
+}
+
+/// The tile layers and where their TileJSON documents are.
+#[utoipa::path(get, path = "/tiles", tag = "tiles",
+    responses((status = 200, body = Catalog)))]
+pub async fn catalog(headers: HeaderMap) -> Json<Catalog> {
+    let base = base_url(&headers);
+    Json(Catalog {
+        layers: LAYERS
+            .iter()
+            .map(|l| CatalogLayer {
+                id: l.id,
+                description: l.description,
+                tilejson: format!("{base}/tiles/{}", l.id),
+            })
+            .collect(),
+    })
+}
+
+/// TileJSON 3.0.0 of one layer: tile URL template, bounds, zooms and fields.
+#[utoipa::path(get, path = "/tiles/{layer}", tag = "tiles",
+    params(("layer" = String, Path, description = "Layer id, e.g. desa")),
+    responses((status = 200, description = "TileJSON 3.0.0", body = Object),
+              (status = 404, body = ErrorBody)))]
+pub async fn tilejson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(layer): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let def = layer_def(&layer)
+        .ok_or_else(|| ApiError::not_found(format!("no tile layer `{layer}`; see /tiles")))?;
+    let base = base_url(&headers);
+    let bounds = state
+        .tiles
+        .bounds(def.id)
+        .map_or([95.0, -11.0, 141.0, 6.0], |r| {
+            [r.min().x, r.min().y, r.max().x, r.max().y]
+        });
+    let fields: serde_json::Map<String, Value> = def
+        .fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), json!(v)))
+        .collect();
+    Ok(Json(json!({
+        "tilejson": "3.0.0",
+        "name": def.id,
+        "description": def.description,
+        "version": env!("CARGO_PKG_VERSION"),
+        "attribution": "Batas wilayah: cahyadsn/wilayah_boundaries (MIT)",
+        "scheme": "xyz",
+        "tiles": [format!("{base}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt", def.id)],
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 12],
+        "vector_layers": [{
+            "id": def.id, "description": def.description, "fields": fields,
+            "minzoom": 0, "maxzoom": MAX_ZOOM,
+        }],
+    })))
+}
+
+fn coordinate(field: &str, text: &str) -> Result<u32, ApiError> {
+    text.parse::<u32>()
+        .map_err(|_| ApiError::bad_request(format!("{field}: `{text}` is not a whole number")))
+}
+
+/// One tile: `application/vnd.mapbox-vector-tile`, gzipped when the client accepts it,
+/// with an ETag (304 on `If-None-Match`) and `Cache-Control: no-cache` (clients check
+/// back, so an edit shows at once). An empty tile is `204 No Content`.
+#[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}", tag = "tiles",
+    params(("layer" = String, Path, description = "Layer id"),
+           ("z" = u8, Path, description = "Zoom, 0-22"),
+           ("x" = u32, Path, description = "Column"),
+           ("y" = String, Path, description = "Row, optionally with `.mvt` or `.pbf`")),
+    responses((status = 200, description = "MVT", content_type = "application/vnd.mapbox-vector-tile"),
+              (status = 204, description = "empty tile"), (status = 304),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn tile(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((layer, z, x, y)): Path<(String, String, String, String)>,
+) -> ApiResult<Response> {
+    let y = y
+        .strip_suffix(".mvt")
+        .or_else(|| y.strip_suffix(".pbf"))
+        .unwrap_or(&y);
+    let z = coordinate("z", &z)?;
+    let x = coordinate("x", &x)?;
+    let y = coordinate("y", y)?;
+    let z = u8::try_from(z)
+        .map_err(|_| ApiError::bad_request(format!("z: {z} is beyond the deepest zoom, 22")))?;
+    let id = TileId::new(z, x, y).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if layer_def(&layer).is_none() {
+        return Err(ApiError::not_found(format!(
+            "no tile layer `{layer}`; see /tiles"
+        )));
+    }
+    let tiles = state.tiles.clone();
+    let cached = tokio::task::spawn_blocking(move || tiles.tile(&layer, id))
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("no such tile layer"))?;
+    let mut res = if cached.gzip.is_empty() {
+        StatusCode::NO_CONTENT.into_response()
+    } else if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == cached.etag))
+    {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let gzip_ok = headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("gzip"));
+        let mut res = if gzip_ok {
+            let mut r = cached.gzip.clone().into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            r
+        } else {
+            crate::tiles::gunzip(&cached.gzip).into_response()
+        };
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+        res
+    };
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&cached.etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(res)
+}

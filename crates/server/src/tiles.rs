@@ -1,0 +1,570 @@
+//! The vector tile service: one in-memory [`TileIndex`] per layer, built from the store
+//! at start, a bounded cache of gzipped tiles, and precise invalidation.
+//!
+//! An edit through the API updates the features it changed in their layer's index and
+//! drops the cached tiles whose area the old or new feature touches, before the edit's
+//! response is sent; other tiles stay cached. A tile encoded from an index that changed
+//! while it was being encoded is served but not cached (each layer counts its changes),
+//! so the cache never holds a tile older than the last edit.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use geo_types::{Geometry, Rect};
+use hashlink::LruCache;
+use kumuh_domain::works::Kegiatan;
+use kumuh_domain::{Level, LokasiKumuh, Place};
+use kumuh_store::{AssessmentQuery, KegiatanQuery, PlaceQuery, Store, latest_assessments};
+use kumuh_tiles::mvt::Value;
+use kumuh_tiles::{Feature, IndexOptions, TileId, TileIndex};
+
+/// Highest zoom the TileJSON announces; MapLibre over-zooms beyond it.
+pub const MAX_ZOOM: u8 = 14;
+
+/// A layer the service offers.
+#[derive(Debug)]
+pub struct LayerDef {
+    /// Id, as in the URL and the MVT layer name.
+    pub id: &'static str,
+    /// What it holds.
+    pub description: &'static str,
+    /// Its attributes and their types, for TileJSON `vector_layers`.
+    pub fields: &'static [(&'static str, &'static str)],
+}
+
+/// Every layer, in drawing order.
+pub const LAYERS: &[LayerDef] = &[
+    LayerDef {
+        id: "provinsi",
+        description: "Provinsi (provinces)",
+        fields: &[("kode", "String"), ("nama", "String")],
+    },
+    LayerDef {
+        id: "kabupaten",
+        description: "Kabupaten/kota (districts)",
+        fields: &[("kode", "String"), ("nama", "String")],
+    },
+    LayerDef {
+        id: "kecamatan",
+        description: "Kecamatan (sub-districts)",
+        fields: &[("kode", "String"), ("nama", "String")],
+    },
+    LayerDef {
+        id: "desa",
+        description: "Desa/kelurahan (villages)",
+        fields: &[("kode", "String"), ("nama", "String")],
+    },
+    LayerDef {
+        id: "rt",
+        description: "Rukun tetangga (blocks)",
+        fields: &[("kode", "String"), ("nama", "String")],
+    },
+    LayerDef {
+        id: "lokasi",
+        description: "Lokasi kumuh (slum locations) with their latest class, score and priority",
+        fields: &[
+            ("kode", "String"),
+            ("nama", "String"),
+            ("kode_desa", "String"),
+            (
+                "kelas",
+                "String: kumuh_berat, kumuh_sedang, kumuh_ringan, tidak_kumuh",
+            ),
+            ("total", "Number"),
+            ("prioritas", "String"),
+            ("tahun", "Number"),
+        ],
+    },
+    LayerDef {
+        id: "jaringan",
+        description: "Road and drainage lines with their condition",
+        fields: &[
+            ("kode", "String"),
+            ("jenis", "String"),
+            ("kondisi", "String"),
+            ("rusak", "Boolean"),
+            ("contoh", "Boolean"),
+        ],
+    },
+    LayerDef {
+        id: "segmen",
+        description: "Work segments with status and main funding source",
+        fields: &[
+            ("kegiatan_id", "String"),
+            ("segmen_id", "String"),
+            ("kegiatan", "String"),
+            ("segmen", "String"),
+            ("status", "String"),
+            ("sumber_utama", "String"),
+            ("kode_desa", "String"),
+            ("contoh", "Boolean"),
+        ],
+    },
+];
+
+/// A layer definition by id.
+pub fn layer_def(id: &str) -> Option<&'static LayerDef> {
+    LAYERS.iter().find(|l| l.id == id)
+}
+
+fn level_of(layer: &str) -> Option<Level> {
+    match layer {
+        "provinsi" => Some(Level::Provinsi),
+        "kabupaten" => Some(Level::Kabupaten),
+        "kecamatan" => Some(Level::Kecamatan),
+        "desa" => Some(Level::Desa),
+        "rt" => Some(Level::Rt),
+        _ => None,
+    }
+}
+
+/// A stable feature id from a text key (FNV-1a, 64 bits).
+pub fn feature_id(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A place code's digits as its feature id (`35.19.09.2014` → 3519092014), or its hash
+/// when too long.
+fn place_id(kode: &str) -> u64 {
+    let digits: String = kode.chars().filter(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| feature_id(kode))
+}
+
+fn s(key: &str, v: impl Into<String>) -> (String, Value) {
+    (key.to_owned(), Value::String(v.into()))
+}
+
+fn place_feature(p: &Place) -> Option<Feature> {
+    Some(Feature {
+        id: place_id(p.kode.as_str()),
+        geometry: Geometry::MultiPolygon(p.geometry.clone()?),
+        properties: vec![s("kode", p.kode.as_str()), s("nama", p.nama.clone())],
+    })
+}
+
+fn lokasi_feature(
+    l: &LokasiKumuh,
+    latest: Option<kumuh_domain::assessment::summary::LatestAssessment<'_>>,
+) -> Feature {
+    let mut properties = vec![
+        s("kode", l.kode.clone()),
+        s("nama", l.nama.clone()),
+        s("kode_desa", l.kode_desa.as_str()),
+    ];
+    if let Some(a) = latest {
+        properties.push(s("kelas", a.kelas));
+        properties.push(("total".into(), Value::from(a.total)));
+        if let Some(p) = a.prioritas {
+            properties.push(s("prioritas", p));
+        }
+        properties.push(("tahun".into(), Value::from(u32::from(a.tahun))));
+    }
+    Feature {
+        id: feature_id(&l.kode),
+        geometry: Geometry::MultiPolygon(l.geometry.clone()),
+        properties,
+    }
+}
+
+fn segmen_features(k: &Kegiatan) -> Vec<Feature> {
+    let summary = k.summary().ok();
+    k.segmen()
+        .iter()
+        .enumerate()
+        .map(|(i, seg)| {
+            let mut properties = vec![
+                s("kegiatan_id", k.id().as_str()),
+                s("segmen_id", seg.id().as_str()),
+                s("kegiatan", k.nama.clone()),
+                s("segmen", seg.nama.clone()),
+                s("status", seg.status().as_str()),
+                s("kode_desa", k.kode_desa().as_str()),
+                ("contoh".into(), Value::Bool(k.contoh)),
+            ];
+            if let Some(src) = summary
+                .as_ref()
+                .and_then(|sm| sm.segmen.get(i))
+                .and_then(|sm| sm.sumber_utama())
+            {
+                properties.push(s("sumber_utama", src.as_str()));
+            }
+            Feature {
+                id: segmen_id(k, seg.id().as_str()),
+                geometry: seg.geometry().clone(),
+                properties,
+            }
+        })
+        .collect()
+}
+
+fn segmen_id(k: &Kegiatan, segmen: &str) -> u64 {
+    feature_id(&format!("{}/{segmen}", k.id()))
+}
+
+/// One cached tile: gzipped MVT bytes and their ETag; an empty tile has no bytes.
+#[derive(Debug)]
+pub struct CachedTile {
+    /// The gzipped MVT (empty for an empty tile).
+    pub gzip: Vec<u8>,
+    /// Strong ETag of the uncompressed bytes.
+    pub etag: String,
+}
+
+struct Layer {
+    def: &'static LayerDef,
+    index: RwLock<TileIndex>,
+    /// Counts the index's changes, so a tile encoded across a change is not cached.
+    generation: AtomicU64,
+}
+
+impl std::fmt::Debug for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layer").field("id", &self.def.id).finish()
+    }
+}
+
+type Key = (&'static str, TileId);
+
+struct Cache {
+    map: LruCache<Key, Arc<CachedTile>>,
+    bytes: usize,
+    budget: usize,
+}
+
+/// The tile service.
+pub struct Tiles {
+    layers: BTreeMap<&'static str, Layer>,
+    cache: Mutex<Cache>,
+}
+
+impl std::fmt::Debug for Tiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tiles")
+            .field("layers", &self.layers.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Why the tile service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum TilesError {
+    /// Reading the store failed.
+    #[error("reading the store for tiles: {0}")]
+    Store(#[from] kumuh_store::StoreError),
+    /// The tile index refused its options.
+    #[error("building the {layer} tile layer: {source}")]
+    Index {
+        /// The layer.
+        layer: &'static str,
+        /// The cause.
+        #[source]
+        source: kumuh_tiles::Error,
+    },
+}
+
+fn options() -> IndexOptions {
+    IndexOptions::default()
+}
+
+impl Tiles {
+    /// An empty service (no features), with a cache of `cache_bytes`.
+    pub fn empty(cache_bytes: usize) -> Result<Tiles, TilesError> {
+        let mut layers = BTreeMap::new();
+        for def in LAYERS {
+            let index = TileIndex::new(def.id, options()).map_err(|source| TilesError::Index {
+                layer: def.id,
+                source,
+            })?;
+            layers.insert(
+                def.id,
+                Layer {
+                    def,
+                    index: RwLock::new(index),
+                    generation: AtomicU64::new(0),
+                },
+            );
+        }
+        Ok(Tiles {
+            layers,
+            cache: Mutex::new(Cache {
+                map: LruCache::new_unbounded(),
+                bytes: 0,
+                budget: cache_bytes,
+            }),
+        })
+    }
+
+    /// Builds every layer from the store. Invalid geometries are drawn as they are and
+    /// reported in the log.
+    pub async fn load(store: &dyn Store, cache_bytes: usize) -> Result<Tiles, TilesError> {
+        let tiles = Tiles::empty(cache_bytes)?;
+        for def in LAYERS {
+            let features = features_of(store, def.id).await?;
+            let (index, issues) =
+                TileIndex::build(def.id, options(), features).map_err(|source| {
+                    TilesError::Index {
+                        layer: def.id,
+                        source,
+                    }
+                })?;
+            for issue in issues.iter().take(20) {
+                tracing::warn!(layer = def.id, %issue, "tile layer: feature drawn as it is or skipped");
+            }
+            if issues.len() > 20 {
+                tracing::warn!(layer = def.id, more = issues.len() - 20, "more tile issues");
+            }
+            if let Some(layer) = tiles.layers.get(def.id) {
+                *layer.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+            }
+        }
+        Ok(tiles)
+    }
+
+    /// The layer ids.
+    pub fn layer_ids(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.layers.keys().copied()
+    }
+
+    /// The lon/lat bounds of a layer's features.
+    pub fn bounds(&self, layer: &str) -> Option<Rect<f64>> {
+        self.layers
+            .get(layer)?
+            .index
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .bbox_lonlat()
+    }
+
+    /// A tile of a layer, from the cache or encoded now; `None` for an unknown layer.
+    pub fn tile(&self, layer: &str, tile: TileId) -> Option<Arc<CachedTile>> {
+        let l = self.layers.get(layer)?;
+        let key: Key = (l.def.id, tile);
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .get(&key)
+        {
+            return Some(Arc::clone(hit));
+        }
+        let (bytes, generation) = {
+            let index = l.index.read().unwrap_or_else(|p| p.into_inner());
+            (index.tile(tile), l.generation.load(Ordering::SeqCst))
+        };
+        let entry = Arc::new(CachedTile {
+            etag: etag(&bytes),
+            gzip: if bytes.is_empty() {
+                bytes
+            } else {
+                gzip(&bytes)
+            },
+        });
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.budget > 0 && l.generation.load(Ordering::SeqCst) == generation {
+            let size = entry.gzip.len() + 64;
+            if let Some(old) = cache.map.insert(key, Arc::clone(&entry)) {
+                cache.bytes -= old.gzip.len() + 64;
+            }
+            cache.bytes += size;
+            while cache.bytes > cache.budget {
+                match cache.map.remove_lru() {
+                    Some((_, old)) => cache.bytes -= old.gzip.len() + 64,
+                    None => break,
+                }
+            }
+        }
+        Some(entry)
+    }
+
+    /// Applies a change to a layer: removes `remove` ids, inserts or replaces `upsert`,
+    /// and drops the cached tiles of every area touched, before returning.
+    pub fn apply(&self, layer: &str, remove: &[u64], upsert: Vec<Feature>) {
+        let Some(l) = self.layers.get(layer) else {
+            return;
+        };
+        let mut touched: Vec<Rect<f64>> = Vec::new();
+        {
+            let mut index = l.index.write().unwrap_or_else(|p| p.into_inner());
+            for id in remove {
+                touched.extend(index.remove(*id));
+            }
+            for f in upsert {
+                let change = index.upsert(f);
+                for issue in &change.issues {
+                    tracing::warn!(layer, %issue, "tile layer: edited feature");
+                }
+                touched.extend(change.affected_lonlat);
+            }
+            l.generation.fetch_add(1, Ordering::SeqCst);
+        }
+        if touched.is_empty() {
+            return;
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let stale: Vec<Key> = cache
+            .map
+            .iter()
+            .filter(|((name, tile), _)| {
+                *name == l.def.id && touched.iter().any(|r| touches(*tile, r))
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        for k in stale {
+            if let Some(old) = cache.map.remove(&k) {
+                cache.bytes -= old.gzip.len() + 64;
+            }
+        }
+    }
+
+    /// A place was written or deleted.
+    pub fn place_changed(&self, level: Level, kode: &str, place: Option<&Place>) {
+        let Some(layer) = LAYERS.iter().find(|d| level_of(d.id) == Some(level)) else {
+            return;
+        };
+        let id = place_id(kode);
+        match place.and_then(place_feature) {
+            Some(f) => self.apply(layer.id, &[], vec![f]),
+            None => self.apply(layer.id, &[id], vec![]),
+        }
+    }
+
+    /// A work was created or changed: its segments before (`old`) and after.
+    pub fn kegiatan_changed(&self, old: Option<&Kegiatan>, new: &Kegiatan) {
+        let remove: Vec<u64> = old
+            .map(|k| {
+                k.segmen()
+                    .iter()
+                    .map(|s| segmen_id(k, s.id().as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.apply("segmen", &remove, segmen_features(new));
+    }
+
+    /// A slum location's geometry or latest assessment changed.
+    pub async fn lokasi_changed(&self, store: &dyn Store, kode: &str) -> Result<(), TilesError> {
+        let records = store
+            .assessments(&AssessmentQuery {
+                kode_lokasi: Some(kode.to_owned()),
+                ..AssessmentQuery::default()
+            })
+            .await?;
+        let latest = latest_assessments(&records);
+        match store.lokasi(kode).await? {
+            Some(l) => self.apply("lokasi", &[], vec![lokasi_feature(&l, latest(kode))]),
+            None => self.apply("lokasi", &[feature_id(kode)], vec![]),
+        }
+        Ok(())
+    }
+
+    /// Number of cached tiles and their bytes.
+    pub fn cache_stats(&self) -> (usize, usize) {
+        let c = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        (c.map.len(), c.bytes)
+    }
+}
+
+/// Whether a tile (with a margin for its buffer and snapping) touches a box.
+fn touches(tile: TileId, r: &Rect<f64>) -> bool {
+    let b = tile.bounds_lonlat();
+    let mx = (b.max().x - b.min().x) * 0.05;
+    let my = (b.max().y - b.min().y) * 0.05;
+    b.min().x - mx <= r.max().x
+        && b.max().x + mx >= r.min().x
+        && b.min().y - my <= r.max().y
+        && b.max().y + my >= r.min().y
+}
+
+async fn features_of(store: &dyn Store, layer: &str) -> Result<Vec<Feature>, TilesError> {
+    if let Some(level) = level_of(layer) {
+        let places = store.places(&PlaceQuery::level(level)).await?;
+        return Ok(places.iter().filter_map(place_feature).collect());
+    }
+    Ok(match layer {
+        "lokasi" => {
+            let records = store.assessments(&AssessmentQuery::default()).await?;
+            let latest = latest_assessments(&records);
+            store
+                .list_lokasi(None)
+                .await?
+                .iter()
+                .map(|l| lokasi_feature(l, latest(&l.kode)))
+                .collect()
+        }
+        "jaringan" => store
+            .jaringan(None)
+            .await?
+            .into_iter()
+            .map(|r| Feature {
+                id: feature_id(&r.kode),
+                properties: vec![
+                    s("kode", r.kode.clone()),
+                    s("jenis", r.jenis.as_str()),
+                    s("kondisi", r.kondisi.as_str()),
+                    ("rusak".into(), Value::Bool(r.kondisi.is_rusak())),
+                    ("contoh".into(), Value::Bool(r.contoh)),
+                ],
+                geometry: Geometry::MultiLineString(r.geometry),
+            })
+            .collect(),
+        "segmen" => store
+            .list_kegiatan(&KegiatanQuery::default())
+            .await?
+            .iter()
+            .flat_map(|k| segmen_features(&k.kegiatan))
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+fn etag(bytes: &[u8]) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("\"{:016x}-{:x}\"", h.finish(), bytes.len())
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// Decompresses a cached tile for a client that does not accept gzip.
+pub fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut dec = flate2::write::GzDecoder::new(&mut out);
+    let _ = dec.write_all(bytes);
+    let _ = dec.finish();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_codes_are_their_digits() {
+        assert_eq!(place_id("35.19.09.2014"), 3_519_092_014);
+        assert_ne!(feature_id("SKL-01"), feature_id("SKL-02"));
+    }
+
+    #[test]
+    fn a_tile_touches_a_box_inside_or_at_its_buffer() {
+        let t = TileId::covering_lonlat(111.49, -7.57, 14).unwrap();
+        let b = t.bounds_lonlat();
+        let inside = Rect::new(b.center(), b.center());
+        assert!(touches(t, &inside));
+        let far = Rect::new((0.0, 0.0), (1.0, 1.0));
+        assert!(!touches(t, &far));
+    }
+}

@@ -1,0 +1,259 @@
+//! Vector tiles over real HTTP: the catalog, TileJSON, tiles decoded by GDAL's MVT
+//! driver (`ogrinfo` from Debian's gdal-bin), ETags, gzip, bad coordinates, and the cache
+//! dropping exactly the tiles an edit touched.
+
+use std::process::Command;
+
+use axum::http::{Method, StatusCode};
+use kumuh_domain::Role;
+use kumuh_tiles::TileId;
+use serde_json::{Value, json};
+
+mod common;
+use common::{Fixture, fixture, fixture_with_bibrik_work};
+
+/// Serves the fixture's app on a free port; returns its base URL.
+async fn serve(f: &Fixture) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = f.state.clone();
+    tokio::spawn(async move {
+        kumuh_server::serve(listener, state, std::future::pending())
+            .await
+            .unwrap();
+    });
+    format!("http://{addr}")
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_gzip().build().unwrap()
+}
+
+fn ogrinfo_tile(bytes: &[u8], tile: TileId) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.mvt");
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-oo"])
+        .arg(format!("Z={}", tile.z()))
+        .args(["-oo"])
+        .arg(format!("X={}", tile.x()))
+        .args(["-oo"])
+        .arg(format!("Y={}", tile.y()))
+        .arg(&path)
+        .output()
+        .expect("ogrinfo from gdal-bin is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn catalog_tilejson_and_tiles_gdal_can_read() {
+    let f = fixture_with_bibrik_work().await;
+    let base = serve(&f).await;
+    let http = client();
+
+    let catalog: Value = http
+        .get(format!("{base}/tiles"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = catalog["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "provinsi",
+            "kabupaten",
+            "kecamatan",
+            "desa",
+            "rt",
+            "lokasi",
+            "jaringan",
+            "segmen"
+        ]
+    );
+    let tj: Value = http
+        .get(catalog["layers"][3]["tilejson"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tj["tilejson"], "3.0.0");
+    let template = tj["tiles"][0].as_str().unwrap().to_owned();
+    assert_eq!(template, format!("{base}/tiles/desa/{{z}}/{{x}}/{{y}}.mvt"));
+    assert_eq!(tj["vector_layers"][0]["id"], "desa");
+    assert!(tj["vector_layers"][0]["fields"]["nama"].is_string());
+    let bounds: Vec<f64> = serde_json::from_value(tj["bounds"].clone()).unwrap();
+    assert!(bounds[0] < 111.46 && bounds[2] > 111.51, "{bounds:?}");
+
+    // Bibrik at z14, through the URL template, gzipped.
+    let tile = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
+    let url = template
+        .replace("{z}", &tile.z().to_string())
+        .replace("{x}", &tile.x().to_string())
+        .replace("{y}", &tile.y().to_string());
+    let res = http
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.mapbox-vector-tile"
+    );
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let bytes = gunzip(&res.bytes().await.unwrap());
+    let info = ogrinfo_tile(&bytes, tile);
+    assert!(info.contains("Layer name: desa"), "{info}");
+    assert!(info.contains("nama (String) = Bibrik"), "{info}");
+    assert!(info.contains("kode (String) = 35.19.09.2014"), "{info}");
+
+    // Without gzip the same bytes come plain; with the ETag, 304.
+    let plain = http.get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    let again = http
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    // The example work's segments are a layer too, with their main funding source.
+    let seg = http
+        .get(format!(
+            "{base}/tiles/segmen/{}/{}/{}.mvt",
+            tile.z(),
+            tile.x(),
+            tile.y()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let info = ogrinfo_tile(&seg.bytes().await.unwrap(), tile);
+    assert!(
+        info.contains("sumber_utama (String) = apbd_kabupaten"),
+        "{info}"
+    );
+    assert!(info.contains("status (String) = selesai"), "{info}");
+
+    // Far from any feature: 204, the one answer for an empty tile.
+    let empty = http
+        .get(format!("{base}/tiles/desa/14/0/0.mvt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 204);
+}
+
+#[tokio::test]
+async fn bad_tile_addresses_are_4xx_json() {
+    let f = fixture().await;
+    for (uri, status, needle) in [
+        ("/tiles/desa/23/0/0", StatusCode::BAD_REQUEST, "z"),
+        ("/tiles/desa/300/0/0", StatusCode::BAD_REQUEST, "z: 300"),
+        ("/tiles/desa/2/4/0", StatusCode::BAD_REQUEST, "x"),
+        ("/tiles/desa/2/0/9.mvt", StatusCode::BAD_REQUEST, "y"),
+        ("/tiles/desa/a/0/0", StatusCode::BAD_REQUEST, "z: `a`"),
+        ("/tiles/desa/1/-1/0", StatusCode::BAD_REQUEST, "x: `-1`"),
+        ("/tiles/sungai/1/0/0", StatusCode::NOT_FOUND, "sungai"),
+        ("/tiles/sungai", StatusCode::NOT_FOUND, "sungai"),
+    ] {
+        let (s, b) = f.get(uri).await;
+        assert_eq!(s, status, "{uri}: {b}");
+        assert!(
+            b["message"].as_str().unwrap_or_default().contains(needle),
+            "{uri}: {needle:?} not in {b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_edit_drops_exactly_the_tiles_it_touched() {
+    let f = fixture_with_bibrik_work().await;
+    let token = f.token_for("ana", Role::Admin).await;
+    let bibrik = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
+    // A tile in Kecamatan Jiwan far from Bibrik (Bukur, in the south).
+    let far = TileId::covering_lonlat(111.491857, -7.653604, 14).unwrap();
+    let url = |t: TileId| format!("/tiles/desa/{}/{}/{}", t.z(), t.x(), t.y());
+    let (s, _, _) = f.call_full(Method::GET, &url(far), None, &[], None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, h, _) = f
+        .call_full(Method::GET, &url(bibrik), None, &[], None)
+        .await;
+    let old_etag = h["etag"].to_str().unwrap().to_owned();
+    assert_eq!(f.state.tiles.cache_stats().0, 2);
+
+    // Bibrik gets a new, smaller boundary through the API.
+    let (s, b) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(&token),
+            Some(json!({"nama": "Bibrik", "geometry": {"type": "Polygon", "coordinates": [[
+                [111.490, -7.580], [111.497, -7.580], [111.497, -7.572], [111.490, -7.572], [111.490, -7.580]
+            ]]}})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        f.state.tiles.cache_stats().0,
+        1,
+        "only the Bibrik tile was dropped"
+    );
+    let (_, h, _) = f
+        .call_full(Method::GET, &url(bibrik), None, &[], None)
+        .await;
+    assert_ne!(
+        h["etag"].to_str().unwrap(),
+        old_etag,
+        "the edit shows at once"
+    );
+
+    // A work's allocation changes the segment layer's tile at once.
+    let seg = |t: TileId| format!("/tiles/segmen/{}/{}/{}", t.z(), t.x(), t.y());
+    let (_, h, _) = f
+        .call_full(Method::GET, &seg(bibrik), None, &[], None)
+        .await;
+    let before = h["etag"].to_str().unwrap().to_owned();
+    let (s, b) = f
+        .call(
+            Method::POST,
+            "/api/kegiatan/contoh-35.19.09.2014-2018-paving/segmen/S2/alokasi",
+            Some(&token),
+            Some(json!({"sumber": "csr", "jumlah": 900_000_000})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, h, _) = f
+        .call_full(Method::GET, &seg(bibrik), None, &[], None)
+        .await;
+    assert_ne!(h["etag"].to_str().unwrap(), before);
+}
