@@ -7,7 +7,11 @@
 // E2E_LOKASI (optional slum-location code, e.g. SKL-01: after the desa checks, click that
 // location and check its panel, score history and its 4 derived "Dari peta" rows; the screenshot
 // is then retaken with it open), E2E_JARINGAN (optional, with E2E_LOKASI: the number N of road/drain
-// lines in /api/jaringan; when N > 0 at least one must be drawn in jaringan-line near the location).
+// lines in /api/jaringan; when N > 0 at least one must be drawn in jaringan-line near the location),
+// E2E_SEGMEN (optional, "1": bring the Bibrik example work's segment S1 into view, check it is
+// drawn in segmen-line, click it, check the segment panel's funding bar and "Rp 100.000.000",
+// switch the colouring to the funding source and check the layer's paint and legend changed;
+// the screenshot is then retaken with the segment panel open).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
@@ -19,6 +23,10 @@ const LOKASI = process.env.E2E_LOKASI || '';
 const JARINGAN_LINE = 'jaringan-line';
 const JARINGAN = process.env.E2E_JARINGAN ?? '';
 const TURUNAN_ROWS = 4;
+const SEGMEN = process.env.E2E_SEGMEN ?? '';
+const SEGMEN_LINE = 'segmen-line';
+// The illustrative Bibrik paving road that new stores are seeded with.
+const SEGMEN_TARGET = { kegiatan: 'contoh-35.19.09.2014-2018-paving', segmen: 'S1', rupiah: 'Rp 100.000.000' };
 const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
 const READY_TIMEOUT_MS = 60_000;
@@ -173,6 +181,115 @@ async function checkLokasi(page, kode) {
   await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
 }
 
+async function checkSegmen(page) {
+  const want = SEGMEN_TARGET;
+  // The segment from the API (its line), brought into view clear of the panels, with none open.
+  const feature = await page.evaluate(async ({ kegiatan, segmen }) => {
+    const data = await (await fetch(new URL('api/segmen', document.baseURI))).json();
+    return data.features.find((f) => f.properties.kegiatan_id === kegiatan && f.properties.segmen_id === segmen) ?? null;
+  }, want);
+  check(feature, `no segment ${want.kegiatan}/${want.segmen} in /api/segmen`);
+  check(feature.geometry?.type === 'LineString', `segment ${want.segmen} is a ${feature.geometry?.type}, expected a LineString`);
+  for (const close of ['place-close', 'lokasi-close', 'segmen-close']) {
+    const button = page.locator(`[data-testid="${close}"]`);
+    if (await button.isVisible()) await button.click();
+  }
+  await page.evaluate((coords) => {
+    const map = window.kumuhMap;
+    const xs = coords.map((c) => c[0]);
+    const ys = coords.map((c) => c[1]);
+    const narrow = window.innerWidth <= 640;
+    const padding = narrow ? { top: 240, left: 40, right: 40, bottom: Math.round(window.innerHeight * 0.45) + 20 } : { top: 80, left: 260, bottom: 80, right: 400 };
+    map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding, maxZoom: 17, animate: false });
+  }, feature.geometry.coordinates);
+
+  // Drawn in segmen-line; then the screen point at the middle of the line.
+  const key = `${want.kegiatan}/${want.segmen}`;
+  try {
+    await page.waitForFunction(
+      ([layer, k]) => window.kumuhMap.loaded() && window.kumuhMap.queryRenderedFeatures({ layers: [layer] }).some((f) => f.properties._key === k),
+      [SEGMEN_LINE, key],
+      { timeout: 15_000 },
+    );
+  } catch (err) {
+    throw new Failure(`segment ${key} not drawn in ${SEGMEN_LINE}: ${err.message}`);
+  }
+  const target = await page.evaluate(
+    ([layer, coords]) => {
+      const map = window.kumuhMap;
+      const [a, b] = coords;
+      const s = map.project([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]);
+      const features = map.queryRenderedFeatures({ layers: [layer] });
+      const rect = map.getCanvas().getBoundingClientRect();
+      const x = rect.left + s.x;
+      const y = rect.top + s.y;
+      return {
+        x,
+        y,
+        features: new Set(features.map((f) => f.properties._key)).size,
+        paint: JSON.stringify(map.getPaintProperty(layer, 'line-color')),
+        onMap: document.elementFromPoint(x, y) === map.getCanvas(),
+      };
+    },
+    [SEGMEN_LINE, feature.geometry.coordinates],
+  );
+  check(target.onMap, `the middle of segment ${want.segmen} at (${Math.round(target.x)}, ${Math.round(target.y)}) is covered by the page`);
+  await page.mouse.click(target.x, target.y);
+
+  // The segment panel, over any desa or slum-location panel.
+  const panel = page.locator('[data-testid="segmen-panel"]');
+  try {
+    await panel.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForFunction(
+      ([k, s]) => {
+        const root = document.querySelector('[data-testid="segmen-panel"]');
+        return root?.dataset.kegiatan === k && root.dataset.segmen === s && root.querySelector('[data-testid="sumber-bar"]');
+      },
+      [want.kegiatan, want.segmen],
+      { timeout: 10_000 },
+    );
+  } catch {
+    throw new Failure(`clicking segment ${want.segmen} at (${Math.round(target.x)}, ${Math.round(target.y)}) did not open its panel with a funding bar`);
+  }
+  check(!(await page.locator('[data-testid="place-panel"]').isVisible()), 'the desa panel opened over the segment');
+  check(!(await page.locator('[data-testid="lokasi-panel"]').isVisible()), 'the location panel opened over the segment');
+  const parts = await panel.locator('.sumber-bar .sumber-bar-part').count();
+  check(parts >= 1, 'the sumber-bar of the segment panel has no part');
+  const text = await panel.innerText();
+  check(text.includes(want.rupiah), `the segment panel does not show "${want.rupiah}"`);
+  const name = await page.locator('[data-testid="segmen-name"]').textContent();
+  // The change history arrives separately; wait for it to settle (rows or a note).
+  await page.locator('[data-testid="segmen-riwayat"][data-loaded]').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
+  const riwayat = await panel.locator('[data-testid="riwayat-row"]').count();
+
+  // Colouring by funding source: expand the legend box if collapsed, then switch.
+  const legendToggle = page.locator('[data-testid="segmen-legend-toggle"]');
+  if ((await legendToggle.getAttribute('aria-expanded')) !== 'true') await legendToggle.click();
+  await page.locator('[data-testid="segmen-warna-sumber"]').click();
+  const switched = await page.evaluate((layer) => {
+    const map = window.kumuhMap;
+    const list = document.querySelector('[data-testid="segmen-legend-list"]');
+    return {
+      paint: JSON.stringify(map.getPaintProperty(layer, 'line-color')),
+      legendMode: list?.dataset.mode ?? null,
+      legendSources: list ? list.querySelectorAll('li[data-sumber]').length : 0,
+    };
+  }, SEGMEN_LINE);
+  check(switched.paint !== target.paint, `the paint of ${SEGMEN_LINE} did not change when colouring by funding source`);
+  check(switched.paint.includes('sumber_utama'), `the paint of ${SEGMEN_LINE} does not use sumber_utama: ${switched.paint}`);
+  check(switched.legendMode === 'sumber' && switched.legendSources > 0, 'the works legend does not list the funding sources');
+  summary.segmen = {
+    kegiatan: want.kegiatan,
+    segmen: want.segmen,
+    nama: name,
+    features: target.features,
+    parts,
+    rupiah: want.rupiah,
+    riwayat,
+    warna: switched.legendMode,
+  };
+}
+
 // Saves the screenshot and makes sure it is not blank: counts the colours it holds.
 async function screenshot(page) {
   await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
@@ -320,6 +437,13 @@ try {
   //    (over the desa below), and its history chart has one point per assessment.
   if (LOKASI) {
     await checkLokasi(page, LOKASI);
+    await screenshot(page);
+  }
+
+  // 7. Optional: a work segment (E2E_SEGMEN=1) is drawn, a click on it opens its panel
+  //    with the funding bar, and the colouring switches to the funding source.
+  if (SEGMEN && SEGMEN !== '0') {
+    await checkSegmen(page);
     await screenshot(page);
   }
 

@@ -52,4 +52,7 @@ export const api = {
   ringkasan: (wilayah) => getJson('ringkasan', { wilayah }),
   turunan: (lokasi, { signal } = {}) => getJson(`lokasi/${encodeURIComponent(lokasi)}/turunan`, null, { signal }),
   jaringan: () => getJson('jaringan'),
+  segmen: () => getJson('segmen'),
+  kegiatan: (id, { signal } = {}) => getJson(`kegiatan/${encodeURIComponent(id)}`, null, { signal }),
+  audit: (kunci, { limit = 20, signal } = {}) => getJson('audit', { kunci, limit }, { signal }),
 };

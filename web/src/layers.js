@@ -13,7 +13,16 @@ export const LAYERS = {
   lokasiLine: 'lokasi-line',
   jaringanCasing: 'jaringan-casing',
   jaringanLine: 'jaringan-line',
+  segmenFill: 'segmen-fill',
+  segmenOutline: 'segmen-outline',
+  segmenHalo: 'segmen-halo',
+  segmenCasing: 'segmen-casing',
+  segmenLine: 'segmen-line',
+  segmenPoint: 'segmen-point',
 };
+
+// The layers that answer a click on a work segment (they win over lokasi and desa).
+export const SEGMEN_HIT_LAYERS = [LAYERS.segmenLine, LAYERS.segmenPoint, LAYERS.segmenFill];
 
 export const SOURCES = {
   kecamatan: 'kecamatan',
@@ -22,6 +31,7 @@ export const SOURCES = {
   desaLabels: 'desa-labels',
   lokasi: 'lokasi',
   jaringan: 'jaringan',
+  segmen: 'segmen',
 };
 
 // Slum classes, worst first, on a sequential colour-blind-safe ramp (ColorBrewer
@@ -48,6 +58,41 @@ export const KONDISI_COLORS = {
 export const JENIS = ['jalan', 'drainase'];
 export const JARINGAN_DASH = { jalan: [1, 0], drainase: [2.5, 1.5], tidak_ada: [0.6, 1.6] };
 export const HATCH_IMAGE = 'lokasi-hatch';
+
+// Work segments (/api/segmen) are coloured either by their stage or by their main
+// funding source; the same colours are used in the legend and the panel's source bar.
+// Stages: light to dark blue-purple as the work moves on, maintenance darkest.
+export const STATUS = ['rencana', 'persiapan', 'pelaksanaan', 'selesai', 'pemeliharaan'];
+export const STATUS_COLORS = {
+  rencana: '#9e9ac8',
+  persiapan: '#6baed6',
+  pelaksanaan: '#2171b5',
+  selesai: '#08306b',
+  pemeliharaan: '#54278f',
+};
+// Sources: the Okabe-Ito qualitative palette (colour-blind safe), grey for "other".
+export const SUMBER = ['apbn', 'apbd_provinsi', 'apbd_kabupaten', 'dana_desa', 'swadaya', 'csr', 'lainnya'];
+export const SUMBER_COLORS = {
+  apbn: '#0072b2',
+  apbd_provinsi: '#56b4e9',
+  apbd_kabupaten: '#009e73',
+  dana_desa: '#e69f00',
+  swadaya: '#cc79a7',
+  csr: '#d55e00',
+  lainnya: '#7a7a7a',
+};
+export const SEGMEN_UNKNOWN_COLOR = '#b9b2a8'; // no status or no source at all
+export const SEGMEN_MODES = ['status', 'sumber'];
+// Illustrative (contoh) segments are dashed.
+export const SEGMEN_CONTOH_DASH = [2, 1.2];
+
+// The colour expression of the segment layers for a colouring mode.
+export function segmenColor(mode) {
+  if (mode === 'sumber') {
+    return ['match', ['coalesce', ['get', 'sumber_utama'], ''], ...SUMBER.flatMap((k) => [k, SUMBER_COLORS[k]]), SEGMEN_UNKNOWN_COLOR];
+  }
+  return ['match', ['coalesce', ['get', 'status'], ''], ...STATUS.flatMap((k) => [k, STATUS_COLORS[k]]), SEGMEN_UNKNOWN_COLOR];
+}
 
 // An 8x8 diagonal hatch for locations without an assessment.
 export function hatchImage() {
@@ -106,10 +151,12 @@ export function atlasSources() {
     [SOURCES.desaLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.lokasi]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.jaringan]: { type: 'geojson', data: emptyCollection() },
+    // Feature state by `_key` ("kegiatan_id/segmen_id"), added when the data is set.
+    [SOURCES.segmen]: { type: 'geojson', data: emptyCollection(), promoteId: '_key' },
   };
 }
 
-export function atlasLayers(homeKode) {
+export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
   const isHome = ['==', ['get', 'kode'], homeKode];
   const state = (name) => ['boolean', ['feature-state', name], false];
   return [
@@ -161,6 +208,7 @@ export function atlasLayers(homeKode) {
     },
     ...lokasiLayers(),
     ...jaringanLayers(),
+    ...segmenLayers(segmenMode),
     {
       id: LAYERS.kecamatanLabel,
       type: 'symbol',
@@ -269,6 +317,85 @@ function jaringanLayers() {
           ['literal', JARINGAN_DASH.drainase],
           ['literal', JARINGAN_DASH.jalan],
         ],
+      },
+    },
+  ];
+}
+
+// Work segments above roads and drains, below the labels: polygons as a translucent
+// fill with an outline, lines thick on a light casing, points as circles. Selected
+// segments get a dark halo. Illustrative (contoh) ones are dashed.
+function segmenLayers(mode) {
+  const color = segmenColor(mode);
+  const selected = ['boolean', ['feature-state', 'selected'], false];
+  const hover = ['boolean', ['feature-state', 'hover'], false];
+  const contoh = ['boolean', ['get', 'contoh'], false];
+  const geom = (type) => ['==', ['geometry-type'], type];
+  const isLine = ['any', geom('LineString'), geom('MultiLineString')];
+  const isPolygon = ['any', geom('Polygon'), geom('MultiPolygon')];
+  const isPoint = ['any', geom('Point'), geom('MultiPoint')];
+  // Zoom must be the outermost expression: scale each branch of a per-feature `case`.
+  const width = (w, sel = w, hov = w) => {
+    const at = (f) => (sel === w && hov === w ? w * f : ['case', selected, sel * f, hover, hov * f, w * f]);
+    return ['interpolate', ['linear'], ['zoom'], 12, at(0.5), 16, at(1), 19, at(1.6)];
+  };
+  const dash = ['case', contoh, ['literal', SEGMEN_CONTOH_DASH], ['literal', [1, 0]]];
+  return [
+    {
+      id: LAYERS.segmenFill,
+      type: 'fill',
+      source: SOURCES.segmen,
+      filter: isPolygon,
+      paint: { 'fill-color': color, 'fill-opacity': ['case', selected, 0.6, hover, 0.55, 0.4] },
+    },
+    {
+      id: LAYERS.segmenOutline,
+      type: 'line',
+      source: SOURCES.segmen,
+      filter: isPolygon,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': color, 'line-width': ['case', selected, 3.5, 2], 'line-dasharray': dash },
+    },
+    {
+      // A dark halo around the selected (and, fainter, the hovered) line.
+      id: LAYERS.segmenHalo,
+      type: 'line',
+      source: SOURCES.segmen,
+      filter: isLine,
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': '#1f140b',
+        'line-opacity': ['case', selected, 0.9, hover, 0.35, 0],
+        'line-width': width(17),
+      },
+    },
+    {
+      id: LAYERS.segmenCasing,
+      type: 'line',
+      source: SOURCES.segmen,
+      filter: isLine,
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': '#fffdf8', 'line-opacity': 0.95, 'line-width': width(11) },
+    },
+    {
+      id: LAYERS.segmenLine,
+      type: 'line',
+      source: SOURCES.segmen,
+      filter: isLine,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': color, 'line-width': width(7), 'line-dasharray': dash },
+    },
+    {
+      id: LAYERS.segmenPoint,
+      type: 'circle',
+      source: SOURCES.segmen,
+      filter: isPoint,
+      paint: {
+        'circle-color': color,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 4, 16, 8],
+        'circle-stroke-color': ['case', selected, '#1f140b', contoh, '#6b625a', '#fffdf8'],
+        'circle-stroke-width': ['case', selected, 3, 2],
+        'circle-opacity': ['case', contoh, 0.75, 1],
       },
     },
   ];

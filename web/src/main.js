@@ -11,6 +11,7 @@ import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 import { createErrorBanner } from './errors.js';
 import { createLokasi, addLokasiImages } from './lokasi.js';
+import { createSegmen } from './segmen.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -50,7 +51,20 @@ async function start() {
     home,
     errors,
     desaName: (kode) => desaByKode.get(kode)?.properties.nama ?? kode,
-    onOpen: () => panel.close(),
+    onOpen: () => {
+      panel.close();
+      segmen.close();
+    },
+  });
+  // Work segments: their layer, legend box and panel.
+  const segmen = createSegmen({
+    map,
+    errors,
+    desaName: (kode) => desaByKode.get(kode)?.properties.nama ?? kode,
+    onOpen: () => {
+      panel.close();
+      lokasi.close();
+    },
   });
 
   function setFeatureState(kode, key, value) {
@@ -70,6 +84,7 @@ async function start() {
     let feature = desaByKode.get(kode);
     if (!feature) feature = await api.place(kode);
     lokasi.close();
+    segmen.close();
     setSelected(kode);
     panel.open(feature.properties);
     if (fly && feature.geometry) {
@@ -86,7 +101,7 @@ async function start() {
     if (!map.getStyle().glyphs) map.setGlyphs(glyphsUrl());
     addLokasiImages(map);
     for (const [id, spec] of Object.entries(atlasSources())) if (!map.getSource(id)) map.addSource(id, spec);
-    for (const layer of atlasLayers(home.kode)) if (!map.getLayer(layer.id)) map.addLayer(layer);
+    for (const layer of atlasLayers(home.kode, { segmenMode: segmen.mode() })) if (!map.getLayer(layer.id)) map.addLayer(layer);
     applyData();
   }
 
@@ -102,6 +117,7 @@ async function start() {
       setFeatureState(selected, 'selected', true);
     }
     lokasi.apply();
+    segmen.apply();
   }
 
   map.on('style.load', installAtlas);
@@ -121,6 +137,15 @@ async function start() {
     map.getCanvas().style.cursor = '';
   });
   map.on('click', (e) => {
+    // A work segment wins over the slum location and the desa under it, unless the click
+    // is on a desa name drawn over it (labels are on top: near the desa's label point a
+    // short segment would otherwise swallow clicks on the name at overview zooms).
+    const onLabel = map.getLayer(LAYERS.desaLabel) && map.queryRenderedFeatures(e.point, { layers: [LAYERS.desaLabel] }).length > 0;
+    const segmenHit = onLabel ? null : segmen.hit(e.point);
+    if (segmenHit) {
+      segmen.open(segmenHit);
+      return;
+    }
     // A slum location wins over the desa under it.
     const lokasiHit = lokasi.hit(e.point);
     if (lokasiHit) {
@@ -132,6 +157,7 @@ async function start() {
     else {
       panel.close();
       lokasi.close();
+      segmen.close();
     }
   });
 
