@@ -176,6 +176,7 @@ fn the_viewer_shows_the_villages_in_chromium() {
             .env("VIEWPORT", viewport)
             .env("E2E_LOKASI", lokasi)
             .env("E2E_JARINGAN", if lokasi.is_empty() { "0" } else { "1" })
+            .env("E2E_SEGMEN", if lokasi.is_empty() { "0" } else { "1" })
             .current_dir(repo().join("web"))
             .output()
             .expect("node is needed for the browser test");
@@ -194,6 +195,14 @@ fn the_viewer_shows_the_villages_in_chromium() {
             assert_eq!(summary["lokasi"]["points"], 2, "{summary}");
             assert_eq!(summary["turunan"], 4, "{summary}");
             assert_eq!(summary["jaringan"], 1, "{summary}");
+            // The example work of a new store: its segment drawn, its panel with the
+            // APBD money and the funding bar, recoloured by source.
+            let segmen = &summary["segmen"];
+            assert_eq!(segmen["segmen"], "S1", "{summary}");
+            assert_eq!(segmen["rupiah"], "Rp 100.000.000", "{summary}");
+            assert!(segmen["features"].as_u64() >= Some(1), "{summary}");
+            assert!(segmen["parts"].as_u64() >= Some(1), "{summary}");
+            assert_eq!(segmen["warna"], "sumber", "{summary}");
         }
         assert!(
             std::fs::metadata(&shot).unwrap().len() > 10_000,
