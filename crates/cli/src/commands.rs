@@ -248,6 +248,23 @@ async fn seed(store: &GpkgStore) -> anyhow::Result<()> {
         })
         .await
         .context("seeding the Bibrik example work")?;
+    // And the Bibrik tourism siteplan, also marked contoh.
+    let siteplan = kumuh_domain::siteplan::contoh_bibrik();
+    store
+        .save_siteplan(&kumuh_store::SiteplanWrite {
+            siteplan: &siteplan,
+            revisi: None,
+            audit: vec![kumuh_store::NewAudit {
+                pengguna: "kumuh init".into(),
+                entitas: "siteplan".into(),
+                kunci: siteplan.id().to_string(),
+                aksi: "contoh".into(),
+                sebelum: None,
+                sesudah: Some(serde_json::json!({"judul": siteplan.judul(), "contoh": true})),
+            }],
+        })
+        .await
+        .context("seeding the Bibrik example siteplan")?;
     pb.finish_and_clear();
     tracing::info!(
         store = %store.path().display(),

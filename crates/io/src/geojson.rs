@@ -741,9 +741,10 @@ pub fn jaringan_collection(ruas: &[Ruas]) -> Value {
     json!({"type": "FeatureCollection", "features": features})
 }
 
-/// Reads a Point, LineString or Polygon (or their Multi forms) received over the API,
-/// with the same checks as a file import: longitude/latitude ranges, at least two
-/// positions per line, valid rings (each problem names the part, ring and vertex).
+/// Reads a Point, LineString or Polygon (or their Multi forms) received over the API:
+/// its shape, `[longitude, latitude]` positions and at least two positions per line,
+/// each problem naming the part, ring and vertex. Whether polygons are valid (closed,
+/// not self-intersecting) is for the domain rule of what the geometry is for.
 ///
 /// # Examples
 /// ```
@@ -766,7 +767,7 @@ pub fn geometry_from_json(v: &Value) -> Result<Geometry<f64>, Vec<String>> {
             .map(Geometry::MultiLineString)
             .map_err(|e| vec![e]),
         "Polygon" | "MultiPolygon" => {
-            let mut m = area_geometry_from_json(v)?;
+            let mut m = read_area_geometry(Some(v)).map_err(|e| vec![e])?;
             if kind == "Polygon" && m.0.len() == 1 {
                 Ok(Geometry::Polygon(m.0.remove(0)))
             } else {

@@ -112,6 +112,7 @@ impl AppState {
         (name = "auth", description = "Sign-in"),
         (name = "places", description = "Administrative places and slum locations"),
         (name = "assessments", description = "Slum assessments (penilaian kumuh) and their summaries"),
+        (name = "siteplans", description = "Village siteplans: versions, restore, export"),
         (name = "tiles", description = "Vector tiles (MVT) of every layer, with TileJSON"),
         (name = "works", description = "Works (kegiatan), segments, co-funding, maintenance groups, the funding report and the audit log")
     )
@@ -133,7 +134,7 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{jaringan, kegiatan, penilaian, places, system, tiles};
+    use routes::{jaringan, kegiatan, penilaian, places, siteplan, system, tiles};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -165,6 +166,13 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(kegiatan::segmen_geojson))
         .routes(routes!(kegiatan::audit))
         .routes(routes!(kegiatan::laporan::pendanaan))
+        .routes(routes!(siteplan::list, siteplan::create))
+        .routes(routes!(siteplan::kategori))
+        .routes(routes!(siteplan::get, siteplan::update))
+        .routes(routes!(siteplan::put_fitur))
+        .routes(routes!(siteplan::pulihkan))
+        .routes(routes!(siteplan::export_geojson))
+        .routes(routes!(siteplan::export_gpkg))
         .routes(routes!(tiles::catalog))
         .routes(routes!(tiles::tilejson))
         .routes(routes!(tiles::tile))

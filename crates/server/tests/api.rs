@@ -436,6 +436,15 @@ async fn openapi_documents_every_route() {
         ("/api/segmen", "get"),
         ("/api/audit", "get"),
         ("/api/laporan/pendanaan", "get"),
+        ("/api/siteplan", "get"),
+        ("/api/siteplan", "post"),
+        ("/api/siteplan-kategori", "get"),
+        ("/api/siteplan/{id}", "get"),
+        ("/api/siteplan/{id}", "patch"),
+        ("/api/siteplan/{id}/fitur", "put"),
+        ("/api/siteplan/{id}/pulihkan", "post"),
+        ("/api/siteplan/{id}/geojson", "get"),
+        ("/api/siteplan/{id}/gpkg", "get"),
         ("/tiles", "get"),
         ("/tiles/{layer}", "get"),
         ("/tiles/{layer}/{z}/{x}/{y}", "get"),
@@ -445,7 +454,7 @@ async fn openapi_documents_every_route() {
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 33);
+    assert_eq!(paths.len(), 40);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

@@ -91,3 +91,26 @@ pub struct KegiatanWrite<'a> {
     /// Evaluations of slum locations the change caused (a segment finished).
     pub penilaian: Vec<AssessmentRecord>,
 }
+
+/// A siteplan as stored, with the revision its next change must name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSiteplan {
+    /// The siteplan with all its versions.
+    pub siteplan: kumuh_domain::siteplan::Siteplan,
+    /// Revision: 1 when created, one more on every change (a save, a restore or a
+    /// change of title or status).
+    pub revisi: i64,
+    /// When it last changed (RFC 3339, UTC).
+    pub diubah: String,
+}
+
+/// A change to one siteplan, written whole or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteplanWrite<'a> {
+    /// The siteplan as it is to be stored.
+    pub siteplan: &'a kumuh_domain::siteplan::Siteplan,
+    /// The revision the change was made on; `None` creates it.
+    pub revisi: Option<i64>,
+    /// Lines for the audit log, stamped with the new revision.
+    pub audit: Vec<NewAudit>,
+}

@@ -18,7 +18,8 @@ use serde::Serialize;
 pub use error::{Result, StoreError};
 pub use gpkg::{GpkgStore, OpenMode, remove_store_file};
 pub use kegiatan::{
-    AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit, StoredKegiatan,
+    AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit, SiteplanWrite, StoredKegiatan,
+    StoredSiteplan,
 };
 
 /// What to list: one level, optionally inside one parent and/or one bounding box.
@@ -220,6 +221,17 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// [`StoreError::Stale`] and writes nothing; creating an existing id fails with
     /// [`StoreError::Conflict`].
     async fn save_kegiatan(&self, write: &KegiatanWrite<'_>) -> Result<i64>;
+
+    /// Siteplans of a place (a desa or any place above it), ordered by desa and id.
+    async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>>;
+
+    /// One siteplan by id.
+    async fn siteplan(&self, id: &str) -> Result<Option<StoredSiteplan>>;
+
+    /// Creates or changes a siteplan with its audit lines and returns the new revision;
+    /// [`StoreError::Stale`] for a change made on an older revision, [`StoreError::Conflict`]
+    /// for creating an existing id. Nothing is written on failure.
+    async fn save_siteplan(&self, write: &SiteplanWrite<'_>) -> Result<i64>;
 
     /// Lines of the audit log, newest first.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;

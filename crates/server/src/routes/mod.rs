@@ -4,5 +4,6 @@ pub mod jaringan;
 pub mod kegiatan;
 pub mod penilaian;
 pub mod places;
+pub mod siteplan;
 pub mod system;
 pub mod tiles;

@@ -7,6 +7,7 @@
 pub mod blob;
 mod functions;
 mod schema;
+mod siteplan;
 mod works;
 
 use std::path::{Path, PathBuf};
@@ -28,7 +29,8 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{
     AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, Credentials, KegiatanQuery,
-    KegiatanWrite, PlaceQuery, Store, StoreInfo, StoredKegiatan, UpsertReport,
+    KegiatanWrite, PlaceQuery, SiteplanWrite, Store, StoreInfo, StoredKegiatan, StoredSiteplan,
+    UpsertReport,
 };
 
 /// Whether [`GpkgStore::open`] may create a missing file.
@@ -878,6 +880,18 @@ impl Store for GpkgStore {
 
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         works::audit(&self.pool, query).await
+    }
+
+    async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>> {
+        siteplan::list(&self.pool, wilayah).await
+    }
+
+    async fn siteplan(&self, id: &str) -> Result<Option<StoredSiteplan>> {
+        siteplan::get(&self.pool, id).await
+    }
+
+    async fn save_siteplan(&self, write: &SiteplanWrite<'_>) -> Result<i64> {
+        siteplan::save(&self.pool, write).await
     }
 
     async fn export_copy(&self, path: &Path) -> Result<()> {

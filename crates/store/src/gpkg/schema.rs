@@ -181,7 +181,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        name: "works, segments, co-funding, audit log; dated evaluations; desa-scoped users",
+        name: "works, segments, co-funding, audit log; dated evaluations; siteplans; desa-scoped users",
         steps: &[
             // A location can be evaluated again within a survey year when a work is
             // finished, so an assessment is keyed by what it rests on (`dasar`): the
@@ -276,6 +276,37 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 sesudah TEXT)",
             }),
             Step::Sql("CREATE INDEX kumuh_audit_kunci ON kumuh_audit(entitas, kunci)"),
+            Step::Attributes(AttributesTable {
+                name: "siteplan",
+                description: "Siteplans of desa: each whole, with every version of its features, as checked JSON; revisi counts its changes",
+                create: "CREATE TABLE siteplan (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                kode_desa TEXT NOT NULL,
+                judul TEXT NOT NULL,
+                status TEXT NOT NULL,
+                contoh INTEGER NOT NULL DEFAULT 0,
+                versi INTEGER NOT NULL,
+                revisi INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                diubah TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            Step::Sql("CREATE INDEX siteplan_kode_desa ON siteplan(kode_desa)"),
+            // The current version's features as a map layer, rewritten on every save.
+            Step::Features(FeatureTable {
+                name: "siteplan_fitur",
+                description: "Siteplan features (current version) with category, label and note; derived from siteplan",
+                geometry_type: "GEOMETRY",
+                columns: "siteplan_id TEXT NOT NULL,
+                fitur_id TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                versi INTEGER NOT NULL,
+                kategori TEXT NOT NULL,
+                label TEXT,
+                catatan TEXT,
+                contoh INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (siteplan_id, fitur_id)",
+            }),
             // The desa an `lkm` user writes for, as comma-separated codes.
             Step::Sql("ALTER TABLE kumuh_users ADD COLUMN desa TEXT NOT NULL DEFAULT ''"),
             Step::Sql(

@@ -117,7 +117,19 @@ pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64
         }
     };
     write_segments(&mut tx, k).await?;
-    for a in &w.audit {
+    append_audit(&mut tx, &w.audit, versi).await?;
+    write_assessments(&mut tx, &w.penilaian).await?;
+    tx.commit().await.ctx(format!("committing {what}"))?;
+    Ok(versi)
+}
+
+/// Appends audit lines, each stamped with the version the change produced.
+pub(super) async fn append_audit(
+    conn: &mut SqliteConnection,
+    lines: &[crate::NewAudit],
+    versi: i64,
+) -> Result<()> {
+    for a in lines {
         sqlx::query(
             "INSERT INTO kumuh_audit (pengguna, entitas, kunci, aksi, versi, sebelum, sesudah)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -129,13 +141,11 @@ pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64
         .bind(versi)
         .bind(a.sebelum.as_ref().map(serde_json::Value::to_string))
         .bind(a.sesudah.as_ref().map(serde_json::Value::to_string))
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .ctx("appending to the audit log")?;
     }
-    write_assessments(&mut tx, &w.penilaian).await?;
-    tx.commit().await.ctx(format!("committing {what}"))?;
-    Ok(versi)
+    Ok(())
 }
 
 fn percent(r: Option<Ratio>) -> Option<f64> {
