@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use kumuh_domain::{Level, Role};
+use kumuh_domain::{Kode, Level, Role};
 use kumuh_io::geojson::{Import, ImportKind};
 use kumuh_store::{GpkgStore, OpenMode, PlaceQuery, Store};
 
@@ -133,6 +133,8 @@ struct ImportArgs {
 enum ExportFormat {
     Geojson,
     Gpkg,
+    /// Vector tiles of the layers over a region, one PMTiles file for field work offline.
+    Pmtiles,
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +148,19 @@ struct ExportArgs {
     /// Output file (GeoJSON goes to standard output when omitted).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// PMTiles: the region, a place code (default: every feature in the store).
+    #[arg(long)]
+    wilayah: Option<String>,
+    /// PMTiles: the tile layers (comma-separated; default all: provinsi, kabupaten,
+    /// kecamatan, desa, rt, lokasi, jaringan, segmen).
+    #[arg(long, value_delimiter = ',')]
+    layers: Vec<String>,
+    /// PMTiles: lowest zoom.
+    #[arg(long, default_value_t = 0)]
+    minzoom: u8,
+    /// PMTiles: highest zoom (the viewer over-zooms beyond it).
+    #[arg(long, default_value_t = 14)]
+    maxzoom: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -413,6 +428,7 @@ async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
             store.export_copy(&out).await?;
             println!("wrote {}", out.display());
         }
+        ExportFormat::Pmtiles => export_pmtiles(&store, &args).await?,
         ExportFormat::Geojson => {
             let value = if args.layer == "lokasi" {
                 let items = store.list_lokasi(None).await?;
@@ -447,6 +463,80 @@ async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
         }
     }
     store.close().await;
+    Ok(())
+}
+
+async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<()> {
+    let out = args
+        .out
+        .as_ref()
+        .context("--out is required for --format pmtiles")?;
+    if out.exists() {
+        bail!("{} already exists; choose a new file", out.display());
+    }
+    if args.minzoom > args.maxzoom || args.maxzoom > 16 {
+        bail!("--minzoom/--maxzoom: need minzoom <= maxzoom <= 16");
+    }
+    let all: Vec<&str> = kumuh_server::tiles::LAYERS.iter().map(|l| l.id).collect();
+    let layers: Vec<&str> = if args.layers.is_empty() {
+        all.clone()
+    } else {
+        for l in &args.layers {
+            if !all.contains(&l.as_str()) {
+                bail!(
+                    "--layers: no tile layer `{l}`; the layers are {}",
+                    all.join(", ")
+                );
+            }
+        }
+        args.layers.iter().map(String::as_str).collect()
+    };
+    let pb = spinner("building the tile layers");
+    let tiles = kumuh_server::tiles::Tiles::load(store, 0)
+        .await
+        .context("building the tile layers")?;
+    let bbox = match &args.wilayah {
+        Some(w) => {
+            let kode = Kode::parse(w).context("--wilayah")?;
+            let place = store
+                .place(&kode)
+                .await?
+                .with_context(|| format!("--wilayah: no place {kode} in the store"))?;
+            let b = place
+                .geometry
+                .as_ref()
+                .and_then(kumuh_domain::geometry::bbox)
+                .with_context(|| format!("--wilayah: {kode} has no boundary"))?;
+            geo_types::Rect::new((b[0], b[1]), (b[2], b[3]))
+        }
+        None => layers
+            .iter()
+            .filter_map(|l| tiles.bounds(l))
+            .reduce(|a, b| {
+                geo_types::Rect::new(
+                    (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                    (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+                )
+            })
+            .context("the store has no features to tile")?,
+    };
+    pb.set_message("writing tiles");
+    let mut bytes = Vec::new();
+    let summary = tiles
+        .pmtiles(&layers, bbox, args.minzoom..=args.maxzoom, &mut bytes)
+        .context("writing the PMTiles archive")?;
+    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    pb.finish_and_clear();
+    println!(
+        "wrote {}: {} tiles ({} distinct), z{}-z{}, layers {}, {} bytes",
+        out.display(),
+        summary.tile_entries,
+        summary.tile_contents,
+        args.minzoom,
+        args.maxzoom,
+        layers.join(","),
+        summary.bytes
+    );
     Ok(())
 }
 

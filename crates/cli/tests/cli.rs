@@ -663,3 +663,70 @@ fn works_are_written_by_call_and_reported_as_csv_and_xlsx() {
     assert!(log.contains("\"pengguna\": \"makmur\""), "{log}");
     assert!(log.contains("\"pengguna\": \"kumuh init\""), "{log}");
 }
+
+#[test]
+fn a_pmtiles_export_holds_the_layers_for_offline_use() {
+    use kumuh_tiles::TileId;
+    use kumuh_tiles::pmtiles::{Compression, PmTilesReader};
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("p.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let out = dir.path().join("jiwan.pmtiles");
+    let said = ok(&kumuh(
+        &store,
+        &[
+            "export",
+            "--format",
+            "pmtiles",
+            "--wilayah",
+            "35.19.09",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    assert!(said.contains("layers provinsi,kabupaten"), "{said}");
+    let bytes = std::fs::read(&out).unwrap();
+    let archive = PmTilesReader::new(&bytes).unwrap();
+    assert_eq!(archive.header().tile_compression, Compression::Gzip);
+    let metadata = archive.metadata().unwrap();
+    for layer in ["\"desa\"", "\"lokasi\"", "\"segmen\""] {
+        assert!(metadata.contains(layer), "{layer} missing from {metadata}");
+    }
+    let tile = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
+    let gz = archive
+        .tile(tile)
+        .unwrap()
+        .expect("Bibrik's z14 tile is in the archive");
+    let mut mvt = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut mvt).unwrap();
+    let path = dir.path().join("t.mvt");
+    std::fs::write(&path, mvt).unwrap();
+    let info = gdal(
+        "ogrinfo",
+        &[
+            "-ro",
+            "-al",
+            "-so",
+            "-oo",
+            &format!("Z={}", tile.z()),
+            "-oo",
+            &format!("X={}", tile.x()),
+            "-oo",
+            &format!("Y={}", tile.y()),
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(info.contains("Layer name: desa"), "{info}");
+    assert!(info.contains("Layer name: segmen"), "{info}");
+    let err = fails(&kumuh(
+        &store,
+        &[
+            "export",
+            "--format",
+            "pmtiles",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    assert!(err.contains("already exists"), "{err}");
+}

@@ -466,6 +466,61 @@ impl Tiles {
         Ok(())
     }
 
+    /// Writes the layers `ids` over `bbox_lonlat` at `zooms` as one PMTiles archive
+    /// (every tile holds all the layers; gzipped MVT; empty tiles left out).
+    pub fn pmtiles(
+        &self,
+        ids: &[&str],
+        bbox_lonlat: Rect<f64>,
+        zooms: std::ops::RangeInclusive<u8>,
+        out: &mut impl Write,
+    ) -> Result<kumuh_tiles::pmtiles::PmTilesSummary, kumuh_tiles::Error> {
+        use kumuh_tiles::pmtiles::{Compression, PmTilesOptions, PmTilesWriter, VectorLayer};
+        let layers: Vec<&Layer> = ids.iter().filter_map(|id| self.layers.get(id)).collect();
+        let guards: Vec<_> = layers
+            .iter()
+            .map(|l| l.index.read().unwrap_or_else(|p| p.into_inner()))
+            .collect();
+        let mut writer = PmTilesWriter::new(PmTilesOptions {
+            tile_compression: Compression::Gzip,
+            vector_layers: layers
+                .iter()
+                .map(|l| VectorLayer {
+                    id: l.def.id.to_owned(),
+                    fields: l
+                        .def
+                        .fields
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect(),
+                    minzoom: *zooms.start(),
+                    maxzoom: *zooms.end(),
+                    description: Some(l.def.description.to_owned()),
+                })
+                .collect(),
+            metadata: [
+                ("name".to_owned(), "Kumuh".to_owned()),
+                (
+                    "attribution".to_owned(),
+                    "Batas wilayah: cahyadsn/wilayah_boundaries (MIT)".to_owned(),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            bounds_lonlat: Some(bbox_lonlat),
+            ..PmTilesOptions::default()
+        });
+        for z in zooms {
+            for tile in TileId::covering(bbox_lonlat, z)? {
+                let bytes: Vec<u8> = guards.iter().flat_map(|g| g.tile(tile)).collect();
+                if !bytes.is_empty() {
+                    writer.add_tile(tile, gzip(&bytes))?;
+                }
+            }
+        }
+        writer.finish(out)
+    }
+
     /// Number of cached tiles and their bytes.
     pub fn cache_stats(&self) -> (usize, usize) {
         let c = self.cache.lock().unwrap_or_else(|p| p.into_inner());
