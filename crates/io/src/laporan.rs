@@ -253,7 +253,7 @@ mod tests {
         let rows = wb.worksheet_range("Pendanaan").unwrap();
         let apbd: Vec<String> = rows
             .rows()
-            .find(|r| r[4].to_string() == "APBD Kabupaten/Kota")
+            .find(|r| r[4] == "APBD Kabupaten/Kota")
             .unwrap()
             .iter()
             .map(ToString::to_string)
@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(apbd[6], "100000000");
         assert_eq!(apbd[8], "100000000");
         let years = wb.worksheet_range("Per tahun").unwrap();
-        let total = years.rows().last().unwrap();
+        let total = years.rows().next_back().unwrap();
         assert_eq!(total[0].to_string(), "Jumlah");
         assert_eq!(total[1].to_string(), "100000000");
         assert_eq!(
