@@ -676,20 +676,13 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
     let records: Vec<kumuh_store::AssessmentRecord> = assessed
         .iter()
         .zip(&applied)
-        .map(|(a, applied)| kumuh_store::AssessmentRecord {
-            kode_lokasi: a.result.kode_lokasi.clone(),
-            nama_lokasi: a.result.nama_lokasi.clone(),
-            kode_desa: a.result.kode_desa.clone(),
-            tahun: a.result.tahun,
-            rule_set_id: a.result.rule_set_id.clone(),
-            rule_set_version: a.result.rule_set_version.clone(),
-            luas_ha: a.source.input.luas_ha,
-            total: a.result.total,
-            class: a.result.class.as_str().to_owned(),
-            priority: a.result.priority.as_ref().map(|p| p.code.clone()),
-            result: with_sources(tables::stored_json(a), applied),
-            dasar: kumuh_store::DASAR_SURVEI.to_owned(),
-            tanggal: None,
+        .map(|(a, applied)| {
+            kumuh_server::routes::penilaian::record_of(
+                a,
+                with_sources(tables::stored_json(a), applied),
+                kumuh_store::DASAR_SURVEI.to_owned(),
+                None,
+            )
         })
         .collect();
     let report = store.upsert_assessments(&records).await?;

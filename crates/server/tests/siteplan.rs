@@ -191,7 +191,7 @@ async fn exports_open_in_gdal() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("kategori (String) = taman"), "{text}");
 
-    let url = format!("{}/api/siteplan/SP-3/gpkg", serve(&f).await);
+    let url = format!("{}/api/siteplan/SP-3/gpkg", f.serve().await);
     let bytes = reqwest::get(url).await.unwrap().bytes().await.unwrap();
     let gpkg = dir.path().join("sp.gpkg");
     std::fs::write(&gpkg, &bytes).unwrap();
@@ -209,18 +209,6 @@ async fn exports_open_in_gdal() {
     );
     assert!(text.contains("fitur_id (String) = T1"), "{text}");
     assert!(text.contains("POLYGON ((111.494 -7.576"), "{text}");
-}
-
-async fn serve(f: &Fixture) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = f.state.clone();
-    tokio::spawn(async move {
-        kumuh_server::serve(listener, state, std::future::pending())
-            .await
-            .unwrap();
-    });
-    format!("http://{addr}")
 }
 
 /// Every write endpoint for every role: the LKM of Bibrik writes Bibrik only; the

@@ -10,20 +10,7 @@ use kumuh_tiles::TileId;
 use serde_json::{Value, json};
 
 mod common;
-use common::{Fixture, fixture, fixture_with_bibrik_work};
-
-/// Serves the fixture's app on a free port; returns its base URL.
-async fn serve(f: &Fixture) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = f.state.clone();
-    tokio::spawn(async move {
-        kumuh_server::serve(listener, state, std::future::pending())
-            .await
-            .unwrap();
-    });
-    format!("http://{addr}")
-}
+use common::{fixture, fixture_with_bibrik_work};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder().no_gzip().build().unwrap()
@@ -63,7 +50,7 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 #[tokio::test]
 async fn catalog_tilejson_and_tiles_gdal_can_read() {
     let f = fixture_with_bibrik_work().await;
-    let base = serve(&f).await;
+    let base = f.serve().await;
     let http = client();
 
     let catalog: Value = http

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::kategori::{Kategori, kind_name};
 use crate::works::GeometryKind;
 
-siteplan_id! {
+define_id! {
     /// The id of a feature, unique within one version of a siteplan (e.g. `J-01`). The
     /// viewer keeps it across saves so that versions can be compared feature by feature.
-    FiturId, "fitur id"
+    FiturId, "fitur id", crate::siteplan::SiteplanError
 }
 
 /// One drawn feature of a siteplan: a point, line or polygon in EPSG:4326 (longitude,

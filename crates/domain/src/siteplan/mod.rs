@@ -34,70 +34,6 @@
 //! Everything here is pure data and rules: storing and serving siteplans is for the
 //! store and server crates.
 
-/// Defines a checked string id type: trimmed, not empty, at most 100 characters, no
-/// control characters (as `works` ids are).
-macro_rules! siteplan_id {
-    ($(#[$meta:meta])* $name:ident, $what:literal) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize,
-        )]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Checks an id: after trimming spaces, not empty, at most 100 characters,
-            /// and no control characters.
-            pub fn new(id: impl Into<String>) -> $crate::siteplan::Result<$name> {
-                let id: String = id.into();
-                let trimmed = id.trim();
-                let problem = if trimmed.is_empty() {
-                    Some("an id cannot be empty")
-                } else if trimmed.chars().count() > 100 {
-                    Some("an id has at most 100 characters")
-                } else if trimmed.chars().any(char::is_control) {
-                    Some("an id cannot hold control characters")
-                } else {
-                    None
-                };
-                match problem {
-                    Some(p) => Err($crate::siteplan::SiteplanError::field(
-                        format!(concat!($what, " `{}`"), id.escape_debug()),
-                        "id",
-                        p,
-                    )),
-                    None => Ok($name(trimmed.to_owned())),
-                }
-            }
-
-            /// The id as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = $crate::siteplan::SiteplanError;
-            fn try_from(s: String) -> $crate::siteplan::Result<$name> {
-                $name::new(s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
 mod contoh;
 pub mod error;
 pub mod fitur;
@@ -106,9 +42,9 @@ mod periksa;
 pub mod ukuran;
 pub mod versi;
 
-siteplan_id! {
+define_id! {
     /// The id of a siteplan, unique in the atlas (e.g. `contoh-35.19.09.2014-wisata`).
-    SiteplanId, "siteplan id"
+    SiteplanId, "siteplan id", crate::siteplan::SiteplanError
 }
 
 /// Most features one version may hold.

@@ -11,7 +11,7 @@ use crate::{Kode, Level};
 
 define_id! {
     /// The id of a work, unique in the atlas (e.g. `35.19.09.2014-2018-01`).
-    KegiatanId, "kegiatan id"
+    KegiatanId, "kegiatan id", crate::works::WorksError
 }
 
 /// The type of a work (jenis kegiatan).

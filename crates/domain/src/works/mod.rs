@@ -16,69 +16,6 @@
 //! Everything here is pure data and rules: storing, importing and serving works is for
 //! the store, io and server crates.
 
-/// Defines a checked string id type.
-macro_rules! define_id {
-    ($(#[$meta:meta])* $name:ident, $what:literal) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize,
-        )]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Checks an id: after trimming spaces, not empty, at most 100 characters,
-            /// and no control characters.
-            pub fn new(id: impl Into<String>) -> $crate::works::Result<$name> {
-                let id: String = id.into();
-                let trimmed = id.trim();
-                let problem = if trimmed.is_empty() {
-                    Some("an id cannot be empty")
-                } else if trimmed.chars().count() > 100 {
-                    Some("an id has at most 100 characters")
-                } else if trimmed.chars().any(char::is_control) {
-                    Some("an id cannot hold control characters")
-                } else {
-                    None
-                };
-                match problem {
-                    Some(p) => Err($crate::works::WorksError::field(
-                        format!(concat!($what, " `{}`"), id.escape_debug()),
-                        "id",
-                        p,
-                    )),
-                    None => Ok($name(trimmed.to_owned())),
-                }
-            }
-
-            /// The id as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = $crate::works::WorksError;
-            fn try_from(s: String) -> $crate::works::Result<$name> {
-                $name::new(s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
 pub mod contoh;
 pub mod dampak;
 pub mod dana;

@@ -15,7 +15,7 @@ use super::money::{Amount, Rupiah, group_thousands};
 
 define_id! {
     /// The id of a segment, unique within its work (e.g. `S1`).
-    SegmenId, "segmen id"
+    SegmenId, "segmen id", crate::works::WorksError
 }
 
 /// The unit a volume is planned and measured in (satuan).

@@ -60,6 +60,19 @@ async fn fixture_with(bibrik_work: bool) -> Fixture {
 }
 
 impl Fixture {
+    /// Serves the app on a free port of 127.0.0.1; returns its base URL.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            kumuh_server::serve(listener, state, std::future::pending())
+                .await
+                .unwrap();
+        });
+        format!("http://{addr}")
+    }
+
     pub async fn call(
         &self,
         method: Method,

@@ -425,21 +425,7 @@ async fn evaluate(
             obj.insert("dampak".into(), json!(dampak));
             obj.insert("dilewati".into(), json!(dilewati));
         }
-        let r = AssessmentRecord {
-            kode_lokasi: kode_lokasi.clone(),
-            nama_lokasi: a.result.nama_lokasi.clone(),
-            kode_desa: a.result.kode_desa.clone(),
-            tahun: a.result.tahun,
-            rule_set_id: a.result.rule_set_id.clone(),
-            rule_set_version: a.result.rule_set_version.clone(),
-            luas_ha: a.source.input.luas_ha,
-            total: a.result.total,
-            class: a.result.class.as_str().to_owned(),
-            priority: a.result.priority.as_ref().map(|p| p.code.clone()),
-            result,
-            dasar,
-            tanggal: Some(tanggal.to_string()),
-        };
+        let r = crate::routes::penilaian::record_of(a, result, dasar, Some(tanggal.to_string()));
         e.sesudah = Some(Skor {
             tahun: r.tahun,
             total: r.total,
