@@ -177,6 +177,7 @@ fn the_viewer_shows_the_villages_in_chromium() {
             .env("E2E_LOKASI", lokasi)
             .env("E2E_JARINGAN", if lokasi.is_empty() { "0" } else { "1" })
             .env("E2E_SEGMEN", if lokasi.is_empty() { "0" } else { "1" })
+            .env("E2E_TILES", "1")
             .current_dir(repo().join("web"))
             .output()
             .expect("node is needed for the browser test");
@@ -189,6 +190,9 @@ fn the_viewer_shows_the_villages_in_chromium() {
         let summary: serde_json::Value =
             serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
         assert_eq!(summary["ok"], true, "{summary}");
+        // The map draws from vector tiles, and the layer panel hides and shows the desa.
+        assert!(summary["tiles"]["requests"].as_u64() > Some(0), "{summary}");
+        assert_eq!(summary["tiles"]["toggle"], true, "{summary}");
         if !lokasi.is_empty() {
             assert_eq!(summary["lokasi"]["kode"], lokasi, "{summary}");
             assert_eq!(summary["lokasi"]["kelas"], "tidak_kumuh", "{summary}");

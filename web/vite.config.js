@@ -20,6 +20,8 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': process.env.KUMUH_API || 'http://127.0.0.1:8080',
+      // Vector tiles; their TileJSON names tile URLs on the host asked, i.e. this proxy.
+      '/tiles': process.env.KUMUH_API || 'http://127.0.0.1:8080',
     },
   },
 });

@@ -11,7 +11,10 @@
 // E2E_SEGMEN (optional, "1": bring the Bibrik example work's segment S1 into view, check it is
 // drawn in segmen-line, click it, check the segment panel's funding bar and "Rp 100.000.000",
 // switch the colouring to the funding source and check the layer's paint and legend changed;
-// the screenshot is then retaken with the segment panel open).
+// the screenshot is then retaken with the segment panel open), E2E_TILES (optional, "1": check
+// that the desa, lokasi and segmen sources are vector tile sources, that tiles were fetched from
+// /tiles/ with no 4xx/5xx answer (204 = empty tile is fine), and that the layer panel's desa
+// checkbox hides desa-fill (0 rendered) and shows it again (the 14 desa)).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
@@ -25,6 +28,10 @@ const JARINGAN = process.env.E2E_JARINGAN ?? '';
 const TURUNAN_ROWS = 4;
 const SEGMEN = process.env.E2E_SEGMEN ?? '';
 const SEGMEN_LINE = 'segmen-line';
+const TILES = process.env.E2E_TILES ?? '';
+// A tile (not a TileJSON) request: /tiles/{layer}/{z}/{x}/{y}.mvt
+const TILE_PATH = /\/tiles\/[^/]+\/\d+\/\d+\/\d+(\.mvt|\.pbf)?$/;
+const tileStats = { requests: 0, empty: 0, aborted: 0, failed: [] };
 // The illustrative Bibrik paving road that new stores are seeded with.
 const SEGMEN_TARGET = { kegiatan: 'contoh-35.19.09.2014-2018-paving', segmen: 'S1', rupiah: 'Rp 100.000.000' };
 const EXPECTED_DESA = 14;
@@ -207,7 +214,9 @@ async function checkSegmen(page) {
   const key = `${want.kegiatan}/${want.segmen}`;
   try {
     await page.waitForFunction(
-      ([layer, k]) => window.kumuhMap.loaded() && window.kumuhMap.queryRenderedFeatures({ layers: [layer] }).some((f) => f.properties._key === k),
+      ([layer, k]) =>
+        window.kumuhMap.loaded() &&
+        window.kumuhMap.queryRenderedFeatures({ layers: [layer] }).some((f) => `${f.properties.kegiatan_id}/${f.properties.segmen_id}` === k),
       [SEGMEN_LINE, key],
       { timeout: 15_000 },
     );
@@ -226,7 +235,7 @@ async function checkSegmen(page) {
       return {
         x,
         y,
-        features: new Set(features.map((f) => f.properties._key)).size,
+        features: new Set(features.map((f) => `${f.properties.kegiatan_id}/${f.properties.segmen_id}`)).size,
         paint: JSON.stringify(map.getPaintProperty(layer, 'line-color')),
         onMap: document.elementFromPoint(x, y) === map.getCanvas(),
       };
@@ -262,8 +271,9 @@ async function checkSegmen(page) {
   await page.locator('[data-testid="segmen-riwayat"][data-loaded]').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
   const riwayat = await panel.locator('[data-testid="riwayat-row"]').count();
 
-  // Colouring by funding source: expand the legend box if collapsed, then switch.
-  const legendToggle = page.locator('[data-testid="segmen-legend-toggle"]');
+  // Colouring by funding source: open the layer panel and the works legend if collapsed, then switch.
+  const panelWasOpen = await openLayerPanel(page);
+  const legendToggle = page.locator('[data-testid="legend-toggle-segmen"]');
   if ((await legendToggle.getAttribute('aria-expanded')) !== 'true') await legendToggle.click();
   await page.locator('[data-testid="segmen-warna-sumber"]').click();
   const switched = await page.evaluate((layer) => {
@@ -278,6 +288,7 @@ async function checkSegmen(page) {
   check(switched.paint !== target.paint, `the paint of ${SEGMEN_LINE} did not change when colouring by funding source`);
   check(switched.paint.includes('sumber_utama'), `the paint of ${SEGMEN_LINE} does not use sumber_utama: ${switched.paint}`);
   check(switched.legendMode === 'sumber' && switched.legendSources > 0, 'the works legend does not list the funding sources');
+  if (!panelWasOpen) await openLayerPanel(page, false); // as it was (collapsed on phones)
   summary.segmen = {
     kegiatan: want.kegiatan,
     segmen: want.segmen,
@@ -288,6 +299,66 @@ async function checkSegmen(page) {
     riwayat,
     warna: switched.legendMode,
   };
+}
+
+// Opens (or, with open=false, collapses) the layer panel; returns whether it was open before.
+async function openLayerPanel(page, open = true) {
+  const toggle = page.locator('[data-testid="layer-panel-toggle"]');
+  const was = (await toggle.getAttribute('aria-expanded')) === 'true';
+  if (was !== open) await toggle.click();
+  return was;
+}
+
+// Distinct home-kecamatan desa drawn in desa-fill (tiles cut a desa into pieces: by kode).
+function homeDesaDrawn(page) {
+  return page.evaluate(async (layer) => {
+    const map = window.kumuhMap;
+    const config = await (await fetch(new URL('api/config', document.baseURI))).json();
+    const prefix = config.home?.kode ? `${config.home.kode}.` : '';
+    const kodes = map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties.kode);
+    return new Set(kodes.filter((k) => typeof k === 'string' && k.startsWith(prefix))).size;
+  }, DESA_FILL);
+}
+
+const idle = (page) => page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
+
+// E2E_TILES: vector tile sources, tiles fetched without errors, the desa toggle of the layer panel.
+async function checkTiles(page) {
+  const types = await page.evaluate(() => Object.fromEntries(['desa', 'lokasi', 'segmen'].map((id) => [id, window.kumuhMap.getSource(id)?.type ?? null])));
+  for (const [id, type] of Object.entries(types)) check(type === 'vector', `source ${id} is ${type ?? 'missing'}, expected a vector tile source`);
+  check(tileStats.requests > 0, 'no tile requests to /tiles/{layer}/{z}/{x}/{y}');
+  check(tileStats.failed.length === 0, `tile requests failed: ${tileStats.failed.join('; ')}`);
+
+  const panel = page.locator('[data-testid="layer-panel"]');
+  check(await panel.isVisible(), 'no layer panel');
+  const wasOpen = await openLayerPanel(page);
+  const box = page.locator('[data-testid="toggle-desa"]');
+  check(await box.isChecked(), 'the desa layer is off at the start');
+  await box.uncheck();
+  await idle(page);
+  const off = await page.evaluate((layer) => ({
+    rendered: window.kumuhMap.queryRenderedFeatures({ layers: [layer] }).length,
+    visibility: window.kumuhMap.getLayoutProperty(layer, 'visibility'),
+  }), DESA_FILL);
+  check(off.visibility === 'none' && off.rendered === 0, `desa toggled off: visibility ${off.visibility}, ${off.rendered} features still rendered in ${DESA_FILL}`);
+  await box.check();
+  const prefix = await page.evaluate(async () => `${(await (await fetch(new URL('api/config', document.baseURI))).json()).home?.kode ?? ''}.`);
+  try {
+    await page.waitForFunction(
+      ([layer, n, pre]) => {
+        const map = window.kumuhMap;
+        if (!map.loaded()) return false;
+        return new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties.kode).filter((k) => k?.startsWith(pre))).size === n;
+      },
+      [DESA_FILL, EXPECTED_DESA, prefix],
+      { timeout: 15_000, polling: 250 },
+    );
+  } catch {
+    throw new Failure(`desa toggled on again: ${await homeDesaDrawn(page)} desa drawn in ${DESA_FILL}, expected ${EXPECTED_DESA}`);
+  }
+  if (!wasOpen) await openLayerPanel(page, false);
+  await idle(page);
+  summary.tiles = { requests: tileStats.requests, toggle: true };
 }
 
 // Saves the screenshot and makes sure it is not blank: counts the colours it holds.
@@ -339,8 +410,18 @@ try {
   });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+    if (TILE_PATH.test(new URL(res.url()).pathname)) {
+      tileStats.requests++;
+      if (res.status() === 204) tileStats.empty++;
+      if (res.status() >= 400) tileStats.failed.push(`HTTP ${res.status()}: ${res.url()}`);
+    }
   });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText ?? '';
+    // MapLibre cancels the tiles a move made needless: not a failure.
+    if (TILE_PATH.test(new URL(req.url()).pathname) && error.includes('ERR_ABORTED')) tileStats.aborted++;
+    else problems.push(`request failed: ${req.url()} (${error})`);
+  });
   page.on('request', (req) => {
     const url = new URL(req.url());
     if (/^https?:$/.test(url.protocol) && url.origin !== base.origin) problems.push(`foreign request: ${req.url()}`);
@@ -355,10 +436,13 @@ try {
   }
 
   // 1. All desa drawn, and their labels placed (glyphs loaded).
+  // Tiles cut a desa into pieces: count distinct codes, of the home kecamatan's desa only.
   const drawn = await page.evaluate(
-    ([fill, label]) => {
+    async ([fill, label]) => {
       const map = window.kumuhMap;
-      const kodes = new Set(map.queryRenderedFeatures({ layers: [fill] }).map((f) => f.properties.kode));
+      const config = await (await fetch(new URL('api/config', document.baseURI))).json();
+      const prefix = config.home?.kode ? `${config.home.kode}.` : '';
+      const kodes = new Set(map.queryRenderedFeatures({ layers: [fill] }).map((f) => f.properties.kode).filter((k) => typeof k === 'string' && k.startsWith(prefix)));
       const labels = new Set(map.queryRenderedFeatures({ layers: [label] }).map((f) => f.properties.nama));
       return { desa: kodes.size, labels: [...labels] };
     },
@@ -368,6 +452,9 @@ try {
   summary.labels = drawn.labels.length;
   check(drawn.desa === EXPECTED_DESA, `expected ${EXPECTED_DESA} desa drawn in ${DESA_FILL}, got ${drawn.desa}`);
   check(drawn.labels.length >= Math.ceil(EXPECTED_DESA / 2), `only ${drawn.labels.length} labels placed in ${DESA_LABEL}: ${drawn.labels.join(', ')}`);
+
+  // 1b. Optional (E2E_TILES=1): vector tiles, and the layer panel's desa checkbox.
+  if (TILES && TILES !== '0') await checkTiles(page);
 
   // 2. Click the village at its label point (guaranteed inside the polygon).
   const target = await page.evaluate(async (name) => {
@@ -453,6 +540,10 @@ try {
   const serious = problems.filter((p) => !p.startsWith('console error') && !(basemap && foreign(p)));
   check(serious.length === 0, serious.join('; '));
   if (problems.length) summary.warnings = problems;
+  if (summary.tiles) {
+    check(tileStats.failed.length === 0, `tile requests failed: ${tileStats.failed.join('; ')}`);
+    summary.tiles.requests = tileStats.requests;
+  }
   summary.ok = true;
   summary.screenshot = shotPath;
 } catch (err) {

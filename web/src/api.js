@@ -43,16 +43,13 @@ async function getJson(path, params, { signal } = {}) {
 
 export const api = {
   config: () => getJson('config'),
-  places: (level, parent) => getJson('places/geojson', { level, parent }),
-  labels: (level, parent) => getJson('places/labels', { level, parent }),
+  labels: (level, parent, bbox) => getJson('places/labels', { level, parent, bbox }),
   place: (kode) => getJson(`places/${encodeURIComponent(kode)}`),
   search: (q, { limit = 10, signal } = {}) => getJson('search', { q, limit }, { signal }),
-  lokasi: () => getJson('lokasi'),
+  lokasi: (desa) => getJson('lokasi', { desa }),
   penilaian: (lokasi, { signal } = {}) => getJson('penilaian', { lokasi }, { signal }),
   ringkasan: (wilayah) => getJson('ringkasan', { wilayah }),
   turunan: (lokasi, { signal } = {}) => getJson(`lokasi/${encodeURIComponent(lokasi)}/turunan`, null, { signal }),
-  jaringan: () => getJson('jaringan'),
-  segmen: () => getJson('segmen'),
   kegiatan: (id, { signal } = {}) => getJson(`kegiatan/${encodeURIComponent(id)}`, null, { signal }),
   audit: (kunci, { limit = 20, signal } = {}) => getJson('audit', { kunci, limit }, { signal }),
 };

@@ -1,6 +1,8 @@
 // The map style: a plain built-in base (or a configured basemap) with the
-// atlas sources and layers on top. Layer ids are used by the e2e script.
+// atlas sources (vector tiles from the server) and layers on top. Layer ids are used by
+// the e2e script.
 export const LAYERS = {
+  kabupatenLine: 'kabupaten-line',
   kecamatanFill: 'kecamatan-fill',
   kecamatanLine: 'kecamatan-line',
   kecamatanLabel: 'kecamatan-label',
@@ -24,7 +26,22 @@ export const LAYERS = {
 // The layers that answer a click on a work segment (they win over lokasi and desa).
 export const SEGMEN_HIT_LAYERS = [LAYERS.segmenLine, LAYERS.segmenPoint, LAYERS.segmenFill];
 
+// The layer groups of the layer panel: a checkbox per group sets the layout visibility of
+// its layers (data-testid="toggle-<id>").
+export const LAYER_GROUPS = [
+  { id: 'kecamatan', layers: [LAYERS.kabupatenLine, LAYERS.kecamatanFill, LAYERS.kecamatanLine, LAYERS.homeOutline, LAYERS.kecamatanLabel] },
+  { id: 'desa', layers: [LAYERS.desaFill, LAYERS.desaLine, LAYERS.desaLabel] },
+  { id: 'lokasi', layers: [LAYERS.lokasiFill, LAYERS.lokasiHatch, LAYERS.lokasiLine] },
+  { id: 'jaringan', layers: [LAYERS.jaringanCasing, LAYERS.jaringanLine] },
+  {
+    id: 'segmen',
+    layers: [LAYERS.segmenFill, LAYERS.segmenOutline, LAYERS.segmenHalo, LAYERS.segmenCasing, LAYERS.segmenLine, LAYERS.segmenPoint],
+  },
+];
+
+// Vector tile sources are named like their tile layer (and `source-layer`).
 export const SOURCES = {
+  kabupaten: 'kabupaten',
   kecamatan: 'kecamatan',
   kecamatanLabels: 'kecamatan-labels',
   desa: 'desa',
@@ -44,6 +61,8 @@ export const KELAS_COLORS = {
   tidak_kumuh: '#8fa89a',
 };
 export const UNASSESSED_COLOR = '#6f6a64';
+// Any feature drawn from a tile written without properties (class, condition unknown).
+export const NO_DATA_COLOR = '#6b625a';
 
 // Road and drain lines (/api/jaringan) by condition, good to missing. Roads are
 // solid, drains dashed, missing ones ("tidak ada") grey and dotted.
@@ -113,12 +132,13 @@ export function hatchImage() {
 const FONT_BOLD = ['Noto Sans Bold'];
 const FONT_REGULAR = ['Noto Sans Regular'];
 
-const COLORS = {
+export const COLORS = {
   background: '#eef1ec',
   desa: '#f2c879',
   desaHover: '#e7a53c',
   desaSelected: '#d9822b',
   desaLine: '#8c5a22',
+  kabupatenLine: '#7b8590',
   kecamatanLine: '#9aa3ad',
   kecamatanLabel: '#7b8590',
   home: '#5a3a12',
@@ -143,41 +163,82 @@ export function plainStyle() {
 
 const emptyCollection = () => ({ type: 'FeatureCollection', features: [] });
 
+// The vector tile layers of the server (GET /tiles): each source's TileJSON is at
+// /tiles/{layer}, and the MVT layer inside each tile (the `source-layer`) has the same id.
+export const TILE_LAYERS = ['kabupaten', 'kecamatan', 'desa', 'lokasi', 'jaringan', 'segmen'];
+
+// The TileJSON URL of a tile layer, absolute (MapLibre fetches tiles from its worker) and
+// resolved like the API's (`/tiles/desa` when the viewer is served at the origin's root).
+export function tileJsonUrl(layer) {
+  return new URL(`tiles/${encodeURIComponent(layer)}`, document.baseURI).href;
+}
+
+// Zooms below which a layer is not drawn (and its tiles not fetched): boundaries and
+// villages are only legible, and their tiles only light, from there on.
+export const MIN_ZOOM = {
+  kecamatan: 7,
+  kecamatanLabel: 8,
+  desa: 9,
+  desaLabel: 11,
+  jaringan: 10,
+};
+
 export function atlasSources() {
+  // Places and slum locations carry their code as `kode`: promoted to the feature id, so
+  // feature state (hover, selected) is keyed by code. Roads and segments keep the tile's ids.
+  // The TileJSON's (Indonesian-only) attribution restates the boundary credit that the map's
+  // own, translated attribution already gives: an explicit empty one takes precedence.
+  const vector = (layer, promoteId) => ({ type: 'vector', url: tileJsonUrl(layer), attribution: '', ...(promoteId ? { promoteId } : {}) });
   return {
-    [SOURCES.kecamatan]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
+    [SOURCES.kabupaten]: vector('kabupaten', 'kode'),
+    [SOURCES.kecamatan]: vector('kecamatan', 'kode'),
+    [SOURCES.desa]: vector('desa', 'kode'),
+    [SOURCES.lokasi]: vector('lokasi', 'kode'),
+    [SOURCES.jaringan]: vector('jaringan'),
+    [SOURCES.segmen]: vector('segmen'),
+    // Label points (one per place, /api/places/labels), loaded for the view by labels.js.
     [SOURCES.kecamatanLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
-    [SOURCES.desa]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.desaLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
-    [SOURCES.lokasi]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
-    [SOURCES.jaringan]: { type: 'geojson', data: emptyCollection() },
-    // Feature state by `_key` ("kegiatan_id/segmen_id"), added when the data is set.
-    [SOURCES.segmen]: { type: 'geojson', data: emptyCollection(), promoteId: '_key' },
   };
 }
 
+// A tile property, or `fallback` where the tile carries none: the densest low-zoom tiles
+// of a big dataset are written without properties, and their features must still draw.
+const prop = (name, fallback = '') => ['coalesce', ['get', name], fallback];
+
 export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
-  const isHome = ['==', ['get', 'kode'], homeKode];
+  const isHome = ['==', prop('kode'), homeKode ?? ''];
   const state = (name) => ['boolean', ['feature-state', name], false];
+  const tiles = (source) => ({ source, 'source-layer': source });
   return [
+    {
+      id: LAYERS.kabupatenLine,
+      type: 'line',
+      ...tiles(SOURCES.kabupaten),
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': COLORS.kabupatenLine, 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.8, 10, 2] },
+    },
     {
       id: LAYERS.kecamatanFill,
       type: 'fill',
-      source: SOURCES.kecamatan,
+      ...tiles(SOURCES.kecamatan),
+      minzoom: MIN_ZOOM.kecamatan,
       filter: ['!', isHome],
       paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 },
     },
     {
       id: LAYERS.kecamatanLine,
       type: 'line',
-      source: SOURCES.kecamatan,
+      ...tiles(SOURCES.kecamatan),
+      minzoom: MIN_ZOOM.kecamatan,
       filter: ['!', isHome],
       paint: { 'line-color': COLORS.kecamatanLine, 'line-width': 1.2, 'line-dasharray': [3, 2] },
     },
     {
       id: LAYERS.desaFill,
       type: 'fill',
-      source: SOURCES.desa,
+      ...tiles(SOURCES.desa),
+      minzoom: MIN_ZOOM.desa,
       paint: {
         'fill-color': [
           'case',
@@ -193,7 +254,8 @@ export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
     {
       id: LAYERS.desaLine,
       type: 'line',
-      source: SOURCES.desa,
+      ...tiles(SOURCES.desa),
+      minzoom: MIN_ZOOM.desa,
       paint: {
         'line-color': COLORS.desaLine,
         'line-width': ['case', state('selected'), 3, state('hover'), 2, 1],
@@ -202,7 +264,7 @@ export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
     {
       id: LAYERS.homeOutline,
       type: 'line',
-      source: SOURCES.kecamatan,
+      ...tiles(SOURCES.kecamatan),
       filter: isHome,
       paint: { 'line-color': COLORS.home, 'line-width': 2.5 },
     },
@@ -213,6 +275,7 @@ export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
       id: LAYERS.kecamatanLabel,
       type: 'symbol',
       source: SOURCES.kecamatanLabels,
+      minzoom: MIN_ZOOM.kecamatanLabel,
       filter: ['!', isHome],
       layout: {
         'text-field': ['upcase', ['get', 'nama']],
@@ -231,6 +294,7 @@ export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
       id: LAYERS.desaLabel,
       type: 'symbol',
       source: SOURCES.desaLabels,
+      minzoom: MIN_ZOOM.desaLabel,
       layout: {
         'text-field': ['get', 'nama'],
         'text-font': FONT_BOLD,
@@ -249,36 +313,40 @@ export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
 }
 
 // Slum locations above the desa, below the labels. `lokasi-fill` holds every
-// location (assessed ones coloured by class, the others nearly transparent), so it
-// alone answers clicks; `lokasi-hatch` hatches the unassessed ones.
+// location (assessed ones coloured by class, the others nearly transparent, those of a
+// tile without properties plain grey), so it alone answers clicks; `lokasi-hatch`
+// hatches the unassessed ones.
 function lokasiLayers() {
-  const kelas = ['get', 'kelas'];
+  const kelas = prop('kelas');
   const assessed = ['has', 'kelas'];
+  // A tile written without properties: no code, no class; drawn plain, never as "not assessed".
+  const known = ['has', 'kode'];
   const selected = ['boolean', ['feature-state', 'selected'], false];
   const hover = ['boolean', ['feature-state', 'hover'], false];
+  const tiles = { source: SOURCES.lokasi, 'source-layer': SOURCES.lokasi };
   return [
     {
       id: LAYERS.lokasiFill,
       type: 'fill',
-      source: SOURCES.lokasi,
+      ...tiles,
       paint: {
-        'fill-color': ['match', kelas, ...KELAS.flatMap((k) => [k, KELAS_COLORS[k]]), 'rgba(255, 255, 255, 0.25)'],
-        'fill-opacity': ['case', ['!', assessed], 1, selected, 0.95, hover, 0.9, 0.8],
+        'fill-color': ['match', kelas, ...KELAS.flatMap((k) => [k, KELAS_COLORS[k]]), ['case', known, 'rgba(255, 255, 255, 0.25)', NO_DATA_COLOR]],
+        'fill-opacity': ['case', ['!', known], 0.7, ['!', assessed], 1, selected, 0.95, hover, 0.9, 0.8],
       },
     },
     {
       id: LAYERS.lokasiHatch,
       type: 'fill',
-      source: SOURCES.lokasi,
-      filter: ['!', assessed],
+      ...tiles,
+      filter: ['all', known, ['!', assessed]],
       paint: { 'fill-pattern': HATCH_IMAGE },
     },
     {
       id: LAYERS.lokasiLine,
       type: 'line',
-      source: SOURCES.lokasi,
+      ...tiles,
       paint: {
-        'line-color': ['case', selected, '#1f140b', assessed, '#3d2a1a', UNASSESSED_COLOR],
+        'line-color': ['case', selected, '#1f140b', ['any', assessed, ['!', known]], '#3d2a1a', UNASSESSED_COLOR],
         'line-width': ['case', selected, 3, hover, 2, 1.2],
       },
     },
@@ -289,24 +357,25 @@ function lokasiLayers() {
 // the condition colours read on any class fill, then the line itself. Sample
 // ("contoh") lines are drawn a little fainter.
 function jaringanLayers() {
-  const kondisi = ['get', 'kondisi'];
-  const isDrain = ['==', ['get', 'jenis'], 'drainase'];
+  const kondisi = prop('kondisi');
+  const isDrain = ['==', prop('jenis'), 'drainase'];
+  const tiles = { source: SOURCES.jaringan, 'source-layer': SOURCES.jaringan, minzoom: MIN_ZOOM.jaringan };
   const width = (road, drain) => ['interpolate', ['linear'], ['zoom'], 12, ['case', isDrain, drain * 0.6, road * 0.6], 16, ['case', isDrain, drain, road]];
   return [
     {
       id: LAYERS.jaringanCasing,
       type: 'line',
-      source: SOURCES.jaringan,
+      ...tiles,
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: { 'line-color': '#fffdf8', 'line-opacity': 0.75, 'line-width': width(6, 4.5) },
     },
     {
       id: LAYERS.jaringanLine,
       type: 'line',
-      source: SOURCES.jaringan,
+      ...tiles,
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': ['match', kondisi, ...KONDISI.flatMap((k) => [k, KONDISI_COLORS[k]]), KONDISI_COLORS.tidak_ada],
+        'line-color': ['match', kondisi, ...KONDISI.flatMap((k) => [k, KONDISI_COLORS[k]]), NO_DATA_COLOR],
         'line-width': width(3.5, 2.5),
         'line-opacity': ['case', ['boolean', ['get', 'contoh'], false], 0.85, 1],
         'line-dasharray': [
@@ -340,18 +409,19 @@ function segmenLayers(mode) {
     return ['interpolate', ['linear'], ['zoom'], 12, at(0.5), 16, at(1), 19, at(1.6)];
   };
   const dash = ['case', contoh, ['literal', SEGMEN_CONTOH_DASH], ['literal', [1, 0]]];
+  const tiles = { source: SOURCES.segmen, 'source-layer': SOURCES.segmen };
   return [
     {
       id: LAYERS.segmenFill,
       type: 'fill',
-      source: SOURCES.segmen,
+      ...tiles,
       filter: isPolygon,
       paint: { 'fill-color': color, 'fill-opacity': ['case', selected, 0.6, hover, 0.55, 0.4] },
     },
     {
       id: LAYERS.segmenOutline,
       type: 'line',
-      source: SOURCES.segmen,
+      ...tiles,
       filter: isPolygon,
       layout: { 'line-join': 'round' },
       paint: { 'line-color': color, 'line-width': ['case', selected, 3.5, 2], 'line-dasharray': dash },
@@ -360,7 +430,7 @@ function segmenLayers(mode) {
       // A dark halo around the selected (and, fainter, the hovered) line.
       id: LAYERS.segmenHalo,
       type: 'line',
-      source: SOURCES.segmen,
+      ...tiles,
       filter: isLine,
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: {
@@ -372,7 +442,7 @@ function segmenLayers(mode) {
     {
       id: LAYERS.segmenCasing,
       type: 'line',
-      source: SOURCES.segmen,
+      ...tiles,
       filter: isLine,
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: { 'line-color': '#fffdf8', 'line-opacity': 0.95, 'line-width': width(11) },
@@ -380,7 +450,7 @@ function segmenLayers(mode) {
     {
       id: LAYERS.segmenLine,
       type: 'line',
-      source: SOURCES.segmen,
+      ...tiles,
       filter: isLine,
       layout: { 'line-join': 'round' },
       paint: { 'line-color': color, 'line-width': width(7), 'line-dasharray': dash },
@@ -388,7 +458,7 @@ function segmenLayers(mode) {
     {
       id: LAYERS.segmenPoint,
       type: 'circle',
-      source: SOURCES.segmen,
+      ...tiles,
       filter: isPoint,
       paint: {
         'circle-color': color,
@@ -399,22 +469,4 @@ function segmenLayers(mode) {
       },
     },
   ];
-}
-
-// One label per kecamatan: keep only the largest part of a multipolygon, so
-// MapLibre places a single label at that part's pole of inaccessibility.
-export function largestParts(collection) {
-  const ringArea = (ring) => {
-    let a = 0;
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
-    return Math.abs(a / 2);
-  };
-  return {
-    type: 'FeatureCollection',
-    features: collection.features.map((f) => {
-      if (f.geometry?.type !== 'MultiPolygon') return f;
-      const largest = f.geometry.coordinates.reduce((best, poly) => (ringArea(poly[0]) > ringArea(best[0]) ? poly : best));
-      return { ...f, geometry: { type: 'Polygon', coordinates: largest } };
-    }),
-  };
 }

@@ -253,6 +253,13 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
     return load(props.kode);
   }
 
+  // More of the open location's properties (from /api/lokasi): merged, not reloaded.
+  function update(properties) {
+    if (!props || properties?.kode !== props.kode) return;
+    props = { ...props, ...properties };
+    render();
+  }
+
   function close() {
     if (root.hidden) return;
     controller?.abort();
@@ -267,5 +274,5 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
   });
   onLangChange(render);
 
-  return { open, close, isOpen: () => !root.hidden };
+  return { open, update, close, isOpen: () => !root.hidden };
 }

@@ -1,5 +1,6 @@
-// Slum locations (lokasi kumuh) on the map: their data, hover and selection,
-// the class legend and the home kecamatan's summary box. The location panel
+// Slum locations (lokasi kumuh) on the map, from the `lokasi` vector tiles: hover,
+// selection and hit-testing, the legends of the "Lokasi kumuh" and "Jalan & drainase"
+// groups of the layer panel, and the home kecamatan's summary box. The location panel
 // lives in lokasi-panel.js.
 import { api } from './api.js';
 import { t, formatHectares, onLangChange } from './i18n.js';
@@ -32,19 +33,27 @@ export function addLokasiImages(map) {
   if (!map.hasImage(HATCH_IMAGE)) map.addImage(HATCH_IMAGE, hatchImage(), { pixelRatio: 1 });
 }
 
+// What the road and drain lines drawn in the view hold (for their legend).
+function jaringanPresent(features) {
+  const kondisi = new Set();
+  let contoh = false;
+  for (const f of features) {
+    if (f.properties?.kondisi) kondisi.add(f.properties.kondisi);
+    if (f.properties?.contoh === true) contoh = true;
+  }
+  return { kondisi, contoh, signature: `${[...kondisi].sort()}|${contoh}` };
+}
+
 export function createLokasi({ map, home, errors, desaName, onOpen }) {
-  let collection = null;
-  let jaringan = null; // roads and drains (/api/jaringan)
   let summary = null;
   let hovered = null;
   let selected = null;
+  let lines = jaringanPresent([]);
+  const legendListeners = new Set();
   const overlays = document.getElementById('map-overlays');
-  const legend = h('section', 'map-box legend');
-  legend.dataset.testid = 'lokasi-legend';
   const summaryBox = h('section', 'map-box summary');
   summaryBox.dataset.testid = 'lokasi-summary';
-  overlays.append(legend, summaryBox);
-  let legendOpen = !window.matchMedia('(max-width: 640px)').matches;
+  overlays.append(summaryBox);
 
   const panel = createLokasiPanel({
     desaName,
@@ -55,9 +64,10 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
     onClose: () => setSelected(null),
   });
 
+  // Feature state by code (promoted to the tile feature id).
   function setState(kode, key, value) {
-    if (kode != null && map.getSource(SOURCES.lokasi) && collection?.features.some((f) => f.properties?.kode === kode)) {
-      map.setFeatureState({ source: SOURCES.lokasi, id: kode }, { [key]: value });
+    if (kode != null && map.getSource(SOURCES.lokasi)) {
+      map.setFeatureState({ source: SOURCES.lokasi, sourceLayer: SOURCES.lokasi, id: kode }, { [key]: value });
     }
   }
 
@@ -67,49 +77,42 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
     setState(selected, 'selected', true);
   }
 
+  // After a style (re)load.
   function apply() {
-    if (jaringan && map.getSource(SOURCES.jaringan)) map.getSource(SOURCES.jaringan).setData(jaringan);
-    if (!collection || !map.getSource(SOURCES.lokasi)) return;
-    map.getSource(SOURCES.lokasi).setData(collection);
     setState(selected, 'selected', true);
   }
 
-  function renderLegend() {
-    const lines = jaringan?.features ?? [];
-    legend.hidden = !collection?.features.length && !lines.length;
-    const toggle = h('button', 'map-box-toggle', t('legend.title'));
-    toggle.type = 'button';
-    toggle.title = t('legend.toggle');
-    toggle.setAttribute('aria-expanded', String(legendOpen));
-    toggle.dataset.testid = 'legend-toggle';
-    toggle.addEventListener('click', () => {
-      legendOpen = !legendOpen;
-      renderLegend();
-    });
+  // The "Lokasi kumuh" legend: the slum classes and "not assessed".
+  function legend() {
     const list = h('ul', 'legend-list');
-    list.hidden = !legendOpen;
+    list.dataset.testid = 'lokasi-legend';
     for (const kelas of [...KELAS, null]) {
       const li = h('li');
       li.append(swatch(kelas), h('span', null, t(kelas ? `kelas.${kelas}` : 'kelas.none')));
       list.append(li);
     }
-    // Roads and drains, only when there are any lines.
-    if (lines.length) {
-      const item = (node, label) => {
-        const li = h('li');
-        li.append(node, h('span', null, label));
-        list.append(li);
-      };
-      const block = h('li', 'legend-subtitle', t('jaringan.title'));
-      block.dataset.testid = 'jaringan-legend';
-      list.append(block);
-      item(lineSwatch('#3d2a1a'), t('jaringan.jalan'));
-      item(lineSwatch('#3d2a1a', 'dashed'), t('jaringan.drainase'));
-      const present = new Set(lines.map((f) => f.properties?.kondisi));
-      for (const k of KONDISI) if (present.has(k)) item(lineSwatch(KONDISI_COLORS[k], k === 'tidak_ada' ? 'dotted' : null), t(`kondisi.${k}`));
-      if (lines.some((f) => f.properties?.contoh === true)) list.append(h('li', 'legend-note', t('jaringan.contoh')));
+    return list;
+  }
+
+  // The "Jalan & drainase" legend: roads solid, drains dashed, the conditions (those not
+  // drawn in the view greyed out) and a note when sample lines are drawn.
+  function jaringanLegend() {
+    const list = h('ul', 'legend-list');
+    list.dataset.testid = 'jaringan-legend';
+    const item = (node, label, absent) => {
+      const li = h('li', absent ? 'legend-absent' : null);
+      li.append(node, h('span', null, label));
+      list.append(li);
+      return li;
+    };
+    item(lineSwatch('#3d2a1a'), t('jaringan.jalan'));
+    item(lineSwatch('#3d2a1a', 'dashed'), t('jaringan.drainase'));
+    for (const k of KONDISI) {
+      const li = item(lineSwatch(KONDISI_COLORS[k], k === 'tidak_ada' ? 'dotted' : null), t(`kondisi.${k}`), !lines.kondisi.has(k));
+      li.dataset.kondisi = k;
     }
-    legend.replaceChildren(toggle, list);
+    if (lines.contoh) list.append(h('li', 'legend-note', t('jaringan.contoh')));
+    return list;
   }
 
   function renderSummary() {
@@ -132,7 +135,7 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
 
   // Hover highlight and pointer cursor.
   map.on('mousemove', LAYERS.lokasiFill, (e) => {
-    const kode = e.features?.[0]?.id;
+    const kode = e.features?.[0]?.id ?? null;
     map.getCanvas().style.cursor = 'pointer';
     if (kode === hovered) return;
     setState(hovered, 'hover', false);
@@ -144,43 +147,42 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
     hovered = null;
   });
 
-  // The location under a map point, if any (locations win over the desa below).
+  map.on('idle', () => {
+    const next = jaringanPresent(map.getLayer(LAYERS.jaringanLine) ? map.queryRenderedFeatures({ layers: [LAYERS.jaringanLine] }) : []);
+    if (next.signature === lines.signature) return;
+    lines = next;
+    for (const fn of legendListeners) fn();
+  });
+
+  // The location under a map point (locations win over the desa below): its tile
+  // properties, `{ nodata: true }` for a feature of a tile without properties, or null.
   function hit(point) {
     if (!map.getLayer(LAYERS.lokasiFill)) return null;
     const features = map.queryRenderedFeatures(point, { layers: [LAYERS.lokasiFill] });
     if (!features.length) return null;
-    const kode = features[0].properties.kode;
-    // Rendered features carry flattened properties (arrays as JSON): prefer the source's.
-    return collection?.features.find((f) => f.properties?.kode === kode)?.properties ?? features[0].properties;
+    const known = features.find((f) => f.properties?.kode);
+    return known ? { ...known.properties } : { nodata: true };
   }
 
-  renderLegend();
-  renderSummary();
-  onLangChange(() => {
-    renderLegend();
-    renderSummary();
-  });
+  // Opens the panel with the tile's properties at once, then adds what only the API has
+  // (kawasan, RT, SK, area) from the locations of the same desa.
+  function open(properties) {
+    const opened = panel.open(properties).catch((err) => errors.show(err));
+    if (properties.kode_desa) {
+      api
+        .lokasi(properties.kode_desa)
+        .then((data) => {
+          const full = (Array.isArray(data?.features) ? data.features : []).find((f) => f?.properties?.kode === properties.kode);
+          if (full) panel.update(full.properties);
+        })
+        .catch(() => {}); // the tile's properties still stand
+    }
+    return opened;
+  }
 
-  api
-    .lokasi()
-    .then((data) => {
-      collection = { type: 'FeatureCollection', features: Array.isArray(data?.features) ? data.features : [] };
-      apply();
-      renderLegend();
-    })
-    .catch((err) => errors.show(err));
-  api
-    .jaringan()
-    .then((data) => {
-      const features = (Array.isArray(data?.features) ? data.features : []).filter((f) => f?.geometry);
-      jaringan = { type: 'FeatureCollection', features };
-      apply();
-      renderLegend();
-    })
-    // A server without road/drain lines simply has no such layer content.
-    .catch((err) => {
-      if (err?.status !== 404) errors.show(err);
-    });
+  renderSummary();
+  onLangChange(renderSummary);
+
   if (home.kode) {
     api
       .ringkasan(home.kode)
@@ -194,7 +196,10 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
   return {
     apply,
     hit,
-    open: (properties) => panel.open(properties).catch((err) => errors.show(err)),
+    legend,
+    jaringanLegend,
+    onLegendChange: (fn) => legendListeners.add(fn),
+    open,
     close: () => panel.close(),
   };
 }

@@ -6,18 +6,19 @@ import './style.css';
 
 import { api } from './api.js';
 import { t, lang, setLang, onLangChange, translateDom, mapLocale } from './i18n.js';
-import { LAYERS, SOURCES, plainStyle, atlasSources, atlasLayers, glyphsUrl, largestParts } from './layers.js';
+import { LAYERS, SOURCES, COLORS, plainStyle, atlasSources, atlasLayers, glyphsUrl } from './layers.js';
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 import { createErrorBanner } from './errors.js';
 import { createLokasi, addLokasiImages } from './lokasi.js';
 import { createSegmen } from './segmen.js';
+import { createLabels } from './labels.js';
+import { createLayerPanel } from './layer-panel.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
 const errors = createErrorBanner();
-const data = { desa: null, labels: null, kecamatan: null };
-const desaByKode = new Map();
+const places = new Map(); // kode -> GeoJSON feature from /api/places/{kode}
 
 translateDom();
 setupLanguageSwitch();
@@ -33,6 +34,12 @@ function setupLanguageSwitch() {
   onLangChange(mark);
 }
 
+// A place with every property and its geometry, fetched once.
+async function place(kode) {
+  if (!places.has(kode)) places.set(kode, await api.place(kode));
+  return places.get(kode);
+}
+
 async function start() {
   const config = await api.config();
   const home = config.home ?? {};
@@ -45,31 +52,53 @@ async function start() {
   const panel = createPanel({ onClose: () => setSelected(null) });
   let hovered = null;
   let selected = null;
-  // Slum locations: their layer data, legend, summary and panel (one panel open at a time).
+  const labels = createLabels({ map, home, errors });
+  // A desa's name: from the label points fetched, else from the loaded desa tiles.
+  const desaName = (kode) => {
+    const known = labels.desaName(kode) ?? places.get(kode)?.properties?.nama;
+    if (known || !kode || !map.getSource(SOURCES.desa)) return known ?? kode;
+    const tile = map.querySourceFeatures(SOURCES.desa, { sourceLayer: SOURCES.desa, filter: ['==', ['get', 'kode'], kode] })[0];
+    return tile?.properties?.nama ?? kode;
+  };
+  // Slum locations: hover, hit-testing, legends, summary and panel (one panel open at a time).
   const lokasi = createLokasi({
     map,
     home,
     errors,
-    desaName: (kode) => desaByKode.get(kode)?.properties.nama ?? kode,
+    desaName,
     onOpen: () => {
       panel.close();
       segmen.close();
     },
   });
-  // Work segments: their layer, legend box and panel.
+  // Work segments: hover, hit-testing, colouring, legend and panel.
   const segmen = createSegmen({
     map,
     errors,
-    desaName: (kode) => desaByKode.get(kode)?.properties.nama ?? kode,
+    desaName,
     onOpen: () => {
       panel.close();
       lokasi.close();
     },
   });
+  // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
+  const layerPanel = createLayerPanel({
+    map,
+    groups: [
+      { id: 'kecamatan', swatch: () => lineSample(COLORS.home, 'solid') },
+      { id: 'desa', swatch: () => fillSample(COLORS.desa, COLORS.desaLine), onChange: (on) => on || panel.close() },
+      { id: 'lokasi', legend: lokasi.legend, onChange: (on) => on || lokasi.close() },
+      { id: 'jaringan', legend: lokasi.jaringanLegend, legendOpen: false },
+      { id: 'segmen', legend: segmen.legend, onChange: (on) => on || segmen.close() },
+    ],
+  });
+  lokasi.onLegendChange(() => layerPanel.refresh('jaringan'));
+  segmen.onLegendChange(() => layerPanel.refresh('segmen'));
 
+  // Feature state of a desa, by code (promoted to the tile feature id).
   function setFeatureState(kode, key, value) {
-    if (kode != null && map.getSource(SOURCES.desa) && desaByKode.has(kode)) {
-      map.setFeatureState({ source: SOURCES.desa, id: kode }, { [key]: value });
+    if (kode != null && map.getSource(SOURCES.desa)) {
+      map.setFeatureState({ source: SOURCES.desa, sourceLayer: SOURCES.desa, id: kode }, { [key]: value });
     }
   }
 
@@ -81,8 +110,7 @@ async function start() {
 
   // Open the panel for a place; with `fly`, also bring it into view.
   async function select(kode, { fly = false } = {}) {
-    let feature = desaByKode.get(kode);
-    if (!feature) feature = await api.place(kode);
+    const feature = await place(kode);
     lokasi.close();
     segmen.close();
     setSelected(kode);
@@ -96,26 +124,21 @@ async function start() {
     }
   }
 
+  // A click on a feature of a tile written without properties (a dense low-zoom tile of
+  // a big dataset): nothing to open yet, so zoom in on it.
+  function zoomInto(lngLat) {
+    map.easeTo({ center: lngLat, zoom: Math.min(map.getZoom() + 2, map.getMaxZoom()), duration: 500 });
+  }
+
   // Adds the atlas sources and layers to whatever style is loaded (plain or basemap).
   function installAtlas() {
     if (!map.getStyle().glyphs) map.setGlyphs(glyphsUrl());
     addLokasiImages(map);
     for (const [id, spec] of Object.entries(atlasSources())) if (!map.getSource(id)) map.addSource(id, spec);
     for (const layer of atlasLayers(home.kode, { segmenMode: segmen.mode() })) if (!map.getLayer(layer.id)) map.addLayer(layer);
-    applyData();
-  }
-
-  function applyData() {
-    if (!map.getSource(SOURCES.desa)) return;
-    if (data.kecamatan) {
-      map.getSource(SOURCES.kecamatan).setData(data.kecamatan);
-      map.getSource(SOURCES.kecamatanLabels).setData(largestParts(data.kecamatan));
-    }
-    if (data.labels) map.getSource(SOURCES.desaLabels).setData(data.labels);
-    if (data.desa) {
-      map.getSource(SOURCES.desa).setData(data.desa);
-      setFeatureState(selected, 'selected', true);
-    }
+    layerPanel.apply();
+    labels.apply();
+    setFeatureState(selected, 'selected', true);
     lokasi.apply();
     segmen.apply();
   }
@@ -124,7 +147,7 @@ async function start() {
 
   // Hover highlight (feature-state, ids promoted from `kode`).
   map.on('mousemove', LAYERS.desaFill, (e) => {
-    const kode = e.features?.[0]?.id;
+    const kode = e.features?.[0]?.id ?? null;
     if (kode === hovered) return;
     setFeatureState(hovered, 'hover', false);
     hovered = kode;
@@ -142,18 +165,22 @@ async function start() {
     // short segment would otherwise swallow clicks on the name at overview zooms).
     const onLabel = map.getLayer(LAYERS.desaLabel) && map.queryRenderedFeatures(e.point, { layers: [LAYERS.desaLabel] }).length > 0;
     const segmenHit = onLabel ? null : segmen.hit(e.point);
+    if (segmenHit?.nodata) return zoomInto(e.lngLat);
     if (segmenHit) {
       segmen.open(segmenHit);
       return;
     }
     // A slum location wins over the desa under it.
     const lokasiHit = lokasi.hit(e.point);
+    if (lokasiHit?.nodata) return zoomInto(e.lngLat);
     if (lokasiHit) {
       lokasi.open(lokasiHit);
       return;
     }
     const hit = map.getLayer(LAYERS.desaFill) ? map.queryRenderedFeatures(e.point, { layers: [LAYERS.desaFill] }) : [];
-    if (hit.length) select(hit[0].id).catch((err) => errors.show(err));
+    const kode = hit.find((f) => f.properties?.kode)?.properties.kode;
+    if (kode) select(kode).catch((err) => errors.show(err));
+    else if (hit.length) zoomInto(e.lngLat);
     else {
       panel.close();
       lokasi.close();
@@ -166,28 +193,27 @@ async function start() {
     onError: (err) => errors.show(err),
   });
 
-  // Data: the home kecamatan's desa, their label points, and the kecamatan around.
-  const level = 'desa';
-  const loadDesa = Promise.all([api.places(level, home.kode), api.labels(level, home.kode)]).then(
-    ([desa, labels]) => {
-      data.desa = desa;
-      data.labels = labels;
-      for (const f of desa.features) desaByKode.set(f.properties.kode, f);
-      applyData();
-    },
-  );
-  api
-    .places('kecamatan')
-    .then((kecamatan) => {
-      data.kecamatan = kecamatan;
-      applyData();
-    })
-    .catch((err) => errors.show(err));
-
-  await loadDesa;
+  await labels.ready.catch((err) => errors.show(err));
   whenDesaDrawn(map, () => {
     document.body.dataset.ready = '1';
   });
+}
+
+// Small samples of a line or a fill for the layer panel.
+function lineSample(color, style) {
+  const s = document.createElement('span');
+  s.className = `line-swatch${style === 'dashed' ? ' line-swatch-dashed' : ''}`;
+  s.style.color = color;
+  s.setAttribute('aria-hidden', 'true');
+  return s;
+}
+function fillSample(fill, stroke) {
+  const s = document.createElement('span');
+  s.className = 'swatch';
+  s.style.background = fill;
+  s.style.borderColor = stroke;
+  s.setAttribute('aria-hidden', 'true');
+  return s;
 }
 
 function createMap(config) {
@@ -248,10 +274,13 @@ function setTitle(title) {
   document.getElementById('map').setAttribute('aria-label', t('map.label', { title: title ?? '' }));
 }
 
-// Calls `done` once the map is idle with the desa layer drawn.
+// Calls `done` once the map is idle with the desa layer drawn (or hidden, or not drawn
+// at this zoom).
 function whenDesaDrawn(map, done) {
   const check = () => {
-    const drawn = map.getLayer(LAYERS.desaFill) && map.queryRenderedFeatures({ layers: [LAYERS.desaFill] }).length > 0;
+    const layer = map.getLayer(LAYERS.desaFill);
+    const shown = layer && map.getLayoutProperty(LAYERS.desaFill, 'visibility') !== 'none' && map.getZoom() >= (layer.minzoom ?? 0);
+    const drawn = !shown || map.queryRenderedFeatures({ layers: [LAYERS.desaFill] }).length > 0;
     if (drawn) done();
     else map.once('idle', check);
   };

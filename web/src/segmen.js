@@ -1,8 +1,8 @@
-// Work segments (segmen kegiatan) on the map: their data (/api/segmen), hover and
-// selection, the show/hide toggle and the colouring switch (by stage or by main funding
-// source) in their own legend box. The segment panel lives in segmen-panel.js.
-import { api } from './api.js';
-import { t, onLangChange } from './i18n.js';
+// Work segments (segmen kegiatan) on the map, from the `segmen` vector tiles: hover and
+// selection, hit-testing, the colouring (by stage or by main funding source) and the
+// "Kegiatan" legend of the layer panel. The segment panel lives in segmen-panel.js and
+// reads the work itself from /api/kegiatan/{id}.
+import { t } from './i18n.js';
 import {
   LAYERS,
   SOURCES,
@@ -25,7 +25,6 @@ const COLOR_PAINT = {
   [LAYERS.segmenLine]: 'line-color',
   [LAYERS.segmenPoint]: 'circle-color',
 };
-const ALL_LAYERS = [LAYERS.segmenFill, LAYERS.segmenOutline, LAYERS.segmenHalo, LAYERS.segmenCasing, LAYERS.segmenLine, LAYERS.segmenPoint];
 
 export const segmenKey = (p) => `${p?.kegiatan_id}/${p?.segmen_id}`;
 
@@ -46,19 +45,30 @@ function savedMode() {
   return 'status';
 }
 
-export function createSegmen({ map, errors, desaName, onOpen }) {
-  let collection = null;
-  let mode = savedMode();
-  let visible = true;
-  let hovered = null;
-  let selected = null;
-  let legendOpen = !window.matchMedia('(max-width: 640px)').matches;
+// The legend's "present" marks: what the segments drawn in the view hold.
+function presentIn(features) {
+  const out = { status: new Set(), sumber: new Set(), contoh: false };
+  for (const f of features) {
+    const p = f.properties ?? {};
+    if (p.status) out.status.add(p.status);
+    if (p.sumber_utama) out.sumber.add(p.sumber_utama);
+    if (p.contoh === true) out.contoh = true;
+  }
+  return out;
+}
+const signature = (p) => `${[...p.status].sort()}|${[...p.sumber].sort()}|${p.contoh}`;
 
-  const overlays = document.getElementById('map-overlays');
-  const legend = h('section', 'map-box legend segmen-legend');
-  legend.dataset.testid = 'segmen-legend';
-  legend.hidden = true;
-  overlays.append(legend);
+export function createSegmen({ map, errors, desaName, onOpen }) {
+  let mode = savedMode();
+  let hovered = null; // tile feature id
+  let selectedKey = null; // "kegiatan_id/segmen_id"
+  let selectedId = null; // its tile feature id, once known
+  const idByKey = new Map();
+  let present = presentIn([]);
+  const legendListeners = new Set();
+  const legendChanged = () => {
+    for (const fn of legendListeners) fn();
+  };
 
   const panel = createSegmenPanel({
     desaName,
@@ -70,27 +80,44 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
     onClose: () => setSelected(null),
   });
 
-  const has = (key) => key != null && map.getSource(SOURCES.segmen) && collection?.features.some((f) => f.properties._key === key);
-  function setState(key, name, value) {
-    if (has(key)) map.setFeatureState({ source: SOURCES.segmen, id: key }, { [name]: value });
+  // Feature state on the tiles, by the tile's feature id (segments have no code to promote).
+  function setState(id, name, value) {
+    if (id != null && map.getSource(SOURCES.segmen)) {
+      map.setFeatureState({ source: SOURCES.segmen, sourceLayer: SOURCES.segmen, id }, { [name]: value });
+    }
+  }
+  function remember(feature) {
+    const p = feature?.properties;
+    if (feature?.id != null && p?.kegiatan_id != null && p.segmen_id != null) idByKey.set(segmenKey(p), feature.id);
+  }
+  // The tile feature id of a segment: seen before, or found in the loaded tiles.
+  function idOf(key) {
+    if (key == null) return null;
+    if (idByKey.has(key)) return idByKey.get(key);
+    if (!map.getSource(SOURCES.segmen)) return null;
+    const cut = key.lastIndexOf('/');
+    const filter = ['all', ['==', ['get', 'kegiatan_id'], key.slice(0, cut)], ['==', ['get', 'segmen_id'], key.slice(cut + 1)]];
+    const found = map.querySourceFeatures(SOURCES.segmen, { sourceLayer: SOURCES.segmen, filter }).find((f) => f.id != null);
+    if (!found) return null;
+    remember(found);
+    return found.id;
   }
   function setSelected(key) {
-    setState(selected, 'selected', false);
-    selected = key;
-    setState(selected, 'selected', true);
+    setState(selectedId, 'selected', false);
+    selectedKey = key;
+    selectedId = idOf(key);
+    setState(selectedId, 'selected', true);
   }
 
   function applyStyle() {
     for (const [layer, prop] of Object.entries(COLOR_PAINT)) if (map.getLayer(layer)) map.setPaintProperty(layer, prop, segmenColor(mode));
-    for (const layer of ALL_LAYERS) if (map.getLayer(layer)) map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
   }
 
+  // After a style (re)load.
   function apply() {
     if (!map.getSource(SOURCES.segmen)) return;
     applyStyle();
-    if (!collection) return;
-    map.getSource(SOURCES.segmen).setData(collection);
-    setState(selected, 'selected', true);
+    setState(selectedId, 'selected', true);
   }
 
   function setMode(next) {
@@ -102,41 +129,14 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
       // ignore
     }
     applyStyle();
-    renderLegend();
+    legendChanged();
   }
 
-  function setVisible(next) {
-    visible = next;
-    if (!visible) panel.close();
-    applyStyle();
-    renderLegend();
-  }
-
-  function renderLegend() {
-    const features = collection?.features ?? [];
-    legend.hidden = !features.length;
-    if (legend.hidden) return;
-    const toggle = h('button', 'map-box-toggle', t('segmen.legend.title'));
-    toggle.type = 'button';
-    toggle.title = t('legend.toggle');
-    toggle.setAttribute('aria-expanded', String(legendOpen));
-    toggle.dataset.testid = 'segmen-legend-toggle';
-    toggle.addEventListener('click', () => {
-      legendOpen = !legendOpen;
-      renderLegend();
-    });
-
+  // The "Kegiatan" legend of the layer panel: the colouring switch and the colours, those
+  // not drawn in the view greyed out.
+  function legend() {
     const body = h('div', 'segmen-legend-body');
-    body.hidden = !legendOpen;
-
-    // Show or hide the works on the map.
-    const show = h('label', 'layer-toggle');
-    const box = h('input');
-    box.type = 'checkbox';
-    box.checked = visible;
-    box.dataset.testid = 'segmen-visible';
-    box.addEventListener('change', () => setVisible(box.checked));
-    show.append(box, h('span', null, t('segmen.legend.show')));
+    body.dataset.testid = 'segmen-legend';
 
     // Colour by stage or by main source.
     const switcher = h('div', 'mode-switch');
@@ -156,19 +156,18 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
     const list = h('ul', 'legend-list');
     list.dataset.testid = 'segmen-legend-list';
     list.dataset.mode = mode;
-    const present = new Set(features.map((f) => (mode === 'sumber' ? f.properties.sumber_utama : f.properties.status)));
-    const [keys, colors, prefix, attr] = mode === 'sumber' ? [SUMBER, SUMBER_COLORS, 'sumber', 'sumber'] : [STATUS, STATUS_COLORS, 'status', 'status'];
+    const [keys, colors, prefix, seen] = mode === 'sumber' ? [SUMBER, SUMBER_COLORS, 'sumber', present.sumber] : [STATUS, STATUS_COLORS, 'status', present.status];
     for (const k of keys) {
       const li = h('li');
-      li.dataset[attr] = k;
-      if (!present.has(k)) li.classList.add('legend-absent');
+      li.dataset[prefix] = k;
+      if (!seen.has(k)) li.classList.add('legend-absent');
       const s = h('span', 'line-swatch line-swatch-thick');
       s.style.color = colors[k];
       s.setAttribute('aria-hidden', 'true');
       li.append(s, h('span', null, t(`${prefix}.${k}`)));
       list.append(li);
     }
-    if (features.some((f) => f.properties.contoh === true)) {
+    if (present.contoh) {
       const li = h('li', 'legend-contoh');
       const s = h('span', 'line-swatch line-swatch-thick line-swatch-dashed');
       s.style.color = '#6b625a';
@@ -176,18 +175,19 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
       li.append(s, h('span', null, t('segmen.legend.contoh')));
       list.append(li);
     }
-    body.append(show, switcher, list);
-    legend.replaceChildren(toggle, body);
+    body.append(switcher, list);
+    return body;
   }
 
   // Hover highlight and pointer cursor on every segment layer.
   for (const layer of SEGMEN_HIT_LAYERS) {
     map.on('mousemove', layer, (e) => {
-      const key = e.features?.[0]?.id;
+      const feature = e.features?.[0];
+      remember(feature);
       map.getCanvas().style.cursor = 'pointer';
-      if (key === hovered) return;
+      if (feature?.id === hovered) return;
       setState(hovered, 'hover', false);
-      hovered = key;
+      hovered = feature?.id ?? null;
       setState(hovered, 'hover', true);
     });
     map.on('mouseleave', layer, () => {
@@ -197,9 +197,21 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
     });
   }
 
-  // The segment under (or within a few pixels of) a map point, if any.
+  // Once the view settles: what the drawn segments hold (for the legend), and the
+  // highlight of a selection whose tile had not arrived yet.
+  map.on('idle', () => {
+    if (selectedKey && selectedId == null) setSelected(selectedKey);
+    const layers = SEGMEN_HIT_LAYERS.filter((l) => map.getLayer(l));
+    const next = presentIn(layers.length ? map.queryRenderedFeatures({ layers }) : []);
+    if (signature(next) === signature(present)) return;
+    present = next;
+    legendChanged();
+  });
+
+  // The segment under (or within a few pixels of) a map point: its tile properties, or
+  // `{ nodata: true }` when only features without properties are there (a dense
+  // low-zoom tile), or null.
   function hit(point) {
-    if (!visible) return null;
     const layers = SEGMEN_HIT_LAYERS.filter((l) => map.getLayer(l));
     if (!layers.length) return null;
     const box = [
@@ -208,35 +220,20 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
     ];
     const features = map.queryRenderedFeatures(box, { layers });
     if (!features.length) return null;
+    const known = features.filter((f) => f.properties?.kegiatan_id != null && f.properties.segmen_id != null);
+    if (!known.length) return { nodata: true };
     // Points and lines before the polygons they may lie on.
     const rank = { [LAYERS.segmenPoint]: 0, [LAYERS.segmenLine]: 1, [LAYERS.segmenFill]: 2 };
-    features.sort((a, b) => rank[a.layer.id] - rank[b.layer.id]);
-    const key = features[0].properties._key;
-    // Rendered features carry flattened properties (per_sumber as JSON): prefer the source's.
-    return collection?.features.find((f) => f.properties._key === key)?.properties ?? features[0].properties;
+    known.sort((a, b) => rank[a.layer.id] - rank[b.layer.id]);
+    remember(known[0]);
+    return { ...known[0].properties };
   }
-
-  renderLegend();
-  onLangChange(renderLegend);
-
-  api
-    .segmen()
-    .then((data) => {
-      const features = (Array.isArray(data?.features) ? data.features : [])
-        .filter((f) => f?.geometry && f.properties?.kegiatan_id != null)
-        .map((f) => ({ ...f, properties: { ...f.properties, _key: segmenKey(f.properties) } }));
-      collection = { type: 'FeatureCollection', features };
-      apply();
-      renderLegend();
-    })
-    // A server without works simply has no such layer content.
-    .catch((err) => {
-      if (err?.status !== 404) errors.show(err);
-    });
 
   return {
     apply,
     hit,
+    legend,
+    onLegendChange: (fn) => legendListeners.add(fn),
     open: (properties) => panel.open(properties).catch((err) => errors.show(err)),
     close: () => panel.close(),
     mode: () => mode,
