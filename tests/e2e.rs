@@ -214,3 +214,71 @@ fn the_viewer_shows_the_villages_in_chromium() {
         );
     }
 }
+
+/// A new store with an LKM user of Bibrik (for the siteplan editor).
+fn seed_lkm(store: &Path, _dir: &Path) {
+    kumuh(store, &["init"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
+        .args(["user", "add", "makmur", "--role", "lkm", "--desa", "35.19.09.2014"])
+        .arg("--password-stdin")
+        .env("KUMUH_STORE", store)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("running kumuh");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"kata-sandi-lkm\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
+    let server = Server::start_with(seed_lkm);
+    let artifacts = repo().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    for (viewport, shot) in [("1280x800", "siteplan.png"), ("820x1180", "siteplan-tablet.png")] {
+        let shot = artifacts.join(shot);
+        let _ = std::fs::remove_file(&shot);
+        let out = Command::new("node")
+            .arg(repo().join("web/e2e/siteplan.mjs"))
+            .arg(&server.base)
+            .arg(&shot)
+            .env("VIEWPORT", viewport)
+            .env("E2E_USER", "makmur")
+            .env("E2E_PASSWORD", "kata-sandi-lkm")
+            .current_dir(repo().join("web"))
+            .output()
+            .expect("node is needed for the browser test");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "siteplan check failed at {viewport}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
+        assert_eq!(summary["ok"], true, "{summary}");
+        assert!(
+            std::fs::metadata(&shot).unwrap().len() > 10_000,
+            "screenshot too small"
+        );
+    }
+    // What the browser saved is in the store, under the LKM user's name.
+    let log: serde_json::Value = reqwest::blocking::get(format!("{}/api/audit", server.base))
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["entitas"] == "siteplan" && l["pengguna"] == "makmur" && l["aksi"] == "simpan"),
+        "{log}"
+    );
+}

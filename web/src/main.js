@@ -14,6 +14,7 @@ import { createLokasi, addLokasiImages } from './lokasi.js';
 import { createSegmen } from './segmen.js';
 import { createLabels } from './labels.js';
 import { createLayerPanel } from './layer-panel.js';
+import { initSiteplan } from './siteplan/index.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -193,6 +194,7 @@ async function start() {
     onError: (err) => errors.show(err),
   });
 
+  initSiteplan(map, { errors });
   await labels.ready.catch((err) => errors.show(err));
   whenDesaDrawn(map, () => {
     document.body.dataset.ready = '1';
