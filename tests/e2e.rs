@@ -219,7 +219,15 @@ fn the_viewer_shows_the_villages_in_chromium() {
 fn seed_lkm(store: &Path, _dir: &Path) {
     kumuh(store, &["init"]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args(["user", "add", "makmur", "--role", "lkm", "--desa", "35.19.09.2014"])
+        .args([
+            "user",
+            "add",
+            "makmur",
+            "--role",
+            "lkm",
+            "--desa",
+            "35.19.09.2014",
+        ])
         .arg("--password-stdin")
         .env("KUMUH_STORE", store)
         .env("RUST_LOG", "warn")
@@ -242,7 +250,10 @@ fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
     let server = Server::start_with(seed_lkm);
     let artifacts = repo().join("tests/artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
-    for (viewport, shot) in [("1280x800", "siteplan.png"), ("820x1180", "siteplan-tablet.png")] {
+    for (viewport, shot) in [
+        ("1280x800", "siteplan.png"),
+        ("820x1180", "siteplan-tablet.png"),
+    ] {
         let shot = artifacts.join(shot);
         let _ = std::fs::remove_file(&shot);
         let out = Command::new("node")
@@ -278,7 +289,9 @@ fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
         log.as_array()
             .unwrap()
             .iter()
-            .any(|l| l["entitas"] == "siteplan" && l["pengguna"] == "makmur" && l["aksi"] == "simpan"),
+            .any(|l| l["entitas"] == "siteplan"
+                && l["pengguna"] == "makmur"
+                && l["aksi"] == "simpan"),
         "{log}"
     );
 }
