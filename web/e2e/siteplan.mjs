@@ -206,7 +206,6 @@ try {
   for (const p of [...points, points[0]]) {
     await tap(page, p.x, p.y);
     await page.waitForTimeout(250);
-    if (process.env.E2E_DEBUG) console.error('tap', p, await page.evaluate(() => JSON.stringify(window.kumuhSiteplan.editor.debug?.())));
   }
   await waitFor(
     page,

@@ -69,10 +69,12 @@ export function createAuth({ onChange, errors }) {
       who.title = user.desa?.length ? user.desa.join(', ') : '';
       who.hidden = false;
       button.textContent = st('auth.keluar');
+      button.title = `${st('auth.keluar')}: ${who.textContent}`;
     } else {
       who.textContent = '';
       who.hidden = true;
       button.textContent = st('auth.masuk');
+      button.title = st('auth.title');
     }
     root.classList.toggle('sp-auth-in', Boolean(user));
   }

@@ -330,7 +330,6 @@ export function createEditor({ map, category, colorOf, onEvent }) {
       return true;
     },
     collection,
-    debug: () => draw?.getSnapshot().map((f) => [f.geometry.type, f.properties.mode, f.properties.currentlyDrawing ?? null, JSON.stringify(f.geometry.coordinates).slice(0, 200)]),
     dirty: () => Boolean(draw) && key(collection()) !== baseline,
     /** After a save: the saved features become the new baseline. */
     markSaved(fc) {

@@ -257,8 +257,9 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
   }
 
   function onUserChange() {
-    if (state.editing && !state.detail) stopEditing();
-    if (state.editing && !auth.canWrite(state.detail.kode_desa)) stopEditing();
+    // Signed out (or the session expired) while drawing: unsaved work stays in the
+    // editor, to be saved after signing in again.
+    if (state.editing && (!state.detail || !auth.canWrite(state.detail.kode_desa)) && !editor.dirty()) stopEditing();
     if (state.view === 'new' && !writableDesa().length) state.view = 'list';
     render();
   }
@@ -497,7 +498,9 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
         ),
       );
     }
+    const u = auth.user();
     const nodes = [message(), filter];
+    if (u) nodes.unshift(el('p', { class: 'panel-note sp-signed-in', testid: 'siteplan-user', text: st('sp.signed_in', { user: u.username, role: st(`auth.role.${u.role}`) }) }));
     if (state.loading && !state.list) nodes.push(el('p', { class: 'panel-note', text: st('sp.loading') }));
     else if (!items.length) nodes.push(el('p', { class: 'panel-note', testid: 'siteplan-none', text: st('sp.none') }));
     nodes.push(list);
@@ -675,8 +678,13 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
         },
         st('sp.cetak'),
       ),
-      el('a', { class: 'sp-btn', href: spApi.downloadUrl(d.id, 'geojson', old ? d.versi : undefined), download: `${d.id}.geojson` }, 'GeoJSON'),
-      el('a', { class: 'sp-btn', href: spApi.downloadUrl(d.id, 'gpkg', old ? d.versi : undefined), download: `${d.id}.gpkg` }, 'GPKG'),
+      el(
+        'span',
+        { class: 'sp-downloads' },
+        `${st('sp.unduh')}: `,
+        el('a', { class: 'sp-btn sp-btn-small', testid: 'siteplan-geojson', href: spApi.downloadUrl(d.id, 'geojson', old ? d.versi : undefined), download: `${d.id}.geojson` }, 'GeoJSON'),
+        el('a', { class: 'sp-btn sp-btn-small', testid: 'siteplan-gpkg', href: spApi.downloadUrl(d.id, 'gpkg', old ? d.versi : undefined), download: `${d.id}.gpkg` }, 'GPKG'),
+      ),
     );
     nodes.push(actions);
     if (!state.editing && !canEdit()) {
@@ -901,18 +909,10 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     editor.setMode(m);
   }
 
+  // The category of what is drawn next (the selected feature's own category is changed
+  // in its box below, so that picking the next category never recolours the last shape).
   function pickKategori(id) {
     state.kategoriPilih = id;
-    const f = editor.selected();
-    const k = state.kategori.get(id);
-    if (f && f.properties.kategori !== id) {
-      const g = GEOMETRI_OF_TYPE[f.geometry.type];
-      if ((k?.geometri ?? []).includes(g)) editor.updateSelected({ kategori: id });
-      else {
-        state.message = { kind: 'error', text: st('sp.mode.notallowed', { k: catLabel(k, id), g: st(`geom.${g}`) }) };
-        renderMessage();
-      }
-    }
     // A drawing mode the new category does not allow falls back to select.
     const mode = editor.mode();
     if (MODES[mode] && !allowedModes()[mode]) editor.setMode('select');
@@ -951,8 +951,21 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     labelInput.addEventListener('change', () => editor.updateSelected({ label: labelInput.value.trim() }));
     noteInput.addEventListener('change', () => editor.updateSelected({ catatan: noteInput.value.trim() }));
     const luar = state.luar.get(String(f.id));
+    const g = GEOMETRI_OF_TYPE[f.geometry.type];
+    const katSelect = el(
+      'select',
+      { testid: 'fitur-kategori' },
+      [...state.kategori.values()]
+        .filter((x) => (x.geometri ?? []).includes(g))
+        .map((x) => el('option', { value: x.id, text: catLabel(x, x.id), selected: x.id === f.properties.kategori })),
+    );
+    katSelect.addEventListener('change', () => {
+      editor.updateSelected({ kategori: katSelect.value });
+      renderSelected();
+    });
     box.replaceChildren(
-      el('h4', {}, swatch(k?.simbol?.warna ?? '#666', GEOMETRI_OF_TYPE[f.geometry.type]), ` ${st('sp.selected')}: ${catLabel(k, f.properties.kategori)}`),
+      el('h4', {}, swatch(k?.simbol?.warna ?? '#666', g), ` ${st('sp.selected')}: ${catLabel(k, f.properties.kategori)}`),
+      el('label', { class: 'sp-field' }, el('span', { text: st('sp.kategori') }), katSelect),
       el('label', { class: 'sp-field' }, el('span', { text: st('sp.label') }), labelInput),
       el('label', { class: 'sp-field' }, el('span', { text: st('sp.catatan') }), noteInput),
       ...(luar ? [el('p', { class: 'sp-warn-text', text: `⚠ ${luarText(luar)}` })] : []),

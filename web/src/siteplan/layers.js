@@ -61,6 +61,18 @@ function layers() {
       paint: { 'line-color': '#1a1a1a', 'line-width': 2, 'line-dasharray': [1, 1] },
     },
     {
+      id: SP_LAYERS.luarPoint,
+      type: 'circle',
+      source: SP_SOURCE,
+      filter: ['all', isPoint, ['==', ['get', 'luar'], true]],
+      paint: {
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 10, 18, 15],
+        'circle-stroke-color': LUAR_COLOR,
+        'circle-stroke-width': 2.5,
+      },
+    },
+    {
       id: SP_LAYERS.point,
       type: 'circle',
       source: SP_SOURCE,
