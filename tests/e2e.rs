@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     base: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 fn kumuh(store: &Path, args: &[&str]) {
@@ -92,11 +92,12 @@ impl Server {
             .unwrap_or_else(|| panic!("no URL in the first line: {line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        Server {
-            child,
-            base,
-            _dir: dir,
-        }
+        Server { child, base, dir }
+    }
+
+    /// The store it serves.
+    fn store(&self) -> PathBuf {
+        self.dir.path().join("kumuh.gpkg")
     }
 
     fn stop(&mut self) -> std::process::ExitStatus {
@@ -294,4 +295,64 @@ fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
                 && l["aksi"] == "simpan"),
         "{log}"
     );
+}
+
+#[test]
+fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
+    let server = Server::start_with(|store, _| kumuh(store, &["init"]));
+    // The package a field worker takes along, written from the served store.
+    let archive = server.dir.path().join("jiwan.pmtiles");
+    kumuh(
+        &server.store(),
+        &[
+            "export",
+            "--format",
+            "pmtiles",
+            "--out",
+            archive.to_str().unwrap(),
+        ],
+    );
+    let artifacts = repo().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    for (viewport, shot) in [
+        ("1280x800", "offline.png"),
+        ("390x844", "offline-phone.png"),
+    ] {
+        let shot = artifacts.join(shot);
+        let _ = std::fs::remove_file(&shot);
+        let out = Command::new("node")
+            .arg(repo().join("web/e2e/offline.mjs"))
+            .arg(&server.base)
+            .arg(&archive)
+            .arg(&shot)
+            .env("VIEWPORT", viewport)
+            .current_dir(repo().join("web"))
+            .output()
+            .expect("node is needed for the browser test");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "offline check failed at {viewport}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
+        assert_eq!(summary["ok"], true, "{summary}");
+        // Drawn from the file with the browser offline, and nothing asked of the server.
+        assert_eq!(summary["desa"], 14, "{summary}");
+        assert_eq!(summary["kode"], "35.19.09.2014", "{summary}");
+        assert_eq!(summary["requests_offline"], 0, "{summary}");
+        assert!(
+            summary["refused"]
+                .as_str()
+                .unwrap()
+                .contains("bukan-peta.pmtiles"),
+            "{summary}"
+        );
+        assert!(summary["tiles_back"].as_u64() > Some(0), "{summary}");
+        assert!(
+            std::fs::metadata(&shot).unwrap().len() > 10_000,
+            "screenshot too small"
+        );
+    }
 }

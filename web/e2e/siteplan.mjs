@@ -18,8 +18,7 @@
 // `kumuh user add makmur --role lkm --desa 35.19.09.2014 --password-stdin`), E2E_SHOTS
 // (optional directory: also save editor.png while drawing and print.png of the print view).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
-import { chromium } from 'playwright-core';
-import { writeFileSync } from 'node:fs';
+import { Failure, check, launch, viewport, watchPage, idle, screenshot as savedScreenshot, ready as viewerReady } from './browser.mjs';
 
 const USER = process.env.E2E_USER || 'makmur';
 const PASSWORD = process.env.E2E_PASSWORD || 'kata-sandi-lkm';
@@ -32,23 +31,7 @@ const CORNERS = [
   [111.494, -7.576],
 ];
 const LABEL = 'Taman baca E2E';
-const READY_TIMEOUT_MS = 60_000;
 const SHOTS = process.env.E2E_SHOTS || '';
-
-// WebGL without a GPU: ANGLE on SwiftShader (software), which Chromium only
-// allows with --enable-unsafe-swiftshader.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 const [baseArg, shotPath] = process.argv.slice(2);
 if (!baseArg || !shotPath) {
@@ -56,15 +39,10 @@ if (!baseArg || !shotPath) {
   process.exit(2);
 }
 const base = new URL(baseArg);
-const [vw, vh] = (process.env.VIEWPORT || '1280x800').split('x').map(Number);
+const { width: vw, height: vh } = viewport();
 const touch = vw < 1024;
 const started = Date.now();
 const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
-
-class Failure extends Error {}
-function check(cond, reason) {
-  if (!cond) throw new Failure(reason);
-}
 
 async function waitFor(page, fn, arg, what, timeout = 15_000) {
   try {
@@ -83,17 +61,7 @@ async function waitFor(page, fn, arg, what, timeout = 15_000) {
 }
 
 async function ready(page) {
-  try {
-    await page.waitForSelector('body[data-ready="1"][data-siteplan-ready="1"]', { state: 'attached', timeout: READY_TIMEOUT_MS });
-  } catch {
-    const banner = await page.locator('[data-testid="error-banner"]').textContent().catch(() => '');
-    throw new Failure(`viewer not ready after ${READY_TIMEOUT_MS / 1000} s${banner ? `; banner: ${banner}` : ''}`);
-  }
-}
-
-async function idle(page) {
-  await page.evaluate(() => new Promise((resolve) => (window.kumuhMap.loaded() && !window.kumuhMap.isMoving() ? resolve() : window.kumuhMap.once('idle', resolve))));
-  await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
+  await viewerReady(page, 'body[data-ready="1"][data-siteplan-ready="1"]');
 }
 
 async function tap(page, x, y) {
@@ -107,41 +75,16 @@ async function openPanel(page) {
 }
 
 async function screenshot(page) {
-  await idle(page);
-  const png = await page.screenshot({ type: 'png' });
-  writeFileSync(shotPath, png);
-  const pixels = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const { data } = ctx.getImageData(0, 0, img.width, img.height);
-    const colours = new Set();
-    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return colours.size;
-  }, png.toString('base64'));
-  summary.colours = pixels;
-  check(pixels > 16, `screenshot looks blank: ${pixels} colours`);
+  summary.colours = (await savedScreenshot(page, shotPath)).colours;
 }
 
 let browser;
 const problems = [];
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: vw, height: vh }, deviceScaleFactor: 1, hasTouch: touch, isMobile: false });
   const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
+  watchPage(page, problems);
   page.on('response', (res) => {
     if (res.status() >= 500) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });

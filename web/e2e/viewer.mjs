@@ -16,8 +16,7 @@
 // /tiles/ with no 4xx/5xx answer (204 = empty tile is fine), and that the layer panel's desa
 // checkbox hides desa-fill (0 rendered) and shows it again (the 14 desa)).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
-import { chromium } from 'playwright-core';
-import { writeFileSync } from 'node:fs';
+import { Failure, check, launch, viewport, screenshot as savedScreenshot, READY_TIMEOUT_MS } from './browser.mjs';
 
 const DESA_FILL = 'desa-fill';
 const DESA_LABEL = 'desa-label';
@@ -36,22 +35,6 @@ const tileStats = { requests: 0, empty: 0, aborted: 0, failed: [] };
 const SEGMEN_TARGET = { kegiatan: 'contoh-35.19.09.2014-2018-paving', segmen: 'S1', rupiah: 'Rp 100.000.000' };
 const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
-const READY_TIMEOUT_MS = 60_000;
-
-// WebGL without a GPU: ANGLE on SwiftShader (software), which Chromium only
-// allows with --enable-unsafe-swiftshader.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 const [baseArg, shotPath] = process.argv.slice(2);
 if (!baseArg || !shotPath) {
@@ -59,14 +42,9 @@ if (!baseArg || !shotPath) {
   process.exit(2);
 }
 const base = new URL(baseArg);
-const [vw, vh] = (process.env.VIEWPORT || '1280x800').split('x').map(Number);
+const { width: vw, height: vh } = viewport();
 const started = Date.now();
 const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
-
-class Failure extends Error {}
-function check(cond, reason) {
-  if (!cond) throw new Failure(reason);
-}
 
 async function checkLokasi(page, kode) {
   // The feature from the API; bring it into view clear of the panels, with none open.
@@ -361,46 +339,16 @@ async function checkTiles(page) {
   summary.tiles = { requests: tileStats.requests, toggle: true };
 }
 
-// Saves the screenshot and makes sure it is not blank: counts the colours it holds.
+// Saves the screenshot and makes sure it is not blank.
 async function screenshot(page) {
-  await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
-  const png = await page.screenshot({ type: 'png' });
-  writeFileSync(shotPath, png);
-  const pixels = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const { data } = ctx.getImageData(0, 0, img.width, img.height);
-    const colours = new Set();
-    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    // the map area alone (below the header) must not be one flat colour either
-    const header = document.querySelector('.app-header').getBoundingClientRect().bottom;
-    const mapColours = new Set();
-    for (let y = Math.ceil(header) + 1; y < img.height; y += 5) {
-      for (let x = 0; x < img.width; x += 5) {
-        const i = (y * img.width + x) * 4;
-        mapColours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      }
-    }
-    return { colours: colours.size, mapColours: mapColours.size };
-  }, png.toString('base64'));
+  const pixels = await savedScreenshot(page, shotPath);
   summary.colours = pixels.colours;
-  check(pixels.colours > 16 && pixels.mapColours > 8, `screenshot looks blank: ${pixels.colours} colours (${pixels.mapColours} in the map)`);
 }
 
 let browser;
 const problems = []; // page errors, failed and foreign requests
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: vw, height: vh }, deviceScaleFactor: 1 });
   const page = await context.newPage();
 

@@ -18,7 +18,15 @@ function apiUrl(path, params) {
   return url;
 }
 
+// While the map reads an offline package (offline.js), nothing is asked of the server:
+// every call fails at once with code `offline`, which the panels answer with a note.
+let offline = false;
+export function setOffline(value) {
+  offline = Boolean(value);
+}
+
 async function getJson(path, params, { signal } = {}) {
+  if (offline) throw new ApiError(t('offline.unavailable'), { code: 'offline' });
   let res;
   try {
     res = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' }, signal });

@@ -82,7 +82,7 @@ export function createLabels({ map, home, errors }) {
           .then((data) => add(level, data))
           .catch((err) => {
             loaded[level].delete(cell.key); // try again on the next move
-            errors.show(err);
+            if (err.code !== 'offline') errors.show(err); // offline, names come from the tiles
           });
       }
     }

@@ -25,8 +25,9 @@ function saved() {
 }
 
 // groups: [{ id, swatch?: () => Node, legend?: () => Node, legendOpen?: boolean,
-//            onChange?: (visible) => void }], in the order of LAYER_GROUPS ids.
-export function createLayerPanel({ map, groups }) {
+//            onChange?: (visible) => void }], in the order of LAYER_GROUPS ids;
+// footer: an optional node shown below the groups.
+export function createLayerPanel({ map, groups, footer = null }) {
   const byId = new Map(LAYER_GROUPS.map((g) => [g.id, g]));
   const stored = saved();
   const visible = new Map(groups.map((g) => [g.id, stored[g.id] !== false]));
@@ -44,6 +45,7 @@ export function createLayerPanel({ map, groups }) {
   body.id = 'layer-panel-body';
   const list = h('ul', 'layer-groups');
   body.append(list);
+  if (footer) body.append(footer);
   root.append(toggle, body);
   document.getElementById('map-overlays').prepend(root);
 
@@ -153,6 +155,12 @@ export function createLayerPanel({ map, groups }) {
       renderGroup(id);
     },
     isVisible: (id) => visible.get(id) !== false,
+    // Opens or collapses the whole panel.
+    setOpen(value) {
+      open = Boolean(value);
+      renderOpen();
+    },
+    narrow,
     setVisible,
   };
 }

@@ -49,6 +49,7 @@ export const SOURCES = {
   lokasi: 'lokasi',
   jaringan: 'jaringan',
   segmen: 'segmen',
+  label: 'label',
 };
 
 // Slum classes, worst first, on a sequential colour-blind-safe ramp (ColorBrewer
@@ -165,7 +166,7 @@ const emptyCollection = () => ({ type: 'FeatureCollection', features: [] });
 
 // The vector tile layers of the server (GET /tiles): each source's TileJSON is at
 // /tiles/{layer}, and the MVT layer inside each tile (the `source-layer`) has the same id.
-export const TILE_LAYERS = ['kabupaten', 'kecamatan', 'desa', 'lokasi', 'jaringan', 'segmen'];
+export const TILE_LAYERS = ['kabupaten', 'kecamatan', 'desa', 'lokasi', 'jaringan', 'segmen', 'label'];
 
 // The TileJSON URL of a tile layer, absolute (MapLibre fetches tiles from its worker) and
 // resolved like the API's (`/tiles/desa` when the viewer is served at the origin's root).
@@ -183,12 +184,14 @@ export const MIN_ZOOM = {
   jaringan: 10,
 };
 
-export function atlasSources() {
+// `sourceUrl(layer)`: where each vector source reads its TileJSON (offline.js points them
+// at an opened PMTiles file).
+export function atlasSources({ sourceUrl = tileJsonUrl } = {}) {
   // Places and slum locations carry their code as `kode`: promoted to the feature id, so
   // feature state (hover, selected) is keyed by code. Roads and segments keep the tile's ids.
   // The TileJSON's (Indonesian-only) attribution restates the boundary credit that the map's
   // own, translated attribution already gives: an explicit empty one takes precedence.
-  const vector = (layer, promoteId) => ({ type: 'vector', url: tileJsonUrl(layer), attribution: '', ...(promoteId ? { promoteId } : {}) });
+  const vector = (layer, promoteId) => ({ type: 'vector', url: sourceUrl(layer), attribution: '', ...(promoteId ? { promoteId } : {}) });
   return {
     [SOURCES.kabupaten]: vector('kabupaten', 'kode'),
     [SOURCES.kecamatan]: vector('kecamatan', 'kode'),
@@ -196,6 +199,8 @@ export function atlasSources() {
     [SOURCES.lokasi]: vector('lokasi', 'kode'),
     [SOURCES.jaringan]: vector('jaringan'),
     [SOURCES.segmen]: vector('segmen'),
+    // Label points as tiles: drawn from an offline package only (online, labels.js).
+    [SOURCES.label]: vector('label'),
     // Label points (one per place, /api/places/labels), loaded for the view by labels.js.
     [SOURCES.kecamatanLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
     [SOURCES.desaLabels]: { type: 'geojson', data: emptyCollection(), promoteId: 'kode' },
@@ -206,7 +211,7 @@ export function atlasSources() {
 // of a big dataset are written without properties, and their features must still draw.
 const prop = (name, fallback = '') => ['coalesce', ['get', name], fallback];
 
-export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
+export function atlasLayers(homeKode, { segmenMode = 'status', offline = false } = {}) {
   const isHome = ['==', prop('kode'), homeKode ?? ''];
   const state = (name) => ['boolean', ['feature-state', name], false];
   const tiles = (source) => ({ source, 'source-layer': source });
@@ -271,12 +276,35 @@ export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
     ...lokasiLayers(),
     ...jaringanLayers(),
     ...segmenLayers(segmenMode),
+    ...labelLayers(homeKode, { offline }),
+  ];
+}
+
+// The place names. Online they come from the label points of /api/places/labels
+// (labels.js: one point per place inside it, however the tiles cut it). From an offline
+// package (`offline`: 'points'), from its `label` layer, the same points; from a package
+// without one ('polygons'), placed on the tiles' polygons, where a place cut by a tile edge
+// may be named once per piece.
+export function labelLayers(homeKode, { offline = false } = {}) {
+  const isHome = ['==', prop('kode'), homeKode ?? ''];
+  const from = (level, tiles, points) => {
+    if (offline === 'points') return { source: SOURCES.label, 'source-layer': SOURCES.label, filter: ['==', ['get', 'level'], level] };
+    if (offline) return { source: tiles, 'source-layer': tiles };
+    return { source: points };
+  };
+  const all = (...filters) => {
+    const f = filters.filter(Boolean);
+    return f.length > 1 ? { filter: ['all', ...f] } : f.length ? { filter: f[0] } : {};
+  };
+  const kecamatan = from('kecamatan', SOURCES.kecamatan, SOURCES.kecamatanLabels);
+  const desa = from('desa', SOURCES.desa, SOURCES.desaLabels);
+  return [
     {
       id: LAYERS.kecamatanLabel,
       type: 'symbol',
-      source: SOURCES.kecamatanLabels,
+      ...kecamatan,
       minzoom: MIN_ZOOM.kecamatanLabel,
-      filter: ['!', isHome],
+      ...all(kecamatan.filter, ['!', isHome]),
       layout: {
         'text-field': ['upcase', ['get', 'nama']],
         'text-font': FONT_REGULAR,
@@ -293,7 +321,7 @@ export function atlasLayers(homeKode, { segmenMode = 'status' } = {}) {
     {
       id: LAYERS.desaLabel,
       type: 'symbol',
-      source: SOURCES.desaLabels,
+      ...desa,
       minzoom: MIN_ZOOM.desaLabel,
       layout: {
         'text-field': ['get', 'nama'],

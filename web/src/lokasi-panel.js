@@ -151,6 +151,7 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
   let records = null; // null while loading
   let turunan = null; // null while loading or when unavailable
   let controller = null;
+  let offlineNote = false; // the history is only on the server
 
   function row(labelKey, value, testid) {
     const dd = h('dd', { testid });
@@ -189,6 +190,7 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
     ]);
     const parts = [dl];
     if (records == null) parts.push(h('p', { className: 'panel-note', text: t('lokasi.loading') }));
+    else if (offlineNote) parts.push(h('p', { className: 'panel-note', testid: 'offline-note', text: t('offline.panel') }));
     else if (!records.length) parts.push(h('p', { className: 'panel-note', text: t('lokasi.unassessed') }));
     else {
       const chart = history(records, maxTotalOf(result) ?? Math.max(...records.map((r) => r.total ?? 0)));
@@ -235,14 +237,16 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
     } catch (err) {
       if (err.name === 'AbortError') return;
       records = [];
+      offlineNote = err.code === 'offline';
       render();
-      throw err;
+      if (!offlineNote) throw err;
     }
   }
 
   function open(properties) {
     props = properties;
     records = null;
+    offlineNote = false;
     turunan = null;
     onOpen?.(props.kode);
     render();

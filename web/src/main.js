@@ -4,9 +4,9 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import './style.css';
 
-import { api } from './api.js';
+import { api, setOffline } from './api.js';
 import { t, lang, setLang, onLangChange, translateDom, mapLocale } from './i18n.js';
-import { LAYERS, SOURCES, COLORS, plainStyle, atlasSources, atlasLayers, glyphsUrl } from './layers.js';
+import { LAYERS, SOURCES, COLORS, plainStyle, atlasSources, atlasLayers, labelLayers, glyphsUrl } from './layers.js';
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 import { createErrorBanner } from './errors.js';
@@ -15,6 +15,7 @@ import { createSegmen } from './segmen.js';
 import { createLabels } from './labels.js';
 import { createLayerPanel } from './layer-panel.js';
 import { initSiteplan } from './siteplan/index.js';
+import { createOffline } from './offline.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -82,9 +83,25 @@ async function start() {
       lokasi.close();
     },
   });
+  // An offline package (PMTiles) read from the device instead of the server's tiles.
+  const offline = createOffline({
+    map,
+    errors,
+    onChange: (pkg) => {
+      setOffline(Boolean(pkg));
+      panel.close();
+      lokasi.close();
+      segmen.close();
+      swapLabelLayers();
+      // On a phone the panel covers the map: out of the way once the file is open.
+      if (pkg && layerPanel.narrow()) layerPanel.setOpen(false);
+    },
+    onBadge: () => layerPanel.setOpen(true),
+  });
   // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
   const layerPanel = createLayerPanel({
     map,
+    footer: offline.element,
     groups: [
       { id: 'kecamatan', swatch: () => lineSample(COLORS.home, 'solid') },
       { id: 'desa', swatch: () => fillSample(COLORS.desa, COLORS.desaLine), onChange: (on) => on || panel.close() },
@@ -111,7 +128,8 @@ async function start() {
 
   // Open the panel for a place; with `fly`, also bring it into view.
   async function select(kode, { fly = false } = {}) {
-    const feature = await place(kode);
+    const feature = offline.current() ? tilePlace(kode) : await place(kode);
+    if (!feature) return;
     lokasi.close();
     segmen.close();
     setSelected(kode);
@@ -125,6 +143,38 @@ async function start() {
     }
   }
 
+  // A desa as the loaded tiles know it (offline: name and code; the geometry's extent from
+  // its pieces in the loaded tiles).
+  function tilePlace(kode) {
+    const pieces = map.getSource(SOURCES.desa) ? map.querySourceFeatures(SOURCES.desa, { sourceLayer: SOURCES.desa, filter: ['==', ['get', 'kode'], kode] }) : [];
+    if (!pieces.length) return null;
+    const geometries = pieces.map((f) => f.geometry).filter(Boolean);
+    return {
+      properties: { ...pieces[0].properties, level: 'desa' },
+      geometry: geometries.length ? { type: 'GeometryCollection', geometries } : null,
+    };
+  }
+
+  // Where the names come from: the server's label points, or an offline package's label
+  // layer ('points'), or its polygons when it has none ('polygons').
+  function labelMode() {
+    const pkg = offline.current();
+    if (!pkg) return false;
+    return pkg.layers.includes(SOURCES.label) ? 'points' : 'polygons';
+  }
+
+  // Names from the label points online, from the package offline.
+  function swapLabelLayers() {
+    const order = map.getStyle().layers.map((l) => l.id);
+    for (const spec of labelLayers(home.kode, { offline: labelMode() })) {
+      if (!map.getLayer(spec.id)) continue;
+      const next = order[order.indexOf(spec.id) + 1];
+      map.removeLayer(spec.id);
+      map.addLayer(spec, next && map.getLayer(next) ? next : undefined);
+    }
+    layerPanel.apply();
+  }
+
   // A click on a feature of a tile written without properties (a dense low-zoom tile of
   // a big dataset): nothing to open yet, so zoom in on it.
   function zoomInto(lngLat) {
@@ -135,8 +185,9 @@ async function start() {
   function installAtlas() {
     if (!map.getStyle().glyphs) map.setGlyphs(glyphsUrl());
     addLokasiImages(map);
-    for (const [id, spec] of Object.entries(atlasSources())) if (!map.getSource(id)) map.addSource(id, spec);
-    for (const layer of atlasLayers(home.kode, { segmenMode: segmen.mode() })) if (!map.getLayer(layer.id)) map.addLayer(layer);
+    for (const [id, spec] of Object.entries(atlasSources({ sourceUrl: offline.sourceUrl }))) if (!map.getSource(id)) map.addSource(id, spec);
+    const layers = atlasLayers(home.kode, { segmenMode: segmen.mode(), offline: labelMode() });
+    for (const layer of layers) if (!map.getLayer(layer.id)) map.addLayer(layer);
     layerPanel.apply();
     labels.apply();
     setFeatureState(selected, 'selected', true);
@@ -190,6 +241,8 @@ async function start() {
   });
 
   createSearch({
+    // Offline, the desa of the loaded tiles are searched instead of the server.
+    local: () => (offline.current() ? searchTiles : null),
     onChoose: (result) => select(result.kode, { fly: true }).catch((err) => errors.show(err)),
     onError: (err) => errors.show(err),
   });
@@ -199,6 +252,20 @@ async function start() {
   whenDesaDrawn(map, () => {
     document.body.dataset.ready = '1';
   });
+}
+
+// The desa of the loaded tiles whose name or code contains the query (offline search).
+function searchTiles(q) {
+  const map = window.kumuhMap;
+  const needle = q.toLocaleLowerCase('id');
+  const found = new Map();
+  const features = map.getSource(SOURCES.desa) ? map.querySourceFeatures(SOURCES.desa, { sourceLayer: SOURCES.desa }) : [];
+  for (const f of features) {
+    const { kode, nama } = f.properties ?? {};
+    if (!kode || found.has(kode)) continue;
+    if (String(nama ?? '').toLocaleLowerCase('id').includes(needle) || String(kode).startsWith(q)) found.set(kode, { kode, nama: nama ?? kode, level: 'desa' });
+  }
+  return [...found.values()].sort((a, b) => a.nama.localeCompare(b.nama, 'id')).slice(0, 10);
 }
 
 // Small samples of a line or a fill for the layer panel.

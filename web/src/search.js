@@ -1,11 +1,13 @@
-// Header search box: debounced calls to /api/search, a small result list,
+// Header search box: debounced calls to /api/search (or a local search), a small result list,
 // keyboard navigation; choosing a result calls onChoose(result).
 import { api } from './api.js';
 import { t } from './i18n.js';
 
 const DEBOUNCE_MS = 250;
 
-export function createSearch({ onChoose, onError }) {
+// local: () => ((q) => results) | null — a search that answers without the server, used
+// when it gives one (the offline map).
+export function createSearch({ onChoose, onError, local = () => null }) {
   const input = document.getElementById('search-input');
   const list = document.getElementById('search-results');
   let timer = 0;
@@ -71,6 +73,12 @@ export function createSearch({ onChoose, onError }) {
   async function run(q) {
     controller?.abort();
     controller = new AbortController();
+    const search = local();
+    if (search) {
+      results = search(q);
+      show();
+      return;
+    }
     try {
       const data = await api.search(q, { limit: 10, signal: controller.signal });
       results = data.results ?? [];

@@ -264,6 +264,7 @@ export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
   let detail = null; // /api/kegiatan/{id}, null while loading
   let audit; // undefined while loading, null when it failed
   let controller = null;
+  let offlineNote = false; // ledgers and history are only on the server
 
   const key = () => `${props?.kegiatan_id}/${segmenId}`;
 
@@ -329,6 +330,11 @@ export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
     if (seg.keterangan) segRows.push(['segmen.keterangan', seg.keterangan]);
     const segTitle = h('h3', {}, [t('segmen.segmen'), ': ', h('span', { className: 'segmen-title', text: seg.nama ?? segmenId, testid: 'segmen-segmen' })]);
     parts.push(h('section', { className: 'panel-section' }, [segTitle, dlRows(segRows)]));
+    if (offlineNote) {
+      parts.push(h('p', { className: 'panel-note', testid: 'offline-note', text: t('offline.panel') }));
+      body.replaceChildren(...parts);
+      return;
+    }
 
     if (sum) {
       parts.push(fundingSection(sum), progressSection(sum));
@@ -371,8 +377,9 @@ export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
     } catch (err) {
       if (err.name === 'AbortError') return;
       detail = {};
+      offlineNote = err.code === 'offline';
       render();
-      throw err;
+      if (!offlineNote) throw err;
     }
   }
 
@@ -389,6 +396,7 @@ export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
     }
     detail = null;
     audit = undefined;
+    offlineNote = false;
     render();
     body.scrollTop = 0;
     root.scrollTop = 0;

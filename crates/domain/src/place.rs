@@ -250,6 +250,13 @@ impl Place {
         self.kode.level()
     }
 
+    /// A point inside the boundary (geo's interior point), for the place's map label; None
+    /// without a boundary.
+    pub fn label_point(&self) -> Option<geo_types::Point<f64>> {
+        use geo::InteriorPoint;
+        self.geometry.as_ref()?.interior_point()
+    }
+
     /// Geodesic area of the boundary in hectares, if there is one.
     pub fn area_ha(&self) -> Option<f64> {
         self.geometry

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use geo::InteriorPoint;
 use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
 use kumuh_domain::{
@@ -655,7 +654,7 @@ pub fn label_points(places: &[Place]) -> Value {
     let features: Vec<Value> = places
         .iter()
         .filter_map(|p| {
-            let pt: Point<f64> = p.geometry.as_ref()?.interior_point()?;
+            let pt: Point<f64> = p.label_point()?;
             Some(json!({
                 "type": "Feature",
                 "id": p.kode,

@@ -103,7 +103,19 @@ pub const LAYERS: &[LayerDef] = &[
             ("contoh", "Boolean"),
         ],
     },
+    LayerDef {
+        id: "label",
+        description: "One label point per kecamatan and desa, inside its polygon",
+        fields: &[
+            ("kode", "String"),
+            ("nama", "String"),
+            ("level", "String: kecamatan, desa"),
+        ],
+    },
 ];
+
+/// The levels that have label points in the `label` layer.
+const LABEL_LEVELS: [Level; 2] = [Level::Kecamatan, Level::Desa];
 
 /// A layer definition by id.
 pub fn layer_def(id: &str) -> Option<&'static LayerDef> {
@@ -147,6 +159,20 @@ fn place_feature(p: &Place) -> Option<Feature> {
         id: place_id(p.kode.as_str()),
         geometry: Geometry::MultiPolygon(p.geometry.clone()?),
         properties: vec![s("kode", p.kode.as_str()), s("nama", p.nama.clone())],
+    })
+}
+
+/// A place's label point: a point inside its polygon (the same as `/api/places/labels`).
+fn label_feature(p: &Place) -> Option<Feature> {
+    let point = p.label_point()?;
+    Some(Feature {
+        id: place_id(p.kode.as_str()),
+        geometry: Geometry::Point(point),
+        properties: vec![
+            s("kode", p.kode.as_str()),
+            s("nama", p.nama.clone()),
+            s("level", p.level().as_str()),
+        ],
     })
 }
 
@@ -435,6 +461,12 @@ impl Tiles {
             Some(f) => self.apply(layer.id, &[], vec![f]),
             None => self.apply(layer.id, &[id], vec![]),
         }
+        if LABEL_LEVELS.contains(&level) {
+            match place.and_then(label_feature) {
+                Some(f) => self.apply("label", &[], vec![f]),
+                None => self.apply("label", &[id], vec![]),
+            }
+        }
     }
 
     /// A work was created or changed: its segments before (`old`) and after.
@@ -545,6 +577,14 @@ async fn features_of(store: &dyn Store, layer: &str) -> Result<Vec<Feature>, Til
         return Ok(places.iter().filter_map(place_feature).collect());
     }
     Ok(match layer {
+        "label" => {
+            let mut features = Vec::new();
+            for level in LABEL_LEVELS {
+                let places = store.places(&PlaceQuery::level(level)).await?;
+                features.extend(places.iter().filter_map(label_feature));
+            }
+            features
+        }
         "lokasi" => {
             let records = store.assessments(&AssessmentQuery::default()).await?;
             let latest = latest_assessments(&records);

@@ -77,7 +77,8 @@ async fn catalog_tilejson_and_tiles_gdal_can_read() {
             "rt",
             "lokasi",
             "jaringan",
-            "segmen"
+            "segmen",
+            "label"
         ]
     );
     let tj: Value = http
@@ -151,6 +152,43 @@ async fn catalog_tilejson_and_tiles_gdal_can_read() {
     );
     assert!(info.contains("status (String) = selesai"), "{info}");
 
+    // Bibrik's label point (the one /api/places/labels gives) in the label layer.
+    let labels: Value = http
+        .get(format!(
+            "{base}/api/places/labels?level=desa&parent=35.19.09"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let point = labels["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["nama"] == "Bibrik")
+        .unwrap()["geometry"]["coordinates"]
+        .clone();
+    let (lon, lat) = (point[0].as_f64().unwrap(), point[1].as_f64().unwrap());
+    let at = TileId::covering_lonlat(lon, lat, 12).unwrap();
+    let label = http
+        .get(format!(
+            "{base}/tiles/label/{}/{}/{}.mvt",
+            at.z(),
+            at.x(),
+            at.y()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(label.status(), 200);
+    let info = ogrinfo_tile(&label.bytes().await.unwrap(), at);
+    assert!(info.contains("Layer name: label"), "{info}");
+    assert!(info.contains("nama (String) = Bibrik"), "{info}");
+    assert!(info.contains("level (String) = desa"), "{info}");
+    assert!(info.contains("POINT ("), "{info}");
+
     // Far from any feature: 204, the one answer for an empty tile.
     let empty = http
         .get(format!("{base}/tiles/desa/14/0/0.mvt"))
@@ -223,6 +261,12 @@ async fn an_edit_drops_exactly_the_tiles_it_touched() {
         old_etag,
         "the edit shows at once"
     );
+
+    // Its label point moved into the new boundary with it.
+    let inside = TileId::covering_lonlat(111.4935, -7.576, 16).unwrap();
+    let label = f.state.tiles.tile("label", inside).expect("a label tile");
+    let info = ogrinfo_tile(&gunzip(&label.gzip), inside);
+    assert!(info.contains("nama (String) = Bibrik"), "{info}");
 
     // A work's allocation changes the segment layer's tile at once.
     let seg = |t: TileId| format!("/tiles/segmen/{}/{}/{}", t.z(), t.x(), t.y());

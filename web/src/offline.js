@@ -1,0 +1,188 @@
+// Offline maps: a PMTiles archive written by `kumuh export --format pmtiles` (one tileset
+// holding every atlas layer, gzipped MVT) opened from the device with "Buka berkas
+// PMTiles" or dropped on the map. The atlas's vector sources then read their tiles from
+// the file through MapLibre's `pmtiles://` protocol and nothing is asked of the server;
+// "Kembali ke peta server" switches them back. The file never leaves the device.
+import * as maplibregl from 'maplibre-gl';
+import { FileSource, PMTiles, Protocol, TileType } from 'pmtiles';
+import { t, onLangChange } from './i18n.js';
+import { TILE_LAYERS, tileJsonUrl } from './layers.js';
+
+let protocol = null;
+function pmtilesProtocol() {
+  if (!protocol) {
+    protocol = new Protocol();
+    maplibregl.addProtocol('pmtiles', protocol.tile);
+  }
+  return protocol;
+}
+
+// Each opened file gets its own key (and so its own tile URLs): a second file of the same
+// name is never answered from the first one's tiles.
+let opened = 0;
+
+export class OfflineError extends Error {}
+
+// Reads a file's PMTiles header and metadata and checks that it is an atlas package:
+// PMTiles v3 with vector tiles and at least one of the atlas's layers. Throws an
+// OfflineError naming the file otherwise.
+export async function openArchive(file) {
+  const name = file?.name || '?';
+  const inner = new FileSource(file);
+  const key = `berkas${++opened}-${name.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+  const archive = new PMTiles({ getKey: () => key, getBytes: (offset, length) => inner.getBytes(offset, length) });
+  let header;
+  try {
+    header = await archive.getHeader();
+  } catch (err) {
+    throw new OfflineError(t('offline.error.read', { name, reason: err?.message ?? String(err) }));
+  }
+  if (header.tileType !== TileType.Mvt) throw new OfflineError(t('offline.error.type', { name }));
+  let metadata;
+  try {
+    metadata = await archive.getMetadata();
+  } catch (err) {
+    throw new OfflineError(t('offline.error.read', { name, reason: err?.message ?? String(err) }));
+  }
+  const inFile = Array.isArray(metadata?.vector_layers) ? metadata.vector_layers.map((l) => l?.id) : [];
+  const layers = TILE_LAYERS.filter((id) => inFile.includes(id));
+  if (!layers.length) throw new OfflineError(t('offline.error.layers', { name, layers: TILE_LAYERS.join(', ') }));
+  const bounds = [header.minLon, header.minLat, header.maxLon, header.maxLat];
+  const valid = bounds.every(Number.isFinite) && header.minLon < header.maxLon && header.minLat < header.maxLat;
+  return {
+    key,
+    name,
+    archive,
+    layers,
+    bounds: valid ? bounds : null,
+    minzoom: header.minZoom,
+    maxzoom: header.maxZoom,
+    description: typeof metadata?.description === 'string' ? metadata.description : '',
+  };
+}
+
+// The offline switch and its box in the layer panel, and a badge over the map while a
+// package is open (a tap on it calls `onBadge`, e.g. to open the layer panel).
+// `onChange(pkg | null)` after each switch (the panels then stop or resume asking the
+// server).
+export function createOffline({ map, errors, onChange, onBadge }) {
+  let current = null;
+
+  const badge = document.createElement('button');
+  badge.type = 'button';
+  badge.className = 'map-box offline-badge';
+  badge.dataset.testid = 'offline-badge';
+  badge.hidden = true;
+  badge.addEventListener('click', () => onBadge?.());
+  document.getElementById('map-overlays').append(badge);
+
+  const root = document.createElement('div');
+  root.className = 'offline-box';
+  root.dataset.testid = 'offline';
+  const title = document.createElement('p');
+  title.className = 'offline-title';
+  const openLabel = document.createElement('label');
+  openLabel.className = 'offline-open';
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.pmtiles,application/vnd.pmtiles';
+  input.className = 'visually-hidden';
+  input.dataset.testid = 'offline-file';
+  const openText = document.createElement('span');
+  openLabel.append(input, openText);
+  const status = document.createElement('p');
+  status.className = 'offline-status';
+  status.dataset.testid = 'offline-status';
+  status.setAttribute('aria-live', 'polite');
+  const back = document.createElement('button');
+  back.type = 'button';
+  back.className = 'offline-back';
+  back.dataset.testid = 'offline-close';
+  root.append(title, openLabel, status, back);
+
+  function render() {
+    title.textContent = t('offline.title');
+    openText.textContent = t('offline.open');
+    back.textContent = t('offline.close');
+    back.hidden = !current;
+    status.hidden = !current;
+    status.textContent = current
+      ? t('offline.status', { name: current.name, minzoom: current.minzoom, maxzoom: current.maxzoom, layers: current.layers.length })
+      : '';
+    root.classList.toggle('offline-active', Boolean(current));
+    badge.hidden = !current;
+    badge.textContent = current ? t('offline.badge', { name: current.name }) : '';
+    badge.title = t('offline.badge.title');
+  }
+
+  // The URL each atlas vector source reads its TileJSON from.
+  function sourceUrl(layer) {
+    return current ? `pmtiles://${current.key}` : tileJsonUrl(layer);
+  }
+
+  // Points the map's atlas sources at the file (or back at the server).
+  function apply() {
+    for (const layer of TILE_LAYERS) {
+      const source = map.getSource(layer);
+      if (source?.type === 'vector' && source.url !== sourceUrl(layer)) source.setUrl(sourceUrl(layer));
+    }
+  }
+
+  async function open(file) {
+    const pkg = await openArchive(file);
+    pmtilesProtocol().add(pkg.archive);
+    current = pkg;
+    document.body.dataset.offline = pkg.key;
+    apply();
+    render();
+    if (pkg.bounds) map.fitBounds(pkg.bounds, { padding: 24, maxZoom: Math.max(pkg.minzoom, Math.min(pkg.maxzoom, 15)), duration: 0 });
+    onChange?.(current);
+    return pkg;
+  }
+
+  function close() {
+    if (!current) return;
+    current = null;
+    delete document.body.dataset.offline;
+    apply();
+    render();
+    onChange?.(null);
+  }
+
+  const openReporting = (file) => open(file).catch((err) => errors.show(err));
+
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = ''; // the same file can be chosen again
+    if (file) openReporting(file);
+  });
+  back.addEventListener('click', close);
+
+  // A .pmtiles file dropped on the map opens too.
+  const container = map.getContainer();
+  const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  container.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  });
+  container.addEventListener('drop', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    const file = e.dataTransfer.files?.[0];
+    if (file) openReporting(file);
+  });
+
+  render();
+  onLangChange(render);
+
+  return {
+    element: root,
+    open,
+    close,
+    sourceUrl,
+    apply,
+    // The opened package, or null when the map reads the server's tiles.
+    current: () => current,
+  };
+}
