@@ -356,3 +356,36 @@ fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
         );
     }
 }
+
+#[test]
+fn an_import_while_serving_reaches_the_tiles() {
+    let server = Server::start_with(|store, _| kumuh(store, &["init"]));
+    let tile = format!("{}/tiles/desa/14/13266/8537.mvt", server.base);
+    let etag = |url: &str| {
+        let res = reqwest::blocking::get(url).unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+        res.headers()["etag"].to_str().unwrap().to_owned()
+    };
+    let before = etag(&tile);
+    // The command line imports a new boundary for Bibrik while the server runs.
+    let file = server.dir.path().join("bibrik.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kode":"35.19.09.2014","nama":"Bibrik"},
+        "geometry":{"type":"Polygon","coordinates":[[[111.490,-7.580],[111.497,-7.580],[111.497,-7.572],[111.490,-7.572],[111.490,-7.580]]]}}]}"#,
+    )
+    .unwrap();
+    kumuh(
+        &server.store(),
+        &["import", file.to_str().unwrap(), "--level", "desa"],
+    );
+    // The server follows the store's change feed (every 2 s by default).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while etag(&tile) == before {
+        assert!(
+            Instant::now() < deadline,
+            "the tile did not change after the import"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

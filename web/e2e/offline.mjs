@@ -5,8 +5,9 @@
 //
 // ARCHIVE is a package written by `kumuh export --format pmtiles` from the served store.
 // Loads the viewer from the server, notes Bibrik's label point and the Bibrik example
-// segment S1 while online, then takes the browser offline (Playwright's network emulation:
-// every request fails). Offering a file that is not PMTiles must give an error naming it.
+// segment S1 while online and waits for the service worker to keep the viewer, then takes
+// the browser offline (Playwright's network emulation: every request fails) and reloads
+// the page, which must open from what the service worker kept. Offering a file that is not PMTiles must give an error naming it.
 // Opening ARCHIVE with "Buka berkas PMTiles" must point the desa, lokasi and segmen sources
 // at `pmtiles://`, draw the 14 desa of Jiwan with names, draw S1, open the place panel on
 // a click on Bibrik and the segment panel (with its offline note) on a click on S1, find
@@ -80,9 +81,15 @@ await run(summary, async (browser) => {
   let offline = false;
   const asked = []; // requests made to the server while offline
   summary.asked = asked;
-  page.on('request', (req) => {
-    // The page's icon is the browser's own request, not the viewer's.
-    if (offline && new URL(req.url()).origin === base.origin && !req.url().endsWith('/favicon.svg')) asked.push(req.url());
+  // While offline, a request to the server must be answered by the service worker's copy
+  // (the viewer's own files); one that went to the network failed, and counts. The page's
+  // icon is the browser's own request, not the viewer's.
+  const mine = (req) => offline && new URL(req.url()).origin === base.origin && !req.url().endsWith('/favicon.svg');
+  page.on('requestfailed', (req) => {
+    if (mine(req)) asked.push(`${req.url()} (${req.failure()?.errorText ?? 'failed'})`);
+  });
+  page.on('requestfinished', async (req) => {
+    if (mine(req) && !(await req.response())?.fromServiceWorker()) asked.push(`${req.url()} (network)`);
   });
 
   await page.goto(base.href, { waitUntil: 'domcontentloaded' });
@@ -108,8 +115,35 @@ await run(summary, async (browser) => {
   check(known.label, `no label point for ${TARGET}`);
   check(known.line?.type === 'LineString', `no line for segment ${SEGMEN.kegiatan}/${SEGMEN.segmen}`);
 
-  // Offline from here on.
+  // The service worker keeps the viewer for offline use (localhost is a secure context).
+  const deadline = Date.now() + 20_000;
+  let keptFiles = [];
+  while (Date.now() < deadline) {
+    keptFiles = await page.evaluate(async () => {
+      if (!navigator.serviceWorker?.controller) return [];
+      const cache = await caches.open('kumuh-viewer-v1');
+      return (await cache.keys()).map((r) => new URL(r.url).pathname);
+    });
+    if (keptFiles.includes(new URL(base.href).pathname) && keptFiles.some((p) => /\/assets\/index-.*\.js$/.test(p))) break;
+    await page.waitForTimeout(250);
+  }
+  summary.kept = keptFiles.length;
+  check(keptFiles.some((p) => /\/assets\/index-.*\.js$/.test(p)), `the viewer was not kept for offline use: ${keptFiles.join(', ')}`);
+
+  // Offline from here on: the viewer opens again from what the service worker kept.
   await context.setOffline(true);
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('#layer-panel', { state: 'attached', timeout: 30_000 });
+  const probe = await page.evaluate(async () => {
+    try {
+      return (await fetch(new URL('favicon.svg?probe=1', document.baseURI))).status;
+    } catch {
+      return 'failed';
+    }
+  });
+  check(probe === 'failed', `the browser still reaches the server while offline (${probe})`);
+  const startBanner = page.locator('[data-testid="error-banner"]:not([hidden]) .error-close');
+  if (await startBanner.count()) await startBanner.click(); // "server tidak dapat dihubungi": true
   offline = true;
   if (!(await page.locator('#layer-panel-body').isVisible())) await page.locator('[data-testid="layer-panel-toggle"]').click();
   const openLabel = await page.locator('.offline-open').textContent();

@@ -25,6 +25,23 @@ const places = new Map(); // kode -> GeoJSON feature from /api/places/{kode}
 translateDom();
 setupLanguageSwitch();
 start().catch((err) => errors.show(err));
+keepForOffline();
+
+// The service worker (public/sw.js) keeps the viewer so that it opens without a
+// connection, for the offline map. Browsers allow it on HTTPS and on localhost only.
+function keepForOffline() {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker
+    .register(new URL('sw.js', document.baseURI), { scope: './' })
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      // What this first visit loaded before the worker ran: the page, scripts, styles, fonts.
+      const page = new URL(document.baseURI);
+      const urls = [page.origin + page.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)];
+      registration.active?.postMessage({ kumuh: 'keep', urls });
+    })
+    .catch((err) => console.warn('[kumuh] the viewer cannot be kept for offline use', err));
+}
 
 function setupLanguageSwitch() {
   const buttons = document.querySelectorAll('[data-lang]');

@@ -44,6 +44,9 @@ pub struct Config {
     /// Mark the session cookie `Secure` (send it over HTTPS only). On for any deployment
     /// behind HTTPS; off by default so that `http://127.0.0.1` works.
     pub secure_cookies: bool,
+    /// How often a serving server reads the store's change feed, so that writes made by
+    /// other processes (the command line's `import`, QGIS) reach the tiles.
+    pub follow_interval: Duration,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             max_body_bytes: 16 * 1024 * 1024,
             secure_cookies: false,
             tile_cache_bytes: 64 * 1024 * 1024,
+            follow_interval: Duration::from_secs(2),
         }
     }
 }
@@ -209,18 +213,36 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets running requests
-/// finish.
+/// finish. Meanwhile the tiles follow writes made to the store by other processes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    let follower = tokio::spawn(follow_store(state.clone()));
+    let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    follower.abort();
+    served
+}
+
+/// Brings the tiles up to the store's change feed every `follow_interval`, for as long as
+/// the server runs. A failed read is logged and tried again at the next turn.
+async fn follow_store(state: AppState) {
+    let mut ticks = tokio::time::interval(state.config.follow_interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match state.tiles.sync(state.store.as_ref()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(changes = n, "tiles follow the store"),
+            Err(e) => tracing::warn!(error = %e, "reading the store's change feed"),
+        }
+    }
 }
 
 /// A request made in-process (by the command line), through the same router, checks,

@@ -6,18 +6,26 @@
 //! response is sent; other tiles stay cached. A tile encoded from an index that changed
 //! while it was being encoded is served but not cached (each layer counts its changes),
 //! so the cache never holds a tile older than the last edit.
+//!
+//! Writes made elsewhere (the command line's `import` while serving, QGIS, another
+//! server) reach the tiles through the store's change feed: [`Tiles::sync`] reads what
+//! changed since it last looked and applies it the same way, feature by feature, or
+//! rebuilds every layer after a bulk import. A feature re-sent unchanged (an API edit
+//! seen again in the feed) touches no tile.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use geo_types::{Geometry, Rect};
 use hashlink::LruCache;
 use kumuh_domain::works::Kegiatan;
-use kumuh_domain::{Level, LokasiKumuh, Place};
-use kumuh_store::{AssessmentQuery, KegiatanQuery, PlaceQuery, Store, latest_assessments};
+use kumuh_domain::{Kode, Level, LokasiKumuh, Place};
+use kumuh_store::{
+    AssessmentQuery, KegiatanQuery, LayerChange, PlaceQuery, Store, latest_assessments,
+};
 use kumuh_tiles::mvt::Value;
 use kumuh_tiles::{Feature, IndexOptions, TileId, TileIndex};
 
@@ -162,6 +170,20 @@ fn place_feature(p: &Place) -> Option<Feature> {
     })
 }
 
+fn jaringan_feature(r: kumuh_domain::jaringan::Ruas) -> Feature {
+    Feature {
+        id: feature_id(&r.kode),
+        properties: vec![
+            s("kode", r.kode.clone()),
+            s("jenis", r.jenis.as_str()),
+            s("kondisi", r.kondisi.as_str()),
+            ("rusak".into(), Value::Bool(r.kondisi.is_rusak())),
+            ("contoh".into(), Value::Bool(r.contoh)),
+        ],
+        geometry: Geometry::MultiLineString(r.geometry),
+    }
+}
+
 /// A place's label point: a point inside its polygon (the same as `/api/places/labels`).
 fn label_feature(p: &Place) -> Option<Feature> {
     let point = p.label_point()?;
@@ -269,6 +291,23 @@ struct Cache {
 pub struct Tiles {
     layers: BTreeMap<&'static str, Layer>,
     cache: Mutex<Cache>,
+    /// The last change of the store's feed that the layers hold.
+    feed: AtomicI64,
+    /// The segment feature ids of each work, to drop the segments a change removed.
+    segmen_ids: Mutex<HashMap<String, Vec<u64>>>,
+}
+
+/// Changes read from the feed at most at once; more than this is a bulk write, answered
+/// by rebuilding every layer.
+const SYNC_BATCH: u32 = 2_000;
+
+/// What a change does to one layer.
+struct Update {
+    layer: &'static str,
+    remove: Vec<u64>,
+    upsert: Vec<Feature>,
+    /// A work's segment ids after the change.
+    segmen_of: Option<(String, Vec<u64>)>,
 }
 
 impl std::fmt::Debug for Tiles {
@@ -325,6 +364,8 @@ impl Tiles {
                 bytes: 0,
                 budget: cache_bytes,
             }),
+            feed: AtomicI64::new(0),
+            segmen_ids: Mutex::new(HashMap::new()),
         })
     }
 
@@ -332,8 +373,26 @@ impl Tiles {
     /// reported in the log.
     pub async fn load(store: &dyn Store, cache_bytes: usize) -> Result<Tiles, TilesError> {
         let tiles = Tiles::empty(cache_bytes)?;
+        tiles.reload(store).await?;
+        Ok(tiles)
+    }
+
+    /// Rebuilds every layer from the store and empties the cache. Changes of the feed up
+    /// to the moment it starts are then held.
+    pub async fn reload(&self, store: &dyn Store) -> Result<(), TilesError> {
+        let latest = store.changes_since(0, 0).await?.latest;
+        let mut segmen_ids: HashMap<String, Vec<u64>> = HashMap::new();
         for def in LAYERS {
             let features = features_of(store, def.id).await?;
+            if def.id == "segmen" {
+                for f in &features {
+                    if let Some((_, Value::String(k))) =
+                        f.properties.iter().find(|(key, _)| key == "kegiatan_id")
+                    {
+                        segmen_ids.entry(k.clone()).or_default().push(f.id);
+                    }
+                }
+            }
             let (index, issues) =
                 TileIndex::build(def.id, options(), features).map_err(|source| {
                     TilesError::Index {
@@ -347,11 +406,165 @@ impl Tiles {
             if issues.len() > 20 {
                 tracing::warn!(layer = def.id, more = issues.len() - 20, "more tile issues");
             }
-            if let Some(layer) = tiles.layers.get(def.id) {
+            if let Some(layer) = self.layers.get(def.id) {
                 *layer.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+                layer.generation.fetch_add(1, Ordering::SeqCst);
             }
         }
-        Ok(tiles)
+        *self.segmen_ids.lock().unwrap_or_else(|p| p.into_inner()) = segmen_ids;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.map.clear();
+        cache.bytes = 0;
+        drop(cache);
+        self.feed.store(latest, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Applies what the store's change feed recorded since the last call (or the load):
+    /// writes made by any process. Returns how many changes were read. A change that
+    /// races an API edit of the same layer is read again on the next call.
+    pub async fn sync(&self, store: &dyn Store) -> Result<usize, TilesError> {
+        let after = self.feed.load(Ordering::SeqCst);
+        let batch = store.changes_since(after, SYNC_BATCH).await?;
+        if batch.gap || batch.changes.len() >= SYNC_BATCH as usize {
+            tracing::info!(
+                changes = batch.latest - after,
+                "many changes in the store: rebuilding the tile layers"
+            );
+            self.reload(store).await?;
+            return Ok(usize::try_from(batch.latest - after).unwrap_or(usize::MAX));
+        }
+        let Some(last) = batch.changes.last().map(|c| c.id) else {
+            return Ok(0);
+        };
+        let generations: HashMap<&str, u64> = self
+            .layers
+            .iter()
+            .map(|(id, l)| (*id, l.generation.load(Ordering::SeqCst)))
+            .collect();
+        let updates = self.updates(store, &batch.changes).await?;
+        let mut generations = generations;
+        let mut current = true;
+        for u in updates {
+            let expected = generations.get(u.layer).copied();
+            match self.apply_at(u.layer, expected, &u.remove, u.upsert) {
+                Some(now) => {
+                    generations.insert(u.layer, now);
+                }
+                None => {
+                    current = false;
+                    continue;
+                }
+            }
+            if let Some((kegiatan, ids)) = u.segmen_of {
+                self.segmen_ids
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(kegiatan, ids);
+            }
+        }
+        if current {
+            // Only forward: a reload meanwhile may already hold more.
+            self.feed.fetch_max(last, Ordering::SeqCst);
+        }
+        Ok(batch.changes.len())
+    }
+
+    /// The updates that bring the layers to the store's state for these changes.
+    async fn updates(
+        &self,
+        store: &dyn Store,
+        changes: &[LayerChange],
+    ) -> Result<Vec<Update>, TilesError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut updates = Vec::new();
+        let mut jaringan = None;
+        for c in changes {
+            if !seen.insert((c.lapisan.as_str(), c.kunci.as_str())) {
+                continue;
+            }
+            let one = |layer, id, feature: Option<Feature>| Update {
+                layer,
+                remove: if feature.is_none() { vec![id] } else { vec![] },
+                upsert: feature.into_iter().collect(),
+                segmen_of: None,
+            };
+            if let Some(level) = level_of(&c.lapisan) {
+                let Ok(kode) = Kode::parse(&c.kunci) else {
+                    tracing::warn!(layer = %c.lapisan, kode = %c.kunci, "change feed: not a place code");
+                    continue;
+                };
+                let place = store.place(&kode).await?;
+                let layer = LAYERS
+                    .iter()
+                    .find(|d| d.id == c.lapisan)
+                    .map_or("", |d| d.id);
+                let id = place_id(&c.kunci);
+                updates.push(one(layer, id, place.as_ref().and_then(place_feature)));
+                if LABEL_LEVELS.contains(&level) {
+                    updates.push(one("label", id, place.as_ref().and_then(label_feature)));
+                }
+                continue;
+            }
+            match c.lapisan.as_str() {
+                "lokasi" => {
+                    let records = store
+                        .assessments(&AssessmentQuery {
+                            kode_lokasi: Some(c.kunci.clone()),
+                            ..AssessmentQuery::default()
+                        })
+                        .await?;
+                    let latest = latest_assessments(&records);
+                    let feature = store
+                        .lokasi(&c.kunci)
+                        .await?
+                        .map(|l| lokasi_feature(&l, latest(&c.kunci)));
+                    updates.push(one("lokasi", feature_id(&c.kunci), feature));
+                }
+                "jaringan" => {
+                    if jaringan.is_none() {
+                        let all: HashMap<String, Feature> = store
+                            .jaringan(None)
+                            .await?
+                            .into_iter()
+                            .map(|r| (r.kode.clone(), jaringan_feature(r)))
+                            .collect();
+                        jaringan = Some(all);
+                    }
+                    let feature = jaringan.as_mut().and_then(|all| all.remove(&c.kunci));
+                    updates.push(one("jaringan", feature_id(&c.kunci), feature));
+                }
+                "kegiatan" => {
+                    let new = store
+                        .kegiatan(&c.kunci)
+                        .await?
+                        .map(|k| segmen_features(&k.kegiatan))
+                        .unwrap_or_default();
+                    let ids: Vec<u64> = new.iter().map(|f| f.id).collect();
+                    let known = self
+                        .segmen_ids
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get(&c.kunci)
+                        .cloned()
+                        .unwrap_or_default();
+                    updates.push(Update {
+                        layer: "segmen",
+                        remove: known.into_iter().filter(|id| !ids.contains(id)).collect(),
+                        upsert: new,
+                        segmen_of: Some((c.kunci.clone(), ids)),
+                    });
+                }
+                // Layers without tiles (rw).
+                _ => {}
+            }
+        }
+        Ok(updates)
+    }
+
+    /// The feed position the layers hold (for tests and the log).
+    pub fn feed_position(&self) -> i64 {
+        self.feed.load(Ordering::SeqCst)
     }
 
     /// The layer ids.
@@ -414,12 +627,29 @@ impl Tiles {
     /// Applies a change to a layer: removes `remove` ids, inserts or replaces `upsert`,
     /// and drops the cached tiles of every area touched, before returning.
     pub fn apply(&self, layer: &str, remove: &[u64], upsert: Vec<Feature>) {
+        self.apply_at(layer, None, remove, upsert);
+    }
+
+    /// [`Tiles::apply`], only if the layer is still at generation `expected` (when given).
+    /// Returns the layer's generation after the change, or `None` (and nothing done) if
+    /// it had changed since `expected`.
+    fn apply_at(
+        &self,
+        layer: &str,
+        expected: Option<u64>,
+        remove: &[u64],
+        upsert: Vec<Feature>,
+    ) -> Option<u64> {
         let Some(l) = self.layers.get(layer) else {
-            return;
+            return Some(0);
         };
         let mut touched: Vec<Rect<f64>> = Vec::new();
+        let generation;
         {
             let mut index = l.index.write().unwrap_or_else(|p| p.into_inner());
+            if expected.is_some_and(|g| g != l.generation.load(Ordering::SeqCst)) {
+                return None;
+            }
             for id in remove {
                 touched.extend(index.remove(*id));
             }
@@ -430,10 +660,13 @@ impl Tiles {
                 }
                 touched.extend(change.affected_lonlat);
             }
-            l.generation.fetch_add(1, Ordering::SeqCst);
+            if !touched.is_empty() {
+                l.generation.fetch_add(1, Ordering::SeqCst);
+            }
+            generation = l.generation.load(Ordering::SeqCst);
         }
         if touched.is_empty() {
-            return;
+            return Some(generation);
         }
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let stale: Vec<Key> = cache
@@ -449,6 +682,7 @@ impl Tiles {
                 cache.bytes -= old.gzip.len() + 64;
             }
         }
+        Some(generation)
     }
 
     /// A place was written or deleted.
@@ -471,15 +705,24 @@ impl Tiles {
 
     /// A work was created or changed: its segments before (`old`) and after.
     pub fn kegiatan_changed(&self, old: Option<&Kegiatan>, new: &Kegiatan) {
+        let upsert = segmen_features(new);
+        let ids: Vec<u64> = upsert.iter().map(|f| f.id).collect();
+        let mut known = self.segmen_ids.lock().unwrap_or_else(|p| p.into_inner());
+        let before = known.insert(new.id().as_str().to_owned(), ids.clone());
         let remove: Vec<u64> = old
             .map(|k| {
                 k.segmen()
                     .iter()
                     .map(|s| segmen_id(k, s.id().as_str()))
-                    .collect()
+                    .collect::<Vec<_>>()
             })
-            .unwrap_or_default();
-        self.apply("segmen", &remove, segmen_features(new));
+            .unwrap_or_default()
+            .into_iter()
+            .chain(before.unwrap_or_default())
+            .filter(|id| !ids.contains(id))
+            .collect();
+        drop(known);
+        self.apply("segmen", &remove, upsert);
     }
 
     /// A slum location's geometry or latest assessment changed.
@@ -599,17 +842,7 @@ async fn features_of(store: &dyn Store, layer: &str) -> Result<Vec<Feature>, Til
             .jaringan(None)
             .await?
             .into_iter()
-            .map(|r| Feature {
-                id: feature_id(&r.kode),
-                properties: vec![
-                    s("kode", r.kode.clone()),
-                    s("jenis", r.jenis.as_str()),
-                    s("kondisi", r.kondisi.as_str()),
-                    ("rusak".into(), Value::Bool(r.kondisi.is_rusak())),
-                    ("contoh".into(), Value::Bool(r.contoh)),
-                ],
-                geometry: Geometry::MultiLineString(r.geometry),
-            })
+            .map(jaringan_feature)
             .collect(),
         "segmen" => store
             .list_kegiatan(&KegiatanQuery::default())

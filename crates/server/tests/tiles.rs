@@ -5,7 +5,8 @@
 use std::process::Command;
 
 use axum::http::{Method, StatusCode};
-use kumuh_domain::Role;
+use kumuh_domain::{Kode, Role};
+use kumuh_store::{GpkgStore, KegiatanWrite, OpenMode, Store};
 use kumuh_tiles::TileId;
 use serde_json::{Value, json};
 
@@ -287,4 +288,82 @@ async fn an_edit_drops_exactly_the_tiles_it_touched() {
         .call_full(Method::GET, &seg(bibrik), None, &[], None)
         .await;
     assert_ne!(h["etag"].to_str().unwrap(), before);
+}
+
+/// Decodes a cached tile with GDAL.
+fn decoded(f: &common::Fixture, layer: &str, tile: TileId) -> String {
+    let t = f.state.tiles.tile(layer, tile).expect("a tile");
+    ogrinfo_tile(&gunzip(&t.gzip), tile)
+}
+
+#[tokio::test]
+async fn writes_from_other_processes_reach_the_tiles() {
+    let f = fixture_with_bibrik_work().await;
+    let bibrik = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
+    let far = TileId::covering_lonlat(111.491857, -7.653604, 14).unwrap();
+    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 0);
+    assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik"));
+    f.state.tiles.tile("desa", far).unwrap();
+    assert_eq!(f.state.tiles.cache_stats().0, 2);
+
+    // Another writer on the file (as the command line's `import` is) renames Bibrik.
+    let path = f._dir.path().join("api.gpkg");
+    let (other, _) = GpkgStore::open(&path, OpenMode::MustExist).await.unwrap();
+    let mut bibrik_place = other
+        .place(&Kode::parse("35.19.09.2014").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    bibrik_place.nama = "Bibrik Lor".into();
+    other.upsert_places(&[bibrik_place]).await.unwrap();
+    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 1);
+    assert_eq!(
+        f.state.tiles.cache_stats().0,
+        1,
+        "only the Bibrik tile was dropped"
+    );
+    assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik Lor"));
+    assert!(decoded(&f, "label", bibrik).contains("nama (String) = Bibrik Lor"));
+    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 0);
+
+    // It renames the example work: its segments follow.
+    let mut stored = other
+        .kegiatan("contoh-35.19.09.2014-2018-paving")
+        .await
+        .unwrap()
+        .unwrap();
+    stored.kegiatan.nama = "Paving gang lele".into();
+    other
+        .save_kegiatan(&KegiatanWrite {
+            kegiatan: &stored.kegiatan,
+            versi: Some(stored.versi),
+            audit: vec![],
+            penilaian: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 1);
+    assert!(decoded(&f, "segmen", bibrik).contains("kegiatan (String) = Paving gang lele"));
+
+    // An API edit is applied at once; seen again in the feed, it drops nothing.
+    let token = f.token_for("ana", Role::Admin).await;
+    let (s, b) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(&token),
+            Some(json!({"nama": "Bibrik", "geometry": {"type": "Polygon", "coordinates": [[
+                [111.490, -7.580], [111.497, -7.580], [111.497, -7.572], [111.490, -7.572], [111.490, -7.580]
+            ]]}})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik\n"));
+    let cached = f.state.tiles.cache_stats().0;
+    assert!(f.state.tiles.sync(&f.store).await.unwrap() >= 1);
+    assert_eq!(
+        f.state.tiles.cache_stats().0,
+        cached,
+        "the API's own change dropped a tile"
+    );
 }

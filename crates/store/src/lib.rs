@@ -143,6 +143,31 @@ pub fn latest_assessments<'a>(
     }
 }
 
+/// One row of the change feed: a write touched the feature `kunci` of the map layer
+/// `lapisan` (`desa`, `lokasi`, `jaringan`, `kegiatan`, …). Recorded by triggers, so writes
+/// from any process (the CLI, QGIS, another server) are in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerChange {
+    /// Its place in the feed (increasing).
+    pub id: i64,
+    /// The layer: a place level, `lokasi` (the location or one of its assessments),
+    /// `jaringan` or `kegiatan`.
+    pub lapisan: String,
+    /// The feature's code or id.
+    pub kunci: String,
+}
+
+/// What [`Store::changes_since`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeBatch {
+    /// The changes after the one asked from, oldest first.
+    pub changes: Vec<LayerChange>,
+    /// The newest change in the feed (0 when it is empty).
+    pub latest: i64,
+    /// Changes after the one asked from were pruned from the feed: read everything again.
+    pub gap: bool,
+}
+
 /// Everything the atlas reads and writes. Every write is one transaction: it happens
 /// whole or not at all.
 #[async_trait]
@@ -238,4 +263,8 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Writes a consistent copy of the whole store to `path` (which must not exist).
     async fn export_copy(&self, path: &std::path::Path) -> Result<()>;
+
+    /// The change feed after change `after`: at most `limit` changes, oldest first, with the
+    /// newest id and whether some were pruned (`limit` 0 just answers the newest id).
+    async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch>;
 }

@@ -37,7 +37,7 @@ async fn new_store_is_a_geopackage_with_registered_layers() {
     let store = new_store(dir.path()).await;
     let info = store.info().await.unwrap();
     assert_eq!(info.backend, "geopackage");
-    assert_eq!(info.schema_version, 5);
+    assert_eq!(info.schema_version, 6);
     store.close().await;
 
     let bytes = std::fs::read(dir.path().join("t.gpkg")).unwrap();
@@ -339,7 +339,7 @@ async fn a_store_from_a_newer_schema_is_refused() {
             e,
             StoreError::NewerSchema {
                 found: 999,
-                known: 5,
+                known: 6,
                 ..
             }
         ),
@@ -489,4 +489,87 @@ async fn assessments_are_kept_per_location_and_year() {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Runs SQL on the store file with the `sqlite3` command: another process writing.
+fn sqlite3(path: &Path, sql: &str) -> String {
+    let out = std::process::Command::new("sqlite3")
+        .arg(path)
+        .arg(sql)
+        .output()
+        .expect("the sqlite3 command (Debian package sqlite3)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn the_change_feed_records_writes_from_any_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let empty = store.changes_since(0, 100).await.unwrap();
+    assert_eq!(empty.latest, 0);
+    assert!(empty.changes.is_empty() && !empty.gap);
+
+    store
+        .upsert_places(&[desa("35.19.09.2014", "Bibrik", 111.49, -7.58)])
+        .await
+        .unwrap();
+    let batch = store.changes_since(0, 100).await.unwrap();
+    let seen: Vec<(&str, &str)> = batch
+        .changes
+        .iter()
+        .map(|c| (c.lapisan.as_str(), c.kunci.as_str()))
+        .collect();
+    assert_eq!(seen, [("desa", "35.19.09.2014")]);
+    let after = batch.latest;
+
+    // Another writer renames it, and another process (the sqlite3 command) deletes it:
+    // both are in the feed, in order.
+    let path = dir.path().join("t.gpkg");
+    let (other, _) = GpkgStore::open(&path, OpenMode::MustExist).await.unwrap();
+    other
+        .upsert_places(&[desa("35.19.09.2014", "Bibrik Baru", 111.49, -7.58)])
+        .await
+        .unwrap();
+    other.close().await;
+    sqlite3(&path, "DELETE FROM desa WHERE kode = '35.19.09.2014';");
+    let batch = store.changes_since(after, 100).await.unwrap();
+    assert_eq!(batch.changes.len(), 2);
+    assert!(batch.changes.iter().all(|c| c.kunci == "35.19.09.2014"));
+    assert!(batch.changes[0].id < batch.changes[1].id);
+    assert_eq!(batch.latest, batch.changes[1].id);
+    // A limit of 0 answers the newest id alone.
+    let newest = store.changes_since(0, 0).await.unwrap();
+    assert!(newest.changes.is_empty());
+    assert_eq!(newest.latest, batch.latest);
+}
+
+#[tokio::test]
+async fn the_change_feed_stays_bounded_and_says_when_it_lost_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let path = dir.path().join("t.gpkg");
+    // 105,000 changes, as from a bulk import.
+    sqlite3(
+        &path,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 105000)
+         INSERT INTO kumuh_perubahan (lapisan, kunci) SELECT 'desa', 'd' || i FROM n;",
+    );
+    let kept: u64 = sqlite3(&path, "SELECT count(*) FROM kumuh_perubahan;")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((100_000..=101_000).contains(&kept), "{kept}");
+    // A reader at 0 has lost changes; one near the end has not.
+    let behind = store.changes_since(0, 10).await.unwrap();
+    assert!(behind.gap);
+    assert_eq!(behind.latest, 105_000);
+    let near = store.changes_since(104_990, 100).await.unwrap();
+    assert!(!near.gap);
+    assert_eq!(near.changes.len(), 10);
+    assert_eq!(near.changes[0].kunci, "d104991");
 }

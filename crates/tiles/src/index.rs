@@ -285,6 +285,9 @@ const EMPTY_BOX: [u32; 4] = [u32::MAX, u32::MAX, 0, 0];
 #[derive(Debug)]
 struct Stored {
     id: u64,
+    /// Hash of the feature as given (geometry and properties), to tell a re-sent feature
+    /// from a changed one.
+    fingerprint: u64,
     kind: GeomType,
     bbox_world: [u32; 4],
     bbox_lonlat: Rect<f64>,
@@ -342,6 +345,63 @@ impl Stored {
 /// assert!(stale.contains(&tile));
 /// # Ok::<(), kumuh_tiles::Error>(())
 /// ```
+/// A hash of a feature's geometry (structure and coordinates, bit for bit) and properties.
+fn fingerprint(feature: &Feature) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn coords(h: &mut impl Hasher, cs: &[geo_types::Coord<f64>]) {
+        cs.len().hash(h);
+        for c in cs {
+            c.x.to_bits().hash(h);
+            c.y.to_bits().hash(h);
+        }
+    }
+    fn polygon(h: &mut impl Hasher, p: &geo_types::Polygon<f64>) {
+        coords(h, &p.exterior().0);
+        p.interiors().len().hash(h);
+        for ring in p.interiors() {
+            coords(h, &ring.0);
+        }
+    }
+    fn geometry(h: &mut impl Hasher, g: &Geometry<f64>) {
+        std::mem::discriminant(g).hash(h);
+        match g {
+            Geometry::Point(p) => coords(h, &[p.0]),
+            Geometry::MultiPoint(mp) => coords(h, &mp.0.iter().map(|p| p.0).collect::<Vec<_>>()),
+            Geometry::Line(l) => coords(h, &[l.start, l.end]),
+            Geometry::LineString(l) => coords(h, &l.0),
+            Geometry::MultiLineString(ml) => {
+                ml.0.len().hash(h);
+                for l in &ml.0 {
+                    coords(h, &l.0);
+                }
+            }
+            Geometry::Polygon(p) => polygon(h, p),
+            Geometry::MultiPolygon(mp) => {
+                mp.0.len().hash(h);
+                for p in &mp.0 {
+                    polygon(h, p);
+                }
+            }
+            Geometry::Rect(r) => coords(h, &[r.min(), r.max()]),
+            Geometry::Triangle(t) => coords(h, &[t.v1(), t.v2(), t.v3()]),
+            Geometry::GeometryCollection(gc) => {
+                gc.0.len().hash(h);
+                for g in &gc.0 {
+                    geometry(h, g);
+                }
+            }
+        }
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    geometry(&mut h, &feature.geometry);
+    feature.properties.len().hash(&mut h);
+    for (k, v) in &feature.properties {
+        k.hash(&mut h);
+        ValueKey::from(v).hash(&mut h);
+    }
+    h.finish()
+}
+
 #[derive(Debug)]
 pub struct TileIndex {
     name: String,
@@ -462,6 +522,7 @@ impl TileIndex {
             .collect();
         let stored = Stored {
             id: feature.id,
+            fingerprint: fingerprint(feature),
             kind: p.kind,
             bbox_world: p.bbox_world,
             bbox_lonlat: p.bbox_lonlat,
@@ -536,9 +597,21 @@ impl TileIndex {
 
     /// Adds a feature, or replaces the one with the same id. Returns the lon/lat boxes
     /// whose tiles changed and any problems with the new geometry (a skipped geometry
-    /// removes the old feature too: the layer shows what it was last given).
+    /// removes the old feature too: the layer shows what it was last given). A feature
+    /// identical to the one held (same geometry and properties) changes nothing and
+    /// affects no tile.
     pub fn upsert(&mut self, feature: Feature) -> Change {
         let mut affected = Vec::new();
+        if let Some(&slot) = self.by_id.get(&feature.id)
+            && self.slots[slot]
+                .as_ref()
+                .is_some_and(|s| s.fingerprint == fingerprint(&feature))
+        {
+            return Change {
+                affected_lonlat: Vec::new(),
+                issues: Vec::new(),
+            };
+        }
         let old_slot = self.by_id.get(&feature.id).copied();
         if let Some(old) = self.remove_slot(feature.id, true) {
             affected.push(old);
@@ -1181,6 +1254,26 @@ mod tests {
         assert!(change.issues[0].skipped);
         assert!(!index.contains(3));
         assert_eq!(change.affected_lonlat.len(), 1);
+    }
+
+    #[test]
+    fn an_identical_upsert_changes_nothing() {
+        let (mut index, _) =
+            TileIndex::build("t", IndexOptions::default(), [square(1, 111.0, -7.0, 0.01)]).unwrap();
+        let tile = TileId::covering_lonlat(111.005, -6.995, 14).unwrap();
+        let before = index.tile(tile);
+        let change = index.upsert(square(1, 111.0, -7.0, 0.01));
+        assert!(change.affected_lonlat.is_empty());
+        assert_eq!(index.tile(tile), before);
+
+        // A changed property, or a coordinate moved by the smallest step, is a change.
+        let mut renamed = square(1, 111.0, -7.0, 0.01);
+        renamed
+            .properties
+            .push(("nama".into(), Value::String("Bibrik".into())));
+        assert_eq!(index.upsert(renamed).affected_lonlat.len(), 2);
+        let nudged = square(1, f64::from_bits(111.0f64.to_bits() + 1), -7.0, 0.01);
+        assert_eq!(index.upsert(nudged).affected_lonlat.len(), 2);
     }
 
     #[test]

@@ -28,9 +28,9 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use crate::error::{DbContext, Result, StoreError};
 use crate::{
-    AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, Credentials, KegiatanQuery,
-    KegiatanWrite, PlaceQuery, SiteplanWrite, Store, StoreInfo, StoredKegiatan, StoredSiteplan,
-    UpsertReport,
+    AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, ChangeBatch, Credentials,
+    KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store, StoreInfo,
+    StoredKegiatan, StoredSiteplan, UpsertReport,
 };
 
 /// Whether [`GpkgStore::open`] may create a missing file.
@@ -892,6 +892,34 @@ impl Store for GpkgStore {
 
     async fn save_siteplan(&self, write: &SiteplanWrite<'_>) -> Result<i64> {
         siteplan::save(&self.pool, write).await
+    }
+
+    async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch> {
+        // One read transaction: the newest id, the oldest kept and the rows agree.
+        let mut tx = self.pool.begin().await.ctx("reading the change feed")?;
+        let (latest, oldest): (i64, Option<i64>) =
+            sqlx::query_as("SELECT coalesce(max(id), 0), min(id) FROM kumuh_perubahan")
+                .fetch_one(&mut *tx)
+                .await
+                .ctx("reading the change feed")?;
+        let gap = oldest.is_some_and(|o| o > after.saturating_add(1)) && latest > after;
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, lapisan, kunci FROM kumuh_perubahan WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("reading the change feed")?;
+        tx.commit().await.ctx("reading the change feed")?;
+        Ok(ChangeBatch {
+            changes: rows
+                .into_iter()
+                .map(|(id, lapisan, kunci)| LayerChange { id, lapisan, kunci })
+                .collect(),
+            latest,
+            gap,
+        })
     }
 
     async fn export_copy(&self, path: &Path) -> Result<()> {

@@ -32,11 +32,21 @@ pub(crate) struct AttributesTable {
     pub create: &'static str,
 }
 
+/// Triggers that record every insert, update and delete of a table's rows in
+/// `kumuh_perubahan` as (`layer`, the row's `key` column).
+#[derive(Debug)]
+pub(crate) struct ChangeFeed {
+    pub table: &'static str,
+    pub layer: &'static str,
+    pub key: &'static str,
+}
+
 #[derive(Debug)]
 pub(crate) enum Step {
     Sql(&'static str),
     Features(FeatureTable),
     Attributes(AttributesTable),
+    ChangeFeed(ChangeFeed),
 }
 
 #[derive(Debug)]
@@ -319,6 +329,77 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             ),
         ],
     },
+    Migration {
+        version: 6,
+        name: "change feed of the map layers, for servers to follow writes made elsewhere",
+        steps: &[
+            Step::Attributes(AttributesTable {
+                name: "kumuh_perubahan",
+                description: "Change feed: which map feature (layer and code) each write touched, in order; written by triggers, pruned to the last 100,000",
+                create: "CREATE TABLE kumuh_perubahan (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                lapisan TEXT NOT NULL,
+                kunci TEXT NOT NULL,
+                waktu TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            // Keeps the feed bounded: every 1,000th change drops what is 100,000 behind.
+            Step::Sql(
+                "CREATE TRIGGER kumuh_perubahan_pangkas AFTER INSERT ON kumuh_perubahan
+                 WHEN NEW.id % 1000 = 0
+                 BEGIN DELETE FROM kumuh_perubahan WHERE id <= NEW.id - 100000; END",
+            ),
+            Step::ChangeFeed(ChangeFeed {
+                table: "provinsi",
+                layer: "provinsi",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "kabupaten",
+                layer: "kabupaten",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "kecamatan",
+                layer: "kecamatan",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "desa",
+                layer: "desa",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "rw",
+                layer: "rw",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "rt",
+                layer: "rt",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "lokasi_kumuh",
+                layer: "lokasi",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "penilaian",
+                layer: "lokasi",
+                key: "kode_lokasi",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "jaringan",
+                layer: "jaringan",
+                key: "kode",
+            }),
+            Step::ChangeFeed(ChangeFeed {
+                table: "kegiatan",
+                layer: "kegiatan",
+                key: "id",
+            }),
+        ],
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -426,6 +507,31 @@ impl Step {
     async fn apply(&self, conn: &mut SqliteConnection) -> Result<()> {
         match self {
             Step::Sql(sql) => exec(conn, (*sql).to_owned(), "migration step").await,
+            Step::ChangeFeed(f) => {
+                for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
+                    // An update that changes the key is the old key gone and the new one
+                    // written: record both.
+                    let also_old = if event == "UPDATE" {
+                        format!(
+                            "INSERT INTO kumuh_perubahan (lapisan, kunci) SELECT '{layer}', OLD.{key} WHERE OLD.{key} IS NOT NEW.{key};",
+                            layer = f.layer,
+                            key = f.key
+                        )
+                    } else {
+                        String::new()
+                    };
+                    let sql = format!(
+                        "CREATE TRIGGER kumuh_perubahan_{table}_{lower} AFTER {event} ON {table}
+                         BEGIN {also_old} INSERT INTO kumuh_perubahan (lapisan, kunci) VALUES ('{layer}', {row}.{key}); END",
+                        table = f.table,
+                        lower = event.to_ascii_lowercase(),
+                        layer = f.layer,
+                        key = f.key,
+                    );
+                    exec(conn, sql, "creating a change-feed trigger").await?;
+                }
+                Ok(())
+            }
             Step::Attributes(t) => {
                 exec(conn, t.create.to_owned(), t.name).await?;
                 sqlx::query(
