@@ -1,5 +1,6 @@
 //! The HTTP handlers, grouped by what they serve.
 
+mod common;
 pub mod jaringan;
 pub mod kegiatan;
 pub mod penilaian;

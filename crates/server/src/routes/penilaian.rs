@@ -1,15 +1,15 @@
 //! Stored slum assessments: per location and year, and summarised over an area.
 
 use axum::extract::State;
-use kumuh_domain::Kode;
 use kumuh_domain::assessment::summary::{Summary, SummaryItem, summarize};
 use kumuh_store::{AssessmentQuery, AssessmentRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Json, Query};
+use crate::routes::common::parse_wilayah;
 
 /// Which assessments to read.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -26,11 +26,7 @@ pub struct PenilaianParams {
 impl PenilaianParams {
     fn query(&self) -> ApiResult<AssessmentQuery> {
         Ok(AssessmentQuery {
-            wilayah: self
-                .wilayah
-                .as_deref()
-                .map(|w| Kode::parse(w).map_err(|e| ApiError::bad_request(format!("wilayah: {e}"))))
-                .transpose()?,
+            wilayah: self.wilayah.as_deref().map(parse_wilayah).transpose()?,
             kode_lokasi: self.lokasi.clone(),
             tahun: self.tahun,
         })
@@ -141,8 +137,7 @@ pub async fn ringkasan(
     State(state): State<AppState>,
     Query(params): Query<RingkasanParams>,
 ) -> ApiResult<Json<Ringkasan>> {
-    let wilayah =
-        Kode::parse(&params.wilayah).map_err(|e| ApiError::bad_request(format!("wilayah: {e}")))?;
+    let wilayah = parse_wilayah(&params.wilayah)?;
     let records = state
         .store
         .assessments(&AssessmentQuery {

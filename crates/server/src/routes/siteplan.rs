@@ -7,8 +7,8 @@
 //! plan edited on two tablets never silently loses one of them.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use kumuh_domain::siteplan::{
     Fitur, FiturDraft, Kategori, KategoriInfo, Siteplan, SiteplanBaru, SiteplanError, SiteplanId,
     StatusSiteplan, fitur_from_drafts,
@@ -23,6 +23,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, require};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::routes::common::{attachment, new_id, parse_wilayah};
 use crate::routes::kegiatan::Versioned;
 use crate::routes::kegiatan::input::Body;
 
@@ -251,11 +252,7 @@ pub async fn list(
     State(state): State<AppState>,
     Query(params): Query<SiteplanParams>,
 ) -> ApiResult<Json<Vec<SiteplanRingkas>>> {
-    let wilayah = params
-        .wilayah
-        .as_deref()
-        .map(|w| Kode::parse(w).map_err(|e| ApiError::bad_request(format!("wilayah: {e}"))))
-        .transpose()?;
+    let wilayah = params.wilayah.as_deref().map(parse_wilayah).transpose()?;
     let all = state.store.list_siteplan(wilayah.as_ref()).await?;
     Ok(Json(
         all.iter()
@@ -379,24 +376,13 @@ pub async fn create(
 ) -> ApiResult<Versioned<SiteplanDetail>> {
     let mut b = Body::new(body)?;
     let kode_desa: Kode = b.req_parse("kode_desa")?;
-    let who = require(
-        &user,
-        &Action::EditSiteplan {
-            kode_desa: kode_desa.clone(),
-        },
-    )?;
+    let who = may_edit(&user, &kode_desa)?;
     if kode_desa.level() != Level::Desa || state.store.place(&kode_desa).await?.is_none() {
         return Err(ApiError::unprocessable(format!(
             "kode_desa: no desa {kode_desa} in the atlas"
         )));
     }
-    let id = match b.opt_text("id")? {
-        Some(id) => SiteplanId::new(id)?,
-        None => SiteplanId::new(format!(
-            "SP-{kode_desa}-{}",
-            &crate::auth::new_token().map_err(ApiError::internal)?[..8]
-        ))?,
-    };
+    let id = SiteplanId::new(new_id(b.opt_text("id")?, "SP", &kode_desa)?)?;
     let judul = b.req_text("judul")?;
     let keterangan = b.opt_text("keterangan")?;
     let contoh = b.opt::<bool>("contoh")?.unwrap_or(false);
@@ -435,20 +421,34 @@ fn expected_versi(b: &mut Body) -> ApiResult<u32> {
     b.req::<u32>("versi")
 }
 
-/// Loads a siteplan and checks that `user` may change it.
-async fn for_change(
+/// Checks that `user` may change the siteplans of `kode_desa`.
+fn may_edit(user: &CurrentUser, kode_desa: &Kode) -> ApiResult<User> {
+    require(
+        user,
+        &Action::EditSiteplan {
+            kode_desa: kode_desa.clone(),
+        },
+    )
+}
+
+/// Changes a siteplan: loads it, checks that `user` may change it, lets `apply` read the
+/// body and change a copy (given the user's name; it returns the audit line's `sesudah`),
+/// saves the copy on the revision loaded and answers with the result.
+async fn change(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-) -> ApiResult<(StoredSiteplan, User)> {
+    body: Value,
+    aksi: &str,
+    apply: impl FnOnce(Body, &mut Siteplan, &str) -> ApiResult<Value>,
+) -> ApiResult<Versioned<SiteplanDetail>> {
     let stored = load(state, id).await?;
-    let who = require(
-        user,
-        &Action::EditSiteplan {
-            kode_desa: stored.siteplan.kode_desa().clone(),
-        },
-    )?;
-    Ok((stored, who))
+    let who = may_edit(user, stored.siteplan.kode_desa())?;
+    let b = Body::new(body)?;
+    let mut sp = stored.siteplan.clone();
+    let sesudah = apply(b, &mut sp, &who.username)?;
+    let (revisi, _) = save(state, &who, Some(&stored), &sp, aksi, sesudah).await?;
+    answer(state, id, revisi, StatusCode::OK).await
 }
 
 /// Saves a new version of the features. Body: `versi` (the version they were edited
@@ -466,27 +466,18 @@ pub async fn put_fitur(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<SiteplanDetail>> {
-    let (stored, who) = for_change(&state, &user, &id).await?;
-    let mut b = Body::new(body)?;
-    let versi = expected_versi(&mut b)?;
-    let fitur_json = b
-        .opt::<Value>("fitur")?
-        .ok_or_else(|| ApiError::unprocessable("fitur: is required"))?;
-    let catatan = b.opt_text("catatan")?;
-    b.finish()?;
-    let mut sp = stored.siteplan.clone();
-    let fitur = fitur_from_drafts(sp.id(), drafts(&fitur_json)?)?;
-    let n = sp.save(fitur, &who.username, &now_rfc3339(), catatan, versi)?;
-    let (revisi, _) = save(
-        &state,
-        &who,
-        Some(&stored),
-        &sp,
-        "simpan",
-        json!({"versi": n, "jumlah_fitur": sp.current().fitur.len()}),
-    )
-    .await?;
-    answer(&state, &id, revisi, StatusCode::OK).await
+    change(&state, &user, &id, body, "simpan", |mut b, sp, by| {
+        let versi = expected_versi(&mut b)?;
+        let fitur_json = b
+            .opt::<Value>("fitur")?
+            .ok_or_else(|| ApiError::unprocessable("fitur: is required"))?;
+        let catatan = b.opt_text("catatan")?;
+        b.finish()?;
+        let fitur = fitur_from_drafts(sp.id(), drafts(&fitur_json)?)?;
+        let n = sp.save(fitur, by, &now_rfc3339(), catatan, versi)?;
+        Ok(json!({"versi": n, "jumlah_fitur": sp.current().fitur.len()}))
+    })
+    .await
 }
 
 /// Restores an earlier version as a new version (the history keeps both). Body:
@@ -505,24 +496,15 @@ pub async fn pulihkan(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<SiteplanDetail>> {
-    let (stored, who) = for_change(&state, &user, &id).await?;
-    let mut b = Body::new(body)?;
-    let dari: u32 = b.req("dari")?;
-    let versi = expected_versi(&mut b)?;
-    let catatan = b.opt_text("catatan")?;
-    b.finish()?;
-    let mut sp = stored.siteplan.clone();
-    let n = sp.restore(dari, &who.username, &now_rfc3339(), catatan, versi)?;
-    let (revisi, _) = save(
-        &state,
-        &who,
-        Some(&stored),
-        &sp,
-        "pulihkan",
-        json!({"versi": n, "dipulihkan_dari": dari}),
-    )
-    .await?;
-    answer(&state, &id, revisi, StatusCode::OK).await
+    change(&state, &user, &id, body, "pulihkan", |mut b, sp, by| {
+        let dari: u32 = b.req("dari")?;
+        let versi = expected_versi(&mut b)?;
+        let catatan = b.opt_text("catatan")?;
+        b.finish()?;
+        let n = sp.restore(dari, by, &now_rfc3339(), catatan, versi)?;
+        Ok(json!({"versi": n, "dipulihkan_dari": dari}))
+    })
+    .await
 }
 
 /// Changes title, status (`draf`, `diusulkan`, `ditetapkan`), notes or the `contoh`
@@ -539,52 +521,33 @@ pub async fn update(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<SiteplanDetail>> {
-    let (stored, who) = for_change(&state, &user, &id).await?;
-    let mut b = Body::new(body)?;
-    let versi = expected_versi(&mut b)?;
-    let judul = b.opt_text("judul")?;
-    let status = b
-        .opt_text("status")?
-        .map(|s| StatusSiteplan::parse(&s))
-        .transpose()?;
-    let set_keterangan = b.has("keterangan");
-    let keterangan = b.opt_text("keterangan")?;
-    let contoh: Option<bool> = b.opt("contoh")?;
-    b.finish()?;
-    let mut sp = stored.siteplan.clone();
-    let now = now_rfc3339();
-    if let Some(j) = &judul {
-        sp.set_judul(j, &who.username, &now, versi)?;
-    }
-    if set_keterangan {
-        sp.set_keterangan(keterangan.clone(), &who.username, &now, versi)?;
-    }
-    if let Some(c) = contoh {
-        sp.set_contoh(c, &who.username, &now, versi)?;
-    }
-    if let Some(st) = status {
-        sp.set_status(st, &who.username, &now, versi)?;
-    }
-    let (revisi, _) = save(
-        &state,
-        &who,
-        Some(&stored),
-        &sp,
-        "ubah",
-        json!({"judul": sp.judul(), "status": sp.status().as_str(), "contoh": sp.contoh()}),
-    )
-    .await?;
-    answer(&state, &id, revisi, StatusCode::OK).await
-}
-
-fn attachment(bytes: Vec<u8>, content_type: &'static str, file: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    change(&state, &user, &id, body, "ubah", |mut b, sp, by| {
+        let versi = expected_versi(&mut b)?;
+        let judul = b.opt_text("judul")?;
+        let status = b
+            .opt_text("status")?
+            .map(|s| StatusSiteplan::parse(&s))
+            .transpose()?;
+        let set_keterangan = b.has("keterangan");
+        let keterangan = b.opt_text("keterangan")?;
+        let contoh: Option<bool> = b.opt("contoh")?;
+        b.finish()?;
+        let now = now_rfc3339();
+        if let Some(j) = &judul {
+            sp.set_judul(j, by, &now, versi)?;
+        }
+        if set_keterangan {
+            sp.set_keterangan(keterangan, by, &now, versi)?;
+        }
+        if let Some(c) = contoh {
+            sp.set_contoh(c, by, &now, versi)?;
+        }
+        if let Some(st) = status {
+            sp.set_status(st, by, &now, versi)?;
+        }
+        Ok(json!({"judul": sp.judul(), "status": sp.status().as_str(), "contoh": sp.contoh()}))
+    })
+    .await
 }
 
 /// The current version (or `?versi=N`) as a GeoJSON file.
@@ -609,9 +572,9 @@ pub async fn export_geojson(
         );
     }
     Ok(attachment(
-        serde_json::to_vec_pretty(&fc).map_err(ApiError::internal)?,
-        "application/geo+json",
         &format!("siteplan-{id}-v{}.geojson", d.versi),
+        "application/geo+json",
+        serde_json::to_vec_pretty(&fc).map_err(ApiError::internal)?,
     ))
 }
 
@@ -647,8 +610,8 @@ pub async fn export_gpkg(
     out.close().await;
     let bytes = tokio::fs::read(&path).await.map_err(ApiError::internal)?;
     Ok(attachment(
-        bytes,
-        "application/geopackage+sqlite3",
         &format!("siteplan-{id}.gpkg"),
+        "application/geopackage+sqlite3",
+        bytes,
     ))
 }

@@ -8,6 +8,7 @@ pub mod blob;
 mod functions;
 mod schema;
 mod siteplan;
+mod versioned;
 mod works;
 
 use std::path::{Path, PathBuf};

@@ -7,119 +7,71 @@
 
 use kumuh_domain::Kode;
 use kumuh_domain::works::{Kegiatan, Ratio};
-use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use super::versioned::Versioned;
 use super::{blob, json_field, touch_contents, write_assessments};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, StoredKegiatan};
 
+/// Works: the JSON in `data`, numbered by `versi`.
+const KEGIATAN: Versioned<Kegiatan, StoredKegiatan> = Versioned {
+    table: "kegiatan",
+    key: "id",
+    version: "versi",
+    json: "data",
+    columns: &["kode_desa", "tahun", "nama", "jenis", "status", "contoh"],
+    what: "kegiatan",
+    noun: "work",
+    version_noun: "version",
+    on_exists: "change it instead",
+    stored: |kegiatan, versi, diubah| StoredKegiatan {
+        kegiatan,
+        versi,
+        diubah,
+    },
+};
+
 pub(super) async fn list(pool: &SqlitePool, query: &KegiatanQuery) -> Result<Vec<StoredKegiatan>> {
-    let rows = sqlx::query(
-        "SELECT fid, versi, data, diubah FROM kegiatan
-         WHERE (?1 IS NULL OR kode_desa = ?1 OR kode_desa LIKE ?1 || '.%')
-           AND (?2 IS NULL OR tahun = ?2)
-         ORDER BY kode_desa, id",
-    )
-    .bind(query.wilayah.as_ref().map(Kode::as_str))
-    .bind(query.tahun)
-    .fetch_all(pool)
-    .await
-    .ctx("reading works")?;
-    rows.iter().map(from_row).collect()
+    KEGIATAN
+        .list(
+            pool,
+            "WHERE (?1 IS NULL OR kode_desa = ?1 OR kode_desa LIKE ?1 || '.%')
+               AND (?2 IS NULL OR tahun = ?2)
+             ORDER BY kode_desa, id",
+            |q| {
+                q.bind(query.wilayah.as_ref().map(Kode::as_str))
+                    .bind(query.tahun)
+            },
+        )
+        .await
 }
 
 pub(super) async fn get(pool: &SqlitePool, id: &str) -> Result<Option<StoredKegiatan>> {
-    let row = sqlx::query("SELECT fid, versi, data, diubah FROM kegiatan WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .ctx(format!("reading work {id}"))?;
-    row.as_ref().map(from_row).transpose()
-}
-
-fn from_row(row: &SqliteRow) -> Result<StoredKegiatan> {
-    let fid: i64 = row.get("fid");
-    Ok(StoredKegiatan {
-        kegiatan: json_field("kegiatan", fid, "data", row.get("data"))?,
-        versi: row.get("versi"),
-        diubah: row.get("diubah"),
-    })
+    KEGIATAN.get(pool, id).await
 }
 
 pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64> {
     let k = w.kegiatan;
     let id = k.id().as_str();
-    let what = format!("kegiatan {id}");
-    let data = serde_json::to_string(k)
-        .map_err(|e| StoreError::Invalid(format!("{what}: cannot be written: {e}")))?;
+    let data = KEGIATAN.encode(id, k)?;
     let mut tx = pool.begin().await.ctx("starting a transaction")?;
-    let versi = match w.versi {
-        Some(expected) => {
-            let done = sqlx::query(
-                "UPDATE kegiatan SET kode_desa = ?3, tahun = ?4, nama = ?5, jenis = ?6,
-                   status = ?7, contoh = ?8, data = ?9, versi = versi + 1,
-                   diubah = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                 WHERE id = ?1 AND versi = ?2",
-            )
-            .bind(id)
-            .bind(expected)
-            .bind(k.kode_desa().as_str())
-            .bind(k.tahun())
-            .bind(&k.nama)
-            .bind(k.jenis.as_str())
-            .bind(k.status().as_str())
-            .bind(k.contoh)
-            .bind(&data)
-            .execute(&mut *tx)
-            .await
-            .ctx(format!("writing {what}"))?;
-            if done.rows_affected() == 0 {
-                let current: Option<i64> =
-                    sqlx::query_scalar("SELECT versi FROM kegiatan WHERE id = ?")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .ctx(format!("reading the version of {what}"))?;
-                return Err(match current {
-                    Some(current) => StoreError::Stale {
-                        what,
-                        expected,
-                        current,
-                    },
-                    None => StoreError::NotFound(what),
-                });
-            }
-            expected + 1
-        }
-        None => {
-            let done = sqlx::query(
-                "INSERT INTO kegiatan (id, kode_desa, tahun, nama, jenis, status, contoh, versi, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(k.kode_desa().as_str())
-            .bind(k.tahun())
-            .bind(&k.nama)
-            .bind(k.jenis.as_str())
-            .bind(k.status().as_str())
-            .bind(k.contoh)
-            .bind(&data)
-            .execute(&mut *tx)
-            .await
-            .ctx(format!("writing {what}"))?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "{what} already exists; change it instead, or choose another id"
-                )));
-            }
-            1
-        }
-    };
+    let versi = KEGIATAN
+        .write(&mut tx, id, w.versi, data, |q| {
+            q.bind(k.kode_desa().as_str())
+                .bind(k.tahun())
+                .bind(&k.nama)
+                .bind(k.jenis.as_str())
+                .bind(k.status().as_str())
+                .bind(k.contoh)
+        })
+        .await?;
     write_segments(&mut tx, k).await?;
     append_audit(&mut tx, &w.audit, versi).await?;
     write_assessments(&mut tx, &w.penilaian).await?;
-    tx.commit().await.ctx(format!("committing {what}"))?;
+    tx.commit()
+        .await
+        .ctx(format!("committing {}", KEGIATAN.what(id)))?;
     Ok(versi)
 }
 

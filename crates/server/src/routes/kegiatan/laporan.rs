@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kumuh_domain::works::{FundingReport, funding_report};
 use kumuh_domain::{Kode, Level};
@@ -14,6 +13,7 @@ use utoipa::IntoParams;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Query;
+use crate::routes::common::{attachment, parse_wilayah};
 
 /// What to report.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -81,11 +81,7 @@ pub async fn pendanaan(
     State(state): State<AppState>,
     Query(params): Query<LaporanParams>,
 ) -> ApiResult<Response> {
-    let wilayah = params
-        .wilayah
-        .as_deref()
-        .map(|w| Kode::parse(w).map_err(|e| ApiError::bad_request(format!("wilayah: {e}"))))
-        .transpose()?;
+    let wilayah = params.wilayah.as_deref().map(parse_wilayah).transpose()?;
     let format = params.format.as_deref().unwrap_or("json");
     if !matches!(format, "json" | "csv" | "xlsx") {
         return Err(ApiError::bad_request(format!(
@@ -108,11 +104,5 @@ pub async fn pendanaan(
         }
         _ => return Ok(axum::Json(report).into_response()),
     };
-    let mut res = out.into_response();
-    let headers = res.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(attachment(file, content_type, out))
 }

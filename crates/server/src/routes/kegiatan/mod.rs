@@ -17,12 +17,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kumuh_domain::assessment::{AssessmentInput, RuleSet};
 use kumuh_domain::works::{
-    Alokasi, Anggota, AturanIuran, Belanja, Bentuk, Dokumen, Evaluasi, Iuran, JenisKegiatan,
-    JenisPelaksana, Kegiatan, KegiatanId, KegiatanSummary, KodeKriteria, Kondisi, Kpp, Override,
-    Pelaksana, Progres, Realisasi, Reversal, Satuan, Segmen, SegmenId, StatusKegiatan, SumberDana,
-    Tanggal, WorksError, evaluate_completion,
+    Alokasi, Anggota, AturanIuran, Belanja, Bentuk, Dokumen, EntryId, Evaluasi, Iuran,
+    JenisKegiatan, JenisPelaksana, Kegiatan, KegiatanId, KegiatanSummary, KodeKriteria, Kondisi,
+    Kpp, Override, Pelaksana, Progres, Realisasi, Reversal, Satuan, Segmen, SegmenId,
+    StatusKegiatan, SumberDana, Tanggal, WorksError, evaluate_completion,
 };
-use kumuh_domain::{Action, Kode, Level};
+use kumuh_domain::{Action, Kode, Level, User};
 use kumuh_store::{
     AssessmentQuery, AssessmentRecord, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit,
     StoreError, StoredKegiatan,
@@ -36,6 +36,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, require};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::routes::common::{new_id, parse_wilayah};
 use crate::routes::places::GeoJson;
 
 /// How often a change without `If-Match` is retried when other writes keep winning.
@@ -143,6 +144,24 @@ fn stale(id: &str, expected: i64, current: i64) -> ApiError {
     .into()
 }
 
+async fn load(state: &AppState, id: &str) -> ApiResult<StoredKegiatan> {
+    state
+        .store
+        .kegiatan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no kegiatan {id}")))
+}
+
+/// Checks that `user` may change the works of `kode_desa`.
+fn may_edit(user: &CurrentUser, kode_desa: &Kode) -> ApiResult<User> {
+    require(
+        user,
+        &Action::EditKegiatan {
+            kode_desa: kode_desa.clone(),
+        },
+    )
+}
+
 fn detail(
     stored: StoredKegiatan,
     peringatan: Vec<String>,
@@ -213,17 +232,8 @@ async fn change(
     apply: impl Fn(&mut Kegiatan) -> ApiResult<Change>,
 ) -> ApiResult<Versioned<KegiatanDetail>> {
     for _ in 0..MAX_ATTEMPTS {
-        let stored = state
-            .store
-            .kegiatan(id)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("no kegiatan {id}")))?;
-        let who = require(
-            user,
-            &Action::EditKegiatan {
-                kode_desa: stored.kegiatan.kode_desa().clone(),
-            },
-        )?;
+        let stored = load(state, id).await?;
+        let who = may_edit(user, stored.kegiatan.kode_desa())?;
         if let Some(v) = expected
             && v != stored.versi
         {
@@ -232,12 +242,7 @@ async fn change(
         let mut k = stored.kegiatan.clone();
         let mut ch = apply(&mut k)?;
         if k.kode_desa() != stored.kegiatan.kode_desa() {
-            require(
-                user,
-                &Action::EditKegiatan {
-                    kode_desa: k.kode_desa().clone(),
-                },
-            )?;
+            may_edit(user, k.kode_desa())?;
             check_desa(state, k.kode_desa(), "kode_desa").await?;
         }
         let (penilaian, evaluasi, mut lines) = evaluate(state, &k, &ch.selesai).await?;
@@ -460,15 +465,10 @@ pub struct KegiatanParams {
 }
 
 async fn works(state: &AppState, params: &KegiatanParams) -> ApiResult<Vec<StoredKegiatan>> {
-    let wilayah = params
-        .wilayah
-        .as_deref()
-        .map(|w| Kode::parse(w).map_err(|e| ApiError::bad_request(format!("wilayah: {e}"))))
-        .transpose()?;
     Ok(state
         .store
         .list_kegiatan(&KegiatanQuery {
-            wilayah,
+            wilayah: params.wilayah.as_deref().map(parse_wilayah).transpose()?,
             tahun: params.tahun,
         })
         .await?)
@@ -546,11 +546,7 @@ pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Versioned<KegiatanDetail>> {
-    let stored = state
-        .store
-        .kegiatan(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no kegiatan {id}")))?;
+    let stored = load(&state, &id).await?;
     let versi = stored.versi;
     Ok(Versioned(
         StatusCode::OK,
@@ -717,19 +713,8 @@ pub async fn create(
 ) -> ApiResult<Versioned<KegiatanDetail>> {
     let mut b = Body::new(body)?;
     let kode_desa: Kode = b.req_parse("kode_desa")?;
-    let who = require(
-        &user,
-        &Action::EditKegiatan {
-            kode_desa: kode_desa.clone(),
-        },
-    )?;
-    let id = match b.opt_text("id")? {
-        Some(id) => KegiatanId::new(id)?,
-        None => KegiatanId::new(format!(
-            "K-{kode_desa}-{}",
-            &crate::auth::new_token().map_err(ApiError::internal)?[..8]
-        ))?,
-    };
+    let who = may_edit(&user, &kode_desa)?;
+    let id = KegiatanId::new(new_id(b.opt_text("id")?, "K", &kode_desa)?)?;
     let nama = b.req_text("nama")?;
     let jenis: JenisKegiatan = b.req("jenis")?;
     let tahun: u16 = b.req("tahun")?;
@@ -898,9 +883,7 @@ async fn check_lokasi(state: &AppState, kode: Option<&String>) -> ApiResult<()> 
 }
 
 async fn desa_of(state: &AppState, id: &str) -> ApiResult<Option<kumuh_domain::Place>> {
-    let Some(stored) = state.store.kegiatan(id).await? else {
-        return Err(ApiError::not_found(format!("no kegiatan {id}")));
-    };
+    let stored = load(state, id).await?;
     Ok(state.store.place(stored.kegiatan.kode_desa()).await?)
 }
 
@@ -1093,29 +1076,30 @@ fn totals(s: &Segmen) -> Value {
     }
 }
 
-/// Applies one ledger entry to a segment and logs it with the totals before and after.
-async fn ledger(
+/// Records `entry` in the ledger of segment `segmen` of work `id` with `record` (a
+/// `Segmen` method) and logs it with the totals before and after.
+async fn ledger<T: Clone + Serialize>(
     state: &AppState,
     user: &CurrentUser,
     headers: &HeaderMap,
-    id: &str,
-    segmen: String,
+    (id, segmen): (String, String),
     aksi: &'static str,
-    record: impl Fn(&mut Segmen) -> Result<(u64, Value), WorksError>,
+    entry: T,
+    record: impl Fn(&mut Segmen, T) -> Result<EntryId, WorksError>,
 ) -> ApiResult<Versioned<KegiatanDetail>> {
     let expected = if_match(headers)?;
     let sid = SegmenId::new(segmen)?;
-    change(state, user, id, expected, |k| {
+    change(state, user, &id, expected, |k| {
         let key = format!("{}/{sid}", k.id());
         let s = k.segmen_mut(&sid)?;
         let before = totals(s);
-        let (entry, isi) = record(s)?;
+        let entri = record(s, entry.clone())?;
         Ok(Change::line(
             "segmen",
             key,
             aksi,
             Some(before),
-            Some(json!({"entri": entry, "isi": isi, "total": totals(s)})),
+            Some(json!({"entri": entri.0, "isi": entry, "total": totals(s)})),
         ))
     })
     .await
@@ -1164,10 +1148,15 @@ pub async fn alokasi(
         uraian: b.opt_text("uraian")?,
     };
     b.finish()?;
-    ledger(&state, &user, &headers, &id, segmen, "alokasi", |s| {
-        let e = s.allocate(a.clone())?;
-        Ok((e.0, json!(a)))
-    })
+    ledger(
+        &state,
+        &user,
+        &headers,
+        (id, segmen),
+        "alokasi",
+        a,
+        Segmen::allocate,
+    )
     .await
 }
 
@@ -1199,10 +1188,15 @@ pub async fn realisasi(
         izin_lebih: override_of(&mut b, &user)?,
     };
     b.finish()?;
-    ledger(&state, &user, &headers, &id, segmen, "realisasi", |s| {
-        let e = s.record_realisasi(r.clone())?;
-        Ok((e.0, json!(r)))
-    })
+    ledger(
+        &state,
+        &user,
+        &headers,
+        (id, segmen),
+        "realisasi",
+        r,
+        Segmen::record_realisasi,
+    )
     .await
 }
 
@@ -1231,10 +1225,15 @@ pub async fn progres(
         izin_lebih: override_of(&mut b, &user)?,
     };
     b.finish()?;
-    ledger(&state, &user, &headers, &id, segmen, "progres", |s| {
-        let e = s.record_progres(p.clone())?;
-        Ok((e.0, json!(p)))
-    })
+    ledger(
+        &state,
+        &user,
+        &headers,
+        (id, segmen),
+        "progres",
+        p,
+        Segmen::record_progres,
+    )
     .await
 }
 
@@ -1266,10 +1265,15 @@ pub async fn batal(
     let mut b = Body::new(body)?;
     let r = reversal(&mut b)?;
     b.finish()?;
-    ledger(&state, &user, &headers, &id, segmen, "batal", |s| {
-        let e = s.reverse(r.clone())?;
-        Ok((e.0, json!(r)))
-    })
+    ledger(
+        &state,
+        &user,
+        &headers,
+        (id, segmen),
+        "batal",
+        r,
+        Segmen::reverse,
+    )
     .await
 }
 
@@ -1356,14 +1360,16 @@ fn kpp_json(k: &Kpp) -> Value {
     v
 }
 
-/// Applies one cash-book entry of the maintenance group and logs it with the balance.
-async fn kas(
+/// Records `entry` in the cash book of the maintenance group of work `id` with `record`
+/// (a `Kpp` method) and logs it with the balance before and after.
+async fn kas<T: Clone + Serialize>(
     state: &AppState,
     user: &CurrentUser,
     headers: &HeaderMap,
     id: &str,
     aksi: &'static str,
-    record: impl Fn(&mut Kpp) -> Result<(u64, Value), WorksError>,
+    entry: T,
+    record: impl Fn(&mut Kpp, T) -> Result<EntryId, WorksError>,
 ) -> ApiResult<Versioned<KegiatanDetail>> {
     let expected = if_match(headers)?;
     change(state, user, id, expected, |k| {
@@ -1374,13 +1380,13 @@ async fn kas(
             ))
         })?;
         let before = kpp.saldo()?;
-        let (entry, isi) = record(kpp)?;
+        let entri = record(kpp, entry.clone())?;
         Ok(Change::line(
             "kpp",
             key,
             aksi,
             Some(json!({"saldo_rp": before})),
-            Some(json!({"entri": entry, "isi": isi, "saldo_rp": kpp.saldo()?})),
+            Some(json!({"entri": entri.0, "isi": entry, "saldo_rp": kpp.saldo()?})),
         ))
     })
     .await
@@ -1409,11 +1415,7 @@ pub async fn iuran(
         keterangan: b.opt_text("keterangan")?,
     };
     b.finish()?;
-    kas(&state, &user, &headers, &id, "iuran", |kpp| {
-        let e = kpp.record_iuran(i.clone())?;
-        Ok((e.0, json!(i)))
-    })
-    .await
+    kas(&state, &user, &headers, &id, "iuran", i, Kpp::record_iuran).await
 }
 
 /// Records maintenance spending. Body: `tanggal`, `jumlah`, `uraian`.
@@ -1438,10 +1440,15 @@ pub async fn belanja(
         uraian: b.req_text("uraian")?,
     };
     b.finish()?;
-    kas(&state, &user, &headers, &id, "belanja", |kpp| {
-        let e = kpp.record_belanja(x.clone())?;
-        Ok((e.0, json!(x)))
-    })
+    kas(
+        &state,
+        &user,
+        &headers,
+        &id,
+        "belanja",
+        x,
+        Kpp::record_belanja,
+    )
     .await
 }
 
@@ -1463,11 +1470,7 @@ pub async fn kpp_batal(
     let mut b = Body::new(body)?;
     let r = reversal(&mut b)?;
     b.finish()?;
-    kas(&state, &user, &headers, &id, "batal", |kpp| {
-        let e = kpp.reverse(r.clone())?;
-        Ok((e.0, json!(r)))
-    })
-    .await
+    kas(&state, &user, &headers, &id, "batal", r, Kpp::reverse).await
 }
 
 #[cfg(test)]
