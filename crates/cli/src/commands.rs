@@ -260,6 +260,7 @@ async fn seed(store: &GpkgStore) -> anyhow::Result<()> {
                 sesudah: Some(serde_json::json!({"nama": bibrik.nama, "contoh": true})),
             }],
             penilaian: vec![],
+            kondisi_jaringan: vec![],
         })
         .await
         .context("seeding the Bibrik example work")?;

@@ -725,6 +725,17 @@ impl Tiles {
         self.apply("segmen", &remove, upsert);
     }
 
+    /// Mapped road or drain lines were written (as they now are).
+    pub fn jaringan_changed(&self, ruas: &[kumuh_domain::jaringan::Ruas]) {
+        if !ruas.is_empty() {
+            self.apply(
+                "jaringan",
+                &[],
+                ruas.iter().cloned().map(jaringan_feature).collect(),
+            );
+        }
+    }
+
     /// A slum location's geometry or latest assessment changed.
     pub async fn lokasi_changed(&self, store: &dyn Store, kode: &str) -> Result<(), TilesError> {
         let records = store

@@ -339,6 +339,7 @@ async fn writes_from_other_processes_reach_the_tiles() {
             versi: Some(stored.versi),
             audit: vec![],
             penilaian: vec![],
+            kondisi_jaringan: vec![],
         })
         .await
         .unwrap();

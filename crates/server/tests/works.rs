@@ -726,3 +726,106 @@ async fn roles_decide_who_writes_which_desa() {
     let (_, log) = f.get("/api/audit?kunci=wayut-drainase").await;
     assert_eq!(log[0]["pengguna"], "bappeda");
 }
+
+#[tokio::test]
+async fn finishing_a_road_rebuilds_the_mapped_lines_it_runs_along() {
+    use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+    let f = fixture().await;
+    seed_lokasi(&f).await;
+    // The paving runs from 111.4935 to 111.49504 along -7.5753 (170 m).
+    let beside = |kode: &str, jenis, from: f64, to: f64, dy: f64| {
+        Ruas::new(
+            kode,
+            jenis,
+            Kondisi::RusakBerat,
+            geo_types::LineString::from(vec![(from, -7.5753 + dy), (to, -7.5753 + dy)]),
+        )
+    };
+    f.store
+        .upsert_jaringan(&[
+            // The same road mapped 2 m beside the work's line.
+            beside(
+                "J-SAMA",
+                JenisJaringan::Jalan,
+                111.4935,
+                111.49504,
+                0.000018,
+            ),
+            // A longer road the work covers for about a third.
+            beside(
+                "J-PANJANG",
+                JenisJaringan::Jalan,
+                111.4935,
+                111.4981,
+                -0.00003,
+            ),
+            // The drain alongside: a road work leaves it as it is.
+            beside(
+                "D-SAMA",
+                JenisJaringan::Drainase,
+                111.4935,
+                111.49504,
+                0.00003,
+            ),
+            // A road elsewhere in the desa.
+            beside("J-JAUH", JenisJaringan::Jalan, 111.4935, 111.49504, 0.002),
+        ])
+        .await
+        .unwrap();
+    let c = admin(&f).await;
+    create_bibrik(&c).await;
+    let base = format!("/api/kegiatan/{WORK}");
+    c.ok(
+        Method::POST,
+        &format!("{base}/segmen"),
+        json!({
+            "id": "S1", "nama": "Paving 170 m RT 09/10", "geometry": paving_line(),
+            "satuan": "m", "volume_rencana": 170, "kriteria": ["2b"],
+            "kode_lokasi": "BBR-01", "kondisi_sebelum": "buruk"
+        }),
+    )
+    .await;
+    let seg = format!("{base}/segmen/S1");
+    for status in ["persiapan", "pelaksanaan"] {
+        c.ok(Method::PATCH, &seg, json!({"status": status})).await;
+    }
+    let b = c
+        .ok(
+            Method::PATCH,
+            &seg,
+            json!({"status": "selesai", "tanggal_selesai": "2018-08-31"}),
+        )
+        .await;
+    let e = &b["evaluasi"][0];
+    let rebuilt = e["jaringan"].as_array().unwrap();
+    assert_eq!(rebuilt.len(), 1, "{e}");
+    assert_eq!(rebuilt[0]["kode"], "J-SAMA");
+    assert_eq!(rebuilt[0]["sebelum"], "rusak_berat");
+    assert_eq!(rebuilt[0]["sesudah"], "baik");
+    assert!(rebuilt[0]["bagian_persen"].as_f64() > Some(99.0), "{e}");
+    let notes = e["catatan"].to_string();
+    assert!(notes.contains("J-PANJANG"), "{notes}");
+
+    // The map's lines: only the road the work rebuilt is good now.
+    let (_, lines) = f.get("/api/jaringan").await;
+    let kondisi = |kode: &str| {
+        lines["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["properties"]["kode"] == kode)
+            .map(|l| l["properties"]["kondisi"].clone())
+            .unwrap()
+    };
+    assert_eq!(kondisi("J-SAMA"), "baik");
+    assert_eq!(kondisi("J-PANJANG"), "rusak_berat");
+    assert_eq!(kondisi("D-SAMA"), "rusak_berat");
+    assert_eq!(kondisi("J-JAUH"), "rusak_berat");
+
+    // The change is in the audit log under the line, with who made it.
+    let (_, log) = f.get("/api/audit?kunci=J-SAMA").await;
+    assert_eq!(log[0]["entitas"], "jaringan", "{log}");
+    assert_eq!(log[0]["aksi"], "kondisi");
+    assert_eq!(log[0]["pengguna"], "ana");
+    assert_eq!(log[0]["sesudah"]["segmen"], "S1");
+}

@@ -90,6 +90,9 @@ pub struct KegiatanWrite<'a> {
     pub audit: Vec<NewAudit>,
     /// Evaluations of slum locations the change caused (a segment finished).
     pub penilaian: Vec<AssessmentRecord>,
+    /// New conditions of mapped road and drain lines (by code) that a finished segment
+    /// rebuilt.
+    pub kondisi_jaringan: Vec<(String, kumuh_domain::jaringan::Kondisi)>,
 }
 
 /// A siteplan as stored, with the revision its next change must name.

@@ -37,6 +37,7 @@ async fn create(store: &GpkgStore, k: &Kegiatan) -> i64 {
             versi: None,
             audit: vec![line("buat", k.id().as_str())],
             penilaian: vec![],
+            kondisi_jaringan: vec![],
         })
         .await
         .unwrap()
@@ -61,6 +62,7 @@ async fn a_work_round_trips_whole_and_counts_its_versions() {
             versi: Some(1),
             audit: vec![line("ubah", bibrik.id().as_str())],
             penilaian: vec![],
+            kondisi_jaringan: vec![],
         })
         .await
         .unwrap();
@@ -90,6 +92,7 @@ async fn a_work_round_trips_whole_and_counts_its_versions() {
             versi: None,
             audit: vec![],
             penilaian: vec![],
+            kondisi_jaringan: vec![],
         })
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
@@ -115,6 +118,7 @@ async fn a_stale_change_writes_nothing_and_names_the_current_version() {
                     versi: Some(1),
                     audit: vec![line("ubah", "x")],
                     penilaian: vec![],
+                    kondisi_jaringan: vec![],
                 })
                 .await
         }
@@ -146,6 +150,7 @@ async fn a_stale_change_writes_nothing_and_names_the_current_version() {
             versi: Some(1),
             audit: vec![],
             penilaian: vec![],
+            kondisi_jaringan: vec![],
         })
         .await;
     assert!(
@@ -189,6 +194,7 @@ async fn concurrent_changes_to_one_segment_never_lose_one() {
                     versi: Some(stored.versi),
                     audit: vec![line("alokasi", &format!("{id}/S1"))],
                     penilaian: vec![],
+                    kondisi_jaringan: vec![],
                 };
                 match store.save_kegiatan(&w).await {
                     Ok(_) => return stale,
@@ -333,6 +339,7 @@ async fn an_evaluation_after_a_work_is_kept_beside_the_survey_of_its_year() {
                 30,
                 "tidak_kumuh",
             )],
+            kondisi_jaringan: vec![],
         })
         .await
         .unwrap();
@@ -350,4 +357,69 @@ async fn an_evaluation_after_a_work_is_kept_beside_the_survey_of_its_year() {
         .map(|r| (r.total, r.tanggal.as_deref()))
         .collect();
     assert_eq!(seen, vec![(41, None), (30, Some("2018-08-31"))]);
+}
+
+#[tokio::test]
+async fn line_conditions_change_with_the_work_or_not_at_all() {
+    use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let bibrik = contoh::bibrik_paving();
+    create(&store, &bibrik).await;
+    store
+        .upsert_jaringan(&[Ruas::new(
+            "J-01",
+            JenisJaringan::Jalan,
+            Kondisi::RusakBerat,
+            geo_types::LineString::from(vec![(111.4935, -7.5753), (111.49504, -7.5753)]),
+        )])
+        .await
+        .unwrap();
+    let kondisi = |all: Vec<Ruas>| all.into_iter().find(|r| r.kode == "J-01").unwrap().kondisi;
+
+    // A line that does not exist: nothing is written, the work keeps its version.
+    let e = store
+        .save_kegiatan(&KegiatanWrite {
+            kegiatan: &bibrik,
+            versi: Some(1),
+            audit: vec![line("selesai", bibrik.id().as_str())],
+            penilaian: vec![],
+            kondisi_jaringan: vec![
+                ("J-01".into(), Kondisi::Baik),
+                ("J-99".into(), Kondisi::Baik),
+            ],
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::NotFound(ref what) if what.contains("J-99")),
+        "{e}"
+    );
+    assert_eq!(
+        store
+            .kegiatan(bibrik.id().as_str())
+            .await
+            .unwrap()
+            .unwrap()
+            .versi,
+        1
+    );
+    assert_eq!(
+        kondisi(store.jaringan(None).await.unwrap()),
+        Kondisi::RusakBerat
+    );
+
+    // With the work: the line's condition and the work's version change together.
+    let v = store
+        .save_kegiatan(&KegiatanWrite {
+            kegiatan: &bibrik,
+            versi: Some(1),
+            audit: vec![line("selesai", bibrik.id().as_str())],
+            penilaian: vec![],
+            kondisi_jaringan: vec![("J-01".into(), Kondisi::Baik)],
+        })
+        .await
+        .unwrap();
+    assert_eq!(v, 2);
+    assert_eq!(kondisi(store.jaringan(None).await.unwrap()), Kondisi::Baik);
 }

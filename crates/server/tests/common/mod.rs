@@ -45,6 +45,7 @@ async fn fixture_with(bibrik_work: bool) -> Fixture {
                 versi: None,
                 audit: vec![],
                 penilaian: vec![],
+                kondisi_jaringan: vec![],
             })
             .await
             .unwrap();

@@ -69,6 +69,17 @@ pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64
     write_segments(&mut tx, k).await?;
     append_audit(&mut tx, &w.audit, versi).await?;
     write_assessments(&mut tx, &w.penilaian).await?;
+    for (kode, kondisi) in &w.kondisi_jaringan {
+        let changed = sqlx::query("UPDATE jaringan SET kondisi = ? WHERE kode = ?")
+            .bind(kondisi.as_str())
+            .bind(kode)
+            .execute(&mut *tx)
+            .await
+            .ctx(format!("writing the condition of line {kode}"))?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("line {kode}")));
+        }
+    }
     tx.commit()
         .await
         .ctx(format!("committing {}", KEGIATAN.what(id)))?;

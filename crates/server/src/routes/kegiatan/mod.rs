@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use geo_types::{Geometry, MultiLineString};
 use kumuh_domain::assessment::{AssessmentInput, RuleSet};
+use kumuh_domain::jaringan::{self, Kondisi as JaringanKondisi, Ruas};
 use kumuh_domain::works::{
     Alokasi, Anggota, AturanIuran, Belanja, Bentuk, Dokumen, EntryId, Evaluasi, Iuran,
     JenisKegiatan, JenisPelaksana, Kegiatan, KegiatanId, KegiatanSummary, KodeKriteria, Kondisi,
@@ -97,8 +99,34 @@ pub struct EvaluasiLokasi {
     /// The criteria changed.
     #[schema(value_type = Object)]
     pub dampak: Vec<kumuh_domain::works::Dampak>,
+    /// Mapped road or drain lines the segment rebuilt: their condition changed.
+    pub jaringan: Vec<JaringanBaru>,
     /// Why nothing (or not everything) was evaluated.
     pub catatan: Vec<String>,
+}
+
+/// A mapped road or drain line that a finished segment runs along for at least half its
+/// length ([`kumuh_domain::jaringan::SEPANJANG_MIN`]), with its new condition.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JaringanBaru {
+    /// The line's code.
+    pub kode: String,
+    /// Its condition before.
+    pub sebelum: String,
+    /// Its condition now (the segment's condition after the work).
+    pub sesudah: String,
+    /// The share of its length along the segment, in percent.
+    pub bagian_persen: f64,
+}
+
+/// What finishing segments changed: evaluations, the report, audit lines, and new
+/// conditions of mapped lines (with the lines as they now are, for the tiles).
+struct Evaluated {
+    penilaian: Vec<AssessmentRecord>,
+    evaluasi: Vec<EvaluasiLokasi>,
+    audit: Vec<NewAudit>,
+    kondisi_jaringan: Vec<(String, JaringanKondisi)>,
+    ruas: Vec<Ruas>,
 }
 
 /// A JSON body with the work's version as its ETag.
@@ -245,7 +273,13 @@ async fn change(
             may_edit(user, k.kode_desa())?;
             check_desa(state, k.kode_desa(), "kode_desa").await?;
         }
-        let (penilaian, evaluasi, mut lines) = evaluate(state, &k, &ch.selesai).await?;
+        let Evaluated {
+            penilaian,
+            evaluasi,
+            audit: mut lines,
+            kondisi_jaringan,
+            ruas,
+        } = evaluate(state, &k, &ch.selesai).await?;
         ch.audit.append(&mut lines);
         for a in &mut ch.audit {
             a.pengguna.clone_from(&who.username);
@@ -255,11 +289,13 @@ async fn change(
             versi: Some(stored.versi),
             audit: ch.audit,
             penilaian,
+            kondisi_jaringan,
         };
         match state.store.save_kegiatan(&write).await {
             Ok(versi) => {
                 tracing::info!(user = %who.username, kegiatan = id, versi, "work changed");
                 state.tiles.kegiatan_changed(Some(&stored.kegiatan), &k);
+                state.tiles.jaringan_changed(&ruas);
                 for r in &write.penilaian {
                     if let Err(e) = state
                         .tiles
@@ -330,10 +366,12 @@ async fn evaluate(
     state: &AppState,
     k: &Kegiatan,
     selesai: &[(SegmenId, Tanggal)],
-) -> ApiResult<(Vec<AssessmentRecord>, Vec<EvaluasiLokasi>, Vec<NewAudit>)> {
+) -> ApiResult<Evaluated> {
     let mut records: Vec<AssessmentRecord> = Vec::new();
     let mut out = Vec::new();
     let mut lines = Vec::new();
+    let mut kondisi_jaringan = Vec::new();
+    let mut ruas_baru: Vec<Ruas> = Vec::new();
     for (sid, tanggal) in selesai {
         let Some(s) = k.segmen_by_id(sid) else {
             continue;
@@ -344,8 +382,49 @@ async fn evaluate(
             sebelum: None,
             sesudah: None,
             dampak: Vec::new(),
+            jaringan: Vec::new(),
             catatan: Vec::new(),
         };
+        // The mapped lines it rebuilt take its condition after the work.
+        for (mut r, along) in lines_rebuilt(state, s, &ruas_baru).await? {
+            let sesudah = kondisi_garis(s.kondisi_sesudah);
+            if !along.tertangani() {
+                e.catatan.push(format!(
+                    "line {} runs along the segment for only {:.0} % of its length: its condition stays {}",
+                    r.kode,
+                    along.bagian * 100.0,
+                    r.kondisi
+                ));
+                continue;
+            }
+            if r.kondisi == sesudah {
+                continue;
+            }
+            let baru = JaringanBaru {
+                kode: r.kode.clone(),
+                sebelum: r.kondisi.as_str().into(),
+                sesudah: sesudah.as_str().into(),
+                bagian_persen: (along.bagian * 1000.0).round() / 10.0,
+            };
+            lines.push(NewAudit {
+                pengguna: String::new(),
+                entitas: "jaringan".into(),
+                kunci: r.kode.clone(),
+                aksi: "kondisi".into(),
+                sebelum: Some(json!({"kondisi": baru.sebelum})),
+                sesudah: Some(json!({
+                    "kondisi": baru.sesudah,
+                    "kegiatan": k.id().as_str(),
+                    "segmen": sid.as_str(),
+                    "bagian_persen": baru.bagian_persen,
+                })),
+            });
+            kondisi_jaringan.push((r.kode.clone(), sesudah));
+            r.kondisi = sesudah;
+            ruas_baru.retain(|x| x.kode != r.kode);
+            ruas_baru.push(r);
+            e.jaringan.push(baru);
+        }
         let Some(kode_lokasi) = s.kode_lokasi.clone() else {
             e.catatan
                 .push("no kode_lokasi: the segment is not linked to a slum location".into());
@@ -448,7 +527,65 @@ async fn evaluate(
         records.push(r);
         out.push(e);
     }
-    Ok((records, out, lines))
+    Ok(Evaluated {
+        penilaian: records,
+        evaluasi: out,
+        audit: lines,
+        kondisi_jaringan,
+        ruas: ruas_baru,
+    })
+}
+
+/// A mapped line's condition for a segment's condition after the work (good when the
+/// segment says nothing: it is finished).
+fn kondisi_garis(k: Option<Kondisi>) -> JaringanKondisi {
+    match k {
+        None | Some(Kondisi::Baik) => JaringanKondisi::Baik,
+        Some(Kondisi::Sedang) => JaringanKondisi::Sedang,
+        Some(Kondisi::Buruk) => JaringanKondisi::RusakBerat,
+        Some(Kondisi::TidakAda) => JaringanKondisi::TidakAda,
+    }
+}
+
+/// The mapped lines of the kind the segment builds (from its criteria) that its line runs
+/// along, as they are now (`changed` holds lines an earlier segment of the same change
+/// already rebuilt).
+async fn lines_rebuilt(
+    state: &AppState,
+    s: &Segmen,
+    changed: &[Ruas],
+) -> ApiResult<Vec<(Ruas, jaringan::Sepanjang)>> {
+    let line = match s.geometry() {
+        Geometry::LineString(l) => MultiLineString(vec![l.clone()]),
+        Geometry::MultiLineString(m) => m.clone(),
+        _ => return Ok(Vec::new()),
+    };
+    let Some(jenis) = jaringan::jenis_for_kriteria(s.kriteria.iter().map(KodeKriteria::as_str))
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(b) = kumuh_domain::geometry::geometry_bbox(s.geometry()) else {
+        return Ok(Vec::new());
+    };
+    // A little wider than the tolerance of a few metres.
+    let m = 0.001;
+    let mut ruas = state
+        .store
+        .jaringan(Some([b[0] - m, b[1] - m, b[2] + m, b[3] + m]))
+        .await?;
+    for r in &mut ruas {
+        if let Some(c) = changed.iter().find(|c| c.kode == r.kode) {
+            r.kondisi = c.kondisi;
+        }
+    }
+    let along = jaringan::lines_along(&line, jenis, &ruas);
+    Ok(along
+        .into_iter()
+        .filter_map(|a| {
+            let r = ruas.iter().find(|r| r.kode == a.kode)?.clone();
+            Some((r, a))
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -741,6 +878,7 @@ pub async fn create(
                 sesudah: Some(json!(k)),
             }],
             penilaian: vec![],
+            kondisi_jaringan: vec![],
         })
         .await?;
     state.tiles.kegiatan_changed(None, &k);
