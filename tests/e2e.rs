@@ -125,6 +125,47 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Runs a browser check (`web/e2e/SCRIPT`) with `args` after the server's URL at a
+/// viewport, with more environment `env`; answers its JSON summary once it passed and its
+/// screenshot `tests/artifacts/SHOT` was written.
+fn browser_check(
+    script: &str,
+    base: &str,
+    args: &[&std::ffi::OsStr],
+    shot: &str,
+    viewport: &str,
+    env: &[(&str, &str)],
+) -> serde_json::Value {
+    let artifacts = repo().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let shot = artifacts.join(shot);
+    let _ = std::fs::remove_file(&shot);
+    let out = Command::new("node")
+        .arg(repo().join("web/e2e").join(script))
+        .arg(base)
+        .args(args)
+        .arg(&shot)
+        .env("VIEWPORT", viewport)
+        .envs(env.iter().copied())
+        .current_dir(repo().join("web"))
+        .output()
+        .expect("node is needed for the browser test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script} failed at {viewport}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
+    assert_eq!(summary["ok"], true, "{summary}");
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "screenshot too small"
+    );
+    summary
+}
+
 #[test]
 fn the_server_answers_and_stops_gracefully() {
     let mut server = Server::start();
@@ -161,36 +202,25 @@ fn the_server_answers_and_stops_gracefully() {
 #[test]
 fn the_viewer_shows_the_villages_in_chromium() {
     let server = Server::start_with(seed_lokasi);
-    let artifacts = repo().join("tests/artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
     for (viewport, shot, lokasi) in [
         ("1280x800", "viewer.png", ""),
         ("1280x800", "viewer-lokasi.png", "SKL-01"),
         ("390x844", "viewer-phone.png", "SKL-01"),
     ] {
-        let shot = artifacts.join(shot);
-        let _ = std::fs::remove_file(&shot);
-        let out = Command::new("node")
-            .arg(repo().join("web/e2e/viewer.mjs"))
-            .arg(&server.base)
-            .arg(&shot)
-            .env("VIEWPORT", viewport)
-            .env("E2E_LOKASI", lokasi)
-            .env("E2E_JARINGAN", if lokasi.is_empty() { "0" } else { "1" })
-            .env("E2E_SEGMEN", if lokasi.is_empty() { "0" } else { "1" })
-            .env("E2E_TILES", "1")
-            .current_dir(repo().join("web"))
-            .output()
-            .expect("node is needed for the browser test");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "viewer check failed at {viewport}:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
+        let more = if lokasi.is_empty() { "0" } else { "1" };
+        let summary = browser_check(
+            "viewer.mjs",
+            &server.base,
+            &[],
+            shot,
+            viewport,
+            &[
+                ("E2E_LOKASI", lokasi),
+                ("E2E_JARINGAN", more),
+                ("E2E_SEGMEN", more),
+                ("E2E_TILES", "1"),
+            ],
         );
-        let summary: serde_json::Value =
-            serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
-        assert_eq!(summary["ok"], true, "{summary}");
         // The map draws from vector tiles, and the layer panel hides and shows the desa.
         assert!(summary["tiles"]["requests"].as_u64() > Some(0), "{summary}");
         assert_eq!(summary["tiles"]["toggle"], true, "{summary}");
@@ -209,10 +239,6 @@ fn the_viewer_shows_the_villages_in_chromium() {
             assert!(segmen["parts"].as_u64() >= Some(1), "{summary}");
             assert_eq!(segmen["warna"], "sumber", "{summary}");
         }
-        assert!(
-            std::fs::metadata(&shot).unwrap().len() > 10_000,
-            "screenshot too small"
-        );
     }
 }
 
@@ -249,36 +275,17 @@ fn seed_lkm(store: &Path, _dir: &Path) {
 #[test]
 fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
     let server = Server::start_with(seed_lkm);
-    let artifacts = repo().join("tests/artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
     for (viewport, shot) in [
         ("1280x800", "siteplan.png"),
         ("820x1180", "siteplan-tablet.png"),
     ] {
-        let shot = artifacts.join(shot);
-        let _ = std::fs::remove_file(&shot);
-        let out = Command::new("node")
-            .arg(repo().join("web/e2e/siteplan.mjs"))
-            .arg(&server.base)
-            .arg(&shot)
-            .env("VIEWPORT", viewport)
-            .env("E2E_USER", "makmur")
-            .env("E2E_PASSWORD", "kata-sandi-lkm")
-            .current_dir(repo().join("web"))
-            .output()
-            .expect("node is needed for the browser test");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "siteplan check failed at {viewport}:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let summary: serde_json::Value =
-            serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
-        assert_eq!(summary["ok"], true, "{summary}");
-        assert!(
-            std::fs::metadata(&shot).unwrap().len() > 10_000,
-            "screenshot too small"
+        browser_check(
+            "siteplan.mjs",
+            &server.base,
+            &[],
+            shot,
+            viewport,
+            &[("E2E_USER", "makmur"), ("E2E_PASSWORD", "kata-sandi-lkm")],
         );
     }
     // What the browser saved is in the store, under the LKM user's name.
@@ -312,32 +319,18 @@ fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
             archive.to_str().unwrap(),
         ],
     );
-    let artifacts = repo().join("tests/artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
     for (viewport, shot) in [
         ("1280x800", "offline.png"),
         ("390x844", "offline-phone.png"),
     ] {
-        let shot = artifacts.join(shot);
-        let _ = std::fs::remove_file(&shot);
-        let out = Command::new("node")
-            .arg(repo().join("web/e2e/offline.mjs"))
-            .arg(&server.base)
-            .arg(&archive)
-            .arg(&shot)
-            .env("VIEWPORT", viewport)
-            .current_dir(repo().join("web"))
-            .output()
-            .expect("node is needed for the browser test");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "offline check failed at {viewport}:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
+        let summary = browser_check(
+            "offline.mjs",
+            &server.base,
+            &[archive.as_os_str()],
+            shot,
+            viewport,
+            &[],
         );
-        let summary: serde_json::Value =
-            serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
-        assert_eq!(summary["ok"], true, "{summary}");
         // Drawn from the file with the browser offline, and nothing asked of the server.
         assert_eq!(summary["desa"], 14, "{summary}");
         assert_eq!(summary["kode"], "35.19.09.2014", "{summary}");
@@ -350,10 +343,6 @@ fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
             "{summary}"
         );
         assert!(summary["tiles_back"].as_u64() > Some(0), "{summary}");
-        assert!(
-            std::fs::metadata(&shot).unwrap().len() > 10_000,
-            "screenshot too small"
-        );
     }
 }
 

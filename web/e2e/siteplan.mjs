@@ -18,7 +18,7 @@
 // `kumuh user add makmur --role lkm --desa 35.19.09.2014 --password-stdin`), E2E_SHOTS
 // (optional directory: also save editor.png while drawing and print.png of the print view).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
-import { Failure, check, launch, viewport, watchPage, idle, screenshot as savedScreenshot, ready as viewerReady } from './browser.mjs';
+import { Failure, check, run, viewport, watchPage, idle, screenshot as savedScreenshot, ready as viewerReady } from './browser.mjs';
 
 const USER = process.env.E2E_USER || 'makmur';
 const PASSWORD = process.env.E2E_PASSWORD || 'kata-sandi-lkm';
@@ -41,7 +41,6 @@ if (!baseArg || !shotPath) {
 const base = new URL(baseArg);
 const { width: vw, height: vh } = viewport();
 const touch = vw < 1024;
-const started = Date.now();
 const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
 
 async function waitFor(page, fn, arg, what, timeout = 15_000) {
@@ -78,10 +77,8 @@ async function screenshot(page) {
   summary.colours = (await savedScreenshot(page, shotPath)).colours;
 }
 
-let browser;
 const problems = [];
-try {
-  browser = await launch();
+await run(summary, async (browser) => {
   const context = await browser.newContext({ viewport: { width: vw, height: vh }, deviceScaleFactor: 1, hasTouch: touch, isMobile: false });
   const page = await context.newPage();
   watchPage(page, problems);
@@ -284,14 +281,4 @@ try {
   if (problems.length) summary.warnings = problems;
   summary.ok = true;
   summary.screenshot = shotPath;
-} catch (err) {
-  summary.reason = err instanceof Failure ? err.message : `${err.name}: ${err.message}`;
-} finally {
-  await browser?.close().catch(() => {});
-}
-summary.ms = Date.now() - started;
-console.log(JSON.stringify(summary));
-if (!summary.ok) {
-  console.error(`FAIL: ${summary.reason}`);
-  process.exit(1);
-}
+});

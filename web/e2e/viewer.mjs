@@ -16,7 +16,7 @@
 // /tiles/ with no 4xx/5xx answer (204 = empty tile is fine), and that the layer panel's desa
 // checkbox hides desa-fill (0 rendered) and shows it again (the 14 desa)).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
-import { Failure, check, launch, viewport, screenshot as savedScreenshot, READY_TIMEOUT_MS } from './browser.mjs';
+import { Failure, check, run, viewport, screenshot as savedScreenshot, READY_TIMEOUT_MS } from './browser.mjs';
 
 const DESA_FILL = 'desa-fill';
 const DESA_LABEL = 'desa-label';
@@ -43,7 +43,6 @@ if (!baseArg || !shotPath) {
 }
 const base = new URL(baseArg);
 const { width: vw, height: vh } = viewport();
-const started = Date.now();
 const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
 
 async function checkLokasi(page, kode) {
@@ -345,10 +344,8 @@ async function screenshot(page) {
   summary.colours = pixels.colours;
 }
 
-let browser;
 const problems = []; // page errors, failed and foreign requests
-try {
-  browser = await launch();
+await run(summary, async (browser) => {
   const context = await browser.newContext({ viewport: { width: vw, height: vh }, deviceScaleFactor: 1 });
   const page = await context.newPage();
 
@@ -494,14 +491,4 @@ try {
   }
   summary.ok = true;
   summary.screenshot = shotPath;
-} catch (err) {
-  summary.reason = err instanceof Failure ? err.message : `${err.name}: ${err.message}`;
-} finally {
-  await browser?.close().catch(() => {});
-}
-summary.ms = Date.now() - started;
-console.log(JSON.stringify(summary));
-if (!summary.ok) {
-  console.error(`FAIL: ${summary.reason}`);
-  process.exit(1);
-}
+});

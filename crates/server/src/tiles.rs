@@ -162,6 +162,15 @@ fn s(key: &str, v: impl Into<String>) -> (String, Value) {
     (key.to_owned(), Value::String(v.into()))
 }
 
+/// [`place_feature`], taking the place (its geometry is moved, not copied).
+fn into_place_feature(p: Place) -> Option<Feature> {
+    Some(Feature {
+        id: place_id(p.kode.as_str()),
+        properties: vec![s("kode", p.kode.as_str()), s("nama", p.nama)],
+        geometry: Geometry::MultiPolygon(p.geometry?),
+    })
+}
+
 fn place_feature(p: &Place) -> Option<Feature> {
     Some(Feature {
         id: place_id(p.kode.as_str()),
@@ -382,8 +391,21 @@ impl Tiles {
     pub async fn reload(&self, store: &dyn Store) -> Result<(), TilesError> {
         let latest = store.changes_since(0, 0).await?.latest;
         let mut segmen_ids: HashMap<String, Vec<u64>> = HashMap::new();
+        // Label points come from the same read as their places' polygons (LAYERS puts
+        // `label` after the place levels).
+        let mut labels = Vec::new();
         for def in LAYERS {
-            let features = features_of(store, def.id).await?;
+            let features = match level_of(def.id) {
+                Some(level) => {
+                    let places = store.places(&PlaceQuery::level(level)).await?;
+                    if LABEL_LEVELS.contains(&level) {
+                        labels.extend(places.iter().filter_map(label_feature));
+                    }
+                    places.into_iter().filter_map(into_place_feature).collect()
+                }
+                None if def.id == "label" => std::mem::take(&mut labels),
+                None => features_of(store, def.id).await?,
+            };
             if def.id == "segmen" {
                 for f in &features {
                     if let Some((_, Value::String(k))) =
@@ -825,20 +847,9 @@ fn touches(tile: TileId, r: &Rect<f64>) -> bool {
         && b.max().y + my >= r.min().y
 }
 
+/// The features of a layer that is not a place level nor the labels.
 async fn features_of(store: &dyn Store, layer: &str) -> Result<Vec<Feature>, TilesError> {
-    if let Some(level) = level_of(layer) {
-        let places = store.places(&PlaceQuery::level(level)).await?;
-        return Ok(places.iter().filter_map(place_feature).collect());
-    }
     Ok(match layer {
-        "label" => {
-            let mut features = Vec::new();
-            for level in LABEL_LEVELS {
-                let places = store.places(&PlaceQuery::level(level)).await?;
-                features.extend(places.iter().filter_map(label_feature));
-            }
-            features
-        }
         "lokasi" => {
             let records = store.assessments(&AssessmentQuery::default()).await?;
             let latest = latest_assessments(&records);

@@ -238,17 +238,7 @@ async fn an_edit_drops_exactly_the_tiles_it_touched() {
     assert_eq!(f.state.tiles.cache_stats().0, 2);
 
     // Bibrik gets a new, smaller boundary through the API.
-    let (s, b) = f
-        .call(
-            Method::PUT,
-            "/api/places/35.19.09.2014",
-            Some(&token),
-            Some(json!({"nama": "Bibrik", "geometry": {"type": "Polygon", "coordinates": [[
-                [111.490, -7.580], [111.497, -7.580], [111.497, -7.572], [111.490, -7.572], [111.490, -7.580]
-            ]]}})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+    shrink_bibrik(&f, &token).await;
     assert_eq!(
         f.state.tiles.cache_stats().0,
         1,
@@ -288,6 +278,21 @@ async fn an_edit_drops_exactly_the_tiles_it_touched() {
         .call_full(Method::GET, &seg(bibrik), None, &[], None)
         .await;
     assert_ne!(h["etag"].to_str().unwrap(), before);
+}
+
+/// Gives Bibrik a new, smaller boundary through the API.
+async fn shrink_bibrik(f: &common::Fixture, token: &str) {
+    let (s, b) = f
+        .call(
+            Method::PUT,
+            "/api/places/35.19.09.2014",
+            Some(token),
+            Some(json!({"nama": "Bibrik", "geometry": {"type": "Polygon", "coordinates": [[
+                [111.490, -7.580], [111.497, -7.580], [111.497, -7.572], [111.490, -7.572], [111.490, -7.580]
+            ]]}})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
 }
 
 /// Decodes a cached tile with GDAL.
@@ -348,17 +353,7 @@ async fn writes_from_other_processes_reach_the_tiles() {
 
     // An API edit is applied at once; seen again in the feed, it drops nothing.
     let token = f.token_for("ana", Role::Admin).await;
-    let (s, b) = f
-        .call(
-            Method::PUT,
-            "/api/places/35.19.09.2014",
-            Some(&token),
-            Some(json!({"nama": "Bibrik", "geometry": {"type": "Polygon", "coordinates": [[
-                [111.490, -7.580], [111.497, -7.580], [111.497, -7.572], [111.490, -7.572], [111.490, -7.580]
-            ]]}})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+    shrink_bibrik(&f, &token).await;
     assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik\n"));
     let cached = f.state.tiles.cache_stats().0;
     assert!(f.state.tiles.sync(&f.store).await.unwrap() >= 1);

@@ -170,6 +170,33 @@ async fn create_bibrik(c: &Client<'_>) {
     .await;
 }
 
+/// Adds segment S1, the 170 m paving in BBR-01, to the work at `base`.
+async fn add_paving(c: &Client<'_>, base: &str) -> Value {
+    c.ok(
+        Method::POST,
+        &format!("{base}/segmen"),
+        json!({
+            "id": "S1", "nama": "Paving 170 m RT 09/10", "geometry": paving_line(),
+            "satuan": "m", "volume_rencana": 170, "kriteria": ["2b"],
+            "kode_lokasi": "BBR-01", "kondisi_sebelum": "buruk"
+        }),
+    )
+    .await
+}
+
+/// Takes the segment at `seg` through its stages to `selesai` on 2018-08-31.
+async fn finish(c: &Client<'_>, seg: &str) -> Value {
+    for status in ["persiapan", "pelaksanaan"] {
+        c.ok(Method::PATCH, seg, json!({"status": status})).await;
+    }
+    c.ok(
+        Method::PATCH,
+        seg,
+        json!({"status": "selesai", "tanggal_selesai": "2018-08-31"}),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_bibrik_paving_rebuilt_through_the_api() {
     let f = fixture().await;
@@ -178,17 +205,7 @@ async fn the_bibrik_paving_rebuilt_through_the_api() {
     create_bibrik(&c).await;
     let base = format!("/api/kegiatan/{WORK}");
 
-    let b = c
-        .ok(
-            Method::POST,
-            &format!("{base}/segmen"),
-            json!({
-                "id": "S1", "nama": "Paving 170 m RT 09/10", "geometry": paving_line(),
-                "satuan": "m", "volume_rencana": 170, "kriteria": ["2b"],
-                "kode_lokasi": "BBR-01", "kondisi_sebelum": "buruk"
-            }),
-        )
-        .await;
+    let b = add_paving(&c, &base).await;
     assert_eq!(b["peringatan"], json!([]), "the line lies inside Bibrik");
     let terukur = b["ringkasan"]["segmen"][0]["terukur"]["panjang_m"].as_f64();
     assert!(
@@ -245,16 +262,7 @@ async fn the_bibrik_paving_rebuilt_through_the_api() {
 
     // Finishing the paving re-scores its slum location.
     let (_, before) = f.get("/api/ringkasan?wilayah=35.19.09").await;
-    for status in ["persiapan", "pelaksanaan"] {
-        c.ok(Method::PATCH, &seg, json!({"status": status})).await;
-    }
-    let b = c
-        .ok(
-            Method::PATCH,
-            &seg,
-            json!({"status": "selesai", "tanggal_selesai": "2018-08-31"}),
-        )
-        .await;
+    let b = finish(&c, &seg).await;
     let e = &b["evaluasi"][0];
     assert_eq!(e["kode_lokasi"], "BBR-01", "{b}");
     assert_eq!(e["dampak"][0]["kriteria"], "2b");
@@ -775,27 +783,9 @@ async fn finishing_a_road_rebuilds_the_mapped_lines_it_runs_along() {
     let c = admin(&f).await;
     create_bibrik(&c).await;
     let base = format!("/api/kegiatan/{WORK}");
-    c.ok(
-        Method::POST,
-        &format!("{base}/segmen"),
-        json!({
-            "id": "S1", "nama": "Paving 170 m RT 09/10", "geometry": paving_line(),
-            "satuan": "m", "volume_rencana": 170, "kriteria": ["2b"],
-            "kode_lokasi": "BBR-01", "kondisi_sebelum": "buruk"
-        }),
-    )
-    .await;
+    add_paving(&c, &base).await;
     let seg = format!("{base}/segmen/S1");
-    for status in ["persiapan", "pelaksanaan"] {
-        c.ok(Method::PATCH, &seg, json!({"status": status})).await;
-    }
-    let b = c
-        .ok(
-            Method::PATCH,
-            &seg,
-            json!({"status": "selesai", "tanggal_selesai": "2018-08-31"}),
-        )
-        .await;
+    let b = finish(&c, &seg).await;
     let e = &b["evaluasi"][0];
     let rebuilt = e["jaringan"].as_array().unwrap();
     assert_eq!(rebuilt.len(), 1, "{e}");

@@ -321,15 +321,9 @@ async fn a_store_from_a_newer_schema_is_refused() {
         let store = new_store(dir.path()).await;
         store.close().await;
     }
-    let out = std::process::Command::new("sqlite3")
-        .arg(&path)
-        .arg("INSERT INTO kumuh_migrations (version, name) VALUES (999, 'future');")
-        .output()
-        .expect("the sqlite3 command (Debian package sqlite3)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    sqlite3(
+        &path,
+        "INSERT INTO kumuh_migrations (version, name) VALUES (999, 'future');",
     );
     let e = GpkgStore::open(&path, OpenMode::CreateIfMissing)
         .await
