@@ -526,7 +526,17 @@ async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<
     let summary = tiles
         .pmtiles(&layers, bbox, args.minzoom..=args.maxzoom, &mut bytes)
         .context("writing the PMTiles archive")?;
-    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    // Written beside the target, then renamed: a failed write never leaves half a file.
+    let mut part = out.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    std::fs::write(&part, &bytes)
+        .and_then(|()| std::fs::rename(&part, out))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&part);
+            e
+        })
+        .with_context(|| format!("writing {}", out.display()))?;
     pb.finish_and_clear();
     println!(
         "wrote {}: {} tiles ({} distinct), z{}-z{}, layers {}, {} bytes",
@@ -537,6 +547,9 @@ async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<
         args.maxzoom,
         layers.join(","),
         summary.bytes
+    );
+    println!(
+        "open it in the viewer without a connection: Lapisan peta → \"Buka berkas PMTiles…\" (or drop it on the map)"
     );
     Ok(())
 }

@@ -729,4 +729,20 @@ fn a_pmtiles_export_holds_the_layers_for_offline_use() {
         ],
     ));
     assert!(err.contains("already exists"), "{err}");
+    assert!(said.contains("Buka berkas PMTiles"), "{said}");
+    // The label layer names the places; a file that cannot be written leaves nothing.
+    assert!(metadata.contains("\"label\""), "{metadata}");
+    let nowhere = dir.path().join("no-such-dir").join("j.pmtiles");
+    let err = fails(&kumuh(
+        &store,
+        &[
+            "export",
+            "--format",
+            "pmtiles",
+            "--out",
+            nowhere.to_str().unwrap(),
+        ],
+    ));
+    assert!(err.contains("j.pmtiles"), "{err}");
+    assert!(!dir.path().join("no-such-dir").exists());
 }
