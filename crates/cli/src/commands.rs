@@ -532,9 +532,8 @@ async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<
     let part = PathBuf::from(part);
     std::fs::write(&part, &bytes)
         .and_then(|()| std::fs::rename(&part, out))
-        .map_err(|e| {
+        .inspect_err(|_| {
             let _ = std::fs::remove_file(&part);
-            e
         })
         .with_context(|| format!("writing {}", out.display()))?;
     pb.finish_and_clear();
