@@ -127,6 +127,10 @@ struct ImportArgs {
     /// What the file holds.
     #[arg(long)]
     level: ImportLevel,
+    /// Import the features without problems and list the others (by default a file with
+    /// any problem imports nothing).
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -378,9 +382,24 @@ async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         ImportLevel::Jaringan => ImportKind::Jaringan,
     };
     let pb = spinner(format!("reading {name}"));
-    let parsed = kumuh_io::geojson::parse(&name, &text, kind);
+    let parsed = if args.skip_invalid {
+        kumuh_io::geojson::parse_skipping(&name, &text, kind)
+    } else {
+        kumuh_io::geojson::parse(&name, &text, kind).map(|i| (i, Vec::new()))
+    };
     pb.finish_and_clear();
-    let parsed = parsed?;
+    let (parsed, skipped) = parsed?;
+    let left_out: std::collections::BTreeSet<Option<usize>> =
+        skipped.iter().map(|p| p.feature).collect();
+    for p in &skipped {
+        eprintln!("{name}: {p}");
+    }
+    if !skipped.is_empty() {
+        eprintln!(
+            "{name}: {} feature(s) left out for the problems above (--skip-invalid)",
+            left_out.len()
+        );
+    }
     let store = open(path, OpenMode::CreateIfMissing).await?;
     let report = match parsed {
         Import::Places(places) => {
@@ -389,9 +408,18 @@ async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
             pb.finish_and_clear();
             r?
         }
-        Import::Lokasi(lokasi) => {
-            for (i, l) in lokasi.iter().enumerate() {
-                if store.place(&l.kode_desa).await?.is_none() {
+        Import::Lokasi(all) => {
+            let mut lokasi = Vec::with_capacity(all.len());
+            for (i, l) in all.into_iter().enumerate() {
+                if store.place(&l.kode_desa).await?.is_some() {
+                    lokasi.push(l);
+                } else if args.skip_invalid {
+                    eprintln!(
+                        "{name}: location {}, field `kode_desa`: no desa {} in the store; left out (--skip-invalid)",
+                        l.kode, l.kode_desa
+                    );
+                } else {
+                    // Without --skip-invalid every feature was read, so `i` is its index.
                     bail!(
                         "{name}: feature {i} ({}), field `kode_desa`: no desa {} in the store; import the desa first. Nothing imported",
                         l.kode,

@@ -746,3 +746,41 @@ fn a_pmtiles_export_holds_the_layers_for_offline_use() {
     assert!(err.contains("j.pmtiles"), "{err}");
     assert!(!dir.path().join("no-such-dir").exists());
 }
+
+#[test]
+fn an_import_with_skip_invalid_keeps_the_good_features_and_lists_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    // Bibrik with a new boundary, and a desa whose ring crosses itself (a bow tie).
+    let file = dir.path().join("desa.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kode":"35.19.09.2014","nama":"Bibrik"},
+         "geometry":{"type":"Polygon","coordinates":[[[111.490,-7.580],[111.497,-7.580],[111.497,-7.572],[111.490,-7.572],[111.490,-7.580]]]}},
+        {"type":"Feature","properties":{"kode":"35.19.09.2099","nama":"Dasi Kupu"},
+         "geometry":{"type":"Polygon","coordinates":[[[111.50,-7.60],[111.51,-7.61],[111.51,-7.60],[111.50,-7.61],[111.50,-7.60]]]}}]}"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    // By default the whole file is refused, naming the feature and field.
+    let err = fails(&kumuh(&store, &["import", path, "--level", "desa"]));
+    assert!(err.contains("feature 1 (35.19.09.2099)"), "{err}");
+    assert!(err.contains("geometry"), "{err}");
+    // With --skip-invalid the good one is imported and the other listed.
+    let out = kumuh(
+        &store,
+        &["import", path, "--level", "desa", "--skip-invalid"],
+    );
+    let said = ok(&out);
+    assert!(said.contains("0 added, 1 updated"), "{said}");
+    let listed = String::from_utf8_lossy(&out.stderr);
+    assert!(listed.contains("feature 1 (35.19.09.2099)"), "{listed}");
+    assert!(listed.contains("1 feature(s) left out"), "{listed}");
+    let all = ok(&kumuh(
+        &store,
+        &["export", "--format", "geojson", "--layer", "desa"],
+    ));
+    assert!(!all.contains("35.19.09.2099"), "the bad desa was imported");
+}

@@ -202,6 +202,24 @@ fn json_kind(v: &Value) -> &'static str {
 ///
 /// Every problem in the file is collected into one [`ImportError`].
 pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportError> {
+    let (import, problems) = parse_skipping(file, text, kind)?;
+    if !problems.is_empty() {
+        return Err(ImportError {
+            file: file.to_owned(),
+            problems,
+        });
+    }
+    Ok(import)
+}
+
+/// [`parse`], keeping the features without problems: answers them with the problems of
+/// the features left out. A file that is not GeoJSON features in EPSG:4326, or holds
+/// none, is still an error.
+pub fn parse_skipping(
+    file: &str,
+    text: &str,
+    kind: ImportKind,
+) -> Result<(Import, Vec<Problem>), ImportError> {
     let fail = |field: &str, message: String| ImportError {
         file: file.to_owned(),
         problems: vec![Problem {
@@ -402,17 +420,12 @@ pub fn parse(file: &str, text: &str, kind: ImportKind) -> Result<Import, ImportE
     if features.is_empty() {
         return Err(fail("features", "the file holds no features".into()));
     }
-    if !problems.is_empty() {
-        return Err(ImportError {
-            file: file.to_owned(),
-            problems,
-        });
-    }
-    Ok(match kind {
+    let import = match kind {
         ImportKind::Places(_) => Import::Places(places),
         ImportKind::Lokasi => Import::Lokasi(lokasi),
         ImportKind::Jaringan => Import::Jaringan(jaringan),
-    })
+    };
+    Ok((import, problems))
 }
 
 /// A road or drainage line: `kode`, `jenis` (jalan/drainase), `kondisi` (baik, sedang,
