@@ -3,7 +3,8 @@
 //
 //   node web/e2e/offline.mjs BASE_URL ARCHIVE.pmtiles SCREENSHOT.png
 //
-// ARCHIVE is a package written by `kumuh export --format pmtiles` from the served store.
+// ARCHIVE is a package written by `kumuh export --format pmtiles` from the served store,
+// or `unduh`: the package downloaded with the viewer's own link (/api/peta-luring).
 // Loads the viewer from the server, notes Bibrik's label point and the Bibrik example
 // segment S1 while online and waits for the service worker to keep the viewer, then takes
 // the browser offline (Playwright's network emulation: every request fails) and reloads
@@ -16,6 +17,9 @@
 //
 // Env: CHROMIUM (default /usr/bin/chromium), VIEWPORT (default 1280x800).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { check, idle, ready, run, screenshot, viewport, watchPage, Failure } from './browser.mjs';
 
 const EXPECTED_DESA = 14;
@@ -23,14 +27,16 @@ const TARGET = 'Bibrik';
 const SEGMEN = { kegiatan: 'contoh-35.19.09.2014-2018-paving', segmen: 'S1' };
 const ATLAS_SOURCES = ['desa', 'lokasi', 'segmen'];
 
-const [baseArg, archive, shotPath] = process.argv.slice(2);
-if (!baseArg || !archive || !shotPath) {
-  console.error('usage: node e2e/offline.mjs BASE_URL ARCHIVE.pmtiles SCREENSHOT.png');
+const [baseArg, archiveArg, shotPath] = process.argv.slice(2);
+if (!baseArg || !archiveArg || !shotPath) {
+  console.error('usage: node e2e/offline.mjs BASE_URL ARCHIVE.pmtiles|unduh SCREENSHOT.png');
   process.exit(2);
 }
+// `unduh`: the package is downloaded with the viewer's own link while online.
+let archive = archiveArg;
 const base = new URL(baseArg);
 const { width, height } = viewport();
-const summary = { ok: false, base: base.href, archive, viewport: `${width}x${height}` };
+const summary = { ok: false, base: base.href, archive: archiveArg, viewport: `${width}x${height}` };
 
 async function waitFor(page, fn, arg, what, timeout = 15_000) {
   try {
@@ -114,6 +120,17 @@ await run(summary, async (browser) => {
   );
   check(known.label, `no label point for ${TARGET}`);
   check(known.line?.type === 'LineString', `no line for segment ${SEGMEN.kegiatan}/${SEGMEN.segmen}`);
+
+  // The package, from the viewer's download link (the home kecamatan), when asked.
+  if (archiveArg === 'unduh') {
+    if (!(await page.locator('#layer-panel-body').isVisible())) await page.locator('[data-testid="layer-panel-toggle"]').click();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.locator('[data-testid="offline-download"]').click()]);
+    const name = download.suggestedFilename();
+    check(name.endsWith('.pmtiles'), `the download is named ${name}`);
+    archive = join(mkdtempSync(join(tmpdir(), 'kumuh-unduh-')), name);
+    await download.saveAs(archive);
+    summary.downloaded = name;
+  }
 
   // The service worker keeps the viewer for offline use (localhost is a secure context).
   const deadline = Date.now() + 20_000;

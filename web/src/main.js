@@ -114,6 +114,9 @@ async function start() {
       if (pkg && layerPanel.narrow()) layerPanel.setOpen(false);
     },
     onBadge: () => layerPanel.setOpen(true),
+    download: home.kode
+      ? { href: new URL(`api/peta-luring?wilayah=${encodeURIComponent(home.kode)}`, document.baseURI).href, name: config.title ?? home.kode }
+      : null,
   });
   // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
   const layerPanel = createLayerPanel({

@@ -1,6 +1,7 @@
 // Offline maps: a PMTiles archive written by `kumuh export --format pmtiles` (one tileset
 // holding every atlas layer, gzipped MVT) opened from the device with "Buka berkas
-// PMTiles" or dropped on the map. The atlas's vector sources then read their tiles from
+// PMTiles" or dropped on the map; the server's package of the home area downloads from
+// the same box while online. The atlas's vector sources then read their tiles from
 // the file through MapLibre's `pmtiles://` protocol and nothing is asked of the server;
 // "Kembali ke peta server" switches them back. The file never leaves the device.
 import * as maplibregl from 'maplibre-gl';
@@ -65,7 +66,9 @@ export async function openArchive(file) {
 // package is open (a tap on it calls `onBadge`, e.g. to open the layer panel).
 // `onChange(pkg | null)` after each switch (the panels then stop or resume asking the
 // server).
-export function createOffline({ map, errors, onChange, onBadge }) {
+// `download`: `{ href, name }` of the server's package of the home area
+// (/api/peta-luring), offered as a link while online.
+export function createOffline({ map, errors, onChange, onBadge, download = null }) {
   let current = null;
 
   const badge = document.createElement('button');
@@ -98,13 +101,23 @@ export function createOffline({ map, errors, onChange, onBadge }) {
   back.type = 'button';
   back.className = 'offline-back';
   back.dataset.testid = 'offline-close';
-  root.append(title, openLabel, status, back);
+  const save = document.createElement('a');
+  save.className = 'offline-download';
+  save.dataset.testid = 'offline-download';
+  if (download) {
+    save.href = download.href;
+    save.setAttribute('download', '');
+  }
+  root.append(title, ...(download ? [save] : []), openLabel, status, back);
 
   function render() {
     title.textContent = t('offline.title');
     openText.textContent = t('offline.open');
     back.textContent = t('offline.close');
     back.hidden = !current;
+    save.hidden = Boolean(current);
+    save.textContent = t('offline.download', { name: download?.name ?? '' });
+    save.title = t('offline.download.title');
     status.hidden = !current;
     status.textContent = current
       ? t('offline.status', { name: current.name, minzoom: current.minzoom, maxzoom: current.maxzoom, layers: current.layers.length })

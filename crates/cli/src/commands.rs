@@ -503,52 +503,32 @@ async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<
     if out.exists() {
         bail!("{} already exists; choose a new file", out.display());
     }
-    if args.minzoom > args.maxzoom || args.maxzoom > 16 {
-        bail!("--minzoom/--maxzoom: need minzoom <= maxzoom <= 16");
-    }
-    let all: Vec<&str> = kumuh_server::tiles::LAYERS.iter().map(|l| l.id).collect();
-    let layers: Vec<&str> = if args.layers.is_empty() {
-        all.clone()
-    } else {
-        for l in &args.layers {
-            if !all.contains(&l.as_str()) {
-                bail!(
-                    "--layers: no tile layer `{l}`; the layers are {}",
-                    all.join(", ")
-                );
-            }
-        }
-        args.layers.iter().map(String::as_str).collect()
+    let wilayah = args
+        .wilayah
+        .as_deref()
+        .map(Kode::parse)
+        .transpose()
+        .context("--wilayah")?;
+    let package = kumuh_server::tiles::Package {
+        wilayah,
+        layers: args.layers.clone(),
+        minzoom: args.minzoom,
+        maxzoom: args.maxzoom,
     };
     let pb = spinner("building the tile layers");
     let tiles = kumuh_server::tiles::Tiles::load(store, 0)
         .await
         .context("building the tile layers")?;
-    let bbox = match &args.wilayah {
-        Some(w) => {
-            let kode = Kode::parse(w).context("--wilayah")?;
-            let place = store
-                .place(&kode)
-                .await?
-                .with_context(|| format!("--wilayah: no place {kode} in the store"))?;
-            let b = place
-                .geometry
-                .as_ref()
-                .and_then(kumuh_domain::geometry::bbox)
-                .with_context(|| format!("--wilayah: {kode} has no boundary"))?;
-            geo_types::Rect::new((b[0], b[1]), (b[2], b[3]))
-        }
-        None => layers
-            .iter()
-            .filter_map(|l| tiles.bounds(l))
-            .reduce(|a, b| {
-                geo_types::Rect::new(
-                    (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                    (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-                )
-            })
-            .context("the store has no features to tile")?,
-    };
+    let (layers, bbox) = tiles
+        .package_extent(store, &package)
+        .await
+        .map_err(|e| match e {
+            kumuh_server::tiles::PackageError::Zooms => anyhow::anyhow!("--minzoom/--maxzoom: {e}"),
+            kumuh_server::tiles::PackageError::UnknownLayer(_) => anyhow::anyhow!("--layers: {e}"),
+            kumuh_server::tiles::PackageError::NoPlace(_)
+            | kumuh_server::tiles::PackageError::NoBoundary(_) => anyhow::anyhow!("--wilayah: {e}"),
+            other => anyhow::Error::new(other),
+        })?;
     pb.set_message("writing tiles");
     let mut bytes = Vec::new();
     let summary = tiles

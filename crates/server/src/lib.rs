@@ -180,6 +180,7 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(tiles::catalog))
         .routes(routes!(tiles::tilejson))
         .routes(routes!(tiles::tile))
+        .routes(routes!(tiles::package))
         .split_for_parts()
 }
 

@@ -125,6 +125,49 @@ pub const LAYERS: &[LayerDef] = &[
 /// The levels that have label points in the `label` layer.
 const LABEL_LEVELS: [Level; 2] = [Level::Kecamatan, Level::Desa];
 
+/// The highest zoom an offline package may hold.
+pub const PACKAGE_MAX_ZOOM: u8 = 16;
+
+/// What an offline package (PMTiles) holds.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// The place whose boundary box it covers; `None`: everything in the layers.
+    pub wilayah: Option<Kode>,
+    /// The layers; empty: all.
+    pub layers: Vec<String>,
+    /// Lowest zoom.
+    pub minzoom: u8,
+    /// Highest zoom (at most [`PACKAGE_MAX_ZOOM`]).
+    pub maxzoom: u8,
+}
+
+/// Why an offline package cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// minzoom above maxzoom, or maxzoom too high.
+    #[error("need minzoom <= maxzoom <= {PACKAGE_MAX_ZOOM}")]
+    Zooms,
+    /// A layer that does not exist.
+    #[error("no tile layer `{0}`; the layers are {list}", list = layer_list())]
+    UnknownLayer(String),
+    /// The place is not in the store.
+    #[error("no place {0} in the store")]
+    NoPlace(Kode),
+    /// The place has no boundary.
+    #[error("{0} has no boundary")]
+    NoBoundary(Kode),
+    /// Nothing to tile.
+    #[error("the store has no features to tile")]
+    Empty,
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] kumuh_store::StoreError),
+}
+
+fn layer_list() -> String {
+    LAYERS.iter().map(|l| l.id).collect::<Vec<_>>().join(", ")
+}
+
 /// A layer definition by id.
 pub fn layer_def(id: &str) -> Option<&'static LayerDef> {
     LAYERS.iter().find(|l| l.id == id)
@@ -772,6 +815,63 @@ impl Tiles {
             None => self.apply("lokasi", &[feature_id(kode)], vec![]),
         }
         Ok(())
+    }
+
+    /// The area and layers of an offline package (see [`Package`]), checked against the
+    /// store and the layers: the layer ids (all when none are asked) and the lon/lat box
+    /// (the place's boundary, else every feature of those layers).
+    pub async fn package_extent<'a>(
+        &self,
+        store: &dyn Store,
+        p: &'a Package,
+    ) -> Result<(Vec<&'a str>, Rect<f64>), PackageError> {
+        if p.minzoom > p.maxzoom || p.maxzoom > PACKAGE_MAX_ZOOM {
+            return Err(PackageError::Zooms);
+        }
+        let all: Vec<&'static str> = LAYERS.iter().map(|l| l.id).collect();
+        let mut layers: Vec<&'a str> = Vec::new();
+        for l in &p.layers {
+            if !all.contains(&l.as_str()) {
+                return Err(PackageError::UnknownLayer(l.clone()));
+            }
+            layers.push(l.as_str());
+        }
+        if layers.is_empty() {
+            layers = all;
+        }
+        let bbox = match &p.wilayah {
+            Some(kode) => {
+                let place = store
+                    .place(kode)
+                    .await?
+                    .ok_or_else(|| PackageError::NoPlace(kode.clone()))?;
+                let b = place
+                    .geometry
+                    .as_ref()
+                    .and_then(kumuh_domain::geometry::bbox)
+                    .ok_or_else(|| PackageError::NoBoundary(kode.clone()))?;
+                Rect::new((b[0], b[1]), (b[2], b[3]))
+            }
+            None => layers
+                .iter()
+                .filter_map(|l| self.bounds(l))
+                .reduce(|a, b| {
+                    Rect::new(
+                        (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                        (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+                    )
+                })
+                .ok_or(PackageError::Empty)?,
+        };
+        Ok((layers, bbox))
+    }
+
+    /// How many tiles a package over `bbox_lonlat` at `zooms` addresses at most.
+    pub fn package_tiles(bbox_lonlat: Rect<f64>, zooms: std::ops::RangeInclusive<u8>) -> u64 {
+        zooms
+            .filter_map(|z| TileId::covering(bbox_lonlat, z).ok())
+            .map(|c| c.size_hint().0 as u64)
+            .sum()
     }
 
     /// Writes the layers `ids` over `bbox_lonlat` at `zooms` as one PMTiles archive

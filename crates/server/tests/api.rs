@@ -448,13 +448,14 @@ async fn openapi_documents_every_route() {
         ("/tiles", "get"),
         ("/tiles/{layer}", "get"),
         ("/tiles/{layer}/{z}/{x}/{y}", "get"),
+        ("/api/peta-luring", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 40);
+    assert_eq!(paths.len(), 41);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

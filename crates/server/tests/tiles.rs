@@ -363,3 +363,70 @@ async fn writes_from_other_processes_reach_the_tiles() {
         "the API's own change dropped a tile"
     );
 }
+
+#[tokio::test]
+async fn an_offline_package_downloads_for_a_place() {
+    use kumuh_tiles::pmtiles::PmTilesReader;
+    let f = fixture_with_bibrik_work().await;
+    let base = f.serve().await;
+    let http = client();
+    let res = http
+        .get(format!("{base}/api/peta-luring?wilayah=35.19.09"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/vnd.pmtiles");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"kumuh-35.19.09.pmtiles\""
+    );
+    let bytes = res.bytes().await.unwrap();
+    let archive = PmTilesReader::new(&bytes).unwrap();
+    let metadata = archive.metadata().unwrap();
+    for layer in ["\"desa\"", "\"segmen\"", "\"label\""] {
+        assert!(metadata.contains(layer), "{layer} missing from {metadata}");
+    }
+    let tile = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
+    let gz = archive.tile(tile).unwrap().expect("Bibrik's z14 tile");
+    let info = ogrinfo_tile(&gunzip(gz), tile);
+    assert!(info.contains("nama (String) = Bibrik"), "{info}");
+
+    // Bad requests name their parameter; a place not in the store is 404; East Java at
+    // z16 is too much for one download.
+    let jatim = kumuh_domain::Place {
+        kode: Kode::parse("35").unwrap(),
+        kode_bps: None,
+        nama: "Jawa Timur".into(),
+        nama_alt: vec![],
+        geometry: Some(geo_types::MultiPolygon(vec![geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (111.0, -8.8),
+                (114.6, -8.8),
+                (114.6, -6.8),
+                (111.0, -6.8),
+            ]),
+            vec![],
+        )])),
+        attributes: Default::default(),
+    };
+    f.store.upsert_places(&[jatim]).await.unwrap();
+    for (query, status, names) in [
+        ("wilayah=35.19.09&lapisan=desa,sungai", 400, "lapisan"),
+        ("wilayah=35.19.09&maxzoom=20", 400, "maxzoom"),
+        ("wilayah=35.19.99", 404, "35.19.99"),
+        ("wilayah=35&maxzoom=16", 400, "tiles"),
+    ] {
+        let res = http
+            .get(format!("{base}/api/peta-luring?{query}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{query}");
+        let body: Value = res.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains(names),
+            "{query}: {body}"
+        );
+    }
+}

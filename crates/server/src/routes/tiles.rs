@@ -5,13 +5,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kumuh_tiles::TileId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
+use crate::routes::common::{attachment, parse_wilayah};
 use crate::tiles::{LAYERS, MAX_ZOOM, layer_def};
 
 /// The media type of a Mapbox Vector Tile.
@@ -182,4 +183,96 @@ pub async fn tile(
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(res)
+}
+
+/// The most tiles one offline package over HTTP may address (all of a kabupaten at
+/// z0-z14 is a few thousand; Java at z14 is millions): more is refused, pointing at a
+/// smaller area, fewer zooms or `kumuh export --format pmtiles`.
+pub const PACKAGE_MAX_TILES: u64 = 200_000;
+
+/// What an offline package holds.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PackageParams {
+    /// The place whose area it covers (e.g. `35.19.09`, a kecamatan); without it, every
+    /// feature.
+    pub wilayah: Option<String>,
+    /// Comma-separated tile layers (default: all).
+    pub lapisan: Option<String>,
+    /// Lowest zoom (default 0).
+    pub minzoom: Option<u8>,
+    /// Highest zoom (default 14, at most 16).
+    pub maxzoom: Option<u8>,
+}
+
+/// An offline map package: the tile layers over a place as one PMTiles file, the same as
+/// `kumuh export --format pmtiles`, for the viewer's "Buka berkas PMTiles" on a device
+/// without a connection.
+#[utoipa::path(get, path = "/api/peta-luring", tag = "tiles", params(PackageParams),
+    responses((status = 200, description = "PMTiles v3 archive (application/vnd.pmtiles)"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn package(
+    State(state): State<AppState>,
+    Query(params): Query<PackageParams>,
+) -> ApiResult<Response> {
+    use crate::tiles::{Package, PackageError, Tiles};
+    let wilayah = params.wilayah.as_deref().map(parse_wilayah).transpose()?;
+    let package = Package {
+        wilayah: wilayah.clone(),
+        layers: params
+            .lapisan
+            .as_deref()
+            .map(|l| {
+                l.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        minzoom: params.minzoom.unwrap_or(0),
+        maxzoom: params.maxzoom.unwrap_or(MAX_ZOOM),
+    };
+    let (layers, bbox) = match state
+        .tiles
+        .package_extent(state.store.as_ref(), &package)
+        .await
+    {
+        Ok(x) => x,
+        Err(e @ (PackageError::NoPlace(_) | PackageError::Empty)) => {
+            return Err(ApiError::not_found(e.to_string()));
+        }
+        Err(PackageError::Store(e)) => return Err(e.into()),
+        Err(e @ PackageError::Zooms) => {
+            return Err(ApiError::bad_request(format!("minzoom/maxzoom: {e}")));
+        }
+        Err(e @ PackageError::UnknownLayer(_)) => {
+            return Err(ApiError::bad_request(format!("lapisan: {e}")));
+        }
+        Err(e @ PackageError::NoBoundary(_)) => {
+            return Err(ApiError::bad_request(format!("wilayah: {e}")));
+        }
+    };
+    let zooms = package.minzoom..=package.maxzoom;
+    let tiles = Tiles::package_tiles(bbox, zooms.clone());
+    if tiles > PACKAGE_MAX_TILES {
+        return Err(ApiError::bad_request(format!(
+            "wilayah: the package would address {tiles} tiles, more than {PACKAGE_MAX_TILES}; choose a smaller area or a lower maxzoom, or use `kumuh export --format pmtiles`"
+        )));
+    }
+    let layers: Vec<String> = layers.into_iter().map(str::to_owned).collect();
+    let service = state.tiles.clone();
+    // Encoding the tiles is CPU work: off the async workers.
+    let bytes = tokio::task::spawn_blocking(move || {
+        let ids: Vec<&str> = layers.iter().map(String::as_str).collect();
+        let mut out = Vec::new();
+        service.pmtiles(&ids, bbox, zooms, &mut out).map(|_| out)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let name = match &wilayah {
+        Some(k) => format!("kumuh-{k}.pmtiles"),
+        None => "kumuh.pmtiles".to_owned(),
+    };
+    Ok(attachment(&name, "application/vnd.pmtiles", bytes))
 }
