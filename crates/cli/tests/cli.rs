@@ -718,31 +718,25 @@ fn a_pmtiles_export_holds_the_layers_for_offline_use() {
     );
     assert!(info.contains("Layer name: desa"), "{info}");
     assert!(info.contains("Layer name: segmen"), "{info}");
-    let err = fails(&kumuh(
-        &store,
-        &[
-            "export",
-            "--format",
-            "pmtiles",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    ));
+    let export_to = |file: &Path| {
+        fails(&kumuh(
+            &store,
+            &[
+                "export",
+                "--format",
+                "pmtiles",
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        ))
+    };
+    let err = export_to(&out);
     assert!(err.contains("already exists"), "{err}");
     assert!(said.contains("Buka berkas PMTiles"), "{said}");
     // The label layer names the places; a file that cannot be written leaves nothing.
     assert!(metadata.contains("\"label\""), "{metadata}");
     let nowhere = dir.path().join("no-such-dir").join("j.pmtiles");
-    let err = fails(&kumuh(
-        &store,
-        &[
-            "export",
-            "--format",
-            "pmtiles",
-            "--out",
-            nowhere.to_str().unwrap(),
-        ],
-    ));
+    let err = export_to(&nowhere);
     assert!(err.contains("j.pmtiles"), "{err}");
     assert!(!dir.path().join("no-such-dir").exists());
 }
