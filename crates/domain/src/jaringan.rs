@@ -1064,33 +1064,26 @@ pub fn lines_along(
         .0
         .iter()
         .flat_map(|l| l.0.windows(2).map(|w| [w[0], w[1]]))
-        .filter(|[a, b]| finite(*a) && finite(*b))
+        .filter(|[a, b]| {
+            crate::geometry::coord_problem(*a).is_none()
+                && crate::geometry::coord_problem(*b).is_none()
+        })
         .collect();
     let Some(reach) = work_box(&work) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for r in ruas.iter().filter(|r| r.jenis == jenis) {
-        if !r
-            .geometry
-            .0
-            .iter()
-            .flat_map(|l| l.0.iter())
-            .all(|c| finite(*c))
-        {
-            continue;
-        }
         let near = r.geometry.bounding_rect().is_some_and(|b| {
-            b.min().x <= reach[2]
-                && b.max().x >= reach[0]
-                && b.min().y <= reach[3]
-                && b.max().y >= reach[1]
+            crate::geometry::bbox_intersects([b.min().x, b.min().y, b.max().x, b.max().y], reach)
         });
         if !near {
             continue;
         }
+        // The parts with length, none for a line with a bad coordinate.
+        let (lines, _) = usable_lines(r, &mut Vec::new());
         let (mut total, mut inside) = (0.0, 0.0);
-        for l in &r.geometry.0 {
+        for l in &lines.0 {
             for w in l.0.windows(2) {
                 let length = Geodesic.length(&LineString::new(vec![w[0], w[1]]));
                 if length <= 0.0 {
@@ -1122,10 +1115,6 @@ pub fn lines_along(
         }
     }
     out
-}
-
-fn finite(c: Coord<f64>) -> bool {
-    c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
 }
 
 /// The work's box widened by the tolerance (in degrees, generously).

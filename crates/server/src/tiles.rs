@@ -502,13 +502,12 @@ impl Tiles {
         let Some(last) = batch.changes.last().map(|c| c.id) else {
             return Ok(0);
         };
-        let generations: HashMap<&str, u64> = self
+        let mut generations: HashMap<&str, u64> = self
             .layers
             .iter()
             .map(|(id, l)| (*id, l.generation.load(Ordering::SeqCst)))
             .collect();
         let updates = self.updates(store, &batch.changes).await?;
-        let mut generations = generations;
         let mut current = true;
         for u in updates {
             let expected = generations.get(u.layer).copied();
@@ -544,16 +543,17 @@ impl Tiles {
         let mut seen = std::collections::HashSet::new();
         let mut updates = Vec::new();
         let mut jaringan = None;
+        // One feature written (or, when gone, removed).
+        let one = |layer, id, feature: Option<Feature>| Update {
+            layer,
+            remove: if feature.is_none() { vec![id] } else { vec![] },
+            upsert: feature.into_iter().collect(),
+            segmen_of: None,
+        };
         for c in changes {
             if !seen.insert((c.lapisan.as_str(), c.kunci.as_str())) {
                 continue;
             }
-            let one = |layer, id, feature: Option<Feature>| Update {
-                layer,
-                remove: if feature.is_none() { vec![id] } else { vec![] },
-                upsert: feature.into_iter().collect(),
-                segmen_of: None,
-            };
             if let Some(level) = level_of(&c.lapisan) {
                 let Ok(kode) = Kode::parse(&c.kunci) else {
                     tracing::warn!(layer = %c.lapisan, kode = %c.kunci, "change feed: not a place code");
@@ -768,25 +768,18 @@ impl Tiles {
         }
     }
 
-    /// A work was created or changed: its segments before (`old`) and after.
-    pub fn kegiatan_changed(&self, old: Option<&Kegiatan>, new: &Kegiatan) {
-        let upsert = segmen_features(new);
+    /// A work was created or changed: its segments now (those it no longer has leave
+    /// the layer).
+    pub fn kegiatan_changed(&self, k: &Kegiatan) {
+        let upsert = segmen_features(k);
         let ids: Vec<u64> = upsert.iter().map(|f| f.id).collect();
-        let mut known = self.segmen_ids.lock().unwrap_or_else(|p| p.into_inner());
-        let before = known.insert(new.id().as_str().to_owned(), ids.clone());
-        let remove: Vec<u64> = old
-            .map(|k| {
-                k.segmen()
-                    .iter()
-                    .map(|s| segmen_id(k, s.id().as_str()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .chain(before.unwrap_or_default())
-            .filter(|id| !ids.contains(id))
-            .collect();
-        drop(known);
+        let before = self
+            .segmen_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(k.id().as_str().to_owned(), ids.clone())
+            .unwrap_or_default();
+        let remove: Vec<u64> = before.into_iter().filter(|id| !ids.contains(id)).collect();
         self.apply("segmen", &remove, upsert);
     }
 

@@ -17,6 +17,11 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder().no_gzip().build().unwrap()
 }
 
+/// GETs a URL and reads its JSON body.
+async fn get_json(http: &reqwest::Client, url: impl reqwest::IntoUrl) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 fn ogrinfo_tile(bytes: &[u8], tile: TileId) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.mvt");
@@ -54,14 +59,7 @@ async fn catalog_tilejson_and_tiles_gdal_can_read() {
     let base = f.serve().await;
     let http = client();
 
-    let catalog: Value = http
-        .get(format!("{base}/tiles"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let catalog: Value = get_json(&http, format!("{base}/tiles")).await;
     let ids: Vec<&str> = catalog["layers"]
         .as_array()
         .unwrap()
@@ -82,14 +80,7 @@ async fn catalog_tilejson_and_tiles_gdal_can_read() {
             "label"
         ]
     );
-    let tj: Value = http
-        .get(catalog["layers"][3]["tilejson"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tj: Value = get_json(&http, catalog["layers"][3]["tilejson"].as_str().unwrap()).await;
     assert_eq!(tj["tilejson"], "3.0.0");
     let template = tj["tiles"][0].as_str().unwrap().to_owned();
     assert_eq!(template, format!("{base}/tiles/desa/{{z}}/{{x}}/{{y}}.mvt"));
@@ -154,16 +145,11 @@ async fn catalog_tilejson_and_tiles_gdal_can_read() {
     assert!(info.contains("status (String) = selesai"), "{info}");
 
     // Bibrik's label point (the one /api/places/labels gives) in the label layer.
-    let labels: Value = http
-        .get(format!(
-            "{base}/api/places/labels?level=desa&parent=35.19.09"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let labels = get_json(
+        &http,
+        format!("{base}/api/places/labels?level=desa&parent=35.19.09"),
+    )
+    .await;
     let point = labels["features"]
         .as_array()
         .unwrap()

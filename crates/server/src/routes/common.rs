@@ -3,8 +3,9 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use kumuh_domain::Kode;
+use kumuh_domain::{Kode, Level};
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
 /// A file to download: `bytes` as `content_type`, saved by the browser as `filename`.
@@ -23,6 +24,25 @@ pub(crate) fn attachment(filename: &str, content_type: &'static str, bytes: Vec<
 /// kecamatan, kabupaten … and everything in it).
 pub(crate) fn parse_wilayah(text: &str) -> ApiResult<Kode> {
     Kode::parse(text).map_err(|e| ApiError::bad_request(format!("wilayah: {e}")))
+}
+
+/// The desa must exist in the atlas.
+pub(crate) async fn check_desa(
+    state: &AppState,
+    kode: &Kode,
+    field: &str,
+) -> ApiResult<kumuh_domain::Place> {
+    if kode.level() != Level::Desa {
+        return Err(ApiError::unprocessable(format!(
+            "{field}: {kode} is a {}, not a desa",
+            kode.level()
+        )));
+    }
+    state
+        .store
+        .place(kode)
+        .await?
+        .ok_or_else(|| ApiError::unprocessable(format!("{field}: no desa {kode} in the atlas")))
 }
 
 /// The id of a new record of a desa: the one the client chose, or `{prefix}-{kode_desa}-`

@@ -13,7 +13,7 @@ use kumuh_domain::siteplan::{
     Fitur, FiturDraft, Kategori, KategoriInfo, Siteplan, SiteplanBaru, SiteplanError, SiteplanId,
     StatusSiteplan, fitur_from_drafts,
 };
-use kumuh_domain::{Action, Kode, Level, User};
+use kumuh_domain::{Action, Kode, User};
 use kumuh_store::{NewAudit, SiteplanWrite, StoreError, StoredSiteplan};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, require};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::routes::common::{attachment, new_id, parse_wilayah};
+use crate::routes::common::{attachment, check_desa, new_id, parse_wilayah};
 use crate::routes::kegiatan::Versioned;
 use crate::routes::kegiatan::input::Body;
 
@@ -377,11 +377,7 @@ pub async fn create(
     let mut b = Body::new(body)?;
     let kode_desa: Kode = b.req_parse("kode_desa")?;
     let who = may_edit(&user, &kode_desa)?;
-    if kode_desa.level() != Level::Desa || state.store.place(&kode_desa).await?.is_none() {
-        return Err(ApiError::unprocessable(format!(
-            "kode_desa: no desa {kode_desa} in the atlas"
-        )));
-    }
+    check_desa(&state, &kode_desa, "kode_desa").await?;
     let id = SiteplanId::new(new_id(b.opt_text("id")?, "SP", &kode_desa)?)?;
     let judul = b.req_text("judul")?;
     let keterangan = b.opt_text("keterangan")?;

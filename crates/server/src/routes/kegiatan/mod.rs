@@ -24,7 +24,7 @@ use kumuh_domain::works::{
     Kpp, Override, Pelaksana, Progres, Realisasi, Reversal, Satuan, Segmen, SegmenId,
     StatusKegiatan, SumberDana, Tanggal, WorksError, evaluate_completion,
 };
-use kumuh_domain::{Action, Kode, Level, User};
+use kumuh_domain::{Action, Kode, User};
 use kumuh_store::{
     AssessmentQuery, AssessmentRecord, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit,
     StoreError, StoredKegiatan,
@@ -38,7 +38,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, require};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::routes::common::{new_id, parse_wilayah};
+use crate::routes::common::{check_desa, new_id, parse_wilayah};
 use crate::routes::places::GeoJson;
 
 /// How often a change without `If-Match` is retried when other writes keep winning.
@@ -294,7 +294,7 @@ async fn change(
         match state.store.save_kegiatan(&write).await {
             Ok(versi) => {
                 tracing::info!(user = %who.username, kegiatan = id, versi, "work changed");
-                state.tiles.kegiatan_changed(Some(&stored.kegiatan), &k);
+                state.tiles.kegiatan_changed(&k);
                 state.tiles.jaringan_changed(&ruas);
                 for r in &write.penilaian {
                     if let Err(e) = state
@@ -329,21 +329,6 @@ async fn change(
         "busy",
         format!("kegiatan {id} is being changed by many requests at once; try again"),
     ))
-}
-
-/// The desa must exist in the atlas.
-async fn check_desa(state: &AppState, kode: &Kode, field: &str) -> ApiResult<kumuh_domain::Place> {
-    if kode.level() != Level::Desa {
-        return Err(ApiError::unprocessable(format!(
-            "{field}: {kode} is a {}, not a desa",
-            kode.level()
-        )));
-    }
-    state
-        .store
-        .place(kode)
-        .await?
-        .ok_or_else(|| ApiError::unprocessable(format!("{field}: no desa {kode} in the atlas")))
 }
 
 /// A warning when a segment's geometry is not inside its desa.
@@ -881,7 +866,7 @@ pub async fn create(
             kondisi_jaringan: vec![],
         })
         .await?;
-    state.tiles.kegiatan_changed(None, &k);
+    state.tiles.kegiatan_changed(&k);
     let stored = state
         .store
         .kegiatan(k.id().as_str())
