@@ -4,16 +4,10 @@
 // kept in localStorage `kumuh.lapisan`.
 import { t, onLangChange } from './i18n.js';
 import { LAYER_GROUPS } from './layers.js';
+import { element as h } from './dom.js';
 
 const STORAGE_KEY = 'kumuh.lapisan';
 const narrow = () => window.matchMedia('(max-width: 640px)').matches;
-
-function h(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 function saved() {
   try {

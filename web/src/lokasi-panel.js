@@ -5,18 +5,9 @@ import { api } from './api.js';
 import { t, formatHectares, formatNumber, onLangChange } from './i18n.js';
 import { KELAS_COLORS } from './layers.js';
 import { lineChart } from './chart.js';
+import { h } from './dom.js';
 
 const DEFAULT_MAX_SCORE = 5; // per criterion, when the result carries no max_total
-
-function h(tag, { className, text, testid, attrs } = {}, children = []) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  if (testid) node.dataset.testid = testid;
-  for (const [k, v] of Object.entries(attrs ?? {})) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
 
 const isObject = (v) => v != null && typeof v === 'object' && !Array.isArray(v);
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);

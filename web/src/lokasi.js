@@ -6,13 +6,7 @@ import { api } from './api.js';
 import { t, formatHectares, onLangChange } from './i18n.js';
 import { LAYERS, SOURCES, KELAS, KELAS_COLORS, KONDISI, KONDISI_COLORS, HATCH_IMAGE, hatchImage } from './layers.js';
 import { createLokasiPanel } from './lokasi-panel.js';
-
-function h(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
+import { element as h } from './dom.js';
 
 function swatch(kelas) {
   const s = h('span', `swatch${kelas ? '' : ' swatch-hatch'}`);

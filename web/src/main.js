@@ -16,6 +16,7 @@ import { createLabels } from './labels.js';
 import { createLayerPanel } from './layer-panel.js';
 import { initSiteplan } from './siteplan/index.js';
 import { createOffline } from './offline.js';
+import { geometryBounds } from './geo.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -159,7 +160,8 @@ async function start() {
       const padding = narrow
         ? { top: 40, left: 30, right: 30, bottom: Math.round(window.innerHeight * 0.45) }
         : { top: 60, left: 60, bottom: 60, right: 400 };
-      map.fitBounds(bbox(feature.geometry), { padding, maxZoom: 15, duration: 900 });
+      const bounds = geometryBounds([feature.geometry]);
+      if (bounds) map.fitBounds(bounds, { padding, maxZoom: 15, duration: 900 });
     }
   }
 
@@ -375,25 +377,4 @@ function whenDesaDrawn(map, done) {
   };
   map.once('idle', check);
   map.triggerRepaint();
-}
-
-function bbox(geometry) {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  const walk = (c) => {
-    if (typeof c[0] === 'number') {
-      minX = Math.min(minX, c[0]);
-      maxX = Math.max(maxX, c[0]);
-      minY = Math.min(minY, c[1]);
-      maxY = Math.max(maxY, c[1]);
-    } else c.forEach(walk);
-  };
-  if (geometry.type === 'GeometryCollection') geometry.geometries.forEach((g) => walk(g.coordinates));
-  else walk(geometry.coordinates);
-  return [
-    [minX, minY],
-    [maxX, maxY],
-  ];
 }

@@ -8,6 +8,7 @@ import * as maplibregl from 'maplibre-gl';
 import { FileSource, PMTiles, Protocol, TileType } from 'pmtiles';
 import { t, onLangChange } from './i18n.js';
 import { TILE_LAYERS, tileJsonUrl } from './layers.js';
+import { h } from './dom.js';
 
 let protocol = null;
 function pmtilesProtocol() {
@@ -71,53 +72,36 @@ export async function openArchive(file) {
 export function createOffline({ map, errors, onChange, onBadge, download = null }) {
   let current = null;
 
-  const badge = document.createElement('button');
-  badge.type = 'button';
-  badge.className = 'map-box offline-badge';
-  badge.dataset.testid = 'offline-badge';
+  const badge = h('button', { className: 'map-box offline-badge', testid: 'offline-badge', attrs: { type: 'button' } });
   badge.hidden = true;
   badge.addEventListener('click', () => onBadge?.());
   document.getElementById('map-overlays').append(badge);
 
-  const root = document.createElement('div');
-  root.className = 'offline-box';
-  root.dataset.testid = 'offline';
-  const title = document.createElement('p');
-  title.className = 'offline-title';
-  const openLabel = document.createElement('label');
-  openLabel.className = 'offline-open';
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = '.pmtiles,application/vnd.pmtiles';
-  input.className = 'visually-hidden';
-  input.dataset.testid = 'offline-file';
-  const openText = document.createElement('span');
-  openLabel.append(input, openText);
-  const status = document.createElement('p');
-  status.className = 'offline-status';
-  status.dataset.testid = 'offline-status';
-  status.setAttribute('aria-live', 'polite');
-  const back = document.createElement('button');
-  back.type = 'button';
-  back.className = 'offline-back';
-  back.dataset.testid = 'offline-close';
-  const save = document.createElement('a');
-  save.className = 'offline-download';
-  save.dataset.testid = 'offline-download';
-  if (download) {
-    save.href = download.href;
-    save.setAttribute('download', '');
-  }
-  root.append(title, ...(download ? [save] : []), openLabel, status, back);
+  const title = h('p', { className: 'offline-title' });
+  const input = h('input', {
+    className: 'visually-hidden',
+    testid: 'offline-file',
+    attrs: { type: 'file', accept: '.pmtiles,application/vnd.pmtiles' },
+  });
+  const openText = h('span');
+  const openLabel = h('label', { className: 'offline-open' }, [input, openText]);
+  const status = h('p', { className: 'offline-status', testid: 'offline-status', attrs: { 'aria-live': 'polite' } });
+  const back = h('button', { className: 'offline-back', testid: 'offline-close', attrs: { type: 'button' } });
+  const save = download
+    ? h('a', { className: 'offline-download', testid: 'offline-download', attrs: { href: download.href, download: '' } })
+    : null;
+  const root = h('div', { className: 'offline-box', testid: 'offline' }, [title, save, openLabel, status, back]);
 
   function render() {
     title.textContent = t('offline.title');
     openText.textContent = t('offline.open');
     back.textContent = t('offline.close');
     back.hidden = !current;
-    save.hidden = Boolean(current);
-    save.textContent = t('offline.download', { name: download?.name ?? '' });
-    save.title = t('offline.download.title');
+    if (save) {
+      save.hidden = Boolean(current);
+      save.textContent = t('offline.download', { name: download.name });
+      save.title = t('offline.download.title');
+    }
     status.hidden = !current;
     status.textContent = current
       ? t('offline.status', { name: current.name, minzoom: current.minzoom, maxzoom: current.maxzoom, layers: current.layers.length })

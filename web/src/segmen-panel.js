@@ -6,19 +6,10 @@
 import { api } from './api.js';
 import { t, lang, formatRupiah, formatQuantity, onLangChange } from './i18n.js';
 import { STATUS_COLORS, SUMBER, SUMBER_COLORS } from './layers.js';
+import { h } from './dom.js';
 
 const AUDIT_LIMIT = 20;
 const HISTORY_SHOWN = 8;
-
-function h(tag, { className, text, testid, attrs } = {}, children = []) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  if (testid) node.dataset.testid = testid;
-  for (const [k, v] of Object.entries(attrs ?? {})) node.setAttribute(k, v);
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
 
 const isObject = (v) => v != null && typeof v === 'object' && !Array.isArray(v);
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);

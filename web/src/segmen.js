@@ -15,6 +15,7 @@ import {
   segmenColor,
 } from './layers.js';
 import { createSegmenPanel } from './segmen-panel.js';
+import { element as h } from './dom.js';
 
 const MODE_KEY = 'kumuh.segmen.warna';
 const HIT_TOLERANCE_PX = 6; // lines are thin on a phone: accept a near miss
@@ -27,13 +28,6 @@ const COLOR_PAINT = {
 };
 
 export const segmenKey = (p) => `${p?.kegiatan_id}/${p?.segmen_id}`;
-
-function h(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 function savedMode() {
   try {
