@@ -1,5 +1,10 @@
-// Thin client for the Kumuh API. Errors arrive as HTTP 4xx/5xx with
-// {"code": "...", "message": "..."}; they are thrown as ApiError.
+// The one client of the Kumuh API, for the viewer and the siteplan editor alike. Errors
+// arrive as HTTP 4xx/5xx with {"code": "...", "message": "..."}; they are thrown as
+// ApiError (with `retryAfter` in seconds when the server sent Retry-After).
+//
+// The session is the server's HttpOnly cookie `kumuh_session`; the CSRF token it pairs
+// with is kept in memory only (after a reload it comes back from /api/auth/me) and sent as
+// X-CSRF-Token with every non-GET request.
 import { t } from './i18n.js';
 
 export class ApiError extends Error {
@@ -25,39 +30,78 @@ export function setOffline(value) {
   offline = Boolean(value);
 }
 
-async function getJson(path, params, { signal } = {}) {
+let csrfToken = null;
+/** The CSRF token of the signed-in session (null when signed out). */
+export function setCsrf(token) {
+  csrfToken = token || null;
+}
+
+async function request(method, path, { params, body, signal } = {}) {
   if (offline) throw new ApiError(t('offline.unavailable'), { code: 'offline' });
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
-    res = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' }, signal });
+    res = await fetch(apiUrl(path, params), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     throw new ApiError(t('error.network'));
   }
+  if (res.status === 204) return null;
   if (!res.ok) {
-    let body = null;
+    let data = null;
     try {
-      body = await res.json();
+      data = await res.json();
     } catch {
       // not JSON: fall back to the status line
     }
-    throw new ApiError(body?.message || t('error.http', { status: res.status }), {
+    const err = new ApiError(data?.message || t('error.http', { status: res.status }), {
       status: res.status,
-      code: body?.code || 'http',
+      code: data?.code || 'http',
     });
+    const retry = Number(res.headers.get('Retry-After'));
+    if (Number.isFinite(retry) && retry > 0) err.retryAfter = retry;
+    throw err;
   }
   return res.json();
 }
 
+const get = (path, params, options) => request('GET', path, { ...options, params });
+const enc = encodeURIComponent;
+
 export const api = {
-  config: () => getJson('config'),
-  labels: (level, parent, bbox) => getJson('places/labels', { level, parent, bbox }),
-  place: (kode) => getJson(`places/${encodeURIComponent(kode)}`),
-  search: (q, { limit = 10, signal } = {}) => getJson('search', { q, limit }, { signal }),
-  lokasi: (desa) => getJson('lokasi', { desa }),
-  penilaian: (lokasi, { signal } = {}) => getJson('penilaian', { lokasi }, { signal }),
-  ringkasan: (wilayah) => getJson('ringkasan', { wilayah }),
-  turunan: (lokasi, { signal } = {}) => getJson(`lokasi/${encodeURIComponent(lokasi)}/turunan`, null, { signal }),
-  kegiatan: (id, { signal } = {}) => getJson(`kegiatan/${encodeURIComponent(id)}`, null, { signal }),
-  audit: (kunci, { limit = 20, signal } = {}) => getJson('audit', { kunci, limit }, { signal }),
+  // The map, places and slum locations.
+  config: () => get('config'),
+  labels: (level, parent, bbox) => get('places/labels', { level, parent, bbox }),
+  place: (kode) => get(`places/${enc(kode)}`),
+  search: (q, { limit = 10, signal } = {}) => get('search', { q, limit }, { signal }),
+  lokasi: (desa) => get('lokasi', { desa }),
+  penilaian: (lokasi, { signal } = {}) => get('penilaian', { lokasi }, { signal }),
+  ringkasan: (wilayah) => get('ringkasan', { wilayah }),
+  turunan: (lokasi, { signal } = {}) => get(`lokasi/${enc(lokasi)}/turunan`, null, { signal }),
+  kegiatan: (id, { signal } = {}) => get(`kegiatan/${enc(id)}`, null, { signal }),
+  audit: (kunci, { limit = 20, signal } = {}) => get('audit', { kunci, limit }, { signal }),
+
+  // Sign-in (a session cookie; `sesi: true` asks for it instead of a bearer token).
+  login: (username, password) => request('POST', 'auth/login', { body: { username, password, sesi: true } }),
+  me: () => get('auth/me'),
+  logout: () => request('POST', 'auth/logout'),
+
+  // Siteplans.
+  siteplanKategori: () => get('siteplan-kategori'),
+  siteplans: (wilayah) => get('siteplan', { wilayah }),
+  siteplan: (id, versi) => get(`siteplan/${enc(id)}`, { versi }),
+  createSiteplan: (body) => request('POST', 'siteplan', { body }),
+  saveSiteplanFitur: (id, body) => request('PUT', `siteplan/${enc(id)}/fitur`, { body }),
+  restoreSiteplan: (id, dari, versi) => request('POST', `siteplan/${enc(id)}/pulihkan`, { body: { dari, versi } }),
+  updateSiteplan: (id, body) => request('PATCH', `siteplan/${enc(id)}`, { body }),
+  /** Where a siteplan downloads as `geojson` or `gpkg` (a link, not a request). */
+  siteplanDownloadUrl: (id, kind, versi) => apiUrl(`siteplan/${enc(id)}/${kind}`, { versi }).href,
 };

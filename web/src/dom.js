@@ -1,18 +1,27 @@
-// Building DOM nodes, shared by the viewer's modules.
+// The one way the viewer and the siteplan editor build DOM nodes.
 
-// An element with a class, text, `data-testid`, attributes and children (null children
-// are left out).
-export function h(tag, { className, text, testid, attrs } = {}, children = []) {
+/**
+ * An element: `h(tag, { className, text, testid, attrs, on }, ...children)`.
+ *
+ * `attrs` are set as attributes; `true` sets an empty one (`hidden`, `selected`) and
+ * `null`, `undefined` or `false` leaves it out, so optional attributes need no `if`.
+ * `on` maps event names to listeners (`{ click: fn }`). Children may be nodes, strings
+ * (added as text) or arrays of them; `null`, `undefined` and `false` are left out, so
+ * `cond ? node : null` reads inline.
+ */
+export function h(tag, { className, text, testid, attrs, on } = {}, ...children) {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text != null) node.textContent = text;
+  if (text != null && text !== false) node.textContent = text;
   if (testid) node.dataset.testid = testid;
-  for (const [k, v] of Object.entries(attrs ?? {})) node.setAttribute(k, v);
-  node.append(...children.filter((c) => c != null));
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v == null || v === false) continue;
+    node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const [event, listener] of Object.entries(on ?? {})) node.addEventListener(event, listener);
+  for (const c of children.flat(Infinity)) {
+    if (c == null || c === false) continue;
+    node.append(c instanceof Node ? c : String(c));
+  }
   return node;
-}
-
-// The short form: an element with a class and text.
-export function element(tag, className, text) {
-  return h(tag, { className, text });
 }

@@ -4,7 +4,7 @@
 // kept in localStorage `kumuh.lapisan`.
 import { t, onLangChange } from './i18n.js';
 import { LAYER_GROUPS } from './layers.js';
-import { element as h } from './dom.js';
+import { h } from './dom.js';
 
 const STORAGE_KEY = 'kumuh.lapisan';
 const narrow = () => window.matchMedia('(max-width: 640px)').matches;
@@ -28,16 +28,16 @@ export function createLayerPanel({ map, groups, footer = null }) {
   const legendOpen = new Map(groups.map((g) => [g.id, g.legendOpen ?? true]));
   let open = !narrow();
 
-  const root = h('section', 'map-box layer-panel');
+  const root = h('section', { className: 'map-box layer-panel' });
   root.id = 'layer-panel';
   root.dataset.testid = 'layer-panel';
-  const toggle = h('button', 'map-box-toggle');
+  const toggle = h('button', { className: 'map-box-toggle' });
   toggle.type = 'button';
   toggle.dataset.testid = 'layer-panel-toggle';
   toggle.setAttribute('aria-controls', 'layer-panel-body');
-  const body = h('div', 'layer-panel-body');
+  const body = h('div', { className: 'layer-panel-body' });
   body.id = 'layer-panel-body';
-  const list = h('ul', 'layer-groups');
+  const list = h('ul', { className: 'layer-groups' });
   body.append(list);
   if (footer) body.append(footer);
   root.append(toggle, body);
@@ -51,22 +51,22 @@ export function createLayerPanel({ map, groups, footer = null }) {
   // One row per group: checkbox, name, legend expander; the legend below.
   const rows = new Map();
   for (const group of groups) {
-    const li = h('li', 'layer-group');
+    const li = h('li', { className: 'layer-group' });
     li.dataset.group = group.id;
-    const head = h('div', 'layer-group-head');
-    const label = h('label', 'layer-toggle');
+    const head = h('div', { className: 'layer-group-head' });
+    const label = h('label', { className: 'layer-toggle' });
     const box = h('input');
     box.type = 'checkbox';
     box.dataset.testid = `toggle-${group.id}`;
     box.addEventListener('change', () => setVisible(group.id, box.checked));
-    const name = h('span', 'layer-name');
-    const swatch = h('span', 'layer-swatch');
+    const name = h('span', { className: 'layer-name' });
+    const swatch = h('span', { className: 'layer-swatch' });
     label.append(box, name);
     head.append(label, swatch);
     let expander = null;
     let legend = null;
     if (group.legend) {
-      expander = h('button', 'legend-expander');
+      expander = h('button', { className: 'legend-expander' });
       expander.type = 'button';
       expander.dataset.testid = `legend-toggle-${group.id}`;
       expander.setAttribute('aria-controls', `legend-${group.id}`);
@@ -75,7 +75,7 @@ export function createLayerPanel({ map, groups, footer = null }) {
         renderGroup(group.id);
       });
       head.append(expander);
-      legend = h('div', 'layer-legend');
+      legend = h('div', { className: 'layer-legend' });
       legend.id = `legend-${group.id}`;
     }
     li.append(head);

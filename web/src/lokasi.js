@@ -6,17 +6,17 @@ import { api } from './api.js';
 import { t, formatHectares, onLangChange } from './i18n.js';
 import { LAYERS, SOURCES, KELAS, KELAS_COLORS, KONDISI, KONDISI_COLORS, HATCH_IMAGE, hatchImage } from './layers.js';
 import { createLokasiPanel } from './lokasi-panel.js';
-import { element as h } from './dom.js';
+import { h } from './dom.js';
 
 function swatch(kelas) {
-  const s = h('span', `swatch${kelas ? '' : ' swatch-hatch'}`);
+  const s = h('span', { className: `swatch${kelas ? '' : ' swatch-hatch'}` });
   if (kelas) s.style.background = KELAS_COLORS[kelas];
   s.setAttribute('aria-hidden', 'true');
   return s;
 }
 
 function lineSwatch(color, style) {
-  const s = h('span', `line-swatch${style ? ` line-swatch-${style}` : ''}`);
+  const s = h('span', { className: `line-swatch${style ? ` line-swatch-${style}` : ''}` });
   s.style.color = color;
   s.setAttribute('aria-hidden', 'true');
   return s;
@@ -45,7 +45,7 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
   let lines = jaringanPresent([]);
   const legendListeners = new Set();
   const overlays = document.getElementById('map-overlays');
-  const summaryBox = h('section', 'map-box summary');
+  const summaryBox = h('section', { className: 'map-box summary' });
   summaryBox.dataset.testid = 'lokasi-summary';
   overlays.append(summaryBox);
 
@@ -78,11 +78,11 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
 
   // The "Lokasi kumuh" legend: the slum classes and "not assessed".
   function legend() {
-    const list = h('ul', 'legend-list');
+    const list = h('ul', { className: 'legend-list' });
     list.dataset.testid = 'lokasi-legend';
     for (const kelas of [...KELAS, null]) {
       const li = h('li');
-      li.append(swatch(kelas), h('span', null, t(kelas ? `kelas.${kelas}` : 'kelas.none')));
+      li.append(swatch(kelas), h('span', { text: t(kelas ? `kelas.${kelas}` : 'kelas.none') }));
       list.append(li);
     }
     return list;
@@ -91,11 +91,11 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
   // The "Jalan & drainase" legend: roads solid, drains dashed, the conditions (those not
   // drawn in the view greyed out) and a note when sample lines are drawn.
   function jaringanLegend() {
-    const list = h('ul', 'legend-list');
+    const list = h('ul', { className: 'legend-list' });
     list.dataset.testid = 'jaringan-legend';
     const item = (node, label, absent) => {
-      const li = h('li', absent ? 'legend-absent' : null);
-      li.append(node, h('span', null, label));
+      const li = h('li', { className: absent ? 'legend-absent' : null });
+      li.append(node, h('span', { text: label }));
       list.append(li);
       return li;
     };
@@ -105,7 +105,7 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
       const li = item(lineSwatch(KONDISI_COLORS[k], k === 'tidak_ada' ? 'dotted' : null), t(`kondisi.${k}`), !lines.kondisi.has(k));
       li.dataset.kondisi = k;
     }
-    if (lines.contoh) list.append(h('li', 'legend-note', t('jaringan.contoh')));
+    if (lines.contoh) list.append(h('li', { className: 'legend-note', text: t('jaringan.contoh') }));
     return list;
   }
 
@@ -117,14 +117,14 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
       const dt = h('dt');
       if (kelas !== undefined) dt.append(swatch(kelas));
       dt.append(label);
-      dl.append(dt, h('dd', 'num', value));
+      dl.append(dt, h('dd', { className: 'num', text: value }));
     };
     row(t('summary.lokasi'), String(summary.lokasi));
     const perKelas = summary.hektar_per_kelas ?? {};
     for (const kelas of KELAS) if (Number.isFinite(perKelas[kelas])) row(t(`kelas.${kelas}`), formatHectares(perKelas[kelas]), kelas);
     if (Number.isFinite(summary.luas_kumuh_ha)) row(t('summary.luas_kumuh'), formatHectares(summary.luas_kumuh_ha));
     if (Array.isArray(summary.tahun) && summary.tahun.length) row(t('summary.tahun'), summary.tahun.join(', '));
-    summaryBox.replaceChildren(h('h2', 'map-box-title', t('summary.title')), dl);
+    summaryBox.replaceChildren(h('h2', { className: 'map-box-title', text: t('summary.title') }), dl);
   }
 
   // Hover highlight and pointer cursor.

@@ -17,6 +17,7 @@ import { createLayerPanel } from './layer-panel.js';
 import { initSiteplan } from './siteplan/index.js';
 import { createOffline } from './offline.js';
 import { geometryBounds } from './geo.js';
+import { h } from './dom.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 
@@ -292,19 +293,10 @@ function searchTiles(q) {
 
 // Small samples of a line or a fill for the layer panel.
 function lineSample(color, style) {
-  const s = document.createElement('span');
-  s.className = `line-swatch${style === 'dashed' ? ' line-swatch-dashed' : ''}`;
-  s.style.color = color;
-  s.setAttribute('aria-hidden', 'true');
-  return s;
+  return h('span', { className: `line-swatch${style === 'dashed' ? ' line-swatch-dashed' : ''}`, attrs: { style: `color: ${color}`, 'aria-hidden': 'true' } });
 }
 function fillSample(fill, stroke) {
-  const s = document.createElement('span');
-  s.className = 'swatch';
-  s.style.background = fill;
-  s.style.borderColor = stroke;
-  s.setAttribute('aria-hidden', 'true');
-  return s;
+  return h('span', { className: 'swatch', attrs: { style: `background: ${fill}; border-color: ${stroke}`, 'aria-hidden': 'true' } });
 }
 
 function createMap(config) {

@@ -1,5 +1,6 @@
 // The place panel: a side panel on wide screens, a bottom sheet on phones.
 import { t, formatHectares, onLangChange } from './i18n.js';
+import { h } from './dom.js';
 
 export function createPanel({ onClose }) {
   const root = document.getElementById('panel');
@@ -9,26 +10,21 @@ export function createPanel({ onClose }) {
   let place = null;
 
   function row(labelKey, value, testid) {
-    const dt = document.createElement('dt');
-    dt.textContent = t(labelKey);
-    dt.dataset.i18n = labelKey;
-    const dd = document.createElement('dd');
-    dd.textContent = value || t('panel.none');
-    if (testid) dd.dataset.testid = testid;
-    return [dt, dd];
+    return [h('dt', { text: t(labelKey), attrs: { 'data-i18n': labelKey } }), h('dd', { text: value || t('panel.none'), testid })];
   }
 
   function render() {
     if (!place) return;
     title.textContent = place.nama;
     const alt = Array.isArray(place.nama_alt) ? place.nama_alt.filter(Boolean) : [];
-    const dl = document.createElement('dl');
-    dl.append(
-      ...row('panel.alt', alt.join(', '), 'place-alt'),
-      ...row('panel.kode', place.kode, 'place-kode'),
-      ...row('panel.kode_bps', place.kode_bps, 'place-kode-bps'),
-      ...row('panel.area', formatHectares(place.area_ha), 'place-area'),
-      ...row('panel.level', place.level ? t(`level.${place.level}`) : '', 'place-level'),
+    const dl = h(
+      'dl',
+      {},
+      row('panel.alt', alt.join(', '), 'place-alt'),
+      row('panel.kode', place.kode, 'place-kode'),
+      row('panel.kode_bps', place.kode_bps, 'place-kode-bps'),
+      row('panel.area', formatHectares(place.area_ha), 'place-area'),
+      row('panel.level', place.level ? t(`level.${place.level}`) : '', 'place-level'),
     );
     body.replaceChildren(dl);
   }

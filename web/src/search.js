@@ -2,6 +2,7 @@
 // keyboard navigation; choosing a result calls onChoose(result).
 import { api } from './api.js';
 import { t } from './i18n.js';
+import { h } from './dom.js';
 
 const DEBOUNCE_MS = 250;
 
@@ -31,29 +32,26 @@ export function createSearch({ onChoose, onError, local = () => null }) {
   function show() {
     list.replaceChildren();
     if (results.length === 0) {
-      const li = document.createElement('li');
-      li.className = 'search-empty';
-      li.textContent = t('search.none');
-      list.append(li);
+      list.append(h('li', { className: 'search-empty', text: t('search.none') }));
     }
     results.forEach((r, i) => {
-      const li = document.createElement('li');
-      li.id = `search-result-${i}`;
-      li.setAttribute('role', 'option');
-      li.dataset.testid = 'search-result';
-      const name = document.createElement('span');
-      name.className = 'search-name';
-      name.textContent = r.nama;
-      const meta = document.createElement('span');
-      meta.className = 'search-meta';
       const alt = (r.nama_alt ?? []).filter(Boolean);
-      meta.textContent = [t(`level.${r.level}`), ...alt].join(' · ');
-      li.append(name, meta);
-      // mousedown, not click: fires before the input loses focus
-      li.addEventListener('mousedown', (e) => {
-        e.preventDefault();
-        choose(i);
-      });
+      const li = h(
+        'li',
+        {
+          testid: 'search-result',
+          attrs: { id: `search-result-${i}`, role: 'option' },
+          // mousedown, not click: fires before the input loses focus
+          on: {
+            mousedown: (e) => {
+              e.preventDefault();
+              choose(i);
+            },
+          },
+        },
+        h('span', { className: 'search-name', text: r.nama }),
+        h('span', { className: 'search-meta', text: [t(`level.${r.level}`), ...alt].join(' · ') }),
+      );
       list.append(li);
     });
     list.hidden = false;

@@ -15,7 +15,7 @@ import {
   segmenColor,
 } from './layers.js';
 import { createSegmenPanel } from './segmen-panel.js';
-import { element as h } from './dom.js';
+import { h } from './dom.js';
 
 const MODE_KEY = 'kumuh.segmen.warna';
 const HIT_TOLERANCE_PX = 6; // lines are thin on a phone: accept a near miss
@@ -129,17 +129,17 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
   // The "Kegiatan" legend of the layer panel: the colouring switch and the colours, those
   // not drawn in the view greyed out.
   function legend() {
-    const body = h('div', 'segmen-legend-body');
+    const body = h('div', { className: 'segmen-legend-body' });
     body.dataset.testid = 'segmen-legend';
 
     // Colour by stage or by main source.
-    const switcher = h('div', 'mode-switch');
+    const switcher = h('div', { className: 'mode-switch' });
     switcher.setAttribute('role', 'group');
     switcher.setAttribute('aria-label', t('segmen.legend.warna'));
     switcher.dataset.testid = 'segmen-warna';
     switcher.dataset.mode = mode;
     for (const m of SEGMEN_MODES) {
-      const b = h('button', null, t(`segmen.warna.${m}`));
+      const b = h('button', { text: t(`segmen.warna.${m}`) });
       b.type = 'button';
       b.dataset.testid = `segmen-warna-${m}`;
       b.setAttribute('aria-pressed', String(m === mode));
@@ -147,7 +147,7 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
       switcher.append(b);
     }
 
-    const list = h('ul', 'legend-list');
+    const list = h('ul', { className: 'legend-list' });
     list.dataset.testid = 'segmen-legend-list';
     list.dataset.mode = mode;
     const [keys, colors, prefix, seen] = mode === 'sumber' ? [SUMBER, SUMBER_COLORS, 'sumber', present.sumber] : [STATUS, STATUS_COLORS, 'status', present.status];
@@ -155,18 +155,18 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
       const li = h('li');
       li.dataset[prefix] = k;
       if (!seen.has(k)) li.classList.add('legend-absent');
-      const s = h('span', 'line-swatch line-swatch-thick');
+      const s = h('span', { className: 'line-swatch line-swatch-thick' });
       s.style.color = colors[k];
       s.setAttribute('aria-hidden', 'true');
-      li.append(s, h('span', null, t(`${prefix}.${k}`)));
+      li.append(s, h('span', { text: t(`${prefix}.${k}`) }));
       list.append(li);
     }
     if (present.contoh) {
-      const li = h('li', 'legend-contoh');
-      const s = h('span', 'line-swatch line-swatch-thick line-swatch-dashed');
+      const li = h('li', { className: 'legend-contoh' });
+      const s = h('span', { className: 'line-swatch line-swatch-thick line-swatch-dashed' });
       s.style.color = '#6b625a';
       s.setAttribute('aria-hidden', 'true');
-      li.append(s, h('span', null, t('segmen.legend.contoh')));
+      li.append(s, h('span', { text: t('segmen.legend.contoh') }));
       list.append(li);
     }
     body.append(switcher, list);

@@ -2,8 +2,9 @@
 // once signed in it shows the user and role and a "Keluar" button. Nothing is stored in
 // the browser but the server's HttpOnly session cookie; the CSRF token lives in memory
 // and is fetched again from /api/auth/me after a reload.
-import { spApi, setCsrf } from './api.js';
+import { api, setCsrf } from '../api.js';
 import { st, onLangChange } from './i18n.js';
+import { h } from '../dom.js';
 
 // A hint, not a secret: "this browser signed in" (set at sign-in, cleared at sign-out or
 // when /api/auth/me answers 401). Without it the page does not ask /api/auth/me on load,
@@ -25,23 +26,9 @@ export function createAuth({ onChange, errors }) {
   let user = null;
   const listeners = new Set(onChange ? [onChange] : []);
 
-  const root = document.createElement('div');
-  root.className = 'sp-auth';
-  root.dataset.testid = 'auth';
-
-  const who = document.createElement('span');
-  who.className = 'sp-auth-user';
-  who.dataset.testid = 'auth-user';
-
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'sp-btn sp-auth-button';
-  button.dataset.testid = 'auth-button';
-
-  const form = document.createElement('form');
-  form.className = 'sp-auth-form';
-  form.dataset.testid = 'auth-form';
-  form.hidden = true;
+  const who = h('span', { className: 'sp-auth-user', testid: 'auth-user' });
+  const button = h('button', { className: 'sp-btn sp-auth-button', testid: 'auth-button', attrs: { type: 'button' } });
+  const form = h('form', { className: 'sp-auth-form', testid: 'auth-form', attrs: { hidden: true } });
   form.innerHTML = `
     <h2 class="sp-auth-title"></h2>
     <label><span data-k="auth.username"></span>
@@ -55,7 +42,7 @@ export function createAuth({ onChange, errors }) {
     </div>`;
   const errorBox = form.querySelector('.sp-auth-error');
 
-  root.append(who, button, form);
+  const root = h('div', { className: 'sp-auth', testid: 'auth' }, who, button, form);
   const header = document.querySelector('.app-header');
   const langSwitch = header?.querySelector('.lang-switch');
   if (header && langSwitch) header.insertBefore(root, langSwitch);
@@ -104,7 +91,7 @@ export function createAuth({ onChange, errors }) {
       return;
     }
     try {
-      await spApi.logout();
+      await api.logout();
     } catch (err) {
       // A session that already ended is as good as signed out.
       if (err.status !== 401) errors?.show(err);
@@ -124,7 +111,7 @@ export function createAuth({ onChange, errors }) {
     submit.disabled = true;
     errorBox.hidden = true;
     try {
-      const res = await spApi.login(form.elements.username.value.trim(), form.elements.password.value);
+      const res = await api.login(form.elements.username.value.trim(), form.elements.password.value);
       closeForm();
       setUser(res.user);
     } catch (err) {

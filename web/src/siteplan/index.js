@@ -8,14 +8,15 @@
 // main.js calls initSiteplan(map) once; everything else lives in this folder.
 import './siteplan.css';
 import { createErrorBanner } from '../errors.js';
-import { spApi } from './api.js';
+import { api } from '../api.js';
 import { createAuth } from './auth.js';
 import { st, onLangChange, num, when } from './i18n.js';
 import { createSiteplanLayers, SP_LAYERS } from './layers.js';
 import { createEditor, MODES } from './editor.js';
 import { measure } from './geodesic.js';
-import { openPrint, swatch } from './print.js';
-import { geometryBounds, catLabel, GEOMETRI_OF_TYPE, el } from './util.js';
+import { openPrint } from './print.js';
+import { geometryBounds, catLabel, GEOMETRI_OF_TYPE, swatch } from './util.js';
+import { h } from '../dom.js';
 
 const OTHER_PANELS = ['panel', 'lokasi-panel', 'segmen-panel'];
 const MODE_ORDER = ['select', 'point', 'linestring', 'polygon'];
@@ -47,16 +48,16 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
   const auth = createAuth({ errors, onChange: () => onUserChange() });
 
   // ---- DOM -------------------------------------------------------------------------
-  const panel = el(
+  const panel = h(
     'aside',
-    { id: 'siteplan-panel', class: 'panel sp-panel', testid: 'siteplan-panel', 'aria-labelledby': 'siteplan-name', hidden: true },
-    el(
+    { className: 'panel sp-panel', testid: 'siteplan-panel', attrs: { id: 'siteplan-panel', 'aria-labelledby': 'siteplan-name', hidden: true } },
+    h(
       'div',
-      { class: 'panel-head' },
-      el('div', {}, el('p', { class: 'panel-kicker sp-kicker' }), el('h2', { id: 'siteplan-name', testid: 'siteplan-name' })),
-      el('button', { type: 'button', class: 'panel-close', testid: 'siteplan-close' }, '×'),
+      { className: 'panel-head' },
+      h('div', {}, h('p', { className: 'panel-kicker sp-kicker' }), h('h2', { testid: 'siteplan-name', attrs: { id: 'siteplan-name' } })),
+      h('button', { className: 'panel-close', testid: 'siteplan-close', attrs: { type: 'button' } }, '×'),
     ),
-    el('div', { class: 'panel-body sp-body' }),
+    h('div', { className: 'panel-body sp-body' }),
   );
   document.body.append(panel);
   const body = panel.querySelector('.sp-body');
@@ -65,10 +66,10 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
   const closeBtn = panel.querySelector('.panel-close');
 
   // The map button that opens the panel.
-  const toggle = el('button', { type: 'button', class: 'sp-toggle', testid: 'siteplan-toggle' });
+  const toggle = h('button', { className: 'sp-toggle', testid: 'siteplan-toggle', attrs: { type: 'button' } });
   const control = {
     onAdd() {
-      const c = el('div', { class: 'maplibregl-ctrl maplibregl-ctrl-group sp-ctrl' }, toggle);
+      const c = h('div', { className: 'maplibregl-ctrl maplibregl-ctrl-group sp-ctrl' }, toggle);
       return c;
     },
     onRemove() {},
@@ -147,14 +148,14 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
 
   // ---- data ------------------------------------------------------------------------
   const boot = (async () => {
-    const [config, kategori] = await Promise.all([spApi.config(), spApi.kategori()]);
+    const [config, kategori] = await Promise.all([api.config(), api.siteplanKategori()]);
     state.home = config.home ?? null;
     state.title = config.title ?? '';
     for (const k of kategori) state.kategori.set(k.id, k);
     state.kategoriPilih = kategori[0]?.id ?? null;
     if (state.home?.kode) {
       try {
-        const labels = await spApi.desaLabels(state.home.kode);
+        const labels = await api.labels('desa', state.home.kode);
         state.desa = (labels.features ?? [])
           .map((f) => ({ kode: f.properties.kode, nama: f.properties.nama }))
           .sort((a, b) => a.nama.localeCompare(b.nama, 'id'));
@@ -175,7 +176,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     state.loading = true;
     render();
     try {
-      state.list = await spApi.list(state.home?.kode ?? undefined);
+      state.list = await api.siteplans(state.home?.kode ?? undefined);
     } catch (err) {
       errors.show(err);
       state.list = [];
@@ -191,7 +192,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     state.message = null;
     render();
     try {
-      const d = await spApi.get(id, versi);
+      const d = await api.siteplan(id, versi);
       showDetail(d, { fit });
     } catch (err) {
       errors.show(err);
@@ -241,7 +242,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     let bounds = geometryBounds(d.fitur.features.map((f) => f.geometry));
     if (!bounds) {
       try {
-        const place = await spApi.place(d.kode_desa);
+        const place = await api.place(d.kode_desa);
         bounds = geometryBounds([place.geometry]);
       } catch {
         return;
@@ -335,7 +336,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     const button = body.querySelector('[data-testid="siteplan-save"]');
     if (button) button.disabled = true;
     try {
-      const res = await spApi.saveFitur(d.id, { versi: d.versi, fitur: fc, catatan: note });
+      const res = await api.saveSiteplanFitur(d.id, { versi: d.versi, fitur: fc, catatan: note });
       state.detail = res;
       state.luar = new Map((res.di_luar_desa ?? []).map((w) => [w.id, w]));
       editor.markSaved(res.fitur);
@@ -370,7 +371,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     const d = state.detail;
     if (!window.confirm(st('sp.pulihkan.confirm', { v }))) return;
     try {
-      const res = await spApi.restore(d.id, v, d.versi_terkini);
+      const res = await api.restoreSiteplan(d.id, v, d.versi_terkini);
       showDetail(res, { fit: false });
       state.message = { kind: 'ok', text: st('sp.pulihkan.done', { v, n: res.versi }) };
       state.list = null;
@@ -383,7 +384,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
   async function changeStatus(status) {
     const d = state.detail;
     try {
-      const res = await spApi.update(d.id, { versi: d.versi_terkini, status });
+      const res = await api.updateSiteplan(d.id, { versi: d.versi_terkini, status });
       showDetail(res, { fit: false });
       state.list = null;
       render();
@@ -399,7 +400,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     const submit = form.querySelector('[type="submit"]');
     submit.disabled = true;
     try {
-      const res = await spApi.create({ kode_desa: kode, judul, keterangan });
+      const res = await api.createSiteplan({ kode_desa: kode, judul, keterangan });
       state.list = null;
       showDetail(res);
       render();
@@ -434,17 +435,17 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
 
   function message() {
     const m = state.message;
-    const box = el('div', { class: 'sp-message', role: 'status', 'aria-live': 'polite', testid: 'siteplan-message' });
+    const box = h('div', { className: 'sp-message', testid: 'siteplan-message', attrs: { role: 'status', 'aria-live': 'polite' } });
     if (!m) {
       box.hidden = true;
       return box;
     }
     box.className = `sp-message sp-message-${m.kind}`;
     box.dataset.kind = m.kind;
-    box.append(el('p', { text: m.text }));
-    if (m.detail) box.append(el('p', { class: 'sp-message-detail', text: m.detail }));
+    box.append(h('p', { text: m.text }));
+    if (m.detail) box.append(h('p', { className: 'sp-message-detail', text: m.detail }));
     if (m.kind === 'stale') {
-      box.append(el('button', { type: 'button', class: 'sp-btn', testid: 'siteplan-reload', onclick: () => reloadLatest() }, st('sp.simpan.reload')));
+      box.append(h('button', { className: 'sp-btn', testid: 'siteplan-reload', attrs: { type: 'button' }, on: { click: () => reloadLatest() } }, st('sp.simpan.reload')));
     }
     return box;
   }
@@ -459,40 +460,37 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     kicker.textContent = st('sp.kicker');
     title.textContent = state.title ? `${st('sp.title')} · ${state.title}` : st('sp.title');
     const items = (state.list ?? []).filter((s) => !state.filter || s.kode_desa === state.filter);
-    const filter = el(
+    const filter = h(
       'label',
-      { class: 'sp-field' },
-      el('span', { text: st('sp.filter') }),
-      el(
+      { className: 'sp-field' },
+      h('span', { text: st('sp.filter') }),
+      h(
         'select',
-        {
-          testid: 'siteplan-filter',
-          onchange: (e) => {
+        { testid: 'siteplan-filter', on: { change: (e) => {
             state.filter = e.target.value;
             render();
-          },
-        },
-        el('option', { value: '', text: st('sp.filter.all') }),
-        state.desa.map((d) => el('option', { value: d.kode, text: d.nama, selected: d.kode === state.filter })),
+          } } },
+        h('option', { text: st('sp.filter.all'), attrs: { value: '' } }),
+        state.desa.map((d) => h('option', { text: d.nama, attrs: { value: d.kode, selected: d.kode === state.filter } })),
       ),
     );
-    const list = el('ul', { class: 'sp-list', testid: 'siteplan-list' });
+    const list = h('ul', { className: 'sp-list', testid: 'siteplan-list' });
     for (const s of items) {
       list.append(
-        el(
+        h(
           'li',
           {},
-          el(
+          h(
             'button',
-            { type: 'button', class: 'sp-item', testid: 'siteplan-item', 'data-id': s.id, onclick: () => openSiteplan(s.id) },
-            el('span', { class: 'sp-item-title', text: s.judul }),
-            el(
+            { className: 'sp-item', testid: 'siteplan-item', attrs: { type: 'button', 'data-id': s.id }, on: { click: () => openSiteplan(s.id) } },
+            h('span', { className: 'sp-item-title', text: s.judul }),
+            h(
               'span',
-              { class: 'sp-item-meta' },
+              { className: 'sp-item-meta' },
               `${desaName(s.kode_desa)} · `,
-              el('span', { class: `sp-status sp-status-${s.status}`, text: st(`status.${s.status}`) }),
+              h('span', { className: `sp-status sp-status-${s.status}`, text: st(`status.${s.status}`) }),
               ` · ${st('sp.versi.n', { n: s.versi })} · ${st('sp.fitur.n', { n: s.jumlah_fitur })}`,
-              s.contoh ? el('span', { class: 'sp-badge', text: st('sp.contoh') }) : null,
+              s.contoh ? h('span', { className: 'sp-badge', text: st('sp.contoh') }) : null,
             ),
           ),
         ),
@@ -500,32 +498,27 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     }
     const u = auth.user();
     const nodes = [message(), filter];
-    if (u) nodes.unshift(el('p', { class: 'panel-note sp-signed-in', testid: 'siteplan-user', text: st('sp.signed_in', { user: u.username, role: st(`auth.role.${u.role}`) }) }));
-    if (state.loading && !state.list) nodes.push(el('p', { class: 'panel-note', text: st('sp.loading') }));
-    else if (!items.length) nodes.push(el('p', { class: 'panel-note', testid: 'siteplan-none', text: st('sp.none') }));
+    if (u) nodes.unshift(h('p', { className: 'panel-note sp-signed-in', testid: 'siteplan-user', text: st('sp.signed_in', { user: u.username, role: st(`auth.role.${u.role}`) }) }));
+    if (state.loading && !state.list) nodes.push(h('p', { className: 'panel-note', text: st('sp.loading') }));
+    else if (!items.length) nodes.push(h('p', { className: 'panel-note', testid: 'siteplan-none', text: st('sp.none') }));
     nodes.push(list);
     if (writableDesa().length) {
       nodes.push(
-        el(
+        h(
           'div',
-          { class: 'sp-section' },
-          el(
+          { className: 'sp-section' },
+          h(
             'button',
-            {
-              type: 'button',
-              class: 'sp-btn sp-btn-primary sp-btn-wide',
-              testid: 'siteplan-new',
-              onclick: () => {
+            { className: 'sp-btn sp-btn-primary sp-btn-wide', testid: 'siteplan-new', attrs: { type: 'button' }, on: { click: () => {
                 state.view = 'new';
                 state.message = null;
                 render();
-              },
-            },
+              } } },
             `+ ${st('sp.new')}`,
           ),
         ),
       );
-    } else if (!auth.user()) nodes.push(el('p', { class: 'panel-note', testid: 'siteplan-signin-hint', text: st('sp.signin.hint') }));
+    } else if (!auth.user()) nodes.push(h('p', { className: 'panel-note', testid: 'siteplan-signin-hint', text: st('sp.signin.hint') }));
     body.replaceChildren(...nodes);
   }
 
@@ -534,46 +527,42 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     title.textContent = st('sp.new');
     const desa = writableDesa();
     const pick = state.filter && desa.some((d) => d.kode === state.filter) ? state.filter : desa[0]?.kode;
-    const form = el(
+    const form = h(
       'form',
-      { class: 'sp-form', testid: 'siteplan-new-form' },
-      el(
+      { className: 'sp-form', testid: 'siteplan-new-form' },
+      h(
         'label',
-        { class: 'sp-field' },
-        el('span', { text: st('sp.new.desa') }),
-        el(
+        { className: 'sp-field' },
+        h('span', { text: st('sp.new.desa') }),
+        h(
           'select',
-          { name: 'desa', testid: 'siteplan-new-desa', required: true },
-          desa.map((d) => el('option', { value: d.kode, text: `${d.nama} (${d.kode})`, selected: d.kode === pick })),
+          { testid: 'siteplan-new-desa', attrs: { name: 'desa', required: true } },
+          desa.map((d) => h('option', { text: `${d.nama} (${d.kode})`, attrs: { value: d.kode, selected: d.kode === pick } })),
         ),
       ),
-      el(
+      h(
         'label',
-        { class: 'sp-field' },
-        el('span', { text: st('sp.new.judul') }),
-        el('input', { name: 'judul', required: true, maxlength: 200, testid: 'siteplan-new-judul', value: st('sp.new.judul.default', { desa: desaName(pick) }) }),
+        { className: 'sp-field' },
+        h('span', { text: st('sp.new.judul') }),
+        h('input', { testid: 'siteplan-new-judul', attrs: { name: 'judul', required: true, maxlength: 200, value: st('sp.new.judul.default', { desa: desaName(pick) }) } }),
       ),
-      el(
+      h(
         'label',
-        { class: 'sp-field' },
-        el('span', { text: st('sp.new.keterangan') }),
-        el('textarea', { name: 'keterangan', rows: 2, maxlength: 2000 }),
+        { className: 'sp-field' },
+        h('span', { text: st('sp.new.keterangan') }),
+        h('textarea', { attrs: { name: 'keterangan', rows: 2, maxlength: 2000 } }),
       ),
-      el(
+      h(
         'div',
-        { class: 'sp-row' },
-        el('button', { type: 'submit', class: 'sp-btn sp-btn-primary', testid: 'siteplan-new-submit' }, st('sp.new.submit')),
-        el(
+        { className: 'sp-row' },
+        h('button', { className: 'sp-btn sp-btn-primary', testid: 'siteplan-new-submit', attrs: { type: 'submit' } }, st('sp.new.submit')),
+        h(
           'button',
-          {
-            type: 'button',
-            class: 'sp-btn',
-            onclick: () => {
+          { className: 'sp-btn', attrs: { type: 'button' }, on: { click: () => {
               state.view = 'list';
               state.message = null;
               render();
-            },
-          },
+            } } },
           st('sp.new.cancel'),
         ),
       ),
@@ -589,13 +578,9 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
   }
 
   function backButton() {
-    return el(
+    return h(
       'button',
-      {
-        type: 'button',
-        class: 'sp-link sp-back',
-        testid: 'siteplan-back',
-        onclick: () => {
+      { className: 'sp-link sp-back', testid: 'siteplan-back', attrs: { type: 'button' }, on: { click: () => {
           if (state.editing) {
             if (editor.dirty() && !window.confirm(st('sp.edit.discard'))) return;
             stopEditing();
@@ -606,8 +591,7 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
           layers.setData(null);
           if (!state.list) loadList();
           render();
-        },
-      },
+        } } },
       st('sp.back'),
     );
   }
@@ -619,71 +603,66 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     const old = d.versi !== d.versi_terkini;
     const writer = auth.canWrite(d.kode_desa);
 
-    const head = el('div', { class: 'sp-section sp-meta', testid: 'siteplan-detail', 'data-id': d.id, 'data-versi': d.versi });
-    const dl = el(
+    const head = h('div', { className: 'sp-section sp-meta', testid: 'siteplan-detail', attrs: { 'data-id': d.id, 'data-versi': d.versi } });
+    const dl = h(
       'dl',
       {},
-      el('dt', { text: st('sp.desa') }),
-      el('dd', { text: `${desaName(d.kode_desa)} (${d.kode_desa})` }),
-      el('dt', { text: st('sp.status') }),
-      el(
+      h('dt', { text: st('sp.desa') }),
+      h('dd', { text: `${desaName(d.kode_desa)} (${d.kode_desa})` }),
+      h('dt', { text: st('sp.status') }),
+      h(
         'dd',
         {},
         writer && !state.editing && !old
-          ? el(
+          ? h(
               'select',
-              { testid: 'siteplan-status', 'aria-label': st('sp.status.change'), onchange: (e) => changeStatus(e.target.value) },
-              ['draf', 'diusulkan', 'ditetapkan'].map((s) => el('option', { value: s, text: st(`status.${s}`), selected: s === d.status })),
+              { testid: 'siteplan-status', attrs: { 'aria-label': st('sp.status.change') }, on: { change: (e) => changeStatus(e.target.value) } },
+              ['draf', 'diusulkan', 'ditetapkan'].map((s) => h('option', { text: st(`status.${s}`), attrs: { value: s, selected: s === d.status } })),
             )
-          : el('span', { class: `sp-status sp-status-${d.status}`, testid: 'siteplan-status-text', text: st(`status.${d.status}`) }),
-        d.contoh ? el('span', { class: 'sp-badge', text: st('sp.contoh') }) : null,
+          : h('span', { className: `sp-status sp-status-${d.status}`, testid: 'siteplan-status-text', text: st(`status.${d.status}`) }),
+        d.contoh ? h('span', { className: 'sp-badge', text: st('sp.contoh') }) : null,
       ),
-      el('dt', { text: st('sp.versi') }),
-      el('dd', { testid: 'siteplan-versi', text: st('sp.versi.of', { v: d.versi, n: d.versi_terkini }) }),
+      h('dt', { text: st('sp.versi') }),
+      h('dd', { testid: 'siteplan-versi', text: st('sp.versi.of', { v: d.versi, n: d.versi_terkini }) }),
     );
     head.append(dl);
-    if (d.keterangan) head.append(el('p', { class: 'sp-keterangan', text: d.keterangan }));
+    if (d.keterangan) head.append(h('p', { className: 'sp-keterangan', text: d.keterangan }));
 
     // While drawing, messages show in the save bar at the bottom (always in view).
     const nodes = [backButton(), ...(state.editing ? [] : [message()]), head];
     if (old) {
       nodes.push(
-        el(
+        h(
           'div',
-          { class: 'sp-viewing', testid: 'siteplan-viewing' },
-          el('p', { text: st('sp.viewing', { v: d.versi }) }),
-          el(
+          { className: 'sp-viewing', testid: 'siteplan-viewing' },
+          h('p', { text: st('sp.viewing', { v: d.versi }) }),
+          h(
             'div',
-            { class: 'sp-row' },
-            el('button', { type: 'button', class: 'sp-btn', onclick: () => openSiteplan(d.id, { fit: false }) }, st('sp.viewing.back')),
-            writer ? el('button', { type: 'button', class: 'sp-btn', testid: 'siteplan-restore-this', onclick: () => restore(d.versi) }, st('sp.pulihkan')) : null,
+            { className: 'sp-row' },
+            h('button', { className: 'sp-btn', attrs: { type: 'button' }, on: { click: () => openSiteplan(d.id, { fit: false }) } }, st('sp.viewing.back')),
+            writer ? h('button', { className: 'sp-btn', testid: 'siteplan-restore-this', attrs: { type: 'button' }, on: { click: () => restore(d.versi) } }, st('sp.pulihkan')) : null,
           ),
         ),
       );
     }
 
     // Actions
-    const actions = el('div', { class: 'sp-row sp-actions' });
+    const actions = h('div', { className: 'sp-row sp-actions' });
     if (!state.editing && canEdit()) {
-      actions.append(el('button', { type: 'button', class: 'sp-btn sp-btn-primary', testid: 'siteplan-edit', onclick: () => startEditing() }, `✎ ${st('sp.edit')}`));
+      actions.append(h('button', { className: 'sp-btn sp-btn-primary', testid: 'siteplan-edit', attrs: { type: 'button' }, on: { click: () => startEditing() } }, `✎ ${st('sp.edit')}`));
     }
     actions.append(
-      el(
+      h(
         'button',
-        {
-          type: 'button',
-          class: 'sp-btn',
-          testid: 'siteplan-print-button',
-          onclick: () => print(),
-        },
+        { className: 'sp-btn', testid: 'siteplan-print-button', attrs: { type: 'button' }, on: { click: () => print() } },
         st('sp.cetak'),
       ),
-      el(
+      h(
         'span',
-        { class: 'sp-downloads' },
+        { className: 'sp-downloads' },
         `${st('sp.unduh')}: `,
-        el('a', { class: 'sp-btn sp-btn-small', testid: 'siteplan-geojson', href: spApi.downloadUrl(d.id, 'geojson', old ? d.versi : undefined), download: `${d.id}.geojson` }, 'GeoJSON'),
-        el('a', { class: 'sp-btn sp-btn-small', testid: 'siteplan-gpkg', href: spApi.downloadUrl(d.id, 'gpkg', old ? d.versi : undefined), download: `${d.id}.gpkg` }, 'GPKG'),
+        h('a', { className: 'sp-btn sp-btn-small', testid: 'siteplan-geojson', attrs: { href: api.siteplanDownloadUrl(d.id, 'geojson', old ? d.versi : undefined), download: `${d.id}.geojson` } }, 'GeoJSON'),
+        h('a', { className: 'sp-btn sp-btn-small', testid: 'siteplan-gpkg', attrs: { href: api.siteplanDownloadUrl(d.id, 'gpkg', old ? d.versi : undefined), download: `${d.id}.gpkg` } }, 'GPKG'),
       ),
     );
     nodes.push(actions);
@@ -692,165 +671,152 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
       if (!auth.user()) why = st('sp.signin.hint');
       else if (!writer) why = st('sp.readonly.role');
       else if (d.status !== 'draf' && !old) why = st('sp.readonly.status');
-      if (why) nodes.push(el('p', { class: 'panel-note', testid: 'siteplan-readonly', text: why }));
+      if (why) nodes.push(h('p', { className: 'panel-note', testid: 'siteplan-readonly', text: why }));
     }
 
     if (state.editing) nodes.push(editorSection(), saveBar());
 
     // Outside-desa warnings
     if (state.luar.size) {
-      const ul = el('ul', { class: 'sp-luar', testid: 'siteplan-luar' });
+      const ul = h('ul', { className: 'sp-luar', testid: 'siteplan-luar' });
       for (const w of state.luar.values()) {
         const f = d.fitur.features.find((x) => x.properties.id === w.id);
         ul.append(
-          el(
+          h(
             'li',
             {},
-            el('button', { type: 'button', class: 'sp-link', onclick: () => focusFitur(w.id) }, `⚠ ${fiturName(f) || w.id}`),
+            h('button', { className: 'sp-link', attrs: { type: 'button' }, on: { click: () => focusFitur(w.id) } }, `⚠ ${fiturName(f) || w.id}`),
             ': ',
             luarText(w),
           ),
         );
       }
-      nodes.push(el('section', { class: 'sp-section' }, el('h3', { text: st('sp.luar.title') }), ul));
+      nodes.push(h('section', { className: 'sp-section' }, h('h3', { text: st('sp.luar.title') }), ul));
     }
 
     // Features (of the shown version; while drawing they are in Terra Draw)
     if (!state.editing) {
-      const ul = el('ul', { class: 'sp-fitur-list', testid: 'siteplan-fitur' });
+      const ul = h('ul', { className: 'sp-fitur-list', testid: 'siteplan-fitur' });
       for (const f of d.fitur.features) {
         const id = f.properties.id;
         const k = state.kategori.get(f.properties.kategori);
         const luar = state.luar.get(id);
         ul.append(
-          el(
+          h(
             'li',
-            { 'data-fitur': id, class: state.selectedFitur === id ? 'sp-sel' : null },
-            el(
+            { className: state.selectedFitur === id ? 'sp-sel' : null, attrs: { 'data-fitur': id } },
+            h(
               'button',
-              { type: 'button', class: 'sp-fitur', testid: 'fitur-row', onclick: () => focusFitur(id) },
+              { className: 'sp-fitur', testid: 'fitur-row', attrs: { type: 'button' }, on: { click: () => focusFitur(id) } },
               swatch(k?.simbol?.warna ?? f.properties.warna ?? '#666', GEOMETRI_OF_TYPE[f.geometry.type]),
-              el(
+              h(
                 'span',
-                { class: 'sp-fitur-text' },
-                el('span', { class: 'sp-fitur-name', text: fiturName(f) }),
-                el('span', { class: 'sp-fitur-size', text: sizeText(f.properties.ukuran) }),
-                f.properties.catatan && state.selectedFitur === id ? el('span', { class: 'sp-fitur-note', text: f.properties.catatan }) : null,
+                { className: 'sp-fitur-text' },
+                h('span', { className: 'sp-fitur-name', text: fiturName(f) }),
+                h('span', { className: 'sp-fitur-size', text: sizeText(f.properties.ukuran) }),
+                f.properties.catatan && state.selectedFitur === id ? h('span', { className: 'sp-fitur-note', text: f.properties.catatan }) : null,
               ),
-              luar ? el('span', { class: 'sp-warn', title: luarText(luar), text: '⚠' }) : null,
+              luar ? h('span', { className: 'sp-warn', text: '⚠', attrs: { title: luarText(luar) } }) : null,
             ),
           ),
         );
       }
       nodes.push(
-        el(
+        h(
           'section',
-          { class: 'sp-section' },
-          el('h3', { text: `${st('sp.fitur')} (${d.fitur.features.length})` }),
-          d.fitur.features.length ? ul : el('p', { class: 'sp-note', text: st('sp.fitur.none') }),
+          { className: 'sp-section' },
+          h('h3', { text: `${st('sp.fitur')} (${d.fitur.features.length})` }),
+          d.fitur.features.length ? ul : h('p', { className: 'sp-note', text: st('sp.fitur.none') }),
         ),
       );
     }
 
     // Legend
-    const legend = el('ul', { class: 'sp-legend', testid: 'siteplan-legend' });
+    const legend = h('ul', { className: 'sp-legend', testid: 'siteplan-legend' });
     for (const k of state.kategori.values()) {
       legend.append(
-        el(
+        h(
           'li',
-          { testid: 'legend-item', 'data-kategori': k.id },
+          { testid: 'legend-item', attrs: { 'data-kategori': k.id } },
           swatch(k.simbol?.warna ?? '#666', k.geometri?.[0]),
-          el('span', { text: catLabel(k, k.id) }),
-          el('span', { class: 'sp-legend-geom', text: (k.geometri ?? []).map((g) => st(`geom.${g}`)).join(', ') }),
+          h('span', { text: catLabel(k, k.id) }),
+          h('span', { className: 'sp-legend-geom', text: (k.geometri ?? []).map((g) => st(`geom.${g}`)).join(', ') }),
         ),
       );
     }
-    nodes.push(el('details', { class: 'sp-section sp-legend-box', open: !state.editing }, el('summary', { text: st('sp.legend') }), legend));
+    nodes.push(h('details', { className: 'sp-section sp-legend-box', attrs: { open: !state.editing } }, h('summary', { text: st('sp.legend') }), legend));
 
     // History
-    const hist = el('ol', { class: 'sp-riwayat', testid: 'siteplan-riwayat', reversed: true });
+    const hist = h('ol', { className: 'sp-riwayat', testid: 'siteplan-riwayat', attrs: { reversed: true } });
     for (const r of [...d.riwayat].reverse()) {
       const current = r.versi === d.versi_terkini;
       hist.append(
-        el(
+        h(
           'li',
-          { testid: 'riwayat-row', 'data-versi': r.versi, class: r.versi === d.versi ? 'sp-sel' : null },
-          el(
+          { testid: 'riwayat-row', className: r.versi === d.versi ? 'sp-sel' : null, attrs: { 'data-versi': r.versi } },
+          h(
             'div',
-            { class: 'sp-riwayat-text' },
-            el('strong', { text: st('sp.riwayat.item', { v: r.versi }) }),
-            current ? el('span', { class: 'sp-badge', text: st('sp.riwayat.current') }) : null,
-            el('span', { class: 'sp-riwayat-meta', text: ` ${r.dibuat_oleh} · ${when(r.waktu)} · ${st('sp.fitur.n', { n: r.jumlah_fitur })}` }),
-            r.dipulihkan_dari ? el('span', { class: 'sp-riwayat-meta', text: ` · ${st('sp.riwayat.restored', { v: r.dipulihkan_dari })}` }) : null,
-            r.catatan ? el('span', { class: 'sp-riwayat-note', text: r.catatan }) : null,
+            { className: 'sp-riwayat-text' },
+            h('strong', { text: st('sp.riwayat.item', { v: r.versi }) }),
+            current ? h('span', { className: 'sp-badge', text: st('sp.riwayat.current') }) : null,
+            h('span', { className: 'sp-riwayat-meta', text: ` ${r.dibuat_oleh} · ${when(r.waktu)} · ${st('sp.fitur.n', { n: r.jumlah_fitur })}` }),
+            r.dipulihkan_dari ? h('span', { className: 'sp-riwayat-meta', text: ` · ${st('sp.riwayat.restored', { v: r.dipulihkan_dari })}` }) : null,
+            r.catatan ? h('span', { className: 'sp-riwayat-note', text: r.catatan }) : null,
           ),
-          el(
+          h(
             'div',
-            { class: 'sp-row' },
+            { className: 'sp-row' },
             r.versi !== d.versi && !state.editing
-              ? el('button', { type: 'button', class: 'sp-btn sp-btn-small', testid: 'riwayat-lihat', onclick: () => openSiteplan(d.id, { versi: current ? undefined : r.versi, fit: false }) }, st('sp.lihat'))
+              ? h('button', { className: 'sp-btn sp-btn-small', testid: 'riwayat-lihat', attrs: { type: 'button' }, on: { click: () => openSiteplan(d.id, { versi: current ? undefined : r.versi, fit: false }) } }, st('sp.lihat'))
               : null,
             writer && !current && !state.editing
-              ? el('button', { type: 'button', class: 'sp-btn sp-btn-small', testid: 'riwayat-pulihkan', onclick: () => restore(r.versi) }, st('sp.pulihkan'))
+              ? h('button', { className: 'sp-btn sp-btn-small', testid: 'riwayat-pulihkan', attrs: { type: 'button' }, on: { click: () => restore(r.versi) } }, st('sp.pulihkan'))
               : null,
           ),
         ),
       );
     }
-    nodes.push(el('section', { class: 'sp-section' }, el('h3', { text: st('sp.riwayat') }), hist));
+    nodes.push(h('section', { className: 'sp-section' }, h('h3', { text: st('sp.riwayat') }), hist));
     body.replaceChildren(...nodes);
   }
 
   function editorSection() {
-    const box = el('section', { class: 'sp-section sp-editor', testid: 'siteplan-editor' });
-    const modes = el('div', { class: 'sp-modes', role: 'toolbar' });
+    const box = h('section', { className: 'sp-section sp-editor', testid: 'siteplan-editor' });
+    const modes = h('div', { className: 'sp-modes', attrs: { role: 'toolbar' } });
     for (const m of MODE_ORDER) {
       modes.append(
-        el(
+        h(
           'button',
-          {
-            type: 'button',
-            class: 'sp-btn sp-mode',
-            testid: `mode-${m}`,
-            'data-mode': m,
-            onclick: () => setMode(m),
-          },
-          el('span', { class: `sp-mode-icon sp-mode-icon-${m}`, 'aria-hidden': 'true' }),
+          { className: 'sp-btn sp-mode', testid: `mode-${m}`, attrs: { type: 'button', 'data-mode': m }, on: { click: () => setMode(m) } },
+          h('span', { className: `sp-mode-icon sp-mode-icon-${m}`, attrs: { 'aria-hidden': 'true' } }),
           st(`sp.mode.${m}`),
         ),
       );
     }
-    const kats = el('div', { class: 'sp-kategori', role: 'radiogroup', 'aria-label': st('sp.kategori') });
+    const kats = h('div', { className: 'sp-kategori', attrs: { role: 'radiogroup', 'aria-label': st('sp.kategori') } });
     for (const k of state.kategori.values()) {
       kats.append(
-        el(
+        h(
           'button',
-          {
-            type: 'button',
-            role: 'radio',
-            class: 'sp-kat',
-            testid: `kategori-${k.id}`,
-            'data-kategori': k.id,
-            onclick: () => pickKategori(k.id),
-          },
+          { className: 'sp-kat', testid: `kategori-${k.id}`, attrs: { type: 'button', role: 'radio', 'data-kategori': k.id }, on: { click: () => pickKategori(k.id) } },
           swatch(k.simbol?.warna ?? '#666', k.geometri?.[0]),
-          el('span', { class: 'sp-kat-label', text: catLabel(k, k.id) }),
-          el('span', { class: 'sp-kat-geom', text: (k.geometri ?? []).map((g) => st(`geom.${g}`)).join(' · ') }),
+          h('span', { className: 'sp-kat-label', text: catLabel(k, k.id) }),
+          h('span', { className: 'sp-kat-geom', text: (k.geometri ?? []).map((g) => st(`geom.${g}`)).join(' · ') }),
         ),
       );
     }
     box.append(
       modes,
-      el('p', { class: 'sp-hint', testid: 'siteplan-hint' }),
-      el('h3', { text: st('sp.kategori') }),
+      h('p', { className: 'sp-hint', testid: 'siteplan-hint' }),
+      h('h3', { text: st('sp.kategori') }),
       kats,
-      el('div', { class: 'sp-measure', testid: 'siteplan-measure', 'aria-live': 'polite' }),
-      el('div', { class: 'sp-selected', testid: 'siteplan-selected' }),
-      el(
+      h('div', { className: 'sp-measure', testid: 'siteplan-measure', attrs: { 'aria-live': 'polite' } }),
+      h('div', { className: 'sp-selected', testid: 'siteplan-selected' }),
+      h(
         'label',
-        { class: 'sp-field' },
-        el('span', { text: st('sp.simpan.catatan') }),
-        el('input', { testid: 'simpan-catatan', maxlength: 2000 }),
+        { className: 'sp-field' },
+        h('span', { text: st('sp.simpan.catatan') }),
+        h('input', { testid: 'simpan-catatan', attrs: { maxlength: 2000 } }),
       ),
     );
     queueMicrotask(() => {
@@ -861,32 +827,27 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
 
   // Undo, delete, save and stop: a bar that stays at the bottom of the panel.
   function saveBar() {
-    return el(
+    return h(
       'div',
-      { class: 'sp-savebar', testid: 'siteplan-savebar' },
+      { className: 'sp-savebar', testid: 'siteplan-savebar' },
       message(),
-      el(
+      h(
         'div',
-        { class: 'sp-row' },
-        el('button', { type: 'button', class: 'sp-btn', testid: 'siteplan-undo', title: st('sp.undo.title'), onclick: () => editor.undo() }, `↶ ${st('sp.undo')}`),
-        el('button', { type: 'button', class: 'sp-btn sp-btn-danger', testid: 'siteplan-delete', onclick: () => editor.deleteSelected() }, st('sp.delete')),
-        el('span', { class: 'sp-unsaved', testid: 'siteplan-unsaved', text: st('sp.unsaved') }),
+        { className: 'sp-row' },
+        h('button', { className: 'sp-btn', testid: 'siteplan-undo', attrs: { type: 'button', title: st('sp.undo.title') }, on: { click: () => editor.undo() } }, `↶ ${st('sp.undo')}`),
+        h('button', { className: 'sp-btn sp-btn-danger', testid: 'siteplan-delete', attrs: { type: 'button' }, on: { click: () => editor.deleteSelected() } }, st('sp.delete')),
+        h('span', { className: 'sp-unsaved', testid: 'siteplan-unsaved', text: st('sp.unsaved') }),
       ),
-      el(
+      h(
         'div',
-        { class: 'sp-row' },
-        el('button', { type: 'button', class: 'sp-btn sp-btn-primary sp-btn-big', testid: 'siteplan-save', onclick: () => save() }, st('sp.simpan')),
-        el(
+        { className: 'sp-row' },
+        h('button', { className: 'sp-btn sp-btn-primary sp-btn-big', testid: 'siteplan-save', attrs: { type: 'button' }, on: { click: () => save() } }, st('sp.simpan')),
+        h(
           'button',
-          {
-            type: 'button',
-            class: 'sp-btn sp-btn-big',
-            testid: 'siteplan-edit-stop',
-            onclick: () => {
+          { className: 'sp-btn sp-btn-big', testid: 'siteplan-edit-stop', attrs: { type: 'button' }, on: { click: () => {
               if (editor.dirty() && !window.confirm(st('sp.edit.discard'))) return;
               stopEditing();
-            },
-          },
+            } } },
           st('sp.edit.stop'),
         ),
       ),
@@ -941,34 +902,34 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
     if (!box) return;
     const f = editor.selected();
     if (!f) {
-      box.replaceChildren(el('p', { class: 'sp-note', text: st('sp.selected.none') }));
+      box.replaceChildren(h('p', { className: 'sp-note', text: st('sp.selected.none') }));
       return;
     }
     const k = state.kategori.get(f.properties.kategori);
-    const labelInput = el('input', { maxlength: 200, testid: 'fitur-label', value: f.properties.label ?? '' });
-    const noteInput = el('textarea', { rows: 2, maxlength: 2000, testid: 'fitur-catatan' });
+    const labelInput = h('input', { testid: 'fitur-label', attrs: { maxlength: 200, value: f.properties.label ?? '' } });
+    const noteInput = h('textarea', { testid: 'fitur-catatan', attrs: { rows: 2, maxlength: 2000 } });
     noteInput.value = f.properties.catatan ?? '';
     labelInput.addEventListener('change', () => editor.updateSelected({ label: labelInput.value.trim() }));
     noteInput.addEventListener('change', () => editor.updateSelected({ catatan: noteInput.value.trim() }));
     const luar = state.luar.get(String(f.id));
     const g = GEOMETRI_OF_TYPE[f.geometry.type];
-    const katSelect = el(
+    const katSelect = h(
       'select',
       { testid: 'fitur-kategori' },
       [...state.kategori.values()]
         .filter((x) => (x.geometri ?? []).includes(g))
-        .map((x) => el('option', { value: x.id, text: catLabel(x, x.id), selected: x.id === f.properties.kategori })),
+        .map((x) => h('option', { text: catLabel(x, x.id), attrs: { value: x.id, selected: x.id === f.properties.kategori } })),
     );
     katSelect.addEventListener('change', () => {
       editor.updateSelected({ kategori: katSelect.value });
       renderSelected();
     });
     box.replaceChildren(
-      el('h4', {}, swatch(k?.simbol?.warna ?? '#666', g), ` ${st('sp.selected')}: ${catLabel(k, f.properties.kategori)}`),
-      el('label', { class: 'sp-field' }, el('span', { text: st('sp.kategori') }), katSelect),
-      el('label', { class: 'sp-field' }, el('span', { text: st('sp.label') }), labelInput),
-      el('label', { class: 'sp-field' }, el('span', { text: st('sp.catatan') }), noteInput),
-      ...(luar ? [el('p', { class: 'sp-warn-text', text: `⚠ ${luarText(luar)}` })] : []),
+      h('h4', {}, swatch(k?.simbol?.warna ?? '#666', g), ` ${st('sp.selected')}: ${catLabel(k, f.properties.kategori)}`),
+      h('label', { className: 'sp-field' }, h('span', { text: st('sp.kategori') }), katSelect),
+      h('label', { className: 'sp-field' }, h('span', { text: st('sp.label') }), labelInput),
+      h('label', { className: 'sp-field' }, h('span', { text: st('sp.catatan') }), noteInput),
+      ...(luar ? [h('p', { className: 'sp-warn-text', text: `⚠ ${luarText(luar)}` })] : []),
     );
   }
 
@@ -993,21 +954,21 @@ export function initSiteplan(map, { errors = createErrorBanner() } = {}) {
       return;
     }
     box.hidden = false;
-    const rows = [el('span', { class: 'sp-measure-which', text: which })];
+    const rows = [h('span', { className: 'sp-measure-which', text: which })];
     if (m.jenis === 'garis') {
-      rows.push(el('span', { testid: 'measure-length' }, `${st('sp.panjang')}: `, el('strong', { text: `${num(m.length_m, 1)} m` })));
+      rows.push(h('span', { testid: 'measure-length' }, `${st('sp.panjang')}: `, h('strong', { text: `${num(m.length_m, 1)} m` })));
       box.dataset.lengthM = String(m.length_m);
       delete box.dataset.areaM2;
     } else {
       rows.push(
-        el('span', { testid: 'measure-area' }, `${st('sp.luas')}: `, el('strong', { text: `${num(m.area_m2, 1)} m²` })),
-        el('span', { testid: 'measure-perimeter' }, `${st('sp.keliling')}: `, el('strong', { text: `${num(m.perimeter_m, 1)} m` })),
+        h('span', { testid: 'measure-area' }, `${st('sp.luas')}: `, h('strong', { text: `${num(m.area_m2, 1)} m²` })),
+        h('span', { testid: 'measure-perimeter' }, `${st('sp.keliling')}: `, h('strong', { text: `${num(m.perimeter_m, 1)} m` })),
       );
       box.dataset.areaM2 = String(m.area_m2);
       box.dataset.perimeterM = String(m.perimeter_m);
       delete box.dataset.lengthM;
     }
-    rows.push(el('span', { class: 'sp-measure-method', text: st('sp.ukuran.method') }));
+    rows.push(h('span', { className: 'sp-measure-method', text: st('sp.ukuran.method') }));
     box.replaceChildren(...rows);
   }
 

@@ -5,7 +5,8 @@
 // Print CSS (siteplan.css, `@page { size: A4 }`) shows only the sheet.
 import * as maplibregl from 'maplibre-gl';
 import { st, num, day, when } from './i18n.js';
-import { geometryBounds, catLabel, GEOMETRI_OF_TYPE } from './util.js';
+import { geometryBounds, catLabel, GEOMETRI_OF_TYPE, swatch } from './util.js';
+import { h } from '../dom.js';
 
 const PRINT_ID = 'siteplan-print';
 
@@ -22,13 +23,11 @@ const PRINT_ID = 'siteplan-print';
 export function openPrint({ map, detail, desaName, kategori, spec, desaGeometry, autoPrint = true }) {
   document.getElementById(PRINT_ID)?.dispatchEvent(new Event('sp-close'));
 
-  const root = document.createElement('div');
-  root.id = PRINT_ID;
-  root.className = 'sp-print';
-  root.dataset.testid = 'siteplan-print';
-  root.setAttribute('role', 'dialog');
-  root.setAttribute('aria-modal', 'true');
-  root.setAttribute('aria-label', `${st('sp.print.title')}: ${detail.judul}`);
+  const root = h('div', {
+    className: 'sp-print',
+    testid: 'siteplan-print',
+    attrs: { id: PRINT_ID, role: 'dialog', 'aria-modal': 'true', 'aria-label': `${st('sp.print.title')}: ${detail.judul}` },
+  });
 
   const versiInfo = detail.riwayat?.find((r) => r.versi === detail.versi);
   const used = [...new Set(detail.fitur.features.map((f) => f.properties?.kategori))].filter(Boolean);
@@ -82,21 +81,13 @@ export function openPrint({ map, detail, desaName, kategori, spec, desaGeometry,
     ['sp.print.dicetak', day(), 'print-dicetak'],
   ];
   for (const [k, v, id] of rows) {
-    const dt = document.createElement('dt');
-    dt.textContent = st(k);
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    dd.dataset.testid = id;
-    meta.append(dt, dd);
+    meta.append(h('dt', { text: st(k) }), h('dd', { text: v, testid: id }));
   }
   q('.sp-sheet-legend h2').textContent = st('sp.print.legend');
   const list = q('.sp-sheet-legend ul');
   for (const id of legendCats) {
     const k = kategori.get(id);
-    const li = document.createElement('li');
-    li.dataset.testid = 'print-legend-item';
-    li.append(swatch(k?.simbol?.warna ?? '#666', kindOf(detail, id) ?? k?.geometri?.[0]), document.createTextNode(label(k, id)));
-    list.append(li);
+    list.append(h('li', { testid: 'print-legend-item' }, swatch(k?.simbol?.warna ?? '#666', kindOf(detail, id) ?? k?.geometri?.[0]), label(k, id)));
   }
   const total = totals(detail);
   q('.sp-sheet-foot').textContent = [total, `${detail.id}`, st('sp.ukuran.method')].filter(Boolean).join(' · ');
@@ -198,14 +189,6 @@ function label(k, id) {
 function kindOf(detail, id) {
   const f = detail.fitur.features.find((x) => x.properties?.kategori === id);
   return GEOMETRI_OF_TYPE[f?.geometry?.type];
-}
-
-export function swatch(color, geometri) {
-  const s = document.createElement('span');
-  s.className = `sp-swatch sp-swatch-${geometri ?? 'area'}`;
-  s.style.setProperty('--c', color);
-  s.setAttribute('aria-hidden', 'true');
-  return s;
 }
 
 function totals(detail) {
