@@ -5,7 +5,8 @@ const W = 300;
 const H = 120;
 const PAD = { top: 16, right: 16, bottom: 22, left: 30 };
 
-function el(name, attrs = {}, text) {
+// SVG elements need their namespace, which dom.js (HTML elements) does not give.
+function svgEl(name, attrs = {}, text) {
   const node = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text != null) node.textContent = text;
@@ -14,8 +15,8 @@ function el(name, attrs = {}, text) {
 
 // points: [{label, value, color?}] in order; yMax: top of the scale; title: accessible name.
 export function lineChart({ points, yMax, title, format = String }) {
-  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'line-chart', role: 'img', 'aria-label': title });
-  svg.append(el('title', {}, title));
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, class: 'line-chart', role: 'img', 'aria-label': title });
+  svg.append(svgEl('title', {}, title));
   const max = Math.max(yMax || 0, ...points.map((p) => p.value), 1);
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
@@ -24,23 +25,23 @@ export function lineChart({ points, yMax, title, format = String }) {
 
   // Horizontal grid: 0, half and the top of the scale.
   for (const v of [0, max / 2, max]) {
-    svg.append(el('line', { class: 'chart-grid', x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }));
-    svg.append(el('text', { class: 'chart-axis', x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, format(Math.round(v))));
+    svg.append(svgEl('line', { class: 'chart-grid', x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }));
+    svg.append(svgEl('text', { class: 'chart-axis', x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, format(Math.round(v))));
   }
 
   if (points.length > 1) {
     const d = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-    svg.append(el('path', { class: 'chart-line', d }));
+    svg.append(svgEl('path', { class: 'chart-line', d }));
   }
   points.forEach((p, i) => {
-    const g = el('g', { class: 'chart-mark' });
-    const circle = el('circle', { class: 'chart-point', cx: x(i), cy: y(p.value), r: 4.5 });
+    const g = svgEl('g', { class: 'chart-mark' });
+    const circle = svgEl('circle', { class: 'chart-point', cx: x(i), cy: y(p.value), r: 4.5 });
     if (p.color) circle.setAttribute('fill', p.color);
-    circle.append(el('title', {}, `${p.label}: ${format(p.value)}`));
+    circle.append(svgEl('title', {}, `${p.label}: ${format(p.value)}`));
     g.append(
       circle,
-      el('text', { class: 'chart-value', x: x(i), y: y(p.value) - 8, 'text-anchor': 'middle' }, format(p.value)),
-      el('text', { class: 'chart-axis', x: x(i), y: H - 6, 'text-anchor': 'middle' }, p.label),
+      svgEl('text', { class: 'chart-value', x: x(i), y: y(p.value) - 8, 'text-anchor': 'middle' }, format(p.value)),
+      svgEl('text', { class: 'chart-axis', x: x(i), y: H - 6, 'text-anchor': 'middle' }, p.label),
     );
     svg.append(g);
   });

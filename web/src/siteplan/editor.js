@@ -12,13 +12,8 @@ import {
   ValidateNotSelfIntersecting,
 } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import { MODES } from './util.js';
 
-/** Geometry type of each drawing mode, and the category geometry name it matches. */
-export const MODES = {
-  point: { type: 'Point', geometri: 'titik' },
-  linestring: { type: 'LineString', geometri: 'garis' },
-  polygon: { type: 'Polygon', geometri: 'area' },
-};
 const MODE_OF_TYPE = { Point: 'point', LineString: 'linestring', Polygon: 'polygon' };
 const GUIDANCE = ['edited', 'selectionPoint', 'midPoint', 'closingPoint', 'snappingPoint', 'coordinatePoint'];
 const MAX_UNDO = 100;

@@ -2,8 +2,10 @@
 // map of the siteplan (a second, non-interactive MapLibre map sized for the sheet, made
 // with preserveDrawingBuffer so that its picture can be copied into an <img> for the
 // printer), a MapLibre scale bar, a north arrow and the legend of the categories used.
-// Print CSS (siteplan.css, `@page { size: A4 }`) shows only the sheet.
+// Print CSS (print.css, `@page { size: A4 }`) shows only the sheet. Loaded on the first
+// "Cetak A4".
 import * as maplibregl from 'maplibre-gl';
+import './print.css';
 import { st, num, day, when } from './i18n.js';
 import { geometryBounds, catLabel, GEOMETRI_OF_TYPE, swatch } from './util.js';
 import { h } from '../dom.js';
