@@ -1,9 +1,30 @@
 import { defineConfig } from 'vite';
 
+// The service worker keeps what the first visit loaded, but the siteplan panel, the
+// drawing editor, the print view and the offline reader are chunks loaded on first use:
+// this lists every built script and style in index.html (`#viewer-files`), so that the
+// page can ask the worker to keep them too and the offline map opens with no server.
+function listBuiltFiles() {
+  return {
+    name: 'kumuh-list-built-files',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { bundle }) {
+        const files = Object.keys(bundle ?? {})
+          .filter((name) => /\.(js|css)$/.test(name))
+          .sort();
+        return [{ tag: 'script', attrs: { type: 'application/json', id: 'viewer-files' }, children: JSON.stringify(files), injectTo: 'head' }];
+      },
+    },
+  };
+}
+
 // The Rust server serves dist/ at "/", but relative asset URLs keep the build
 // usable under any prefix. `npm run dev` proxies the API to a running server.
 export default defineConfig({
   base: './',
+  plugins: [listBuiltFiles()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -76,7 +76,8 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(respond(event, request, url));
 });
 
-// The page lists what it loaded before this worker controlled it (its first visit).
+// The page lists what to keep: every built script and style (also those loaded only on
+// first use) and what it loaded before this worker controlled it (its first visit).
 self.addEventListener('message', (event) => {
   const urls = event.data?.kumuh === 'keep' && Array.isArray(event.data.urls) ? event.data.urls : [];
   event.waitUntil(

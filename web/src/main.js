@@ -3,6 +3,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // MapLibre's worker is a separate module; ship it as an asset of our own build.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import './style.css';
+import './map-boxes.css';
+import './jaringan-segmen.css';
 
 import { api, setOffline } from './api.js';
 import { t, lang, setLang, onLangChange, translateDom, mapLocale } from './i18n.js';
@@ -26,8 +28,11 @@ const places = new Map(); // kode -> GeoJSON feature from /api/places/{kode}
 
 translateDom();
 setupLanguageSwitch();
-start().catch((err) => errors.show(err));
-keepForOffline();
+// The service worker is registered once the map has drawn (or failed to start), so that
+// keeping the viewer for offline use never competes with the first render.
+start()
+  .catch((err) => errors.show(err))
+  .finally(keepForOffline);
 
 // The service worker (public/sw.js) keeps the viewer so that it opens without a
 // connection, for the offline map. Browsers allow it on HTTPS and on localhost only.
@@ -37,12 +42,24 @@ function keepForOffline() {
     .register(new URL('sw.js', document.baseURI), { scope: './' })
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
-      // What this first visit loaded before the worker ran: the page, scripts, styles, fonts.
+      // Every built script and style, also those loaded only on first use (listed in the
+      // page at build time, see vite.config.js), then what this first visit loaded before
+      // the worker ran: the page, fonts. The page goes last: once it is kept, so is the rest.
       const page = new URL(document.baseURI);
-      const urls = [page.origin + page.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)];
+      const urls = [...builtFiles(), page.origin + page.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)];
       registration.active?.postMessage({ kumuh: 'keep', urls });
     })
     .catch((err) => console.warn('[kumuh] the viewer cannot be kept for offline use', err));
+}
+
+// The build's scripts and styles as absolute URLs (`#viewer-files` in index.html).
+function builtFiles() {
+  try {
+    const files = JSON.parse(document.getElementById('viewer-files')?.textContent || '[]');
+    return files.map((f) => new URL(f, document.baseURI).href);
+  } catch {
+    return [];
+  }
 }
 
 function setupLanguageSwitch() {
@@ -270,11 +287,10 @@ async function start() {
     onError: (err) => errors.show(err),
   });
 
-  initSiteplan(map, { errors });
+  initSiteplan(map, { errors, config });
   await labels.ready.catch((err) => errors.show(err));
-  whenDesaDrawn(map, () => {
-    document.body.dataset.ready = '1';
-  });
+  await new Promise((resolve) => whenDesaDrawn(map, resolve));
+  document.body.dataset.ready = '1';
 }
 
 // The desa of the loaded tiles whose name or code contains the query (offline search).

@@ -1,0 +1,61 @@
+// Reading an offline package: a PMTiles archive from the device, checked and served to
+// MapLibre through the `pmtiles://` protocol. A chunk of its own (with the `pmtiles` npm
+// package), loaded by offline.js when the first file is opened.
+import * as maplibregl from 'maplibre-gl';
+import { FileSource, PMTiles, Protocol, TileType } from 'pmtiles';
+import { t } from './i18n.js';
+import { TILE_LAYERS } from './layers.js';
+
+let protocol = null;
+/** MapLibre's `pmtiles://` protocol, registered once. */
+export function pmtilesProtocol() {
+  if (!protocol) {
+    protocol = new Protocol();
+    maplibregl.addProtocol('pmtiles', protocol.tile);
+  }
+  return protocol;
+}
+
+// Each opened file gets its own key (and so its own tile URLs): a second file of the same
+// name is never answered from the first one's tiles.
+let opened = 0;
+
+export class OfflineError extends Error {}
+
+// Reads a file's PMTiles header and metadata and checks that it is an atlas package:
+// PMTiles v3 with vector tiles and at least one of the atlas's layers. Throws an
+// OfflineError naming the file otherwise.
+export async function openArchive(file) {
+  const name = file?.name || '?';
+  const inner = new FileSource(file);
+  const key = `berkas${++opened}-${name.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+  const archive = new PMTiles({ getKey: () => key, getBytes: (offset, length) => inner.getBytes(offset, length) });
+  let header;
+  try {
+    header = await archive.getHeader();
+  } catch (err) {
+    throw new OfflineError(t('offline.error.read', { name, reason: err?.message ?? String(err) }));
+  }
+  if (header.tileType !== TileType.Mvt) throw new OfflineError(t('offline.error.type', { name }));
+  let metadata;
+  try {
+    metadata = await archive.getMetadata();
+  } catch (err) {
+    throw new OfflineError(t('offline.error.read', { name, reason: err?.message ?? String(err) }));
+  }
+  const inFile = Array.isArray(metadata?.vector_layers) ? metadata.vector_layers.map((l) => l?.id) : [];
+  const layers = TILE_LAYERS.filter((id) => inFile.includes(id));
+  if (!layers.length) throw new OfflineError(t('offline.error.layers', { name, layers: TILE_LAYERS.join(', ') }));
+  const bounds = [header.minLon, header.minLat, header.maxLon, header.maxLat];
+  const valid = bounds.every(Number.isFinite) && header.minLon < header.maxLon && header.minLat < header.maxLat;
+  return {
+    key,
+    name,
+    archive,
+    layers,
+    bounds: valid ? bounds : null,
+    minzoom: header.minZoom,
+    maxzoom: header.maxZoom,
+    description: typeof metadata?.description === 'string' ? metadata.description : '',
+  };
+}
