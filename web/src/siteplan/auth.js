@@ -128,7 +128,7 @@ export function createAuth({ onChange, errors }) {
   // The session may already exist (cookie): ask who we are, and get the CSRF token.
   const ready = !hint()
     ? Promise.resolve()
-    : spApi
+    : api
         .me()
         .then((u) => setUser(u?.user ?? u))
         .catch((err) => {
