@@ -22,6 +22,9 @@ import { geometryBounds } from './geo.js';
 import { h } from './dom.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
+// Start MapLibre's worker (its script is half a megabyte) while /api/config is on its way:
+// the tiles are fetched and decoded there, so the first desa draw waits for it.
+maplibregl.prewarm();
 
 const errors = createErrorBanner();
 const places = new Map(); // kode -> GeoJSON feature from /api/places/{kode}
