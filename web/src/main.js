@@ -31,11 +31,11 @@ const places = new Map(); // kode -> GeoJSON feature from /api/places/{kode}
 
 translateDom();
 setupLanguageSwitch();
-// The service worker is registered once the map has drawn (or failed to start), so that
-// keeping the viewer for offline use never competes with the first render.
-start()
-  .catch((err) => errors.show(err))
-  .finally(keepForOffline);
+// The service worker is registered once the map has drawn (or failed to start, or after
+// 10 s at most), so that keeping the viewer for offline use never competes with the first
+// render.
+const started = start().catch((err) => errors.show(err));
+Promise.race([started, new Promise((resolve) => setTimeout(resolve, 10_000))]).then(keepForOffline);
 
 // The service worker (public/sw.js) keeps the viewer so that it opens without a
 // connection, for the offline map. Browsers allow it on HTTPS and on localhost only.
