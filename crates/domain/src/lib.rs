@@ -79,6 +79,7 @@ pub mod jaringan;
 pub mod place;
 pub mod search;
 pub mod siteplan;
+pub mod upk;
 pub mod works;
 
 pub use auth::{Action, Role, User, authorize};
