@@ -134,6 +134,7 @@ pub struct Kode(String);
 
 /// Why a string is not a place code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KodeError {
     /// The code is empty.
     #[error("the code is empty")]
@@ -151,7 +152,39 @@ pub enum KodeError {
     /// Too many segments for any level.
     #[error("code `{0}` has more than 6 segments")]
     TooDeep(String),
+    /// A segment has the wrong number of digits for its level.
+    #[error(
+        "code `{code}`: segment {segment} (`{value}`) must be {digits} digits, the {what} \
+         (as in {example})"
+    )]
+    WrongLength {
+        /// The whole code.
+        code: String,
+        /// One-based position of the bad segment.
+        segment: usize,
+        /// The bad segment.
+        value: String,
+        /// How many digits a segment at this position has.
+        digits: usize,
+        /// What the segment numbers, e.g. `desa number`.
+        what: &'static str,
+        /// A whole code of this depth, e.g. `35.19.09.2014`.
+        example: &'static str,
+    },
 }
+
+/// The shape of each segment of a code: its number of digits, what it numbers, and an
+/// example code ending at that segment. Kemendagri codes have 2 digits for the
+/// province, district and sub-district and 4 for the desa (`35.19.09.2014`); RW and RT
+/// numbers are padded to 3 digits.
+const SEGMENTS: [(usize, &str, &str); 6] = [
+    (2, "province number", "35"),
+    (2, "district number", "35.19"),
+    (2, "sub-district number", "35.19.09"),
+    (4, "desa number", "35.19.09.2014"),
+    (3, "RW number", "35.19.09.2014.003"),
+    (3, "RT number", "35.19.09.2014.003.009"),
+];
 
 impl std::str::FromStr for Kode {
     type Err = KodeError;
@@ -161,7 +194,10 @@ impl std::str::FromStr for Kode {
 }
 
 impl Kode {
-    /// Parses and checks a code: one to six dot-separated segments of digits.
+    /// Parses and checks a code: one to six dot-separated segments of digits, each of
+    /// the length its level has: `35`, `35.19`, `35.19.09`, `35.19.09.2014`,
+    /// `35.19.09.2014.003`, `35.19.09.2014.003.009`. Spaces around the code are
+    /// dropped.
     ///
     /// # Examples
     /// ```
@@ -169,6 +205,12 @@ impl Kode {
     /// let bibrik = Kode::parse("35.19.09.2014").unwrap();
     /// assert_eq!(bibrik.level(), Level::Desa);
     /// assert_eq!(bibrik.parent().unwrap().as_str(), "35.19.09");
+    /// let e = Kode::parse("35.19.9.2014").unwrap_err();
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "code `35.19.9.2014`: segment 3 (`9`) must be 2 digits, the sub-district number \
+    ///      (as in 35.19.09)"
+    /// );
     /// ```
     pub fn parse(s: &str) -> Result<Kode, KodeError> {
         let s = s.trim();
@@ -176,15 +218,25 @@ impl Kode {
             return Err(KodeError::Empty);
         }
         let segments: Vec<&str> = s.split('.').collect();
-        if segments.len() > 6 {
+        if segments.len() > SEGMENTS.len() {
             return Err(KodeError::TooDeep(s.to_owned()));
         }
-        for (i, seg) in segments.iter().enumerate() {
+        for (i, (seg, &(digits, what, example))) in segments.iter().zip(&SEGMENTS).enumerate() {
             if seg.is_empty() || !seg.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(KodeError::NotDigits {
                     code: s.to_owned(),
                     segment: i + 1,
                     value: (*seg).to_owned(),
+                });
+            }
+            if seg.len() != digits {
+                return Err(KodeError::WrongLength {
+                    code: s.to_owned(),
+                    segment: i + 1,
+                    value: (*seg).to_owned(),
+                    digits,
+                    what,
+                    example,
                 });
             }
         }
@@ -257,11 +309,22 @@ impl Place {
         self.geometry.as_ref()?.interior_point()
     }
 
-    /// Geodesic area of the boundary in hectares, if there is one.
+    /// Geodesic area of the boundary in hectares, if there is one, whatever the winding
+    /// of its rings.
     pub fn area_ha(&self) -> Option<f64> {
         self.geometry
             .as_ref()
             .map(crate::geometry::geodesic_area_ha)
+    }
+
+    /// Brings the boundary to the RFC 7946 winding (exterior rings counter-clockwise,
+    /// holes clockwise), as files in other windings (shapefiles: clockwise) arrive.
+    /// Callers do this once the boundary has passed
+    /// [`validate_area_geometry`](crate::geometry::validate_area_geometry).
+    pub fn normalise_orientation(&mut self) {
+        if let Some(g) = &mut self.geometry {
+            crate::geometry::normalise_orientation(g);
+        }
     }
 
     /// The summary of this place, without geometry.
@@ -329,9 +392,15 @@ pub struct LokasiKumuh {
 }
 
 impl LokasiKumuh {
-    /// Geodesic area of the delineation in hectares.
+    /// Geodesic area of the delineation in hectares, whatever the winding of its rings.
     pub fn area_ha(&self) -> f64 {
         crate::geometry::geodesic_area_ha(&self.geometry)
+    }
+
+    /// Brings the delineation to the RFC 7946 winding, as [`Place::normalise_orientation`]
+    /// does for a boundary.
+    pub fn normalise_orientation(&mut self) {
+        crate::geometry::normalise_orientation(&mut self.geometry);
     }
 }
 
@@ -372,6 +441,37 @@ mod tests {
             Kode::parse("1.2.3.4.5.6.7"),
             Err(KodeError::TooDeep(_))
         ));
+    }
+
+    #[test]
+    fn every_level_has_its_shape() {
+        let wrong = |code: &str, segment: usize, digits: usize| match Kode::parse(code) {
+            Err(KodeError::WrongLength {
+                segment: s,
+                digits: d,
+                ..
+            }) => assert_eq!((s, d), (segment, digits), "{code}"),
+            other => panic!("{code}: {other:?}"),
+        };
+        wrong("35.19.09.99999999999999999999", 4, 4);
+        wrong("3", 1, 2);
+        wrong("351", 1, 2);
+        wrong("35.1", 2, 2);
+        wrong("35.19.9", 3, 2);
+        wrong("35.19.09.201", 4, 4);
+        wrong("35.19.09.20144", 4, 4);
+        wrong("35.19.09.2014.3", 5, 3);
+        wrong("35.19.09.2014.003.9", 6, 3);
+        wrong("35.19.09.2014.003.0009", 6, 3);
+        let e = Kode::parse("35.19.09.99999999999999999999").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "code `35.19.09.99999999999999999999`: segment 4 (`99999999999999999999`) must be \
+             4 digits, the desa number (as in 35.19.09.2014)"
+        );
+        for good in ["31", "31.01.01.1001", " 35.19.09.2014.003.009 "] {
+            assert!(Kode::parse(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

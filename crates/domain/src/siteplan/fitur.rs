@@ -6,6 +6,7 @@ use geo_types::Geometry;
 use serde::{Deserialize, Serialize};
 
 use super::kategori::{Kategori, kind_name};
+use crate::geometry::check::deg;
 use crate::works::GeometryKind;
 
 define_id! {
@@ -42,13 +43,16 @@ pub struct Fitur {
 }
 
 impl Fitur {
-    /// A feature without label and note. Nothing is checked here; see
-    /// [`super::validate_fitur`].
+    /// A feature without label and note. Nothing is checked here (see
+    /// [`super::validate_fitur`]); a polygon is brought to the RFC 7946 winding
+    /// ([`crate::geometry::normalise_geometry_orientation`]).
     pub fn new(id: FiturId, kategori: Kategori, geometry: impl Into<Geometry<f64>>) -> Fitur {
+        let mut geometry = geometry.into();
+        crate::geometry::normalise_geometry_orientation(&mut geometry);
         Fitur {
             id,
             kategori,
-            geometry: geometry.into(),
+            geometry,
             label: None,
             catatan: None,
         }
@@ -248,20 +252,6 @@ impl FiturProblem {
             | FiturProblem::InvalidPolygon { .. }
             | FiturProblem::NoArea => "geometry",
         }
-    }
-}
-
-/// A coordinate for messages: at most 7 decimals (about 1 cm), no trailing zeros.
-fn deg(v: f64) -> String {
-    if !v.is_finite() {
-        return v.to_string();
-    }
-    let s = format!("{v:.7}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_owned()
-    } else {
-        s.to_owned()
     }
 }
 

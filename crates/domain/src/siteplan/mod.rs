@@ -50,7 +50,7 @@ define_id! {
 /// Most features one version may hold.
 pub const MAX_FITUR: usize = 5_000;
 /// Most vertices one feature may have (a polygon's rings together).
-pub const MAX_VERTICES_PER_FITUR: usize = 50_000;
+pub const MAX_VERTICES_PER_FITUR: usize = crate::geometry::MAX_VERTICES_DRAWN;
 /// Most vertices all features of one version may have together.
 pub const MAX_VERTICES_TOTAL: usize = 500_000;
 /// Longest label of a feature, in characters.

@@ -3,12 +3,8 @@
 
 use std::collections::HashMap;
 
-use geo::coordinate_position::CoordPos;
-use geo::dimensions::Dimensions;
-use geo::line_intersection::LineIntersection;
-use geo::sweep::{Cross, Intersections};
-use geo::{BoundingRect, CoordsIter, GeodesicArea, Intersects, PreparedGeometry, Relate};
-use geo_types::{Coord, Geometry, Line, LineString, Polygon, Rect};
+use geo::CoordsIter;
+use geo_types::{Coord, Geometry, LineString, Polygon};
 
 use super::error::{Result, SiteplanError};
 use super::fitur::{Fitur, FiturDraft, FiturId, FiturIssue, FiturProblem, Ring, geometry_kind};
@@ -17,9 +13,10 @@ use super::{
     MAX_CATATAN_CHARS, MAX_FITUR, MAX_LABEL_CHARS, MAX_VERTICES_PER_FITUR, MAX_VERTICES_TOTAL,
     SiteplanId,
 };
-use crate::geometry::coord_problem;
+use crate::geometry::sweep::{distinct_run, holes_problem, ring_crossing};
 #[cfg(doc)]
 use crate::geometry::validate_area_geometry;
+use crate::geometry::{coord_problem, geometry_type_name, normalise_geometry_orientation};
 
 /// Checks the features of one version and refuses them with every problem found.
 ///
@@ -84,7 +81,8 @@ pub fn validate_fitur(siteplan: &SiteplanId, fitur: &[Fitur]) -> Result<()> {
 /// Turns features as an editor sends them into checked [`Fitur`]s: reads ids and
 /// categories, drops blank labels and notes and trims the others, and then checks
 /// everything as [`validate_fitur`] does, listing every problem with the feature's
-/// index (an unknown category names the valid ones).
+/// index (an unknown category names the valid ones). Polygons come out in the RFC 7946
+/// winding (exterior counter-clockwise, holes clockwise), whatever the editor drew.
 ///
 /// # Examples
 /// ```
@@ -158,10 +156,12 @@ pub fn fitur_from_drafts(siteplan: &SiteplanId, drafts: Vec<FiturDraft>) -> Resu
             &mut issues,
         );
         if let (Some(id), Some(kategori)) = (id, kategori) {
+            let mut geometry = d.geometry;
+            normalise_geometry_orientation(&mut geometry);
             fitur.push(Fitur {
                 id,
                 kategori,
-                geometry: d.geometry,
+                geometry,
                 label,
                 catatan,
             });
@@ -311,21 +311,6 @@ pub(crate) fn geometry_problem(
     }
 }
 
-fn geometry_type_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) => "Line",
-        Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
-        Geometry::Rect(_) => "Rect",
-        Geometry::Triangle(_) => "Triangle",
-    }
-}
-
 fn coordinates(ring: Option<Ring>, coords: &[Coord<f64>]) -> Option<FiturProblem> {
     coords.iter().enumerate().find_map(|(vertex, c)| {
         coord_problem(*c).map(|detail| FiturProblem::Coordinate {
@@ -334,18 +319,6 @@ fn coordinates(ring: Option<Ring>, coords: &[Coord<f64>]) -> Option<FiturProblem
             detail,
         })
     })
-}
-
-/// The positions of a ring or line with repeats in a row dropped, each with its index
-/// in the original list.
-fn distinct_run(coords: &[Coord<f64>]) -> Vec<(usize, Coord<f64>)> {
-    let mut out: Vec<(usize, Coord<f64>)> = Vec::with_capacity(coords.len());
-    for (i, c) in coords.iter().enumerate() {
-        if out.last().is_none_or(|(_, last)| last != c) {
-            out.push((i, *c));
-        }
-    }
-    out
 }
 
 fn line_problem(ls: &LineString<f64>) -> Option<FiturProblem> {
@@ -420,176 +393,28 @@ fn polygon_problem(p: &Polygon<f64>) -> Option<FiturProblem> {
     if let Some(problem) = rings(p).find_map(|(ring, ls)| ring_structure(ring, ls)) {
         return Some(problem);
     }
-    if let Some(problem) = rings(p).find_map(|(ring, ls)| self_intersection(ring, ls)) {
-        return Some(problem);
+    let crossing = rings(p).find_map(|(ring, ls)| {
+        ring_crossing(&ls.0).map(|c| FiturProblem::SelfIntersection {
+            ring,
+            edge_a: c.edge_a,
+            edge_b: c.edge_b,
+            at: [c.at.x, c.at.y],
+        })
+    });
+    if crossing.is_some() {
+        return crossing;
     }
-    if let Some(problem) = holes_problem(p) {
-        return Some(problem);
+    if let Some((hole, message)) = holes_problem(p) {
+        return Some(FiturProblem::InvalidPolygon {
+            ring: Some(Ring::Interior(hole)),
+            message,
+        });
     }
-    // Signed area, made positive: the unsigned measure assumes counter-clockwise
-    // exteriors and would give the rest of the earth for a clockwise one.
-    let area = p.geodesic_area_signed().abs();
+    let area = crate::geometry::polygon_area_m2(p);
     if area.is_nan() || area <= 0.0 {
         return Some(FiturProblem::NoArea);
     }
     None
-}
-
-/// The OGC rules between the rings of a polygon whose rings are each simple: every hole
-/// inside the exterior ring, touching it or another hole at points only, and no two
-/// holes overlapping. These are the checks [`validate_area_geometry`] gets from `geo`;
-/// they are made here directly because that function also checks each ring for
-/// self-intersections by comparing every pair of edges, which takes minutes on a
-/// feature of [`MAX_VERTICES_PER_FITUR`] vertices (the sweep above does it in
-/// milliseconds).
-fn holes_problem(p: &Polygon<f64>) -> Option<FiturProblem> {
-    if p.interiors().is_empty() {
-        return None;
-    }
-    let invalid = |i: usize, message: String| {
-        Some(FiturProblem::InvalidPolygon {
-            ring: Some(Ring::Interior(i)),
-            message,
-        })
-    };
-    let shell = Polygon::new(p.exterior().clone(), vec![]);
-    let shell = PreparedGeometry::from(&shell);
-    let holes: Vec<Polygon<f64>> = p
-        .interiors()
-        .iter()
-        .map(|r| Polygon::new(r.clone(), vec![]))
-        .collect();
-    let holes: Vec<PreparedGeometry<'_, &Polygon<f64>>> =
-        holes.iter().map(PreparedGeometry::from).collect();
-    for (i, hole) in holes.iter().enumerate() {
-        let m = shell.relate(hole);
-        if !m.is_contains() {
-            return invalid(
-                i,
-                "the hole does not lie inside the exterior ring".to_owned(),
-            );
-        }
-        if m.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional {
-            return invalid(
-                i,
-                "the hole touches the exterior ring along a line; rings may meet at points only"
-                    .to_owned(),
-            );
-        }
-    }
-    // Only holes whose boxes overlap can overlap: sort by west edge and compare each
-    // hole with those starting before it ends.
-    let boxes: Vec<Option<Rect<f64>>> = holes.iter().map(BoundingRect::bounding_rect).collect();
-    let mut order: Vec<usize> = (0..holes.len()).filter(|&i| boxes[i].is_some()).collect();
-    order.sort_by(|&a, &b| {
-        let west = |i: usize| boxes[i].map_or(f64::NAN, |r| r.min().x);
-        west(a).total_cmp(&west(b))
-    });
-    let mut found: Option<(usize, usize, &'static str)> = None;
-    for (k, &a) in order.iter().enumerate() {
-        let Some(ra) = boxes[a] else { continue };
-        for &b in &order[k + 1..] {
-            let Some(rb) = boxes[b] else { continue };
-            if rb.min().x > ra.max().x {
-                break;
-            }
-            if !ra.intersects(&rb) {
-                continue;
-            }
-            let m = holes[a].relate(&holes[b]);
-            let what = if m.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
-                "overlaps"
-            } else if m.get(CoordPos::OnBoundary, CoordPos::OnBoundary)
-                == Dimensions::OneDimensional
-            {
-                "meets along a line"
-            } else {
-                continue;
-            };
-            let pair = (a.min(b), a.max(b), what);
-            if found.is_none_or(|f| (pair.0, pair.1) < (f.0, f.1)) {
-                found = Some(pair);
-            }
-        }
-    }
-    found.and_then(|(a, b, what)| {
-        invalid(
-            b,
-            format!("the hole {what} interior ring {a}; holes may meet at points only"),
-        )
-    })
-}
-
-/// One edge of a ring for the sweep: its line and its position among the edges.
-#[derive(Debug, Clone, Copy)]
-struct Edge {
-    line: Line<f64>,
-    k: usize,
-}
-
-impl Cross for Edge {
-    type Scalar = f64;
-    fn line(&self) -> Line<f64> {
-        self.line
-    }
-}
-
-/// The first place (by edge order) where a closed ring with at least 3 different points
-/// crosses or touches itself. Neighbouring edges may only share their common vertex;
-/// any other contact, or neighbours folding back over each other, is reported.
-///
-/// A sweep from west to east (`geo`'s simplified Bentley-Ottmann) keeps this near
-/// O(n log n) for drawn shapes; a ring whose edges mostly overlap in longitude costs
-/// more, up to comparing every pair.
-fn self_intersection(ring: Ring, ls: &LineString<f64>) -> Option<FiturProblem> {
-    let pts = distinct_run(&ls.0);
-    let m = pts.len().checked_sub(1)?;
-    if m < 3 {
-        return None;
-    }
-    let edges = pts.windows(2).enumerate().map(|(k, w)| Edge {
-        line: Line::new(w[0].1, w[1].1),
-        k,
-    });
-    let mut best: Option<(usize, usize, Coord<f64>)> = None;
-    for (e1, e2, hit) in Intersections::from_iter(edges) {
-        let (a, b) = if e1.k < e2.k {
-            (e1.k, e2.k)
-        } else {
-            (e2.k, e1.k)
-        };
-        let shared = if b == a + 1 {
-            Some(pts[b].1)
-        } else if a == 0 && b == m - 1 {
-            Some(pts[0].1)
-        } else {
-            None
-        };
-        let at = match (hit, shared) {
-            // Neighbours that are not collinear meet only at their common vertex.
-            (LineIntersection::SinglePoint { .. }, Some(_)) => continue,
-            (LineIntersection::SinglePoint { intersection, .. }, None) => intersection,
-            // Neighbours folding back over each other: the overlap runs from the common
-            // vertex to the point where the fold turns.
-            (LineIntersection::Collinear { intersection }, Some(v)) => {
-                if intersection.start == v {
-                    intersection.end
-                } else {
-                    intersection.start
-                }
-            }
-            (LineIntersection::Collinear { intersection }, None) => intersection.start,
-        };
-        if best.is_none_or(|(ba, bb, _)| (a, b) < (ba, bb)) {
-            best = Some((a, b, at));
-        }
-    }
-    best.map(|(a, b, at)| FiturProblem::SelfIntersection {
-        ring,
-        edge_a: [pts[a].0, pts[a + 1].0],
-        edge_b: [pts[b].0, pts[b + 1].0],
-        at: [at.x, at.y],
-    })
 }
 
 #[cfg(test)]

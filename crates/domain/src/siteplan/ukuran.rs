@@ -3,12 +3,14 @@
 
 use std::fmt;
 
-use geo::{BooleanOps, BoundingRect, CoordsIter, Geodesic, GeodesicArea, Intersects, Length};
-use geo_types::{Geometry, MultiLineString, MultiPolygon, Polygon};
+use geo::{BooleanOps, BoundingRect, CoordsIter, Geodesic, Intersects, Length};
+use geo_types::{Geometry, MultiLineString, MultiPolygon};
 use serde::Serialize;
 
 use super::fitur::{Fitur, FiturId};
-use crate::geometry::coord_problem;
+use crate::geometry::{
+    coord_problem, geodesic_area_m2 as area_m2, polygon_perimeter_area as perimeter_area,
+};
 
 /// Length under which a line's part outside the desa is not reported, metres: the
 /// clipper snaps to a fine grid, and a line drawn along the boundary may poke out by a
@@ -68,18 +70,6 @@ impl Fitur {
             _ => None,
         }
     }
-}
-
-/// Geodesic perimeter and area of a polygon, whatever the winding of its rings: the
-/// signed measure is made positive, since the unsigned one assumes a counter-clockwise
-/// exterior and gives the rest of the earth for a clockwise one.
-fn perimeter_area(p: &Polygon<f64>) -> (f64, f64) {
-    let (perimeter, area) = p.geodesic_perimeter_area_signed();
-    (perimeter, area.abs())
-}
-
-fn area_m2(mp: &MultiPolygon<f64>) -> f64 {
-    mp.0.iter().map(|p| perimeter_area(p).1).sum()
 }
 
 /// How much of a feature lies outside its desa.
@@ -236,7 +226,7 @@ pub fn outside_desa(desa: &MultiPolygon<f64>, fitur: &[Fitur]) -> Vec<DiLuarDesa
 mod tests {
     use super::*;
     use crate::siteplan::Kategori;
-    use geo_types::{LineString, line_string, point, polygon};
+    use geo_types::{LineString, Polygon, line_string, point, polygon};
 
     /// 0.001° of longitude at the equator, in metres (WGS84).
     const M_PER_MILLIDEG: f64 = 111.319_490_793;

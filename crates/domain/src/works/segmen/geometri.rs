@@ -1,0 +1,130 @@
+//! The geometry of a segment: which unit it can carry, the checks it must pass, and its
+//! geodesic size.
+
+use geo::{CoordsIter, Geodesic, Length};
+use geo_types::{Coord, Geometry, MultiPolygon};
+
+use super::satuan::{GeometryKind, Satuan, Terukur, Volume};
+use crate::geometry::{
+    MAX_VERTICES_DRAWN, coord_problem, geometry_type_name, vertex_limit_problem,
+};
+use crate::works::error::{Result, WorksError};
+
+pub(super) fn check_rencana(
+    label: &str,
+    geometry: &Geometry<f64>,
+    volume_rencana: Option<Volume>,
+    satuan: Satuan,
+) -> Result<()> {
+    let count = geometry.coords_count();
+    if let Some(m) = vertex_limit_problem(count, MAX_VERTICES_DRAWN) {
+        return Err(WorksError::field(
+            label,
+            "geometry",
+            format!("the geometry has {m}"),
+        ));
+    }
+    let kind = classify(geometry).map_err(|m| WorksError::field(label, "geometry", m))?;
+    if !satuan.fits(kind) {
+        let needs = match satuan {
+            Satuan::M => "a line",
+            Satuan::M2 => "a polygon",
+            Satuan::Unit | Satuan::Kk => "any",
+        };
+        return Err(WorksError::field(
+            label,
+            "satuan",
+            format!(
+                "unit {satuan} needs {needs} geometry, but the geometry is a {}",
+                geometry_type_name(geometry)
+            ),
+        ));
+    }
+    if volume_rencana.is_some_and(Volume::is_zero) {
+        return Err(WorksError::field(
+            label,
+            "volume_rencana",
+            "a planned volume must be more than zero; leave it out when unknown",
+        ));
+    }
+    Ok(())
+}
+
+fn check_coords<'a>(coords: impl IntoIterator<Item = &'a Coord<f64>>) -> Result<(), String> {
+    coords
+        .into_iter()
+        .find_map(|c| coord_problem(*c))
+        .map_or(Ok(()), Err)
+}
+
+/// The kind a geometry type makes, without checking the geometry.
+pub(super) fn kind_of(g: &Geometry<f64>) -> Option<GeometryKind> {
+    match g {
+        Geometry::Point(_) | Geometry::MultiPoint(_) => Some(GeometryKind::Titik),
+        Geometry::Line(_) | Geometry::LineString(_) | Geometry::MultiLineString(_) => {
+            Some(GeometryKind::Garis)
+        }
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => Some(GeometryKind::Area),
+        _ => None,
+    }
+}
+
+/// What kind of segment geometry this is, or why it cannot be one.
+fn classify(g: &Geometry<f64>) -> Result<GeometryKind, String> {
+    let polygons =
+        |mp: MultiPolygon<f64>| match crate::geometry::validate_area_geometry(&mp).first() {
+            Some(issue) => Err(issue.to_string()),
+            None => Ok(GeometryKind::Area),
+        };
+    match g {
+        Geometry::Point(p) => check_coords([&p.0]).map(|()| GeometryKind::Titik),
+        Geometry::MultiPoint(mp) => {
+            if mp.0.is_empty() {
+                return Err("the multipoint is empty".to_owned());
+            }
+            check_coords(mp.0.iter().map(|p| &p.0)).map(|()| GeometryKind::Titik)
+        }
+        Geometry::Line(l) => check_coords([&l.start, &l.end]).map(|()| GeometryKind::Garis),
+        Geometry::LineString(ls) => {
+            if ls.0.len() < 2 {
+                return Err(format!(
+                    "a line needs at least 2 points, got {}",
+                    ls.0.len()
+                ));
+            }
+            check_coords(&ls.0).map(|()| GeometryKind::Garis)
+        }
+        Geometry::MultiLineString(mls) => {
+            if mls.0.is_empty() {
+                return Err("the multilinestring is empty".to_owned());
+            }
+            for (i, ls) in mls.0.iter().enumerate() {
+                if ls.0.len() < 2 {
+                    return Err(format!(
+                        "line {i} needs at least 2 points, got {}",
+                        ls.0.len()
+                    ));
+                }
+                check_coords(&ls.0).map_err(|m| format!("line {i}: {m}"))?;
+            }
+            Ok(GeometryKind::Garis)
+        }
+        Geometry::Polygon(p) => polygons(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(mp) => polygons(mp.clone()),
+        other => Err(format!(
+            "a {} cannot be a segment; use a line, polygon or point",
+            geometry_type_name(other)
+        )),
+    }
+}
+
+pub(super) fn measure(g: &Geometry<f64>) -> Option<Terukur> {
+    match g {
+        Geometry::Line(l) => Some(Terukur::PanjangM(Geodesic.length(l))),
+        Geometry::LineString(ls) => Some(Terukur::PanjangM(Geodesic.length(ls))),
+        Geometry::MultiLineString(mls) => Some(Terukur::PanjangM(Geodesic.length(mls))),
+        Geometry::Polygon(p) => Some(Terukur::LuasM2(crate::geometry::polygon_area_m2(p))),
+        Geometry::MultiPolygon(mp) => Some(Terukur::LuasM2(crate::geometry::geodesic_area_m2(mp))),
+        _ => None,
+    }
+}
