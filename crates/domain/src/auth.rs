@@ -1,47 +1,32 @@
 //! Users, roles and the one authorization rule every write goes through.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::place::Kode;
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Administers the atlas: users, places, imports; may write everything.
-    Admin,
-    /// Bappeda or Dinas PKP of the kabupaten: reads everything and writes district-level
-    /// data (slum locations, assessments, works and their funding, priorities) in every
-    /// desa; village siteplans stay with their LKM.
-    Kabupaten,
-    /// A village community board (lembaga keswadayaan masyarakat): writes the siteplans,
-    /// works, segments and maintenance ledgers of its own desa only ([`User::desa`]).
-    Lkm,
-    /// Reads everything; writes nothing. The role of a signed-in guest.
-    Viewer,
+define_code! {
+    /// What a user may do; the code is the identifier stored and shown.
+    pub enum Role {
+        /// Administers the atlas: users, places, imports; may write everything.
+        Admin = "admin",
+        /// Bappeda or Dinas PKP of the kabupaten: reads everything and writes district-level
+        /// data (slum locations, assessments, works and their funding, priorities) in every
+        /// desa; village siteplans stay with their LKM.
+        Kabupaten = "kabupaten",
+        /// A village community board (lembaga keswadayaan masyarakat): writes the siteplans,
+        /// works, segments and maintenance ledgers of its own desa only ([`User::desa`]).
+        Lkm = "lkm",
+        /// Reads everything; writes nothing. The role of a signed-in guest.
+        Viewer = "viewer",
+    }
+    from_str: Role::read => UnknownRole;
 }
 
 impl Role {
-    /// Every role.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Kabupaten, Role::Lkm, Role::Viewer];
-
-    /// The identifier stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Kabupaten => "kabupaten",
-            Role::Lkm => "lkm",
-            Role::Viewer => "viewer",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    /// Reads a role typed by a person: case and surrounding spaces do not matter.
+    fn read(s: &str) -> Result<Role, UnknownRole> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Role::from_code(&wanted).map_err(|_| UnknownRole(wanted))
     }
 }
 
@@ -49,19 +34,6 @@ impl fmt::Display for Role {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role `{0}`: expected admin, kabupaten, lkm or viewer")]
 pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "admin" => Ok(Role::Admin),
-            "kabupaten" => Ok(Role::Kabupaten),
-            "lkm" => Ok(Role::Lkm),
-            "viewer" => Ok(Role::Viewer),
-            other => Err(UnknownRole(other.to_owned())),
-        }
-    }
-}
 
 /// A signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

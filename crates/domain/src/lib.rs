@@ -72,6 +72,9 @@ mod id {
     }
 }
 
+#[macro_use]
+pub mod code;
+
 pub mod assessment;
 pub mod auth;
 pub mod geometry;
@@ -83,5 +86,6 @@ pub mod upk;
 pub mod works;
 
 pub use auth::{Action, Role, User, authorize};
+pub use code::UnknownCode;
 pub use geometry::{GeometryIssue, validate_area_geometry};
 pub use place::{Kode, Level, LokasiKumuh, Place, PlaceSummary, SkKumuh};

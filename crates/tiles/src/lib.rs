@@ -70,6 +70,7 @@
 mod clip;
 mod error;
 mod index;
+mod issue;
 pub mod mvt;
 pub mod pmtiles;
 pub mod projection;
@@ -78,9 +79,7 @@ mod simplify;
 mod tile_id;
 
 pub use error::{Error, Result};
-pub use index::{
-    Change, Feature, IndexOptions, Issue, IssueKind, MemoryReport, TileIndex, TileStats,
-    encode_layers,
-};
+pub use index::{Change, Feature, IndexOptions, MemoryReport, TileIndex, TileStats, encode_layers};
+pub use issue::{Issue, IssueKind};
 pub use mvt::{Finished, GeomType, LayerEncoder, TileGeometry, Value};
 pub use tile_id::{MAX_ZOOM, TileCover, TileId};

@@ -3,7 +3,7 @@
 use geo::Validation;
 use geo_types::{Coord, Geometry, LineString, Polygon, Rect, coord};
 
-use crate::index::IssueKind;
+use crate::issue::IssueKind;
 use crate::mvt::GeomType;
 use crate::projection::lonlat_to_world;
 use crate::simplify::{clean_line, clean_ring, ring_area2, to_grid};

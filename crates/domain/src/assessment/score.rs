@@ -133,28 +133,28 @@ pub struct AspectResult {
     pub average_percent: f64,
 }
 
-/// Population density band.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DensityLevel {
-    /// Rendah (low).
-    Rendah,
-    /// Sedang (medium).
-    Sedang,
-    /// Tinggi (high).
-    Tinggi,
+define_code! {
+    /// Population density band.
+    pub enum DensityLevel {
+        /// Rendah (low).
+        Rendah = "rendah",
+        /// Sedang (medium).
+        Sedang = "sedang",
+        /// Tinggi (high).
+        Tinggi = "tinggi",
+    }
 }
 
-/// Group of the considerations total: 1 high, 2 medium, 3 low.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsiderationGroup {
-    /// Tinggi (high), priority digit 1.
-    Tinggi,
-    /// Sedang (medium), priority digit 2.
-    Sedang,
-    /// Rendah (low), priority digit 3.
-    Rendah,
+define_code! {
+    /// Group of the considerations total: 1 high, 2 medium, 3 low.
+    pub enum ConsiderationGroup {
+        /// Tinggi (high), priority digit 1.
+        Tinggi = "tinggi",
+        /// Sedang (medium), priority digit 2.
+        Sedang = "sedang",
+        /// Rendah (low), priority digit 3.
+        Rendah = "rendah",
+    }
 }
 
 impl ConsiderationGroup {

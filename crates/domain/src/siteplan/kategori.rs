@@ -1,71 +1,70 @@
 //! Feature categories (kategori) of a siteplan, with their labels, the geometry each
 //! allows and a hint for drawing it.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::error::{Result, SiteplanError};
 use crate::works::GeometryKind;
 
-/// What a feature of a siteplan is.
-///
-/// | id | Bahasa Indonesia | English | geometry | colour | symbol |
-/// |---|---|---|---|---|---|
-/// | `jalan` | Jalan | Road | line, polygon | `#6d4c41` | `road` |
-/// | `drainase` | Drainase | Drainage | line, polygon | `#1e88e5` | `water` |
-/// | `taman` | Taman | Garden | any | `#43a047` | `garden` |
-/// | `mural` | Mural | Mural | line, polygon | `#d81b60` | `art-gallery` |
-/// | `kolam_lele` | Kolam lele | Catfish pond | any | `#00897b` | `aquarium` |
-/// | `budidaya_jamur` | Budidaya jamur | Mushroom cultivation | any | `#8e24aa` | `farm` |
-/// | `sentra_kuliner` | Sentra kuliner | Culinary centre | any | `#f4511e` | `restaurant` |
-/// | `fasilitas_umum` | Fasilitas umum | Public facility | any | `#546e7a` | `town-hall` |
-/// | `batas_kawasan` | Batas kawasan | Area boundary | polygon | `#212121` | `boundary` |
-/// | `lainnya` | Lainnya | Other | any | `#757575` | `marker` |
-///
-/// A road, drain or mural runs along something, so it is drawn as a line (its axis) or
-/// a polygon (its footprint), never as a point. An area boundary encloses, so it is a
-/// polygon. Everything else may be a spot (point), a route (line) or a plot (polygon).
-///
-/// The symbol names are [Maki](https://github.com/mapbox/maki) icon names where one fits
-/// (`boundary` is not one: the viewer draws the boundary as a dashed outline); the viewer
-/// may use them or only the colour.
-///
-/// # Examples
-/// ```
-/// use kumuh_domain::siteplan::Kategori;
-/// use kumuh_domain::works::GeometryKind;
-/// let k: Kategori = "Kolam lele".parse().unwrap();
-/// assert_eq!(k, Kategori::KolamLele);
-/// assert_eq!(k.label_en(), "Catfish pond");
-/// assert!(!Kategori::BatasKawasan.allows(GeometryKind::Garis));
-/// let e = "kebun".parse::<Kategori>().unwrap_err();
-/// assert!(e.to_string().contains("jalan, drainase, taman"), "{e}");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", try_from = "String")]
-pub enum Kategori {
-    /// Jalan: a road or footpath, new or improved (e.g. paving).
-    Jalan,
-    /// Drainase: a drain or channel.
-    Drainase,
-    /// Taman: a garden or small green space.
-    Taman,
-    /// Mural: a painted wall (the Bibrik 3D mural runs about 170 m along the road).
-    Mural,
-    /// Kolam lele: catfish ponds, the catfish-farming area.
-    KolamLele,
-    /// Budidaya jamur: mushroom cultivation, e.g. an education spot.
-    BudidayaJamur,
-    /// Sentra kuliner: a culinary centre, e.g. grilled chicken (ayam panggang) stalls.
-    SentraKuliner,
-    /// Fasilitas umum: a public facility (prayer room, toilet, meeting hall, parking).
-    FasilitasUmum,
-    /// Batas kawasan: the boundary of the planned area.
-    BatasKawasan,
-    /// Lainnya: anything else; the label says what.
-    Lainnya,
+define_code! {
+    /// What a feature of a siteplan is.
+    ///
+    /// | id | Bahasa Indonesia | English | geometry | colour | symbol |
+    /// |---|---|---|---|---|---|
+    /// | `jalan` | Jalan | Road | line, polygon | `#6d4c41` | `road` |
+    /// | `drainase` | Drainase | Drainage | line, polygon | `#1e88e5` | `water` |
+    /// | `taman` | Taman | Garden | any | `#43a047` | `garden` |
+    /// | `mural` | Mural | Mural | line, polygon | `#d81b60` | `art-gallery` |
+    /// | `kolam_lele` | Kolam lele | Catfish pond | any | `#00897b` | `aquarium` |
+    /// | `budidaya_jamur` | Budidaya jamur | Mushroom cultivation | any | `#8e24aa` | `farm` |
+    /// | `sentra_kuliner` | Sentra kuliner | Culinary centre | any | `#f4511e` | `restaurant` |
+    /// | `fasilitas_umum` | Fasilitas umum | Public facility | any | `#546e7a` | `town-hall` |
+    /// | `batas_kawasan` | Batas kawasan | Area boundary | polygon | `#212121` | `boundary` |
+    /// | `lainnya` | Lainnya | Other | any | `#757575` | `marker` |
+    ///
+    /// A road, drain or mural runs along something, so it is drawn as a line (its axis) or
+    /// a polygon (its footprint), never as a point. An area boundary encloses, so it is a
+    /// polygon. Everything else may be a spot (point), a route (line) or a plot (polygon).
+    ///
+    /// The symbol names are [Maki](https://github.com/mapbox/maki) icon names where one fits
+    /// (`boundary` is not one: the viewer draws the boundary as a dashed outline); the viewer
+    /// may use them or only the colour.
+    ///
+    /// # Examples
+    /// ```
+    /// use kumuh_domain::siteplan::Kategori;
+    /// use kumuh_domain::works::GeometryKind;
+    /// let k: Kategori = "Kolam lele".parse().unwrap();
+    /// assert_eq!(k, Kategori::KolamLele);
+    /// assert_eq!(k.label_en(), "Catfish pond");
+    /// assert!(!Kategori::BatasKawasan.allows(GeometryKind::Garis));
+    /// let e = "kebun".parse::<Kategori>().unwrap_err();
+    /// assert!(e.to_string().contains("jalan, drainase, taman"), "{e}");
+    /// ```
+    pub enum Kategori {
+        /// Jalan: a road or footpath, new or improved (e.g. paving).
+        Jalan = "jalan",
+        /// Drainase: a drain or channel.
+        Drainase = "drainase",
+        /// Taman: a garden or small green space.
+        Taman = "taman",
+        /// Mural: a painted wall (the Bibrik 3D mural runs about 170 m along the road).
+        Mural = "mural",
+        /// Kolam lele: catfish ponds, the catfish-farming area.
+        KolamLele = "kolam_lele",
+        /// Budidaya jamur: mushroom cultivation, e.g. an education spot.
+        BudidayaJamur = "budidaya_jamur",
+        /// Sentra kuliner: a culinary centre, e.g. grilled chicken (ayam panggang) stalls.
+        SentraKuliner = "sentra_kuliner",
+        /// Fasilitas umum: a public facility (prayer room, toilet, meeting hall, parking).
+        FasilitasUmum = "fasilitas_umum",
+        /// Batas kawasan: the boundary of the planned area.
+        BatasKawasan = "batas_kawasan",
+        /// Lainnya: anything else; the label says what.
+        Lainnya = "lainnya",
+    }
+    from_str: Kategori::parse => SiteplanError;
+    try_from: Kategori::parse => SiteplanError;
 }
 
 const LINE_OR_AREA: &[GeometryKind] = &[GeometryKind::Garis, GeometryKind::Area];
@@ -73,36 +72,6 @@ const AREA: &[GeometryKind] = &[GeometryKind::Area];
 const ANY: &[GeometryKind] = &[GeometryKind::Titik, GeometryKind::Garis, GeometryKind::Area];
 
 impl Kategori {
-    /// Every category, in the order lists and legends show them.
-    pub const ALL: [Kategori; 10] = [
-        Kategori::Jalan,
-        Kategori::Drainase,
-        Kategori::Taman,
-        Kategori::Mural,
-        Kategori::KolamLele,
-        Kategori::BudidayaJamur,
-        Kategori::SentraKuliner,
-        Kategori::FasilitasUmum,
-        Kategori::BatasKawasan,
-        Kategori::Lainnya,
-    ];
-
-    /// The stable id used in files, URLs and tables, e.g. `kolam_lele`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kategori::Jalan => "jalan",
-            Kategori::Drainase => "drainase",
-            Kategori::Taman => "taman",
-            Kategori::Mural => "mural",
-            Kategori::KolamLele => "kolam_lele",
-            Kategori::BudidayaJamur => "budidaya_jamur",
-            Kategori::SentraKuliner => "sentra_kuliner",
-            Kategori::FasilitasUmum => "fasilitas_umum",
-            Kategori::BatasKawasan => "batas_kawasan",
-            Kategori::Lainnya => "lainnya",
-        }
-    }
-
     /// A label for people, in Bahasa Indonesia.
     pub fn label_id(self) -> &'static str {
         match self {
@@ -201,7 +170,7 @@ impl Kategori {
 
     /// Every id, comma-separated, for messages.
     pub(crate) fn ids_joined() -> String {
-        Kategori::ALL.map(Kategori::as_str).join(", ")
+        Kategori::CODES.join(", ")
     }
 }
 
@@ -212,26 +181,6 @@ fn normalise(text: &str) -> String {
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-impl fmt::Display for Kategori {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Kategori {
-    type Err = SiteplanError;
-    fn from_str(s: &str) -> Result<Kategori> {
-        Kategori::parse(s)
-    }
-}
-
-impl TryFrom<String> for Kategori {
-    type Error = SiteplanError;
-    fn try_from(s: String) -> Result<Kategori> {
-        Kategori::parse(&s)
-    }
 }
 
 /// How the viewer may draw a category: a colour and a symbol name.

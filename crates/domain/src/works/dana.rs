@@ -6,9 +6,6 @@
 //! several sources, and one budget line often pays several segments; the latter is
 //! entered as one allocation per segment, each citing the same document.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{EntryId, LedgerEntry, Reversal};
@@ -16,51 +13,29 @@ use super::money::{Amount, Rupiah};
 use super::segmen::Volume;
 use super::tanggal::Tanggal;
 
-/// A source of funds (sumber dana).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SumberDana {
-    /// State budget, e.g. the programme's BPM community grants.
-    Apbn,
-    /// Provincial budget.
-    ApbdProvinsi,
-    /// District (kabupaten/kota) budget, e.g. through Dinas PKP.
-    ApbdKabupaten,
-    /// Village fund, spent through the village budget (APBDes).
-    DanaDesa,
-    /// The community's own contribution (swadaya masyarakat), in cash or in kind.
-    Swadaya,
-    /// Companies' social responsibility funds and other private money.
-    Csr,
-    /// Any other donor.
-    Lainnya,
+define_code! {
+    /// A source of funds (sumber dana); `ALL` lists them in the order reports do, and the
+    /// code is the stable id used in files, URLs and tables.
+    pub enum SumberDana {
+        /// State budget, e.g. the programme's BPM community grants.
+        Apbn = "apbn",
+        /// Provincial budget.
+        ApbdProvinsi = "apbd_provinsi",
+        /// District (kabupaten/kota) budget, e.g. through Dinas PKP.
+        ApbdKabupaten = "apbd_kabupaten",
+        /// Village fund, spent through the village budget (APBDes).
+        DanaDesa = "dana_desa",
+        /// The community's own contribution (swadaya masyarakat), in cash or in kind.
+        Swadaya = "swadaya",
+        /// Companies' social responsibility funds and other private money.
+        Csr = "csr",
+        /// Any other donor.
+        Lainnya = "lainnya",
+    }
+    from_str: SumberDana::read => UnknownSumberDana;
 }
 
 impl SumberDana {
-    /// Every source, in the order reports list them.
-    pub const ALL: [SumberDana; 7] = [
-        SumberDana::Apbn,
-        SumberDana::ApbdProvinsi,
-        SumberDana::ApbdKabupaten,
-        SumberDana::DanaDesa,
-        SumberDana::Swadaya,
-        SumberDana::Csr,
-        SumberDana::Lainnya,
-    ];
-
-    /// The stable id used in files, URLs and tables.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SumberDana::Apbn => "apbn",
-            SumberDana::ApbdProvinsi => "apbd_provinsi",
-            SumberDana::ApbdKabupaten => "apbd_kabupaten",
-            SumberDana::DanaDesa => "dana_desa",
-            SumberDana::Swadaya => "swadaya",
-            SumberDana::Csr => "csr",
-            SumberDana::Lainnya => "lainnya",
-        }
-    }
-
     /// A label for people, in Bahasa Indonesia.
     pub fn label_id(self) -> &'static str {
         match self {
@@ -73,27 +48,11 @@ impl SumberDana {
             SumberDana::Lainnya => "Lainnya",
         }
     }
-}
-
-impl fmt::Display for SumberDana {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A source id that is not one of [`SumberDana::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown funding source `{0}`: expected one of apbn, apbd_provinsi, apbd_kabupaten, dana_desa, swadaya, csr, lainnya"
-)]
-pub struct UnknownSumberDana(pub String);
-
-impl FromStr for SumberDana {
-    type Err = UnknownSumberDana;
 
     /// Reads an id; labels and their usual spellings (`APBD Kabupaten`, `DD`, `CSR`)
-    /// are accepted too, matched without case, spaces, dots or slashes.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    /// are accepted too, matched without case, spaces, dots or slashes. This is what
+    /// `FromStr` does; JSON takes the ids only.
+    fn read(s: &str) -> Result<SumberDana, UnknownSumberDana> {
         let key: String = s
             .chars()
             .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '/'))
@@ -114,20 +73,27 @@ impl FromStr for SumberDana {
     }
 }
 
-/// The form a contribution takes: cash, or in kind (natura) valued in rupiah.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Bentuk {
-    /// Money.
-    Tunai,
-    /// Labour (tenaga, gotong royong), valued at local wages.
-    Tenaga,
-    /// Materials given (sand, cement, paving blocks).
-    Material,
-    /// Labour and materials together.
-    TenagaDanMaterial,
-    /// Any other contribution in kind (land, use of tools).
-    NaturaLainnya,
+/// A source id that is not one of [`SumberDana::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown funding source `{0}`: expected one of apbn, apbd_provinsi, apbd_kabupaten, dana_desa, swadaya, csr, lainnya"
+)]
+pub struct UnknownSumberDana(pub String);
+
+define_code! {
+    /// The form a contribution takes: cash, or in kind (natura) valued in rupiah.
+    pub enum Bentuk {
+        /// Money.
+        Tunai = "tunai",
+        /// Labour (tenaga, gotong royong), valued at local wages.
+        Tenaga = "tenaga",
+        /// Materials given (sand, cement, paving blocks).
+        Material = "material",
+        /// Labour and materials together.
+        TenagaDanMaterial = "tenaga_dan_material",
+        /// Any other contribution in kind (land, use of tools).
+        NaturaLainnya = "natura_lainnya",
+    }
 }
 
 impl Bentuk {
@@ -137,20 +103,20 @@ impl Bentuk {
     }
 }
 
-/// The kind of document that commits the money.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JenisDokumen {
-    /// Dokumen Pelaksanaan Anggaran: an agency's budget execution document (APBN/APBD).
-    Dpa,
-    /// The village budget (Anggaran Pendapatan dan Belanja Desa).
-    Apbdes,
-    /// An agreement (perjanjian kerja sama, SPK, grant agreement).
-    Perjanjian,
-    /// Minutes of a residents' meeting (berita acara), typical for swadaya.
-    BeritaAcara,
-    /// Anything else.
-    Lainnya,
+define_code! {
+    /// The kind of document that commits the money.
+    pub enum JenisDokumen {
+        /// Dokumen Pelaksanaan Anggaran: an agency's budget execution document (APBN/APBD).
+        Dpa = "dpa",
+        /// The village budget (Anggaran Pendapatan dan Belanja Desa).
+        Apbdes = "apbdes",
+        /// An agreement (perjanjian kerja sama, SPK, grant agreement).
+        Perjanjian = "perjanjian",
+        /// Minutes of a residents' meeting (berita acara), typical for swadaya.
+        BeritaAcara = "berita_acara",
+        /// Anything else.
+        Lainnya = "lainnya",
+    }
 }
 
 /// A reference to the document behind an allocation.

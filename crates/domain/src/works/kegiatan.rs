@@ -14,63 +14,34 @@ define_id! {
     KegiatanId, "kegiatan id", crate::works::WorksError
 }
 
-/// The type of a work (jenis kegiatan).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JenisKegiatan {
-    /// Road paved with concrete blocks (paving block).
-    JalanPaving,
-    /// Road of cast concrete (rabat beton).
-    RabatBeton,
-    /// Drainage channels.
-    Drainase,
-    /// Drinking water supply.
-    AirMinum,
-    /// Sanitation: toilets, septic tanks, sewers.
-    Sanitasi,
-    /// Solid waste: carts, bins, collection points.
-    Persampahan,
-    /// Fire protection: hydrants, extinguishers, access.
-    ProteksiKebakaran,
-    /// Green open space (ruang terbuka hijau).
-    RuangTerbukaHijau,
-    /// Murals and streetscape improvement (penataan).
-    MuralPenataan,
-    /// Anything else; the name says what.
-    Lainnya,
+define_code! {
+    /// The type of a work (jenis kegiatan); `ALL` lists them in the order lists show
+    /// them, and the code is the stable id used in files, URLs and tables.
+    pub enum JenisKegiatan {
+        /// Road paved with concrete blocks (paving block).
+        JalanPaving = "jalan_paving",
+        /// Road of cast concrete (rabat beton).
+        RabatBeton = "rabat_beton",
+        /// Drainage channels.
+        Drainase = "drainase",
+        /// Drinking water supply.
+        AirMinum = "air_minum",
+        /// Sanitation: toilets, septic tanks, sewers.
+        Sanitasi = "sanitasi",
+        /// Solid waste: carts, bins, collection points.
+        Persampahan = "persampahan",
+        /// Fire protection: hydrants, extinguishers, access.
+        ProteksiKebakaran = "proteksi_kebakaran",
+        /// Green open space (ruang terbuka hijau).
+        RuangTerbukaHijau = "ruang_terbuka_hijau",
+        /// Murals and streetscape improvement (penataan).
+        MuralPenataan = "mural_penataan",
+        /// Anything else; the name says what.
+        Lainnya = "lainnya",
+    }
 }
 
 impl JenisKegiatan {
-    /// Every type, in the order lists show them.
-    pub const ALL: [JenisKegiatan; 10] = [
-        JenisKegiatan::JalanPaving,
-        JenisKegiatan::RabatBeton,
-        JenisKegiatan::Drainase,
-        JenisKegiatan::AirMinum,
-        JenisKegiatan::Sanitasi,
-        JenisKegiatan::Persampahan,
-        JenisKegiatan::ProteksiKebakaran,
-        JenisKegiatan::RuangTerbukaHijau,
-        JenisKegiatan::MuralPenataan,
-        JenisKegiatan::Lainnya,
-    ];
-
-    /// The stable id used in files, URLs and tables.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JenisKegiatan::JalanPaving => "jalan_paving",
-            JenisKegiatan::RabatBeton => "rabat_beton",
-            JenisKegiatan::Drainase => "drainase",
-            JenisKegiatan::AirMinum => "air_minum",
-            JenisKegiatan::Sanitasi => "sanitasi",
-            JenisKegiatan::Persampahan => "persampahan",
-            JenisKegiatan::ProteksiKebakaran => "proteksi_kebakaran",
-            JenisKegiatan::RuangTerbukaHijau => "ruang_terbuka_hijau",
-            JenisKegiatan::MuralPenataan => "mural_penataan",
-            JenisKegiatan::Lainnya => "lainnya",
-        }
-    }
-
     /// A label for people, in Bahasa Indonesia.
     pub fn label_id(self) -> &'static str {
         match self {
@@ -88,20 +59,20 @@ impl JenisKegiatan {
     }
 }
 
-/// The kind of body that carries out a work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JenisPelaksana {
-    /// Lembaga Keswadayaan Masyarakat (also BKM): the village community board.
-    Lkm,
-    /// Kelompok Swadaya Masyarakat: a community group.
-    Ksm,
-    /// The village government.
-    PemerintahDesa,
-    /// A district agency (dinas), e.g. Dinas PKP.
-    Dinas,
-    /// A contractor.
-    Kontraktor,
+define_code! {
+    /// The kind of body that carries out a work.
+    pub enum JenisPelaksana {
+        /// Lembaga Keswadayaan Masyarakat (also BKM): the village community board.
+        Lkm = "lkm",
+        /// Kelompok Swadaya Masyarakat: a community group.
+        Ksm = "ksm",
+        /// The village government.
+        PemerintahDesa = "pemerintah_desa",
+        /// A district agency (dinas), e.g. Dinas PKP.
+        Dinas = "dinas",
+        /// A contractor.
+        Kontraktor = "kontraktor",
+    }
 }
 
 impl JenisPelaksana {
@@ -143,45 +114,25 @@ impl fmt::Display for Pelaksana {
     }
 }
 
-/// The stage of a work (status kegiatan), following the programme's three stages
-/// (persiapan, pelaksanaan konstruksi, pemanfaatan dan pemeliharaan) with a planning
-/// stage before and a hand-over in between.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusKegiatan {
-    /// Planned (in the RPLP or a budget proposal).
-    Rencana,
-    /// Preparation: design, KSM formed, money committed.
-    Persiapan,
-    /// Construction under way.
-    Pelaksanaan,
-    /// Built and handed over.
-    Selesai,
-    /// In use and maintained (pemanfaatan dan pemeliharaan), usually by a KPP.
-    Pemeliharaan,
+define_code! {
+    /// The stage of a work (status kegiatan), following the programme's three stages
+    /// (persiapan, pelaksanaan konstruksi, pemanfaatan dan pemeliharaan) with a planning
+    /// stage before and a hand-over in between; `ALL` is in life-cycle order.
+    pub enum StatusKegiatan {
+        /// Planned (in the RPLP or a budget proposal).
+        Rencana = "rencana",
+        /// Preparation: design, KSM formed, money committed.
+        Persiapan = "persiapan",
+        /// Construction under way.
+        Pelaksanaan = "pelaksanaan",
+        /// Built and handed over.
+        Selesai = "selesai",
+        /// In use and maintained (pemanfaatan dan pemeliharaan), usually by a KPP.
+        Pemeliharaan = "pemeliharaan",
+    }
 }
 
 impl StatusKegiatan {
-    /// Every status, in life-cycle order.
-    pub const ALL: [StatusKegiatan; 5] = [
-        StatusKegiatan::Rencana,
-        StatusKegiatan::Persiapan,
-        StatusKegiatan::Pelaksanaan,
-        StatusKegiatan::Selesai,
-        StatusKegiatan::Pemeliharaan,
-    ];
-
-    /// The stable id.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StatusKegiatan::Rencana => "rencana",
-            StatusKegiatan::Persiapan => "persiapan",
-            StatusKegiatan::Pelaksanaan => "pelaksanaan",
-            StatusKegiatan::Selesai => "selesai",
-            StatusKegiatan::Pemeliharaan => "pemeliharaan",
-        }
-    }
-
     /// The statuses that may follow this one.
     ///
     /// Works move forward one stage at a time. Two steps back are allowed because they
@@ -212,12 +163,6 @@ impl StatusKegiatan {
     /// Whether the life cycle allows going from this status to `to`.
     pub fn can_become(self, to: StatusKegiatan) -> bool {
         self.next().contains(&to)
-    }
-}
-
-impl fmt::Display for StatusKegiatan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -194,38 +194,28 @@ impl From<Tanggal> for String {
     }
 }
 
-/// A day of the week; `jumat` (Friday) is the usual day for jimpitan collections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Hari {
-    /// Monday.
-    Senin,
-    /// Tuesday.
-    Selasa,
-    /// Wednesday.
-    Rabu,
-    /// Thursday.
-    Kamis,
-    /// Friday.
-    Jumat,
-    /// Saturday.
-    Sabtu,
-    /// Sunday.
-    Minggu,
+define_code! {
+    /// A day of the week; `jumat` (Friday) is the usual day for jimpitan collections.
+    /// `ALL` runs Monday to Sunday.
+    pub enum Hari {
+        /// Monday.
+        Senin = "senin",
+        /// Tuesday.
+        Selasa = "selasa",
+        /// Wednesday.
+        Rabu = "rabu",
+        /// Thursday.
+        Kamis = "kamis",
+        /// Friday.
+        Jumat = "jumat",
+        /// Saturday.
+        Sabtu = "sabtu",
+        /// Sunday.
+        Minggu = "minggu",
+    }
 }
 
 impl Hari {
-    /// Monday to Sunday.
-    pub const ALL: [Hari; 7] = [
-        Hari::Senin,
-        Hari::Selasa,
-        Hari::Rabu,
-        Hari::Kamis,
-        Hari::Jumat,
-        Hari::Sabtu,
-        Hari::Minggu,
-    ];
-
     /// Position in the week, Monday = 0.
     pub fn index(self) -> i64 {
         match self {

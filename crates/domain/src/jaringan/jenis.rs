@@ -1,0 +1,185 @@
+//! The codes of the mapped network: the kind of a line, its condition, and the source of
+//! a volume, each read forgivingly from Indonesian or English.
+
+use super::{JaringanError, Result};
+
+/// Lower-cases and trims text and treats `_`, `-` and runs of spaces alike, so that
+/// `Rusak_Ringan`, `rusak-ringan` and `rusak  ringan` read the same.
+fn normalise(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+define_code! {
+    /// The kind of a mapped line: neighbourhood road or drain; the code is the stable id
+    /// used in files and tables.
+    pub enum JenisJaringan {
+        /// Jalan lingkungan: a neighbourhood road or footpath (criteria 2a, 2b).
+        Jalan = "jalan",
+        /// Drainase lingkungan: a neighbourhood drain (criteria 4b, 4c).
+        Drainase = "drainase",
+    }
+    from_str: JenisJaringan::parse => JaringanError;
+    try_from: JenisJaringan::parse => JaringanError;
+}
+
+impl JenisJaringan {
+    /// Reads a kind in Indonesian or English: `jalan`, `jalan lingkungan`, `road`;
+    /// `drainase`, `saluran`, `drain`, `drainage`. Case, spaces, `_` and `-` do not
+    /// matter.
+    ///
+    /// # Examples
+    /// ```
+    /// use kumuh_domain::jaringan::JenisJaringan;
+    /// assert_eq!(JenisJaringan::parse("Road").unwrap(), JenisJaringan::Jalan);
+    /// assert_eq!(JenisJaringan::parse("saluran").unwrap(), JenisJaringan::Drainase);
+    /// assert!(JenisJaringan::parse("river").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<JenisJaringan> {
+        match normalise(text).as_str() {
+            "jalan" | "jalan lingkungan" | "road" => Ok(JenisJaringan::Jalan),
+            "drainase" | "drainase lingkungan" | "saluran" | "drain" | "drainage" => {
+                Ok(JenisJaringan::Drainase)
+            }
+            _ => Err(JaringanError::UnknownJenis {
+                value: text.to_owned(),
+            }),
+        }
+    }
+}
+
+define_code! {
+    /// The condition of a mapped road or drain, or the mark that one is missing.
+    ///
+    /// # What counts as damaged (rusak)
+    /// Criterion 2b, *kualitas permukaan jalan lingkungan*, counts the road length whose
+    /// surface is damaged, and criterion 4c, *kualitas konstruksi drainase*, the drain
+    /// length whose construction is damaged. [`Kondisi::RusakRingan`] and
+    /// [`Kondisi::RusakBerat`] are damage and count ([`Kondisi::is_rusak`]).
+    /// [`Kondisi::Sedang`] (fair) does not: it describes a road or drain that is worn but
+    /// whose surface or construction is not damaged, so counting it would score a location
+    /// for wear the criteria do not name. [`Kondisi::TidakAda`] does not count either: a
+    /// missing road has no surface and a missing drain no construction; its length belongs
+    /// to the coverage criteria 2a and 4b instead.
+    ///
+    /// This is the condition of a mapped line for the assessment; the before and after state
+    /// of a work ([`crate::works::Kondisi`]) is a separate, coarser scale.
+    ///
+    /// # Examples
+    /// ```
+    /// use kumuh_domain::jaringan::Kondisi;
+    /// assert_eq!(Kondisi::parse("Rusak Ringan").unwrap(), Kondisi::RusakRingan);
+    /// assert_eq!(Kondisi::parse("poor").unwrap(), Kondisi::RusakBerat);
+    /// assert!(Kondisi::RusakRingan.is_rusak());
+    /// assert!(!Kondisi::Sedang.is_rusak());
+    /// let err = Kondisi::parse("hancur").unwrap_err();
+    /// assert!(err.to_string().contains("`hancur`"));
+    /// ```
+    pub enum Kondisi {
+        /// Good.
+        Baik = "baik",
+        /// Fair: worn, but the surface or construction is not damaged.
+        Sedang = "sedang",
+        /// Minor damage (potholes, cracked or broken lining in places).
+        RusakRingan = "rusak_ringan",
+        /// Heavy damage: the surface or construction is mostly broken.
+        RusakBerat = "rusak_berat",
+        /// Mapped as missing: the alignment where a road or drain is needed but none exists.
+        TidakAda = "tidak_ada",
+    }
+    from_str: Kondisi::parse => JaringanError;
+    try_from: Kondisi::parse => JaringanError;
+}
+
+impl Kondisi {
+    /// Reads a condition in Indonesian or English. Case, spaces, `_` and `-` do not
+    /// matter.
+    ///
+    /// | condition | accepted |
+    /// |---|---|
+    /// | [`Kondisi::Baik`] | `baik`, `good` |
+    /// | [`Kondisi::Sedang`] | `sedang`, `fair` |
+    /// | [`Kondisi::RusakRingan`] | `rusak ringan`, `rusak_ringan`, `minor damage` |
+    /// | [`Kondisi::RusakBerat`] | `rusak berat`, `rusak`, `poor`, `bad` |
+    /// | [`Kondisi::TidakAda`] | `tidak ada`, `none`, `missing` |
+    ///
+    /// Plain `rusak` reads as heavy damage because forms that know only one grade of
+    /// damage use it for a surface or construction that no longer serves.
+    pub fn parse(text: &str) -> Result<Kondisi> {
+        match normalise(text).as_str() {
+            "baik" | "good" => Ok(Kondisi::Baik),
+            "sedang" | "fair" => Ok(Kondisi::Sedang),
+            "rusak ringan" | "minor damage" => Ok(Kondisi::RusakRingan),
+            "rusak berat" | "rusak" | "poor" | "bad" => Ok(Kondisi::RusakBerat),
+            "tidak ada" | "none" | "missing" => Ok(Kondisi::TidakAda),
+            _ => Err(JaringanError::UnknownKondisi {
+                value: text.to_owned(),
+            }),
+        }
+    }
+
+    /// Whether the length counts as damaged for criteria 2b and 4c: minor and heavy
+    /// damage do, good, fair and missing do not (see the type's documentation).
+    pub fn is_rusak(self) -> bool {
+        matches!(self, Kondisi::RusakRingan | Kondisi::RusakBerat)
+    }
+
+    /// Whether a road or drain exists along the line (every condition but
+    /// [`Kondisi::TidakAda`]).
+    pub fn ada(self) -> bool {
+        self != Kondisi::TidakAda
+    }
+}
+
+define_code! {
+    /// Where an assessment's volume for a criterion comes from; the code is the stable id
+    /// used in files and tables.
+    pub enum Sumber {
+        /// Survei: measured in the field, as recorded in the assessment.
+        Survei = "survei",
+        /// Peta: derived from the mapped lines ([`derive_volumes`]).
+        Peta = "peta",
+    }
+    from_str: Sumber::parse => JaringanError;
+    try_from: Sumber::parse => JaringanError;
+}
+
+impl Sumber {
+    /// Reads a source: `survei`, `survey`, `lapangan`; `peta`, `map`. Case and spaces do
+    /// not matter.
+    pub fn parse(text: &str) -> Result<Sumber> {
+        match normalise(text).as_str() {
+            "survei" | "survey" | "lapangan" => Ok(Sumber::Survei),
+            "peta" | "map" => Ok(Sumber::Peta),
+            _ => Err(JaringanError::UnknownSumber {
+                value: text.to_owned(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_folds_separators_and_case() {
+        assert_eq!(normalise("  Rusak_Ringan "), "rusak ringan");
+        assert_eq!(normalise("rusak--BERAT"), "rusak berat");
+        assert_eq!(normalise("tidak \t ada"), "tidak ada");
+        assert_eq!(normalise(""), "");
+    }
+
+    #[test]
+    fn every_kondisi_reads_back_from_its_id() {
+        for k in Kondisi::ALL {
+            assert_eq!(Kondisi::parse(k.as_str()), Ok(k));
+        }
+        for j in JenisJaringan::ALL {
+            assert_eq!(JenisJaringan::parse(j.as_str()), Ok(j));
+        }
+    }
+}
