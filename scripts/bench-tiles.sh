@@ -7,7 +7,7 @@
 #
 # Steps: a fresh store in a temporary directory, seeded (`kumuh init`) and loaded with
 # every desa of Java (`kumuh import --level desa`, timed); a fixed list of 2,000 tiles
-# (z6-z14, seed 42, /work/shared/bench/tile_list.py) of layer `desa`; `oha` with the same
+# (z6-z14, seed 42, shared/bench/tile_list.py) of layer `desa`; `oha` with the same
 # concurrency and duration against
 #   (a) kumuh --tile-cache-mb 0            every request encodes its tile
 #   (b) kumuh --tile-cache-mb $BENCH_CACHE_MB  after one warm-up pass over every tile
@@ -24,8 +24,9 @@
 # Settings (environment):
 #   KUMUH_BIN           binary to measure (default: build with cargo, release profile)
 #   CARGO_TARGET_DIR    cargo's target directory for the build (default: ./target)
-#   BENCH_DATA          desa GeoJSON, gzipped (default /work/shared/data/jawa_desa.geojson.gz)
-#   BENCH_TILE_LIST     tile list generator (default /work/shared/bench/tile_list.py)
+#   BENCH_DATA          desa GeoJSON, gzipped (default ../shared/data/jawa_desa.geojson.gz,
+#                       relative to the repository: the shared/ folder beside it)
+#   BENCH_TILE_LIST     tile list generator (default ../shared/bench/tile_list.py)
 #   BENCH_CONCURRENCY   oha connections (default 16)
 #   BENCH_DURATION      oha duration per run (default 20s; requests in flight at the end
 #                       are waited for, -w)
@@ -42,8 +43,9 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 HELPERS=$ROOT/scripts/bench-tiles
 
-DATA=${BENCH_DATA:-/work/shared/data/jawa_desa.geojson.gz}
-TILE_LIST=${BENCH_TILE_LIST:-/work/shared/bench/tile_list.py}
+SHARED=$ROOT/../shared
+DATA=${BENCH_DATA:-$SHARED/data/jawa_desa.geojson.gz}
+TILE_LIST=${BENCH_TILE_LIST:-$SHARED/bench/tile_list.py}
 CONC=${BENCH_CONCURRENCY:-16}
 DURATION=${BENCH_DURATION:-20s}
 CACHE_MB=${BENCH_CACHE_MB:-64}
@@ -57,7 +59,8 @@ START_TIMEOUT=600 # seconds a server may take to start
 for tool in "$OHA" "$NGINX" python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench-tiles: $tool not found" >&2; exit 2; }
 done
-[ -f "$DATA" ] || { echo "bench-tiles: no data file $DATA" >&2; exit 2; }
+[ -f "$DATA" ] || { echo "bench-tiles: no data file $DATA (set BENCH_DATA)" >&2; exit 2; }
+[ -f "$TILE_LIST" ] || { echo "bench-tiles: no tile list generator $TILE_LIST (set BENCH_TILE_LIST)" >&2; exit 2; }
 
 # ---- cleanup: everything this script starts is listed here and stopped on exit ----
 PIDS=()
