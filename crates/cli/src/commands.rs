@@ -244,47 +244,11 @@ pub(crate) async fn open(path: &Path, mode: OpenMode) -> anyhow::Result<GpkgStor
 async fn seed(store: &GpkgStore) -> anyhow::Result<()> {
     let pb = spinner("seeding Kecamatan Jiwan");
     let places = kumuh_io::seed::jiwan().context("reading the shipped Jiwan data")?;
-    let report = store
-        .upsert_places(&places)
+    // With the Bibrik work and siteplan of 2018, marked contoh (illustrative): what every
+    // funding and planning screen can be tried on.
+    let report = kumuh_app::seed::seed(&atlas(store), &places)
         .await
         .context("seeding the store")?;
-    // The Bibrik paving of 2018, marked contoh (illustrative): the work every funding
-    // screen can be tried on.
-    let bibrik = kumuh_domain::works::contoh::bibrik_paving();
-    store
-        .save_kegiatan(&kumuh_store::KegiatanWrite {
-            kegiatan: &bibrik,
-            versi: None,
-            audit: vec![kumuh_store::NewAudit {
-                pengguna: "kumuh init".into(),
-                entitas: "kegiatan".into(),
-                kunci: bibrik.id().to_string(),
-                aksi: "contoh".into(),
-                sebelum: None,
-                sesudah: Some(serde_json::json!({"nama": bibrik.nama, "contoh": true})),
-            }],
-            penilaian: vec![],
-            kondisi_jaringan: vec![],
-        })
-        .await
-        .context("seeding the Bibrik example work")?;
-    // And the Bibrik tourism siteplan, also marked contoh.
-    let siteplan = kumuh_domain::siteplan::contoh_bibrik();
-    store
-        .save_siteplan(&kumuh_store::SiteplanWrite {
-            siteplan: &siteplan,
-            revisi: None,
-            audit: vec![kumuh_store::NewAudit {
-                pengguna: "kumuh init".into(),
-                entitas: "siteplan".into(),
-                kunci: siteplan.id().to_string(),
-                aksi: "contoh".into(),
-                sebelum: None,
-                sesudah: Some(serde_json::json!({"judul": siteplan.judul(), "contoh": true})),
-            }],
-        })
-        .await
-        .context("seeding the Bibrik example siteplan")?;
     pb.finish_and_clear();
     tracing::info!(
         store = %store.path().display(),
@@ -404,7 +368,7 @@ async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
     let report = match parsed {
         Import::Places(places) => {
             let pb = spinner(format!("writing {} places", places.len()));
-            let r = store.upsert_places(&places).await;
+            let r = kumuh_app::places::import_places(&atlas(&store), &places).await;
             pb.finish_and_clear();
             r?
         }
@@ -428,13 +392,13 @@ async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
                 }
             }
             let pb = spinner(format!("writing {} slum locations", lokasi.len()));
-            let r = store.upsert_lokasi(&lokasi).await;
+            let r = kumuh_app::places::import_lokasi(&atlas(&store), &lokasi).await;
             pb.finish_and_clear();
             r?
         }
         Import::Jaringan(ruas) => {
             let pb = spinner(format!("writing {} lines", ruas.len()));
-            let r = store.upsert_jaringan(&ruas).await;
+            let r = kumuh_app::places::import_jaringan(&atlas(&store), &ruas).await;
             pb.finish_and_clear();
             r?
         }
@@ -509,24 +473,24 @@ async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<
         .map(Kode::parse)
         .transpose()
         .context("--wilayah")?;
-    let package = kumuh_server::tiles::Package {
+    let package = kumuh_app::tiles::Package {
         wilayah,
         layers: args.layers.clone(),
         minzoom: args.minzoom,
         maxzoom: args.maxzoom,
     };
     let pb = spinner("building the tile layers");
-    let tiles = kumuh_server::tiles::Tiles::load(store, 0)
+    let tiles = kumuh_app::tiles::Tiles::load(store, 0)
         .await
         .context("building the tile layers")?;
     let (layers, bbox) = tiles
         .package_extent(store, &package)
         .await
         .map_err(|e| match e {
-            kumuh_server::tiles::PackageError::Zooms => anyhow::anyhow!("--minzoom/--maxzoom: {e}"),
-            kumuh_server::tiles::PackageError::UnknownLayer(_) => anyhow::anyhow!("--layers: {e}"),
-            kumuh_server::tiles::PackageError::NoPlace(_)
-            | kumuh_server::tiles::PackageError::NoBoundary(_) => anyhow::anyhow!("--wilayah: {e}"),
+            kumuh_app::tiles::PackageError::Zooms => anyhow::anyhow!("--minzoom/--maxzoom: {e}"),
+            kumuh_app::tiles::PackageError::UnknownLayer(_) => anyhow::anyhow!("--layers: {e}"),
+            kumuh_app::tiles::PackageError::NoPlace(_)
+            | kumuh_app::tiles::PackageError::NoBoundary(_) => anyhow::anyhow!("--wilayah: {e}"),
             other => anyhow::Error::new(other),
         })?;
     pb.set_message("writing tiles");
@@ -596,19 +560,18 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
                 (line.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
                 (
-                    kumuh_server::auth::new_token().map_err(anyhow::Error::msg)?,
+                    kumuh_app::users::new_token().map_err(anyhow::Error::msg)?,
                     true,
                 )
             };
             if password.chars().count() < 8 {
                 bail!("the password must have at least 8 characters");
             }
-            let hash = kumuh_server::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
             let user = kumuh_domain::User {
                 desa: scope,
                 ..kumuh_domain::User::new(&username, role)
             };
-            store.add_user(&user, &hash).await?;
+            kumuh_app::users::add_user(&atlas(&store), &user, &password).await?;
             if user.desa.is_empty() {
                 println!("added user {username} with role {role}");
             } else {
@@ -698,7 +661,7 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
         .iter()
         .zip(&applied)
         .map(|(a, applied)| {
-            kumuh_server::routes::penilaian::record_of(
+            kumuh_app::assessments::record_of(
                 a,
                 with_sources(tables::stored_json(a), applied),
                 kumuh_store::DASAR_SURVEI.to_owned(),
@@ -706,7 +669,7 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
             )
         })
         .collect();
-    let report = store.upsert_assessments(&records).await?;
+    let report = kumuh_app::assessments::import(&atlas(&store), &records).await?;
     store.close().await;
     println!(
         "{name}: {} assessment(s) added, {} updated in {}",
@@ -762,4 +725,10 @@ fn with_sources(
         );
     }
     result
+}
+
+/// The use cases' view of a store opened by a command (without tile layers: a command
+/// draws no map; a serving server's tiles follow the store's change feed).
+pub(crate) fn atlas(store: &GpkgStore) -> kumuh_app::Atlas {
+    kumuh_app::Atlas::new(Arc::new(store.clone()))
 }

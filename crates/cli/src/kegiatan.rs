@@ -52,7 +52,7 @@ pub async fn report(path: &Path, cmd: ReportCommand) -> anyhow::Result<()> {
         .context("--wilayah")?;
     let store = open(path, OpenMode::MustExist).await?;
     let report =
-        kumuh_server::routes::kegiatan::laporan::build(&store, wilayah, !args.tanpa_contoh)
+        kumuh_app::report::funding(&crate::commands::atlas(&store), wilayah, !args.tanpa_contoh)
             .await
             .context("building the funding report")?;
     store.close().await;
@@ -127,14 +127,12 @@ pub async fn call(path: &Path, args: CallArgs) -> anyhow::Result<()> {
         if !known.iter().any(|u| &u.username == username) {
             bail!("--as: no user `{username}`; add one with `kumuh user add`");
         }
-        let t = kumuh_server::auth::new_token().map_err(anyhow::Error::msg)?;
-        store
-            .add_token(
-                username,
-                &kumuh_server::auth::token_hash(&t),
-                kumuh_server::auth::now_unix() + CALL_TOKEN_SECS,
-            )
-            .await?;
+        let (t, _) = kumuh_app::users::issue_token(
+            &crate::commands::atlas(&store),
+            username,
+            CALL_TOKEN_SECS,
+        )
+        .await?;
         token = Some(t);
     }
     let state =

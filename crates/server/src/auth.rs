@@ -1,65 +1,19 @@
-//! Authentication: argon2id password hashes, bearer tokens, and the extractor that
-//! turns a request into the signed-in user (if any). Authorization itself is one
-//! function, [`kumuh_domain::authorize`], called through [`require`].
+//! Authentication: the extractor that turns a request into the signed-in user (if any),
+//! by bearer token or session cookie with its CSRF header, and the login rate limit.
+//! Password hashes and tokens live in [`kumuh_app::users`]; authorization happens in the
+//! use cases of `kumuh-app`, which call [`kumuh_domain::authorize`].
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use base64::Engine;
-use kumuh_domain::{Action, User, authorize};
-use sha2::{Digest, Sha256};
+use kumuh_domain::User;
 
 use crate::AppState;
 use crate::error::ApiError;
 
-/// How long a token from `POST /api/auth/login` stays valid.
-pub const TOKEN_LIFETIME_SECS: i64 = 7 * 24 * 3600;
-
-/// Hashes a password with argon2id and a random salt, as a PHC string.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut salt_bytes = [0u8; 16];
-    getrandom::getrandom(&mut salt_bytes).map_err(|e| format!("no randomness: {e}"))?;
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| format!("hashing the password: {e}"))
-}
-
-/// Whether `password` matches a PHC hash; a malformed hash never matches.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// A new random API token (256 bits, URL-safe base64).
-pub fn new_token() -> Result<String, String> {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// What is stored for a token: its SHA-256, so a copy of the store leaks no tokens.
-pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Seconds since the Unix epoch.
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
+pub use kumuh_app::users::{
+    TOKEN_LIFETIME_SECS, hash_password, new_token, now_unix, token_hash, verify_password,
+};
 
 /// Name of the session cookie set by `POST /api/auth/login` with `"sesi": true`.
 pub const SESSION_COOKIE: &str = "kumuh_session";
@@ -131,9 +85,7 @@ async fn session(parts: &Parts, state: &AppState) -> Result<Option<Session>, Api
             None => return Ok(None),
         },
     };
-    let user = state
-        .store
-        .user_for_token(&token_hash(&token), now_unix())
+    let user = kumuh_app::users::user_for_token(&state.atlas(), &token)
         .await?
         .ok_or_else(|| {
             ApiError::unauthenticated(
@@ -249,36 +201,5 @@ impl LoginLimiter {
         for key in keys {
             map.remove(key);
         }
-    }
-}
-
-/// The single gate every write goes through: the signed-in user, if allowed `action`.
-pub fn require(user: &CurrentUser, action: &Action) -> Result<User, ApiError> {
-    authorize(user.0.as_ref(), action)?;
-    user.0
-        .clone()
-        .ok_or_else(|| ApiError::unauthenticated("sign in first"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_verify_only_against_their_hash() {
-        let h = hash_password("rahasia-jiwan").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("rahasia-jiwan", &h));
-        assert!(!verify_password("salah", &h));
-        assert!(!verify_password("rahasia-jiwan", "not a hash"));
-    }
-
-    #[test]
-    fn tokens_are_random_and_stored_hashed() {
-        let (a, b) = (new_token().unwrap(), new_token().unwrap());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 43);
-        assert_eq!(token_hash(&a).len(), 64);
-        assert_ne!(token_hash(&a), token_hash(&b));
     }
 }

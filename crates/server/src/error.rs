@@ -131,6 +131,25 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// The one translation of a use case's failure into HTTP: status, code and message.
+impl From<kumuh_app::AppError> for ApiError {
+    fn from(e: kumuh_app::AppError) -> Self {
+        use kumuh_app::AppError;
+        match e {
+            AppError::NotFound(m) => ApiError::not_found(m),
+            AppError::Unauthenticated(m) => ApiError::unauthenticated(m),
+            AppError::Forbidden(d) => d.into(),
+            e @ AppError::Invalid { .. } => ApiError::unprocessable(e.to_string()),
+            e @ AppError::Stale { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "stale_version", e.to_string())
+            }
+            AppError::Conflict { code, message } => ApiError::conflict(code, message),
+            AppError::Store(e) => e.into(),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
 impl From<Denied> for ApiError {
     fn from(d: Denied) -> Self {
         match d {

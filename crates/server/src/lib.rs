@@ -9,7 +9,8 @@ pub mod auth;
 pub mod error;
 mod extract;
 pub mod routes;
-pub mod tiles;
+
+pub use kumuh_app::tiles;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -90,15 +91,23 @@ impl AppState {
         }
     }
 
+    /// What the use cases work on: the same store and tiles.
+    pub fn atlas(&self) -> kumuh_app::Atlas {
+        kumuh_app::Atlas {
+            store: self.store.clone(),
+            tiles: self.tiles.clone(),
+        }
+    }
+
     /// The state of a serving server: the tile layers are built from the store.
     pub async fn open(
         store: Arc<dyn Store>,
         config: Config,
     ) -> Result<AppState, tiles::TilesError> {
-        let tiles = tiles::Tiles::load(store.as_ref(), config.tile_cache_bytes).await?;
+        let atlas = kumuh_app::Atlas::open(store, config.tile_cache_bytes).await?;
         Ok(AppState {
-            tiles: Arc::new(tiles),
-            ..AppState::new(store, config)
+            tiles: atlas.tiles,
+            ..AppState::new(atlas.store, config)
         })
     }
 }
@@ -155,8 +164,8 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(penilaian::ringkasan))
         .routes(routes!(jaringan::list))
         .routes(routes!(jaringan::turunan))
-        .routes(routes!(kegiatan::list, kegiatan::create))
-        .routes(routes!(kegiatan::get, kegiatan::update))
+        .routes(routes!(kegiatan::read::list, kegiatan::create))
+        .routes(routes!(kegiatan::read::get, kegiatan::update))
         .routes(routes!(kegiatan::add_segmen))
         .routes(routes!(kegiatan::update_segmen))
         .routes(routes!(kegiatan::alokasi))
@@ -167,8 +176,8 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(kegiatan::iuran))
         .routes(routes!(kegiatan::belanja))
         .routes(routes!(kegiatan::kpp_batal))
-        .routes(routes!(kegiatan::segmen_geojson))
-        .routes(routes!(kegiatan::audit))
+        .routes(routes!(kegiatan::read::segmen_geojson))
+        .routes(routes!(kegiatan::read::audit))
         .routes(routes!(kegiatan::laporan::pendanaan))
         .routes(routes!(siteplan::list, siteplan::create))
         .routes(routes!(siteplan::kategori))

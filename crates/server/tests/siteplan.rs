@@ -368,3 +368,138 @@ async fn every_write_endpoint_for_every_role() {
     assert_eq!(w["judul"], "Rencana tapak");
     assert_eq!(w["versi"], 1);
 }
+
+/// The ETag of a siteplan answer, checked against the body's `revisi`.
+fn etag_of(h: &axum::http::HeaderMap, b: &Value) -> String {
+    let etag = h["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, format!("\"{}\"", b["revisi"]), "{b}");
+    etag
+}
+
+#[tokio::test]
+async fn siteplan_changes_round_trip_the_etag_as_if_match() {
+    let f = fixture().await;
+    let lkm = f.token_for_lkm("makmur", &[BIBRIK]).await;
+    create(&f, &lkm, "SP-E", BIBRIK, 111.4940, -7.5760).await;
+    let (s, h, b) = f
+        .call_full(Method::GET, "/api/siteplan/SP-E", None, &[], None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let read = etag_of(&h, &b);
+
+    // A change with only If-Match (no `versi` in the body) lands and answers a new ETag.
+    let (s, h, b) = f
+        .call_full(
+            Method::PATCH,
+            "/api/siteplan/SP-E",
+            Some(&lkm),
+            &[("if-match", &read)],
+            Some(json!({"judul": "Rencana tapak wisata"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["judul"], "Rencana tapak wisata");
+    let after_patch = etag_of(&h, &b);
+    assert_ne!(after_patch, read);
+
+    // That ETag carries the next change: a new version of the features.
+    let (s, h, b) = f
+        .call_full(
+            Method::PUT,
+            "/api/siteplan/SP-E/fitur",
+            Some(&lkm),
+            &[("if-match", &after_patch)],
+            Some(json!({"fitur": fc(vec![feature("T2", "taman", garden(111.4941, -7.5761))])})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["versi"], 2);
+    let after_save = etag_of(&h, &b);
+
+    // And a restore, with the weak form of the ETag.
+    let (s, _, b) = f
+        .call_full(
+            Method::POST,
+            "/api/siteplan/SP-E/pulihkan",
+            Some(&lkm),
+            &[("if-match", &format!("W/{after_save}"))],
+            Some(json!({"dari": 1})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["versi"], 3);
+    assert_eq!(b["riwayat"][2]["dipulihkan_dari"], 1);
+}
+
+#[tokio::test]
+async fn a_siteplan_saved_with_a_stale_if_match_is_refused_with_the_current_revision() {
+    let f = fixture().await;
+    let lkm = f.token_for_lkm("makmur", &[BIBRIK]).await;
+    let b = create(&f, &lkm, "SP-S", BIBRIK, 111.4940, -7.5760).await;
+    let first = format!("\"{}\"", b["revisi"]);
+
+    // Someone else changes the title: the features' version stays 1, the revision moves.
+    let (s, b) = f
+        .call(
+            Method::PATCH,
+            "/api/siteplan/SP-S",
+            Some(&lkm),
+            Some(json!({"versi": 1, "status": "diusulkan"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let current = b["revisi"].as_i64().unwrap();
+
+    // A save made on the first revision is refused, naming both, and writes nothing.
+    let (s, _, b) = f
+        .call_full(
+            Method::PUT,
+            "/api/siteplan/SP-S/fitur",
+            Some(&lkm),
+            &[("if-match", &first)],
+            Some(json!({"fitur": fc(vec![])})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert_eq!(b["code"], "stale_version");
+    let message = b["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("it is now at version {current}")),
+        "{message}"
+    );
+    let (_, b) = f.get("/api/siteplan/SP-S").await;
+    assert_eq!(b["versi"], 1);
+    assert_eq!(b["revisi"], current);
+    assert_eq!(b["status"], "diusulkan");
+
+    // A current If-Match with a stale `versi` in the body is refused too.
+    let (s, _, b) = f
+        .call_full(
+            Method::PATCH,
+            "/api/siteplan/SP-S",
+            Some(&lkm),
+            &[("if-match", &format!("\"{current}\""))],
+            Some(json!({"versi": 7, "judul": "x"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert_eq!(b["code"], "stale_version");
+
+    // Neither If-Match nor `versi`: the change does not say what it was read at.
+    let (s, b) = f
+        .call(
+            Method::PATCH,
+            "/api/siteplan/SP-S",
+            Some(&lkm),
+            Some(json!({"judul": "x"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("versi: is required"),
+        "{b}"
+    );
+}

@@ -258,6 +258,14 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// for creating an existing id. Nothing is written on failure.
     async fn save_siteplan(&self, write: &SiteplanWrite<'_>) -> Result<i64>;
 
+    /// Writes siteplan `id` (every version, its current features as the `siteplan_fitur`
+    /// layer, and its desa) as a standalone GeoPackage at `path`, which must not exist: the
+    /// file a planner opens in QGIS. [`StoreError::NotFound`] if there is no such siteplan.
+    /// Any backend can give this one, so it is written once for all.
+    async fn export_siteplan(&self, id: &str, path: &std::path::Path) -> Result<()> {
+        gpkg::export_siteplan(self, id, path).await
+    }
+
     /// Lines of the audit log, newest first.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
 

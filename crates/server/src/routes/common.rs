@@ -1,12 +1,47 @@
-//! What handlers of several route modules share: file downloads, the `wilayah` filter
-//! and the ids of new records.
+//! What handlers of several route modules share: file downloads, the `wilayah` filter,
+//! and the one optimistic-concurrency protocol of versioned records (works and
+//! siteplans): the version goes out as the ETag and comes back as `If-Match`.
 
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kumuh_domain::{Kode, Level};
+use kumuh_domain::Kode;
+use serde::Serialize;
 
-use crate::AppState;
 use crate::error::{ApiError, ApiResult};
+
+/// A JSON body with the record's version as its ETag.
+#[derive(Debug)]
+pub struct Versioned<T>(pub StatusCode, pub i64, pub T);
+
+impl<T: Serialize> IntoResponse for Versioned<T> {
+    fn into_response(self) -> Response {
+        let mut res = (self.0, axum::Json(self.2)).into_response();
+        if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", self.1)) {
+            res.headers_mut().insert(header::ETAG, v);
+        }
+        res
+    }
+}
+
+/// The version named by `If-Match`, if any (`"3"`, `W/"3"` or `3`; `*` names none).
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = v.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    text.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| {
+            ApiError::bad_request(format!(
+                "If-Match: `{text}` is not the ETag of a version (e.g. \"3\")"
+            ))
+        })
+}
 
 /// A file to download: `bytes` as `content_type`, saved by the browser as `filename`.
 pub(crate) fn attachment(filename: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
@@ -24,37 +59,6 @@ pub(crate) fn attachment(filename: &str, content_type: &'static str, bytes: Vec<
 /// kecamatan, kabupaten … and everything in it).
 pub(crate) fn parse_wilayah(text: &str) -> ApiResult<Kode> {
     Kode::parse(text).map_err(|e| ApiError::bad_request(format!("wilayah: {e}")))
-}
-
-/// The desa must exist in the atlas.
-pub(crate) async fn check_desa(
-    state: &AppState,
-    kode: &Kode,
-    field: &str,
-) -> ApiResult<kumuh_domain::Place> {
-    if kode.level() != Level::Desa {
-        return Err(ApiError::unprocessable(format!(
-            "{field}: {kode} is a {}, not a desa",
-            kode.level()
-        )));
-    }
-    state
-        .store
-        .place(kode)
-        .await?
-        .ok_or_else(|| ApiError::unprocessable(format!("{field}: no desa {kode} in the atlas")))
-}
-
-/// The id of a new record of a desa: the one the client chose, or `{prefix}-{kode_desa}-`
-/// and eight random characters.
-pub(crate) fn new_id(chosen: Option<String>, prefix: &str, kode_desa: &Kode) -> ApiResult<String> {
-    match chosen {
-        Some(id) => Ok(id),
-        None => {
-            let token = crate::auth::new_token().map_err(ApiError::internal)?;
-            Ok(format!("{prefix}-{kode_desa}-{}", &token[..8]))
-        }
-    }
 }
 
 #[cfg(test)]
@@ -84,11 +88,17 @@ mod tests {
     }
 
     #[test]
-    fn new_id_keeps_a_chosen_id_and_makes_one_otherwise() {
-        let desa = Kode::parse("35.19.09.2014").unwrap();
-        assert_eq!(new_id(Some("K1".into()), "K", &desa).unwrap(), "K1");
-        let made = new_id(None, "SP", &desa).unwrap();
-        assert!(made.starts_with("SP-35.19.09.2014-"), "{made}");
-        assert_eq!(made.len(), "SP-35.19.09.2014-".len() + 8);
+    fn if_match_takes_strong_weak_and_bare_versions() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::IF_MATCH, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        assert_eq!(if_match(&h("\"3\"")).unwrap(), Some(3));
+        assert_eq!(if_match(&h("W/\"4\"")).unwrap(), Some(4));
+        assert_eq!(if_match(&h("5")).unwrap(), Some(5));
+        assert_eq!(if_match(&h("*")).unwrap(), None);
+        assert_eq!(if_match(&HeaderMap::new()).unwrap(), None);
+        assert!(if_match(&h("\"abc\"")).is_err());
     }
 }

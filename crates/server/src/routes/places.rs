@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use kumuh_domain::{Action, Kode, Level, Place, PlaceSummary};
+use kumuh_domain::{Kode, Level, PlaceSummary};
 use kumuh_io::geojson as gj;
 use kumuh_store::PlaceQuery;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{CurrentUser, require};
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
 
@@ -195,35 +195,19 @@ pub async fn put(
     Path(kode): Path<String>,
     Json(input): Json<PlaceInput>,
 ) -> ApiResult<GeoJson> {
-    let user = require(&user, &Action::EditPlaces)?;
     let kode = parse_kode(&kode)?;
-    if input.nama.trim().is_empty() {
-        return Err(ApiError::unprocessable("nama: must not be empty"));
-    }
-    let geometry = gj::area_geometry_from_json(&input.geometry)
-        .map_err(|issues| ApiError::unprocessable(format!("geometry: {}", issues.join("; "))))?;
-    let attributes = state
-        .store
-        .place(&kode)
-        .await?
-        .map(|p| p.attributes)
-        .unwrap_or_default();
-    let place = Place {
-        kode,
-        kode_bps: input.kode_bps,
-        nama: input.nama.trim().to_owned(),
-        nama_alt: input.nama_alt,
-        geometry: Some(geometry),
-        attributes,
-    };
-    state
-        .store
-        .upsert_places(std::slice::from_ref(&place))
-        .await?;
-    state
-        .tiles
-        .place_changed(place.kode.level(), place.kode.as_str(), Some(&place));
-    tracing::info!(user = %user.username, kode = %place.kode, "place written");
+    let place = kumuh_app::places::put(
+        &state.atlas(),
+        user.0.as_ref(),
+        kumuh_app::places::PutPlace {
+            kode,
+            nama: input.nama,
+            nama_alt: input.nama_alt,
+            kode_bps: input.kode_bps,
+            geometry: input.geometry,
+        },
+    )
+    .await?;
     Ok(GeoJson(gj::place_feature(&place, false)))
 }
 
@@ -238,13 +222,8 @@ pub async fn delete(
     user: CurrentUser,
     Path(kode): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let user = require(&user, &Action::EditPlaces)?;
     let kode = parse_kode(&kode)?;
-    if !state.store.delete_place(&kode).await? {
-        return Err(ApiError::not_found(format!("no place with code {kode}")));
-    }
-    state.tiles.place_changed(kode.level(), kode.as_str(), None);
-    tracing::info!(user = %user.username, %kode, "place deleted");
+    kumuh_app::places::delete(&state.atlas(), user.0.as_ref(), &kode).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -173,41 +173,20 @@ pub async fn login(
             wait,
         ));
     }
-    let creds = state.store.credentials(&req.username).await?;
-    let password = req.password.clone();
-    let hash = creds.as_ref().map(|c| c.password_hash.clone());
-    // Argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || match hash {
-        Some(h) => auth::verify_password(&password, &h),
-        None => {
-            // Spend the same time for unknown users so names cannot be probed.
-            let _ = auth::hash_password(&password);
-            false
-        }
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let creds = match (ok, creds) {
-        (true, Some(c)) => c,
-        _ => {
-            state.logins.failed(&keys);
-            tracing::warn!(user = %req.username, "failed sign-in");
-            return Err(ApiError::unauthenticated("wrong username or password"));
-        }
+    let atlas = state.atlas();
+    let Some(signed_in) =
+        kumuh_app::users::check_login(&atlas, &req.username, &req.password).await?
+    else {
+        state.logins.failed(&keys);
+        tracing::warn!(user = %req.username, "failed sign-in");
+        return Err(ApiError::unauthenticated("wrong username or password"));
     };
     state.logins.succeeded(&keys);
-    let token = auth::new_token().map_err(ApiError::internal)?;
-    let expires_unix = auth::now_unix() + auth::TOKEN_LIFETIME_SECS;
-    state
-        .store
-        .add_token(
-            &creds.user.username,
-            &auth::token_hash(&token),
-            expires_unix,
-        )
-        .await?;
-    tracing::info!(user = %creds.user.username, sesi = req.sesi, "signed in");
-    let mut user = UserInfo::from(&creds.user);
+    let (token, expires_unix) =
+        kumuh_app::users::issue_token(&atlas, &signed_in.username, auth::TOKEN_LIFETIME_SECS)
+            .await?;
+    tracing::info!(user = %signed_in.username, sesi = req.sesi, "signed in");
+    let mut user = UserInfo::from(&signed_in);
     if req.sesi {
         user.csrf_token = Some(auth::csrf_token(&token));
         let cookie = session_cookie(&state, &token, auth::TOKEN_LIFETIME_SECS)?;
@@ -245,10 +224,7 @@ pub async fn me(session: auth::Session) -> ApiResult<Json<UserInfo>> {
     responses((status = 204), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn logout(State(state): State<AppState>, session: auth::Session) -> ApiResult<Response> {
-    state
-        .store
-        .delete_token(&auth::token_hash(&session.token))
-        .await?;
+    kumuh_app::users::sign_out(&state.atlas(), &session.token).await?;
     tracing::info!(user = %session.user.username, "signed out");
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()

@@ -8,6 +8,7 @@ pub mod blob;
 mod functions;
 mod schema;
 mod siteplan;
+pub(crate) use siteplan::export as export_siteplan;
 mod versioned;
 mod works;
 

@@ -99,3 +99,47 @@ async fn write_features(conn: &mut SqliteConnection, sp: &Siteplan) -> Result<()
     }
     touch_contents(conn, "siteplan_fitur").await
 }
+
+/// Writes siteplan `id` of `store` (every version, its current features as the
+/// `siteplan_fitur` layer, and its desa) as a standalone GeoPackage at `path`, which must
+/// not exist: the file QGIS opens. [`StoreError::NotFound`] if there is no such siteplan;
+/// on any failure the half-written file is removed.
+pub(crate) async fn export<S: crate::Store + ?Sized>(
+    store: &S,
+    id: &str,
+    path: &std::path::Path,
+) -> Result<()> {
+    let stored = store
+        .siteplan(id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("siteplan {id}")))?;
+    let desa = store.place(stored.siteplan.kode_desa()).await?;
+    if path.exists() {
+        return Err(StoreError::Conflict(format!(
+            "{} already exists; choose a new file",
+            path.display()
+        )));
+    }
+    let (out, _) = super::GpkgStore::open(path, super::OpenMode::CreateIfMissing).await?;
+    let written = async {
+        if let Some(d) = desa {
+            crate::Store::upsert_places(&out, std::slice::from_ref(&d)).await?;
+        }
+        crate::Store::save_siteplan(
+            &out,
+            &SiteplanWrite {
+                siteplan: &stored.siteplan,
+                revisi: None,
+                audit: vec![],
+            },
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    out.close().await;
+    if written.is_err() {
+        let _ = super::remove_store_file(path).await;
+    }
+    written
+}

@@ -1,12 +1,7 @@
 //! The funding report (laporan pendanaan) as JSON, CSV or XLSX.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use kumuh_domain::works::{FundingReport, funding_report};
-use kumuh_domain::{Kode, Level};
-use kumuh_store::{KegiatanQuery, PlaceQuery, Store};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -27,51 +22,6 @@ pub struct LaporanParams {
     pub contoh: Option<bool>,
 }
 
-/// Why a report could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// Reading the store failed.
-    #[error(transparent)]
-    Store(#[from] kumuh_store::StoreError),
-    /// A total did not fit.
-    #[error(transparent)]
-    Works(#[from] kumuh_domain::works::WorksError),
-}
-
-impl From<ReportError> for ApiError {
-    fn from(e: ReportError) -> Self {
-        match e {
-            ReportError::Store(e) => e.into(),
-            ReportError::Works(e) => e.into(),
-        }
-    }
-}
-
-/// Builds the funding report of the works in `wilayah` from any store.
-pub async fn build(
-    store: &dyn Store,
-    wilayah: Option<Kode>,
-    with_contoh: bool,
-) -> Result<FundingReport, ReportError> {
-    let works = store
-        .list_kegiatan(&KegiatanQuery {
-            wilayah,
-            tahun: None,
-        })
-        .await?;
-    let names: HashMap<Kode, String> = store
-        .list_places(&PlaceQuery::level(Level::Desa))
-        .await?
-        .into_iter()
-        .map(|p| (p.kode, p.nama))
-        .collect();
-    let kept = works
-        .iter()
-        .map(|s| &s.kegiatan)
-        .filter(|k| with_contoh || !k.contoh);
-    Ok(funding_report(kept, |k| names.get(k).cloned())?)
-}
-
 /// One row per segment, source and fiscal year with totals per source, desa and year;
 /// `format=csv` gives `kode_desa,desa,kegiatan,segmen,sumber,tahun,alokasi_rp,realisasi_rp`.
 #[utoipa::path(get, path = "/api/laporan/pendanaan", tag = "works", params(LaporanParams),
@@ -88,7 +38,8 @@ pub async fn pendanaan(
             "format: `{format}` is not one of json, csv, xlsx"
         )));
     }
-    let report = build(state.store.as_ref(), wilayah, params.contoh.unwrap_or(true)).await?;
+    let report =
+        kumuh_app::report::funding(&state.atlas(), wilayah, params.contoh.unwrap_or(true)).await?;
     let mut out = Vec::new();
     let (content_type, file) = match format {
         "csv" => {

@@ -1,0 +1,35 @@
+//! Slum assessments: the stored record of an assessed row, and storing imported ones.
+
+use kumuh_store::{AssessmentRecord, UpsertReport};
+
+use crate::{Atlas, Result};
+
+/// The stored record of one assessed row, with its result JSON, basis and date.
+pub fn record_of(
+    a: &kumuh_io::assessment::AssessedRow,
+    result: serde_json::Value,
+    dasar: String,
+    tanggal: Option<String>,
+) -> AssessmentRecord {
+    AssessmentRecord {
+        kode_lokasi: a.result.kode_lokasi.clone(),
+        nama_lokasi: a.result.nama_lokasi.clone(),
+        kode_desa: a.result.kode_desa.clone(),
+        tahun: a.result.tahun,
+        rule_set_id: a.result.rule_set_id.clone(),
+        rule_set_version: a.result.rule_set_version.clone(),
+        luas_ha: a.source.input.luas_ha,
+        total: a.result.total,
+        class: a.result.class.as_str().to_owned(),
+        priority: a.result.priority.as_ref().map(|p| p.code.clone()),
+        result,
+        dasar,
+        tanggal,
+    }
+}
+
+/// Stores imported assessments (one transaction). A serving server's tiles follow
+/// through the store's change feed.
+pub async fn import(atlas: &Atlas, records: &[AssessmentRecord]) -> Result<UpsertReport> {
+    Ok(atlas.store.upsert_assessments(records).await?)
+}

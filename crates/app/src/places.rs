@@ -1,0 +1,101 @@
+//! Places, slum locations and mapped lines: edits by an admin, deletions, and imports
+//! from files.
+
+use kumuh_domain::jaringan::Ruas;
+use kumuh_domain::{Action, Kode, Level, LokasiKumuh, Place, User};
+use kumuh_store::UpsertReport;
+
+use crate::{AppError, Atlas, Result, authorize};
+
+/// A place to create or replace.
+#[derive(Debug, Clone)]
+pub struct PutPlace {
+    /// Its code.
+    pub kode: Kode,
+    /// Official name.
+    pub nama: String,
+    /// Other spellings.
+    pub nama_alt: Vec<String>,
+    /// BPS code, where known.
+    pub kode_bps: Option<String>,
+    /// Its boundary: a GeoJSON Polygon or MultiPolygon in EPSG:4326, checked here (after
+    /// the user's permission) so that every problem is named.
+    pub geometry: serde_json::Value,
+}
+
+/// Creates or replaces a place (admin); its other attributes are kept. Answers the place
+/// as stored.
+pub async fn put(atlas: &Atlas, user: Option<&User>, cmd: PutPlace) -> Result<Place> {
+    let user = authorize(user, &Action::EditPlaces)?;
+    let nama = cmd.nama.trim();
+    if nama.is_empty() {
+        return Err(AppError::invalid("nama", "must not be empty"));
+    }
+    let geometry = kumuh_io::geojson::area_geometry_from_json(&cmd.geometry)
+        .map_err(|issues| AppError::invalid("geometry", issues.join("; ")))?;
+    let attributes = atlas
+        .store
+        .place(&cmd.kode)
+        .await?
+        .map(|p| p.attributes)
+        .unwrap_or_default();
+    let place = Place {
+        kode: cmd.kode,
+        kode_bps: cmd.kode_bps,
+        nama: nama.to_owned(),
+        nama_alt: cmd.nama_alt,
+        geometry: Some(geometry),
+        attributes,
+    };
+    atlas
+        .store
+        .upsert_places(std::slice::from_ref(&place))
+        .await?;
+    atlas
+        .tiles
+        .place_changed(place.kode.level(), place.kode.as_str(), Some(&place));
+    tracing::info!(user = %user.username, kode = %place.kode, "place written");
+    Ok(place)
+}
+
+/// Deletes a place (admin).
+pub async fn delete(atlas: &Atlas, user: Option<&User>, kode: &Kode) -> Result<()> {
+    let user = authorize(user, &Action::EditPlaces)?;
+    if !atlas.store.delete_place(kode).await? {
+        return Err(AppError::NotFound(format!("no place with code {kode}")));
+    }
+    atlas.tiles.place_changed(kode.level(), kode.as_str(), None);
+    tracing::info!(user = %user.username, %kode, "place deleted");
+    Ok(())
+}
+
+/// Stores imported places (one transaction). A serving server's tiles follow through the
+/// store's change feed.
+pub async fn import_places(atlas: &Atlas, places: &[Place]) -> Result<UpsertReport> {
+    Ok(atlas.store.upsert_places(places).await?)
+}
+
+/// Stores imported slum locations (one transaction).
+pub async fn import_lokasi(atlas: &Atlas, lokasi: &[LokasiKumuh]) -> Result<UpsertReport> {
+    Ok(atlas.store.upsert_lokasi(lokasi).await?)
+}
+
+/// Stores imported road and drainage lines (one transaction).
+pub async fn import_jaringan(atlas: &Atlas, ruas: &[Ruas]) -> Result<UpsertReport> {
+    Ok(atlas.store.upsert_jaringan(ruas).await?)
+}
+
+/// The desa `kode` (named by the command's `field`), which must be in the atlas.
+pub async fn check_desa(atlas: &Atlas, kode: &Kode, field: &str) -> Result<Place> {
+    if kode.level() != Level::Desa {
+        return Err(AppError::invalid(
+            field,
+            format!("{kode} is a {}, not a desa", kode.level()),
+        ));
+    }
+    atlas
+        .store
+        .place(kode)
+        .await?
+        .ok_or_else(|| AppError::invalid(field, format!("no desa {kode} in the atlas")))
+}

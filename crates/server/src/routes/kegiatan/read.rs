@@ -1,0 +1,240 @@
+//! Reading works: the list, one work whole, the segments as GeoJSON, and the audit log.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use kumuh_domain::works::{JenisKegiatan, StatusKegiatan, SumberDana};
+use kumuh_store::{AuditQuery, KegiatanQuery, StoredKegiatan};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+
+use super::KegiatanDetail;
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::routes::common::{Versioned, parse_wilayah};
+use crate::routes::places::GeoJson;
+
+/// Which works to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KegiatanParams {
+    /// Only works in this place (a desa, or a kecamatan, kabupaten … by code prefix).
+    pub wilayah: Option<String>,
+    /// Only works of this year.
+    pub tahun: Option<u16>,
+}
+
+async fn works(state: &AppState, params: &KegiatanParams) -> ApiResult<Vec<StoredKegiatan>> {
+    Ok(state
+        .store
+        .list_kegiatan(&KegiatanQuery {
+            wilayah: params.wilayah.as_deref().map(parse_wilayah).transpose()?,
+            tahun: params.tahun,
+        })
+        .await?)
+}
+
+/// One work in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KegiatanRingkas {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub nama: String,
+    /// Type.
+    #[schema(value_type = String)]
+    pub jenis: JenisKegiatan,
+    /// Desa code.
+    pub kode_desa: String,
+    /// Year.
+    pub tahun: u16,
+    /// Stage.
+    #[schema(value_type = String)]
+    pub status: StatusKegiatan,
+    /// Illustrative, not surveyed.
+    pub contoh: bool,
+    /// Version.
+    pub versi: i64,
+    /// Number of segments.
+    pub jumlah_segmen: usize,
+    /// Known allocations, rupiah.
+    pub alokasi_rp: i64,
+    /// Allocations of unknown amount.
+    pub alokasi_tidak_diketahui: u64,
+    /// Spent, rupiah.
+    pub realisasi_rp: i64,
+    /// The source that paid most.
+    #[schema(value_type = Option<String>)]
+    pub sumber_utama: Option<SumberDana>,
+}
+
+/// Works, by desa and id.
+#[utoipa::path(get, path = "/api/kegiatan", tag = "works", params(KegiatanParams),
+    responses((status = 200, body = [KegiatanRingkas]), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<KegiatanParams>,
+) -> ApiResult<Json<Vec<KegiatanRingkas>>> {
+    let mut out = Vec::new();
+    for s in works(&state, &params).await? {
+        let k = &s.kegiatan;
+        let r = k.summary()?;
+        out.push(KegiatanRingkas {
+            id: k.id().to_string(),
+            nama: k.nama.clone(),
+            jenis: k.jenis,
+            kode_desa: k.kode_desa().to_string(),
+            tahun: k.tahun(),
+            status: k.status(),
+            contoh: k.contoh,
+            versi: s.versi,
+            jumlah_segmen: k.segmen().len(),
+            alokasi_rp: r.alokasi.diketahui_rp.get(),
+            alokasi_tidak_diketahui: r.alokasi.tidak_diketahui,
+            realisasi_rp: r.realisasi_rp.get(),
+            sumber_utama: r.sumber_utama(),
+        });
+    }
+    Ok(Json(out))
+}
+
+/// One work whole, with its summary; the ETag is its version.
+#[utoipa::path(get, path = "/api/kegiatan/{id}", tag = "works",
+    params(("id" = String, Path, description = "Work id")),
+    responses((status = 200, body = KegiatanDetail), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Versioned<KegiatanDetail>> {
+    let d = kumuh_app::works::get(&state.atlas(), &id).await?;
+    Ok(Versioned(StatusCode::OK, d.versi, d))
+}
+
+/// Which segments to draw.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SegmenParams {
+    /// Only segments of works in this place (code prefix).
+    pub wilayah: Option<String>,
+    /// Only segments of works of this year.
+    pub tahun: Option<u16>,
+    /// Only segments whose bounds intersect `min_lon,min_lat,max_lon,max_lat`.
+    pub bbox: Option<String>,
+}
+
+/// Work segments as GeoJSON, with status, main source, money and progress per segment.
+#[utoipa::path(get, path = "/api/segmen", tag = "works", params(SegmenParams),
+    responses((status = 200, description = "GeoJSON FeatureCollection of segments",
+               body = Object, content_type = "application/geo+json"),
+              (status = 400, body = ErrorBody)))]
+pub async fn segmen_geojson(
+    State(state): State<AppState>,
+    Query(params): Query<SegmenParams>,
+) -> ApiResult<GeoJson> {
+    let bbox = params
+        .bbox
+        .as_deref()
+        .map(crate::routes::places::parse_bbox)
+        .transpose()?;
+    let all = works(
+        &state,
+        &KegiatanParams {
+            wilayah: params.wilayah,
+            tahun: params.tahun,
+        },
+    )
+    .await?;
+    let mut features = Vec::new();
+    for stored in &all {
+        let k = &stored.kegiatan;
+        let summary = k.summary()?;
+        for (s, sum) in k.segmen().iter().zip(&summary.segmen) {
+            if let Some(b) = bbox
+                && !intersects(s.geometry(), b)
+            {
+                continue;
+            }
+            let per_sumber: Vec<Value> = sum
+                .per_sumber
+                .iter()
+                .map(|l| {
+                    json!({
+                        "sumber": l.sumber, "alokasi_rp": l.alokasi.diketahui_rp,
+                        "tidak_diketahui": l.alokasi.tidak_diketahui,
+                        "realisasi_rp": l.realisasi_rp, "bagian_bp": l.bagian_bp,
+                    })
+                })
+                .collect();
+            features.push(json!({
+                "type": "Feature",
+                "id": format!("{}/{}", k.id(), s.id()),
+                "properties": {
+                    "kegiatan_id": k.id(), "segmen_id": s.id(),
+                    "kegiatan": k.nama, "segmen": s.nama,
+                    "jenis": k.jenis, "kode_desa": k.kode_desa(), "tahun": k.tahun(),
+                    "status": s.status(), "status_kegiatan": k.status(),
+                    "sumber_utama": sum.sumber_utama(),
+                    "alokasi_rp": sum.alokasi.diketahui_rp,
+                    "alokasi_tidak_diketahui": sum.alokasi.tidak_diketahui,
+                    "realisasi_rp": sum.realisasi_rp,
+                    "progres_fisik_persen": sum.progres_fisik.map(|r| r.percent()),
+                    "progres_keuangan_persen": sum.progres_keuangan.map(|r| r.percent()),
+                    "volume_rencana": s.volume_rencana().map(|v| v.as_f64()),
+                    "volume_realisasi": sum.volume_realisasi.as_f64(),
+                    "satuan": s.satuan(),
+                    "terukur": s.measured().map(|t| t.value()),
+                    "kondisi_sebelum": s.kondisi_sebelum, "kondisi_sesudah": s.kondisi_sesudah,
+                    "kriteria": s.kriteria.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","),
+                    "kode_lokasi": s.kode_lokasi, "contoh": k.contoh,
+                    "per_sumber": per_sumber,
+                },
+                "geometry": kumuh_io::geojson::geometry_json(s.geometry()),
+            }));
+        }
+    }
+    Ok(GeoJson(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+fn intersects(g: &geo_types::Geometry<f64>, b: [f64; 4]) -> bool {
+    kumuh_domain::geometry::geometry_bbox(g)
+        .is_some_and(|g| kumuh_domain::geometry::bbox_intersects(g, b))
+}
+
+/// Which audit lines to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Only lines about this key and below it (`K1` gives the work and its segments).
+    pub kunci: Option<String>,
+    /// Only lines older than this id (paging).
+    pub sebelum: Option<i64>,
+    /// At most this many lines (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// The audit log, newest first: who changed which work, money or progress, when, and
+/// what it was before and after.
+#[utoipa::path(get, path = "/api/audit", tag = "works", params(AuditParams),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    Query(params): Query<AuditParams>,
+) -> ApiResult<Json<Vec<kumuh_store::AuditEntry>>> {
+    let limit = params.limit.unwrap_or(100);
+    if limit == 0 || limit > 1000 {
+        return Err(ApiError::bad_request("limit: between 1 and 1000"));
+    }
+    Ok(Json(
+        state
+            .store
+            .audit(&AuditQuery {
+                kunci: params.kunci,
+                sebelum_id: params.sebelum,
+                limit,
+            })
+            .await?,
+    ))
+}
