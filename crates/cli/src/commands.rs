@@ -61,6 +61,12 @@ enum Command {
     /// script, e.g. `kumuh call POST /api/kegiatan/K1/segmen/S1/alokasi --as ana
     /// --data '{"sumber": "dana_desa", "jumlah": 25000000}'`.
     Call(crate::kegiatan::CallArgs),
+    /// Check the store file in full (SQLite integrity, foreign keys, GeoPackage tables).
+    Check(crate::maintenance::CheckArgs),
+    /// Write a consistent copy of the store, also while a server runs.
+    Backup(crate::maintenance::BackupArgs),
+    /// Put a checked backup in place of the store (the old one is kept).
+    Restore(crate::maintenance::RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +219,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportAssessments(args) => import_assessments(&cli.store, args).await,
         Command::Report(cmd) => crate::kegiatan::report(&cli.store, cmd).await,
         Command::Call(args) => crate::kegiatan::call(&cli.store, args).await,
+        Command::Check(args) => crate::maintenance::check(&cli.store, args).await,
+        Command::Backup(args) => crate::maintenance::backup(&cli.store, args).await,
+        Command::Restore(args) => crate::maintenance::restore(&cli.store, args).await,
         Command::Template(args) => {
             crate::assess::run_template(&args, &mut std::io::stdout().lock())
         }
@@ -235,6 +244,9 @@ pub(crate) async fn open(path: &Path, mode: OpenMode) -> anyhow::Result<GpkgStor
     let (store, created) = GpkgStore::open(path, mode)
         .await
         .with_context(|| format!("opening the store {}", path.display()))?;
+    for w in store.warnings() {
+        tracing::warn!("{w}");
+    }
     if created {
         seed(&store).await?;
     }

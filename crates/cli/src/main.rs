@@ -7,6 +7,7 @@
 mod assess;
 mod commands;
 mod kegiatan;
+mod maintenance;
 
 use std::process::ExitCode;
 

@@ -126,6 +126,12 @@ impl From<StoreError> for ApiError {
             }
             StoreError::NotFound(m) => ApiError::not_found(format!("{m} does not exist")),
             StoreError::Invalid(m) => ApiError::unprocessable(m),
+            StoreError::ReadOnly { action, .. } => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "read_only",
+                format!("the store is open read-only; {action} is refused"),
+            ),
+            e @ StoreError::HasChildren { .. } => ApiError::conflict("has_children", e.to_string()),
             other => ApiError::internal(other),
         }
     }

@@ -38,6 +38,36 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// The file failed SQLite's integrity check (or is too damaged to be read); it is
+    /// left untouched.
+    #[error(
+        "{path}: the store is damaged; SQLite's check found: {found}. It is left untouched: restore a backup with `kumuh restore FILE`"
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite reported.
+        found: String,
+    },
+    /// The store was opened read-only (the file is not writable), so a write was refused.
+    #[error("{path}: the store is read-only (the file is not writable); {action} is refused")]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// The write that was refused, e.g. `writing places`.
+        action: String,
+    },
+    /// A place cannot be deleted while places lie below it: they would be left without
+    /// a parent.
+    #[error(
+        "{kode} has {children} place(s) below it; delete or move them first, so none is left without its parent"
+    )]
+    HasChildren {
+        /// The place.
+        kode: kumuh_domain::Kode,
+        /// How many places name it as their parent.
+        children: u64,
+    },
     /// A file-system operation failed.
     #[error("{path}: {source}")]
     Io {

@@ -16,11 +16,18 @@ use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, User};
 use serde::Serialize;
 
 pub use error::{Result, StoreError};
-pub use gpkg::{GpkgStore, OpenMode, remove_store_file};
+pub use gpkg::{
+    CheckReport, GpkgStore, OpenMode, OpenWarning, RestoreReport, check_file, remove_store_file,
+    restore_file,
+};
 pub use kegiatan::{
     AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit, SiteplanWrite, StoredKegiatan,
     StoredSiteplan,
 };
+
+/// The audit log's entity for places of every level (`wilayah`: region), whose key is
+/// the place's code.
+pub const PLACE_AUDIT_ENTITAS: &str = "wilayah";
 
 /// What to list: one level, optionally inside one parent and/or one bounding box.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,8 +198,20 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Inserts or replaces places by code, all in one transaction.
     async fn upsert_places(&self, places: &[Place]) -> Result<UpsertReport>;
 
-    /// Deletes a place by code; `false` when there was none.
+    /// Writes one place (inserting or replacing it by code) and, in the same transaction,
+    /// its line in the audit log: entity [`PLACE_AUDIT_ENTITAS`], key the code, action
+    /// `buat` or `ubah`, the place's names, codes and area before and after, by
+    /// `pengguna`.
+    async fn save_place(&self, place: &Place, pengguna: &str) -> Result<UpsertReport>;
+
+    /// Deletes a place by code; `false` when there was none. A place that places of the
+    /// level below name as their parent is refused with [`StoreError::HasChildren`].
     async fn delete_place(&self, kode: &Kode) -> Result<bool>;
+
+    /// Deletes a place like [`Store::delete_place`] and, in the same transaction, writes
+    /// its line in the audit log (entity [`PLACE_AUDIT_ENTITAS`], key the code, action
+    /// `hapus`, the place before) by `pengguna`.
+    async fn delete_place_as(&self, kode: &Kode, pengguna: &str) -> Result<bool>;
 
     /// Inserts or replaces slum locations by code, all in one transaction.
     async fn upsert_lokasi(&self, lokasi: &[LokasiKumuh]) -> Result<UpsertReport>;
@@ -269,7 +288,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Lines of the audit log, newest first.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
 
-    /// Writes a consistent copy of the whole store to `path` (which must not exist).
+    /// Writes a consistent copy of the whole store to `path` (which must not exist), for
+    /// sharing: without API tokens, and with users but not their password hashes.
     async fn export_copy(&self, path: &std::path::Path) -> Result<()>;
 
     /// The change feed after change `after`: at most `limit` changes, oldest first, with the

@@ -9,8 +9,9 @@ use kumuh_domain::Kode;
 use kumuh_domain::works::{Kegiatan, Ratio};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use super::layers::write_assessments;
 use super::versioned::Versioned;
-use super::{blob, json_field, touch_contents, write_assessments};
+use super::{blob, json_field, touch_contents};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, StoredKegiatan};
 
@@ -55,7 +56,10 @@ pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64
     let k = w.kegiatan;
     let id = k.id().as_str();
     let data = KEGIATAN.encode(id, k)?;
-    let mut tx = pool.begin().await.ctx("starting a transaction")?;
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("starting a transaction")?;
     let versi = KEGIATAN
         .write(&mut tx, id, w.versi, data, |q| {
             q.bind(k.kode_desa().as_str())
@@ -91,6 +95,16 @@ pub(super) async fn append_audit(
     conn: &mut SqliteConnection,
     lines: &[crate::NewAudit],
     versi: i64,
+) -> Result<()> {
+    append_audit_lines(conn, lines, Some(versi)).await
+}
+
+/// Appends audit lines stamped with a version, or with none for things that have no
+/// versions (places).
+pub(super) async fn append_audit_lines(
+    conn: &mut SqliteConnection,
+    lines: &[crate::NewAudit],
+    versi: Option<i64>,
 ) -> Result<()> {
     for a in lines {
         sqlx::query(

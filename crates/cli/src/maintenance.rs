@@ -1,0 +1,100 @@
+//! Looking after the store file: `kumuh check`, `kumuh backup` and `kumuh restore`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use kumuh_store::OpenMode;
+
+/// `kumuh check [FILE]`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The file to check (default: the store). It is only read.
+    file: Option<PathBuf>,
+}
+
+/// `kumuh backup --out FILE [--force]`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy.
+    #[arg(long)]
+    out: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+/// `kumuh restore FILE [--force]`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup: a Kumuh store, as `kumuh backup` writes it.
+    file: PathBuf,
+    /// Replace the existing store (it is kept as STORE.before-restore).
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs the full check and lists every problem; any problem is an error.
+pub async fn check(store: &Path, args: CheckArgs) -> anyhow::Result<()> {
+    let path = args.file.as_deref().unwrap_or(store);
+    let report = kumuh_store::check_file(path)
+        .await
+        .with_context(|| format!("checking {}", path.display()))?;
+    if report.is_ok() {
+        let version = report.schema_version.unwrap_or_default();
+        println!("{}: ok (Kumuh schema version {version})", path.display());
+        return Ok(());
+    }
+    for p in &report.problems {
+        println!("{}: {p}", path.display());
+    }
+    bail!(
+        "{}: {} problem(s) found; restore a backup with `kumuh restore FILE`",
+        path.display(),
+        report.problems.len()
+    )
+}
+
+/// Writes a consistent copy of the store while it may be in use.
+pub async fn backup(store: &Path, args: BackupArgs) -> anyhow::Result<()> {
+    let opened = crate::commands::open(store, OpenMode::MustExist).await?;
+    let done = opened
+        .backup(&args.out, args.force)
+        .await
+        .with_context(|| format!("backing up {} to {}", store.display(), args.out.display()));
+    opened.close().await;
+    done?;
+    println!(
+        "wrote {} (a copy of {})",
+        args.out.display(),
+        store.display()
+    );
+    Ok(())
+}
+
+/// Puts a checked backup in place of the store.
+pub async fn restore(store: &Path, args: RestoreArgs) -> anyhow::Result<()> {
+    let occupied = std::fs::metadata(store).is_ok_and(|m| m.len() > 0);
+    if occupied && !args.force {
+        bail!(
+            "{} already exists; `kumuh restore {} --force` replaces it (the current store is kept as {}.before-restore)",
+            store.display(),
+            args.file.display(),
+            store.display()
+        );
+    }
+    let report = kumuh_store::restore_file(store, &args.file)
+        .await
+        .with_context(|| format!("restoring {} from {}", store.display(), args.file.display()))?;
+    println!(
+        "restored {} from {} (schema version {})",
+        store.display(),
+        args.file.display(),
+        report.schema_version
+    );
+    if let Some(previous) = &report.previous {
+        println!("the previous store is kept as {}", previous.display());
+    }
+    println!("a running `kumuh serve` on this store must be restarted to use it");
+    Ok(())
+}

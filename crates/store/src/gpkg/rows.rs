@@ -1,0 +1,215 @@
+//! Reading rows back into domain values: geometry blobs, JSON and code columns, and
+//! the row decoders of every table. A value that cannot be read is
+//! [`StoreError::Corrupt`], naming the table, the feature and the field.
+
+use std::str::FromStr;
+
+use geo_types::{Geometry, MultiLineString, MultiPolygon};
+use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+use kumuh_domain::{Kode, LokasiKumuh, Place, PlaceSummary, Role, SkKumuh, User};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::blob;
+use crate::AssessmentRecord;
+use crate::error::{Result, StoreError};
+
+pub(super) fn encode_multipolygon(g: &MultiPolygon<f64>) -> Result<Vec<u8>> {
+    blob::encode(&Geometry::MultiPolygon(g.clone()))
+        .map_err(|e| StoreError::Invalid(format!("encoding geometry: {e}")))
+}
+
+pub(super) fn decode_multipolygon(
+    table: &str,
+    fid: i64,
+    bytes: &[u8],
+) -> Result<MultiPolygon<f64>> {
+    let corrupt = |message: String| StoreError::Corrupt {
+        table: table.to_owned(),
+        fid,
+        field: "geom",
+        message,
+    };
+    match blob::decode(bytes).map_err(|e| corrupt(e.to_string()))? {
+        Geometry::MultiPolygon(mp) => Ok(mp),
+        Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
+        Geometry::GeometryCollection(gc) if gc.0.is_empty() => Ok(MultiPolygon(vec![])),
+        other => Err(corrupt(format!(
+            "expected a (multi)polygon, found {}",
+            geometry_name(&other)
+        ))),
+    }
+}
+
+pub(super) fn geometry_name(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "a point",
+        Geometry::Line(_) | Geometry::LineString(_) => "a line",
+        Geometry::MultiPoint(_) => "a multipoint",
+        Geometry::MultiLineString(_) => "a multiline",
+        Geometry::GeometryCollection(_) => "a geometry collection",
+        _ => "another geometry type",
+    }
+}
+
+pub(super) fn json_field<T: serde::de::DeserializeOwned>(
+    table: &str,
+    fid: i64,
+    field: &'static str,
+    text: &str,
+) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        table: table.to_owned(),
+        fid,
+        field,
+        message: e.to_string(),
+    })
+}
+
+pub(super) fn kode_field(table: &str, fid: i64, field: &'static str, text: &str) -> Result<Kode> {
+    Kode::parse(text).map_err(|e| StoreError::Corrupt {
+        table: table.to_owned(),
+        fid,
+        field,
+        message: e.to_string(),
+    })
+}
+
+pub(super) const SUMMARY_COLUMNS: &str = "fid, kode, kode_bps, nama, nama_alt, luas_ha";
+
+pub(super) fn summary_from_row(table: &str, row: &SqliteRow) -> Result<PlaceSummary> {
+    let fid: i64 = row.get("fid");
+    let kode = kode_field(table, fid, "kode", row.get("kode"))?;
+    Ok(PlaceSummary {
+        level: kode.level(),
+        parent: kode.parent(),
+        kode,
+        kode_bps: row.get("kode_bps"),
+        nama: row.get("nama"),
+        nama_alt: json_field(table, fid, "nama_alt", row.get("nama_alt"))?,
+        area_ha: row.get("luas_ha"),
+    })
+}
+
+pub(super) fn place_from_row(table: &str, row: &SqliteRow) -> Result<Place> {
+    let fid: i64 = row.get("fid");
+    let geom: Option<Vec<u8>> = row.get("geom");
+    Ok(Place {
+        kode: kode_field(table, fid, "kode", row.get("kode"))?,
+        kode_bps: row.get("kode_bps"),
+        nama: row.get("nama"),
+        nama_alt: json_field(table, fid, "nama_alt", row.get("nama_alt"))?,
+        geometry: geom
+            .map(|b| decode_multipolygon(table, fid, &b))
+            .transpose()?,
+        attributes: json_field(table, fid, "atribut", row.get("atribut"))?,
+    })
+}
+
+pub(super) fn lokasi_from_row(row: &SqliteRow) -> Result<LokasiKumuh> {
+    const T: &str = "lokasi_kumuh";
+    let fid: i64 = row.get("fid");
+    let geom: Option<Vec<u8>> = row.get("geom");
+    let rt: Vec<String> = json_field(T, fid, "rt", row.get("rt"))?;
+    let nomor: Option<String> = row.get("sk_nomor");
+    Ok(LokasiKumuh {
+        kode: row.get("kode"),
+        nama: row.get("nama"),
+        kode_desa: kode_field(T, fid, "kode_desa", row.get("kode_desa"))?,
+        kawasan: row.get("kawasan"),
+        rt: rt
+            .iter()
+            .map(|r| kode_field(T, fid, "rt", r))
+            .collect::<Result<_>>()?,
+        sk: nomor.map(|nomor| SkKumuh {
+            nomor,
+            tanggal: row.get("sk_tanggal"),
+        }),
+        geometry: match geom {
+            Some(b) => decode_multipolygon(T, fid, &b)?,
+            None => MultiPolygon(vec![]),
+        },
+        attributes: json_field(T, fid, "atribut", row.get("atribut"))?,
+    })
+}
+
+pub(super) fn ruas_from_row(row: &SqliteRow) -> Result<Ruas> {
+    const T: &str = "jaringan";
+    let fid: i64 = row.get("fid");
+    let corrupt = |field: &'static str, message: String| StoreError::Corrupt {
+        table: T.into(),
+        fid,
+        field,
+        message,
+    };
+    let geom: Option<Vec<u8>> = row.get("geom");
+    let geometry = match geom.map(|b| blob::decode(&b)).transpose() {
+        Err(e) => return Err(corrupt("geom", e.to_string())),
+        Ok(None) => MultiLineString(vec![]),
+        Ok(Some(Geometry::MultiLineString(m))) => m,
+        Ok(Some(Geometry::LineString(l))) => MultiLineString(vec![l]),
+        Ok(Some(other)) => {
+            return Err(corrupt(
+                "geom",
+                format!("expected a line, found {}", geometry_name(&other)),
+            ));
+        }
+    };
+    let jenis: String = row.get("jenis");
+    let kondisi: String = row.get("kondisi");
+    Ok(Ruas {
+        kode: row.get("kode"),
+        jenis: JenisJaringan::parse(&jenis).map_err(|e| corrupt("jenis", e.to_string()))?,
+        kondisi: Kondisi::parse(&kondisi).map_err(|e| corrupt("kondisi", e.to_string()))?,
+        geometry,
+        contoh: row.get("contoh"),
+    })
+}
+
+pub(super) fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {
+    const T: &str = "penilaian";
+    let fid: i64 = row.get("fid");
+    let tahun: i64 = row.get("tahun");
+    let total: i64 = row.get("total");
+    let number = |field: &'static str, v: i64| StoreError::Corrupt {
+        table: T.into(),
+        fid,
+        field,
+        message: format!("{v} is out of range"),
+    };
+    Ok(AssessmentRecord {
+        kode_lokasi: row.get("kode_lokasi"),
+        nama_lokasi: row.get("nama_lokasi"),
+        kode_desa: kode_field(T, fid, "kode_desa", row.get("kode_desa"))?,
+        tahun: u16::try_from(tahun).map_err(|_| number("tahun", tahun))?,
+        rule_set_id: row.get("aturan"),
+        rule_set_version: row.get("versi_aturan"),
+        luas_ha: row.get("luas_ha"),
+        total: u32::try_from(total).map_err(|_| number("total", total))?,
+        class: row.get("kelas"),
+        priority: row.get("prioritas"),
+        result: json_field(T, fid, "hasil", row.get("hasil"))?,
+        dasar: row.get("dasar"),
+        tanggal: row.get("tanggal"),
+    })
+}
+
+pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
+    let role: String = row.get("role");
+    let fid: i64 = row.get("fid");
+    let desa: String = row.get("desa");
+    Ok(User {
+        username: row.get("username"),
+        role: Role::from_str(&role).map_err(|e| StoreError::Corrupt {
+            table: "kumuh_users".into(),
+            fid,
+            field: "role",
+            message: e.to_string(),
+        })?,
+        desa: desa
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| kode_field("kumuh_users", fid, "desa", k))
+            .collect::<Result<_>>()?,
+    })
+}

@@ -1,0 +1,152 @@
+//! Place writes that leave a trace: audit lines in the same transaction, and deletions
+//! that would orphan the places below refused.
+
+use geo_types::{MultiPolygon, polygon};
+use kumuh_domain::{Kode, Level, Place};
+use kumuh_store::{
+    AuditQuery, GpkgStore, OpenMode, PLACE_AUDIT_ENTITAS, PlaceQuery, Store, StoreError,
+};
+
+fn place(kode: &str, nama: &str) -> Place {
+    Place {
+        kode: Kode::parse(kode).unwrap(),
+        kode_bps: None,
+        nama: nama.to_owned(),
+        nama_alt: vec![],
+        geometry: Some(MultiPolygon(vec![polygon![
+            (x: 111.4, y: -7.6), (x: 111.41, y: -7.6), (x: 111.41, y: -7.59), (x: 111.4, y: -7.59)
+        ]])),
+        attributes: Default::default(),
+    }
+}
+
+async fn new_store(dir: &std::path::Path) -> GpkgStore {
+    GpkgStore::open(&dir.join("t.gpkg"), OpenMode::CreateIfMissing)
+        .await
+        .unwrap()
+        .0
+}
+
+async fn audit_of(store: &GpkgStore, kode: &str) -> Vec<kumuh_store::AuditEntry> {
+    store
+        .audit(&AuditQuery {
+            kunci: Some(kode.to_owned()),
+            sebelum_id: None,
+            limit: 50,
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn place_writes_and_deletions_are_audited_in_the_same_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let kode = "35.19.09.2014";
+
+    let r = store
+        .save_place(&place(kode, "Bibrik"), "ana")
+        .await
+        .unwrap();
+    assert_eq!((r.inserted, r.updated), (1, 0));
+    let r = store
+        .save_place(&place(kode, "Bibrik Baru"), "budi")
+        .await
+        .unwrap();
+    assert_eq!((r.inserted, r.updated), (0, 1));
+    assert!(
+        store
+            .delete_place_as(&Kode::parse(kode).unwrap(), "citra")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .delete_place_as(&Kode::parse(kode).unwrap(), "citra")
+            .await
+            .unwrap(),
+        "nothing left to delete"
+    );
+
+    // Newest first: delete, change, create; nothing for the delete that found nothing.
+    let lines = audit_of(&store, kode).await;
+    let seen: Vec<(&str, &str, &str, &str)> = lines
+        .iter()
+        .map(|a| {
+            (
+                a.pengguna.as_str(),
+                a.entitas.as_str(),
+                a.kunci.as_str(),
+                a.aksi.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("citra", PLACE_AUDIT_ENTITAS, kode, "hapus"),
+            ("budi", PLACE_AUDIT_ENTITAS, kode, "ubah"),
+            ("ana", PLACE_AUDIT_ENTITAS, kode, "buat"),
+        ]
+    );
+    let nama = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v["nama"].clone());
+    assert_eq!(nama(&lines[2].sebelum), None);
+    assert_eq!(nama(&lines[2].sesudah), Some("Bibrik".into()));
+    assert_eq!(nama(&lines[1].sebelum), Some("Bibrik".into()));
+    assert_eq!(nama(&lines[1].sesudah), Some("Bibrik Baru".into()));
+    assert_eq!(nama(&lines[0].sebelum), Some("Bibrik Baru".into()));
+    assert_eq!(nama(&lines[0].sesudah), None);
+    assert!(
+        lines[1].sesudah.as_ref().unwrap()["luas_ha"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+}
+
+#[tokio::test]
+async fn a_place_with_places_below_it_is_not_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    store
+        .upsert_places(&[
+            place("35.19.09", "Jiwan"),
+            place("35.19.09.2014", "Bibrik"),
+            place("35.19.09.2015", "Kincang Wetan"),
+        ])
+        .await
+        .unwrap();
+    let kecamatan = Kode::parse("35.19.09").unwrap();
+
+    for r in [
+        store.delete_place_as(&kecamatan, "ana").await,
+        store.delete_place(&kecamatan).await,
+    ] {
+        match r {
+            Err(StoreError::HasChildren { kode, children }) => {
+                assert_eq!((kode.as_str(), children), ("35.19.09", 2));
+            }
+            other => panic!("expected HasChildren, got {other:?}"),
+        }
+    }
+    assert!(store.place(&kecamatan).await.unwrap().is_some());
+    assert!(audit_of(&store, "35.19.09").await.is_empty());
+
+    // Once the desa are gone, the kecamatan goes too.
+    for d in ["35.19.09.2014", "35.19.09.2015"] {
+        assert!(
+            store
+                .delete_place_as(&Kode::parse(d).unwrap(), "ana")
+                .await
+                .unwrap()
+        );
+    }
+    assert!(store.delete_place_as(&kecamatan, "ana").await.unwrap());
+    assert!(
+        store
+            .list_places(&PlaceQuery::level(Level::Kecamatan))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
