@@ -4,12 +4,16 @@
 //! `kode_desa,desa,kegiatan,segmen,sumber,tahun,alokasi_rp,realisasi_rp`. Money is whole
 //! rupiah, written as plain integers. An allocation whose amount nobody recorded is not
 //! zero: where a row has no known amount at all, `alokasi_rp` is left empty; the XLSX
-//! and JSON forms also count the unknown parts.
+//! and JSON forms also count the unknown parts. Text cells that a spreadsheet would take
+//! for a formula are written with a leading `'` ([`csv_text`]); the XLSX form writes
+//! every name as a text cell, never as a formula.
 
 use std::io::Write;
 
 use kumuh_domain::works::{FundingReport, Totals};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
+
+use crate::text::csv_text;
 
 /// A report that could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -64,16 +68,24 @@ pub fn funding_csv(report: &FundingReport, out: &mut dyn Write) -> Result<(), Er
         } else {
             r.alokasi_rp.get().to_string()
         };
-        w.write_record([
-            r.kode_desa.as_str(),
-            r.desa.as_deref().unwrap_or(""),
-            &r.kegiatan,
-            &r.segmen,
-            r.sumber.as_str(),
-            &r.tahun.map(|t| t.to_string()).unwrap_or_default(),
-            &alokasi,
-            &r.realisasi_rp.get().to_string(),
-        ])
+        let tahun = r.tahun.map(|t| t.to_string()).unwrap_or_default();
+        let realisasi = r.realisasi_rp.get().to_string();
+        // Names come from users (a desa, a work, a segment): every cell is defused.
+        w.write_record(
+            [
+                r.kode_desa.as_str(),
+                r.desa.as_deref().unwrap_or(""),
+                &r.kegiatan,
+                &r.segmen,
+                r.sumber.as_str(),
+                &tahun,
+                &alokasi,
+                &realisasi,
+            ]
+            .map(csv_text)
+            .iter()
+            .map(|c| c.as_bytes()),
+        )
         .map_err(Error::Csv)?;
     }
     w.flush().map_err(Error::Io)
@@ -237,6 +249,44 @@ mod tests {
     use kumuh_domain::works::{contoh, funding_report};
 
     use super::*;
+
+    #[test]
+    fn names_that_look_like_formulas_are_defused_in_csv_and_stay_text_in_xlsx() {
+        let bibrik = contoh::bibrik_paving();
+        let mut report =
+            funding_report([&bibrik], |_| Some("=cmd|'/c calc'!A1".to_owned())).unwrap();
+        report.rows[0].kegiatan = "@SUM(1+1)".to_owned();
+        report.rows[0].segmen = "-2+3".to_owned();
+        let mut out = Vec::new();
+        funding_csv(&report, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(&first[1], "'=cmd|'/c calc'!A1");
+        assert_eq!(&first[2], "'@SUM(1+1)");
+        assert_eq!(&first[3], "'-2+3");
+        assert!(
+            first[7].bytes().all(|b| b.is_ascii_digit() || b == b'-'),
+            "amounts stay numbers: {}",
+            &first[7]
+        );
+
+        use calamine::{Data, Reader, Xlsx};
+        let mut out = Vec::new();
+        funding_xlsx(&report, &mut out).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(out)).unwrap();
+        let rows = wb.worksheet_range("Pendanaan").unwrap();
+        let row = rows.rows().nth(1).unwrap();
+        assert_eq!(row[1], Data::String("=cmd|'/c calc'!A1".to_owned()));
+        assert_eq!(row[2], Data::String("@SUM(1+1)".to_owned()));
+        assert!(
+            wb.worksheet_formula("Pendanaan")
+                .unwrap()
+                .used_cells()
+                .next()
+                .is_none()
+        );
+    }
 
     #[test]
     fn the_workbook_reads_back_with_the_apbd_row() {

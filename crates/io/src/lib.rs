@@ -8,3 +8,4 @@ pub mod assessment;
 pub mod geojson;
 pub mod laporan;
 pub mod seed;
+pub mod text;

@@ -7,13 +7,18 @@
 //! desa the atlas knows is for the caller to check against its store:
 //! [`ReadOutcome::kode_desa`] lists them.
 //!
+//! Tables can be read whole ([`read_assessments`]) or one row at a time
+//! ([`AssessmentRows`]), which is what a large import should use.
+//!
 //! `docs/assessment.md` describes the columns and the rule set file format.
 
 mod columns;
 mod output;
 mod read;
+mod stream;
 mod table;
 mod template;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -26,9 +31,13 @@ pub use output::{
 };
 pub use read::{
     AssessmentRow, ReadMode, ReadOutcome, SkippedRow, TableError, TableProblem, YEARS,
-    parse_decimal, read_assessments, read_assessments_csv, read_assessments_workbook,
+    parse_decimal,
+};
+pub use stream::{
+    AssessmentRows, RowRead, read_assessments, read_assessments_csv, read_assessments_workbook,
 };
 pub use template::{DATA_SHEET, write_template_csv, write_template_xlsx};
+pub use xlsx::{MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TABLE_COLUMNS};
 
 /// Why an assessment table could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +75,20 @@ pub enum Error {
         /// The cause.
         #[source]
         source: calamine::Error,
+    },
+    /// A cell reference of an XLSX sheet is broken or beyond what Kumuh reads
+    /// ([`MAX_ROWS`], [`MAX_COLUMNS`], [`MAX_TABLE_COLUMNS`], [`MAX_CELLS`]); nothing is
+    /// read from the sheet.
+    #[error("{file}, sheet {sheet}, cell {cell}: {message}")]
+    SheetLimit {
+        /// The file.
+        file: String,
+        /// The sheet.
+        sheet: String,
+        /// The cell, as the file wrote its reference (or the row).
+        cell: String,
+        /// What is wrong.
+        message: String,
     },
     /// The workbook has no data sheet (only `Petunjuk`, or none at all).
     #[error("{file}: the workbook has no sheet with data")]

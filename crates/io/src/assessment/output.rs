@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::Error;
 use super::read::{AssessmentRow, SkippedRow};
 use super::table::format_number;
+use crate::text::csv_text;
 
 /// A row read from a table and its assessment.
 #[derive(Debug, Clone, PartialEq)]
@@ -405,7 +406,7 @@ enum Value {
 impl Value {
     fn csv(&self) -> String {
         match self {
-            Value::Text(s) => s.clone(),
+            Value::Text(s) => csv_text(s).into_owned(),
             Value::Number(n) => format_number(*n),
             Value::Empty => String::new(),
         }
@@ -552,7 +553,10 @@ pub fn render_csv(rules: &RuleSet, rows: &[AssessedRow], out: &mut dyn Write) ->
     let (headers, body) = export_table(rules, rows);
     let mut writer = csv::Writer::from_writer(out);
     let csv_err = |source: csv::Error| Error::CsvWrite { source };
-    writer.write_record(&headers).map_err(csv_err)?;
+    // Extra columns are named by whoever wrote the survey table: headers are defused too.
+    writer
+        .write_record(headers.iter().map(|h| csv_text(h).into_owned()))
+        .map_err(csv_err)?;
     for row in body {
         writer
             .write_record(row.iter().map(Value::csv))

@@ -1,16 +1,15 @@
 //! Reading assessment tables: headers matched in any order, every cell checked, every
 //! problem reported with the row and column the user sees in their spreadsheet.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
 
 use kumuh_domain::assessment::{AssessmentInput, ConsiderationInput, LegalityInput, RuleSet};
 use kumuh_domain::{Kode, Level};
 
-use super::Error;
-use super::columns::{ColumnSpec, columns, normalise_header, volume_column};
-use super::table::{Cell, RawRow, RawTable, column_letter, decode, read_csv, read_workbook};
+use super::columns::volume_column;
+use super::stream::Layout;
+use super::table::{Cell, RawRow, column_letter};
 
 /// Earliest and latest survey year accepted.
 pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
@@ -133,217 +132,12 @@ impl ReadOutcome {
     }
 }
 
-/// Reads an assessment table from a file: `.csv` (or `.txt`/`.tsv`) as delimited text,
-/// `.xlsx`, `.xlsm`, `.xls` and `.ods` as a workbook whose first sheet other than
-/// `Petunjuk` holds the table.
-pub fn read_assessments(
-    path: &Path,
-    rules: &RuleSet,
-    mode: ReadMode,
-) -> Result<ReadOutcome, Error> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" | "txt" | "tsv" => read_assessments_csv(&bytes, &file, rules, mode),
-        "xlsx" | "xlsm" | "xls" | "ods" => read_assessments_workbook(&bytes, &file, rules, mode),
-        _ => Err(Error::UnsupportedFormat { file }),
-    }
-}
-
-/// Reads an assessment table from CSV bytes. The delimiter (`,`, `;` or tab) is sniffed
-/// from the header line; numbers may use a decimal point or an Indonesian decimal comma
-/// (`2,66`, quoted in a comma-delimited file).
-///
-/// # Examples
-/// ```
-/// use kumuh_domain::assessment::RuleSet;
-/// use kumuh_io::assessment::{ReadMode, read_assessments_csv};
-/// let rules = RuleSet::default_rules();
-/// let csv = "kode_lokasi;nama_lokasi;kode_desa;tahun;luas_ha;jumlah_bangunan;jumlah_penduduk;\
-/// jumlah_kk;panjang_jalan_ideal_m;panjang_drainase_ideal_m;v1a;v1b;v1c;v2a;v2b;v3a;v3b;v4a;v4b;\
-/// v4c;v5a;v5b;v6a;v6b;v7a;v7b\n\
-/// K01;Wungu RT 003;35.19.09.2014;2025;2,66;33;168;42;400;0;0;0;0;100;300;1;0;0;0;0;7;7;42;42;33;33\n";
-/// let outcome = read_assessments_csv(csv.as_bytes(), "wungu.csv", &rules, ReadMode::Strict).unwrap();
-/// assert_eq!(outcome.rows[0].input.luas_ha, 2.66);
-/// assert_eq!(outcome.rows[0].row, 2);
-/// ```
-pub fn read_assessments_csv(
-    bytes: &[u8],
-    file: &str,
-    rules: &RuleSet,
-    mode: ReadMode,
-) -> Result<ReadOutcome, Error> {
-    let text = decode(bytes.to_vec());
-    let table = read_csv(&text, file)?;
-    rows_from_table(&table, file, rules, mode)
-}
-
-/// Reads an assessment table from workbook bytes (XLSX, XLS or ODS).
-pub fn read_assessments_workbook(
-    bytes: &[u8],
-    file: &str,
-    rules: &RuleSet,
-    mode: ReadMode,
-) -> Result<ReadOutcome, Error> {
-    let table = read_workbook(bytes, file)?;
-    rows_from_table(&table, file, rules, mode)
-}
-
-/// Where each known column is, and which columns are attributes.
-struct Layout {
-    known: HashMap<String, (usize, ColumnSpec)>,
-    attributes: Vec<(usize, String)>,
-}
-
-fn layout(table: &RawTable, rules: &RuleSet, file: &str) -> Result<Layout, Error> {
-    let specs = columns(rules);
-    let mut known: HashMap<String, (usize, ColumnSpec)> = HashMap::new();
-    let mut attributes = Vec::new();
-    let mut problems = Vec::new();
-    let header_problem = |column: &str, index: Option<usize>, message: String| TableProblem {
-        row: Some(table.header_row),
-        column: Some(column.to_owned()),
-        column_letter: index.map(|i| column_letter(table.first_col + i)),
-        message,
-    };
-    for (i, header) in table.headers.iter().enumerate() {
-        let name = normalise_header(header);
-        if name.is_empty() {
-            continue;
-        }
-        match specs.iter().find(|s| s.name == name) {
-            Some(spec) => {
-                if let Some((first, _)) = known.get(&name) {
-                    problems.push(header_problem(
-                        &name,
-                        Some(i),
-                        format!(
-                            "appears twice, in columns {} and {}",
-                            column_letter(table.first_col + first),
-                            column_letter(table.first_col + i)
-                        ),
-                    ));
-                } else {
-                    known.insert(name, (i, spec.clone()));
-                }
-            }
-            None => attributes.push((i, header.trim().to_owned())),
-        }
-    }
-    for spec in specs.iter().filter(|s| s.required) {
-        if !known.contains_key(&spec.name) {
-            problems.push(TableProblem {
-                row: Some(table.header_row),
-                column: Some(spec.name.clone()),
-                column_letter: None,
-                message: format!(
-                    "missing column (required by rule set {}; units: {})",
-                    rules.id(),
-                    if spec.unit.is_empty() {
-                        "text"
-                    } else {
-                        &spec.unit
-                    }
-                ),
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(Layout { known, attributes })
-    } else {
-        Err(Error::Table(TableError {
-            file: file.to_owned(),
-            problems,
-        }))
-    }
-}
-
-pub(crate) fn rows_from_table(
-    table: &RawTable,
-    file: &str,
-    rules: &RuleSet,
-    mode: ReadMode,
-) -> Result<ReadOutcome, Error> {
-    let layout = layout(table, rules, file)?;
-    let mut outcome = ReadOutcome::default();
-    let mut problems = Vec::new();
-    // A location appears once per survey year: several years of one location are its
-    // history, the same year twice is a mistake.
-    let mut seen_codes: HashMap<(String, u16), usize> = HashMap::new();
-    for raw in &table.rows {
-        if raw.cells.iter().all(|c| *c == Cell::Empty) {
-            continue;
-        }
-        let mut row = RowReader {
-            raw,
-            layout: &layout,
-            first_col: table.first_col,
-            problems: Vec::new(),
-        };
-        let parsed = row.parse(rules);
-        let mut row_problems = row.problems;
-        let key = parsed
-            .as_ref()
-            .map(|p| (p.input.kode_lokasi.clone(), p.input.tahun));
-        if let Some((code, tahun)) = &key {
-            if let Some(first) = seen_codes.get(&(code.clone(), *tahun)) {
-                row_problems.push(TableProblem {
-                    row: Some(raw.number),
-                    column: Some("kode_lokasi".to_owned()),
-                    column_letter: layout
-                        .known
-                        .get("kode_lokasi")
-                        .map(|(i, _)| column_letter(table.first_col + i)),
-                    message: format!("`{code}` {tahun} is also in row {first}"),
-                });
-            } else {
-                seen_codes.insert((code.clone(), *tahun), raw.number);
-            }
-        }
-        match parsed {
-            Some(row) if row_problems.is_empty() => outcome.rows.push(row),
-            parsed => match mode {
-                ReadMode::Strict => problems.extend(row_problems),
-                ReadMode::SkipInvalid => outcome.skipped.push(SkippedRow {
-                    row: raw.number,
-                    kode_lokasi: parsed
-                        .map(|p| p.input.kode_lokasi)
-                        .or_else(|| row_text(raw, &layout, "kode_lokasi")),
-                    problems: row_problems,
-                }),
-            },
-        }
-    }
-    if problems.is_empty() {
-        Ok(outcome)
-    } else {
-        Err(Error::Table(TableError {
-            file: file.to_owned(),
-            problems,
-        }))
-    }
-}
-
-fn row_text(raw: &RawRow, layout: &Layout, column: &str) -> Option<String> {
-    let (i, _) = layout.known.get(column)?;
-    let text = raw.cells.get(*i)?.display();
-    (!text.is_empty()).then_some(text)
-}
-
 /// Reads the cells of one row, collecting a problem for each bad cell.
-struct RowReader<'a> {
-    raw: &'a RawRow,
-    layout: &'a Layout,
-    first_col: usize,
-    problems: Vec<TableProblem>,
+pub(crate) struct RowReader<'a> {
+    pub raw: &'a RawRow,
+    pub layout: &'a Layout,
+    pub first_col: usize,
+    pub problems: Vec<TableProblem>,
 }
 
 impl RowReader<'_> {
@@ -438,7 +232,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn parse(&mut self, rules: &RuleSet) -> Option<AssessmentRow> {
+    pub(crate) fn parse(&mut self, rules: &RuleSet) -> Option<AssessmentRow> {
         let kode_lokasi = self.text("kode_lokasi");
         let nama_lokasi = self.text("nama_lokasi");
         let kode_desa = {

@@ -2,9 +2,9 @@
 //! spreadsheet (XLSX, XLS, ODS through calamine). Nothing here knows what the columns
 //! mean.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
 
 use super::Error;
 
@@ -60,16 +60,18 @@ pub(crate) struct RawRow {
     pub cells: Vec<Cell>,
 }
 
-/// A header row and the data rows below it.
+/// A table's header row and where it is.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct RawTable {
+pub(crate) struct Head {
     /// Row number of the header.
     pub header_row: usize,
     /// Zero-based spreadsheet column of the first cell (0 is column A).
     pub first_col: usize,
     pub headers: Vec<String>,
-    pub rows: Vec<RawRow>,
 }
+
+/// The data rows below a header, one at a time; an error ends them.
+pub(crate) type RawRows = Box<dyn Iterator<Item = Result<RawRow, Error>>>;
 
 /// Decodes CSV bytes: UTF-8 (with or without a byte-order mark), else Windows-1252, which
 /// is what Excel's plain "CSV" writes on an Indonesian Windows.
@@ -122,52 +124,93 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
         .0
 }
 
-/// Reads a CSV text into a raw table.
-pub(crate) fn read_csv(text: &str, file: &str) -> Result<RawTable, Error> {
-    let delimiter = sniff_delimiter(text);
+/// How much of a CSV file is looked at to choose its delimiter: the header line, which
+/// is never this long in a real table.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// Opens a CSV stream: its header now, its rows as they are read, one record at a time
+/// (memory does not grow with the file). Each field is decoded on its own, as UTF-8 or
+/// else Windows-1252 ([`decode`]).
+pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, RawRows), Error> {
+    let read_err = |source: std::io::Error| Error::Csv {
+        file: file.to_owned(),
+        source: source.into(),
+    };
+    let mut prefix = Vec::new();
+    input
+        .by_ref()
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut prefix)
+        .map_err(read_err)?;
+    let delimiter = sniff_delimiter(&String::from_utf8_lossy(&prefix));
+    let input: Box<dyn Read> = Box::new(Cursor::new(prefix).chain(input));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let headers: Vec<String> = match records.next() {
-        None => Vec::new(),
-        Some(first) => first
-            .map_err(|source| Error::Csv {
-                file: file.to_owned(),
-                source,
-            })?
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .collect(),
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let csv_err = |source: csv::Error| Error::Csv {
+        file: file.to_owned(),
+        source,
     };
-    let mut rows = Vec::new();
-    // Excel shows each CSV record on its own row, even one with a line break inside
-    // quotes, so the row number counts records, not lines.
-    for (i, record) in records.enumerate() {
-        let record = record.map_err(|source| Error::Csv {
-            file: file.to_owned(),
-            source,
-        })?;
-        rows.push(RawRow {
-            number: i + 2,
-            cells: record.iter().map(Cell::from_text).collect(),
-        });
-    }
-    Ok(RawTable {
+    let headers: Vec<String> = if reader.read_byte_record(&mut record).map_err(csv_err)? {
+        record
+            .iter()
+            .map(|h| decode(h.to_vec()).trim().to_owned())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let head = Head {
         header_row: 1,
         first_col: 0,
         headers,
-        rows,
-    })
+    };
+    let file = file.to_owned();
+    // Excel shows each CSV record on its own row, even one with a line break inside
+    // quotes, so the row number counts records, not lines.
+    let mut number = 1;
+    let mut failed = false;
+    let rows = std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                number += 1;
+                Some(Ok(RawRow {
+                    number,
+                    cells: record
+                        .iter()
+                        .map(|f| Cell::from_text(&decode(f.to_vec())))
+                        .collect(),
+                }))
+            }
+            Ok(false) => None,
+            Err(source) => {
+                failed = true;
+                Some(Err(Error::Csv {
+                    file: file.clone(),
+                    source,
+                }))
+            }
+        }
+    });
+    Ok((head, Box::new(rows)))
 }
 
 /// The sheet a workbook's data is on: the first one that is not the instructions sheet.
 pub(crate) const INSTRUCTIONS_SHEET: &str = "Petunjuk";
 
-/// Reads the data sheet of a workbook (XLSX, XLS or ODS) into a raw table.
-pub(crate) fn read_workbook(bytes: &[u8], file: &str) -> Result<RawTable, Error> {
+/// Opens the data sheet of a workbook: XLSX through the bounded reader
+/// ([`super::xlsx`]); XLS and ODS, older formats without a cell-by-cell reader in
+/// calamine, as a whole range.
+pub(crate) fn open_workbook(bytes: &[u8], file: &str) -> Result<(Head, RawRows), Error> {
+    if super::xlsx::is_xlsx(bytes) {
+        let (head, rows) = super::xlsx::read(bytes, file)?;
+        return Ok((head, Box::new(rows.map(Ok))));
+    }
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|source| {
             Error::Workbook {
@@ -201,19 +244,36 @@ pub(crate) fn read_workbook(bytes: &[u8], file: &str) -> Result<RawTable, Error>
         .next()
         .map(|r| r.iter().map(|c| cell_of(c).display()).collect())
         .unwrap_or_default();
-    let rows = rows_iter
+    let rows: Vec<RawRow> = rows_iter
         .enumerate()
         .map(|(i, r)| RawRow {
             number: first_row + i + 1,
             cells: r.iter().map(cell_of).collect(),
         })
         .collect();
-    Ok(RawTable {
-        header_row: first_row,
-        first_col,
-        headers,
-        rows,
-    })
+    Ok((
+        Head {
+            header_row: first_row,
+            first_col,
+            headers,
+        },
+        Box::new(rows.into_iter().map(Ok)),
+    ))
+}
+
+/// A cell as calamine's cell-by-cell reader hands it over.
+pub(crate) fn cell_of_ref(data: &DataRef<'_>) -> Cell {
+    match data {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::from_text(s),
+        DataRef::SharedString(s) => Cell::from_text(s),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(d) => Cell::Other(d.to_string()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Other(s.clone()),
+        DataRef::Error(e) => Cell::Other(e.to_string()),
+    }
 }
 
 fn cell_of(data: &Data) -> Cell {
@@ -264,13 +324,31 @@ mod tests {
         assert_eq!(sniff_delimiter("single"), b',');
     }
 
+    /// A CSV text through the streaming reader, every row collected.
+    fn read_csv(text: &str, file: &str) -> Result<(Head, Vec<RawRow>), Error> {
+        let (head, rows) = open_csv(Box::new(Cursor::new(text.as_bytes().to_vec())), file)?;
+        Ok((head, rows.collect::<Result<_, _>>()?))
+    }
+
     #[test]
     fn csv_rows_count_records_from_row_2() {
-        let t = read_csv("a;b\n1;\"2,5\"\n\"line\nbreak\";x\n3;4\n", "t.csv").unwrap();
+        let (t, rows) = read_csv("a;b\n1;\"2,5\"\n\"line\nbreak\";x\n3;4\n", "t.csv").unwrap();
         assert_eq!(t.headers, ["a", "b"]);
-        assert_eq!(t.rows.len(), 3);
-        assert_eq!(t.rows[0].cells[1], Cell::Text("2,5".to_owned()));
-        assert_eq!(t.rows[2].number, 4);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].cells[1], Cell::Text("2,5".to_owned()));
+        assert_eq!(rows[2].number, 4);
+    }
+
+    #[test]
+    fn csv_fields_decode_on_their_own_and_the_delimiter_is_sniffed_past_a_bom() {
+        let bytes = b"\xef\xbb\xbfkode;nama\nK01;Ca\xf1o\nK02;Caf\xc3\xa9\n".to_vec();
+        let (t, rows) = {
+            let (head, rows) = open_csv(Box::new(Cursor::new(bytes)), "t.csv").unwrap();
+            (head, rows.collect::<Result<Vec<_>, _>>().unwrap())
+        };
+        assert_eq!(t.headers, ["kode", "nama"]);
+        assert_eq!(rows[0].cells[1], Cell::Text("Caño".to_owned()));
+        assert_eq!(rows[1].cells[1], Cell::Text("Café".to_owned()));
     }
 
     #[test]

@@ -29,8 +29,17 @@ const PREPARED_ROWS: u32 = 2000;
 /// assert!(header.starts_with("kode_lokasi,nama_lokasi,kode_desa,tahun,luas_ha,"));
 /// ```
 pub fn write_template_csv(rules: &RuleSet, out: &mut dyn Write) -> Result<(), Error> {
-    let names: Vec<String> = columns(rules).into_iter().map(|c| c.name).collect();
-    writeln!(out, "{}", names.join(",")).map_err(|source| Error::Output { source })
+    // A rule set file may name its criteria freely: the header goes through the CSV
+    // writer (quoting) and the formula guard like every other CSV cell.
+    let mut writer = csv::Writer::from_writer(out);
+    writer
+        .write_record(
+            columns(rules)
+                .into_iter()
+                .map(|c| crate::text::csv_text(&c.name).into_owned()),
+        )
+        .map_err(|source| Error::CsvWrite { source })?;
+    writer.flush().map_err(|source| Error::Output { source })
 }
 
 fn xlsx_err(source: rust_xlsxwriter::XlsxError) -> Error {
