@@ -244,6 +244,9 @@ pub fn jadwal(syarat: &Syarat, tanggal_cair: Tanggal) -> Result<Vec<Angsuran>> {
     let flat_total = apply_rate(pokok * n, bp);
     let flat_each = flat_total / n;
     let mut scheduled = pokok;
+    // Principal and service together must fit in rupiah, so that every total a caller
+    // takes of the schedule does too.
+    let mut total = pokok;
     let mut out = Vec::with_capacity(usize::from(syarat.jangka_bulan));
     for ke in 1..=syarat.jangka_bulan {
         let last = ke == syarat.jangka_bulan;
@@ -258,6 +261,8 @@ pub fn jadwal(syarat: &Syarat, tanggal_cair: Tanggal) -> Result<Vec<Angsuran>> {
             MetodeJasa::Menurun => apply_rate(scheduled, bp),
         };
         scheduled -= pokok_k;
+        total += jasa_k;
+        rupiah(total, RECORD)?;
         let jatuh_tempo = add_months(tanggal_cair, u32::from(ke)).ok_or_else(|| {
             UpkError::field(
                 RECORD,
