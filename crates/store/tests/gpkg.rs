@@ -475,14 +475,14 @@ async fn assessments_are_kept_per_location_and_year() {
         .await
         .unwrap();
     assert_eq!(in_2024.len(), 1);
-    // A prefix must end at a code boundary: 35.19.0 is not 35.19.09.
-    assert!(
-        store
-            .assessments(&q(Some("35.19.0"), None, None))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    // A prefix must end at a code boundary: 35.19.0 is not 35.19.09, and a code of
+    // that shape cannot even be written as a region to filter by.
+    assert!(Kode::parse("35.19.0").is_err());
+    let kabupaten = store
+        .assessments(&q(Some("35.19"), None, None))
+        .await
+        .unwrap();
+    assert_eq!(kabupaten.len(), jiwan.len());
 }
 
 /// Runs SQL on the store file with the `sqlite3` command: another process writing.
