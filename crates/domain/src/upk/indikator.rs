@@ -285,6 +285,8 @@ mod tests {
         assert!(dalam_wilayah(&k("35.19.09.2014"), &k("35.19")));
         assert!(dalam_wilayah(&k("35.19.09.2014"), &k("35.19.09.2014")));
         assert!(!dalam_wilayah(&k("35.19.09.2014"), &k("35.19.01")));
-        assert!(!dalam_wilayah(&k("35.19.09.2014"), &k("35.1")));
+        assert!(!dalam_wilayah(&k("35.19.09.2014"), &k("35.20")));
+        // A code cut inside a segment is not a region at all.
+        assert!(Kode::parse("35.1").is_err());
     }
 }
