@@ -2,6 +2,7 @@
 //! from files.
 
 use kumuh_domain::jaringan::Ruas;
+use kumuh_domain::text::{TextLimit, check_text};
 use kumuh_domain::{Action, Kode, Level, LokasiKumuh, Place, User};
 use kumuh_store::UpsertReport;
 
@@ -31,6 +32,16 @@ pub async fn put(atlas: &Atlas, user: Option<&User>, cmd: PutPlace) -> Result<Pl
     if nama.is_empty() {
         return Err(AppError::invalid("nama", "must not be empty"));
     }
+    let name = |field: &str, text: &str| {
+        check_text(text, TextLimit::Name).map_err(|e| AppError::invalid(field, e.to_string()))
+    };
+    name("nama", nama)?;
+    for (i, alt) in cmd.nama_alt.iter().enumerate() {
+        name(&format!("nama_alt[{i}]"), alt)?;
+    }
+    if let Some(bps) = &cmd.kode_bps {
+        name("kode_bps", bps)?;
+    }
     let geometry = kumuh_io::geojson::area_geometry_from_json(&cmd.geometry)
         .map_err(|issues| AppError::invalid("geometry", issues.join("; ")))?;
     let attributes = atlas
@@ -47,10 +58,8 @@ pub async fn put(atlas: &Atlas, user: Option<&User>, cmd: PutPlace) -> Result<Pl
         geometry: Some(geometry),
         attributes,
     };
-    atlas
-        .store
-        .upsert_places(std::slice::from_ref(&place))
-        .await?;
+    // The audited write: the edit and its audit line (entity `wilayah`) land together.
+    atlas.store.save_place(&place, &user.username).await?;
     atlas
         .tiles
         .place_changed(place.kode.level(), place.kode.as_str(), Some(&place));
@@ -58,10 +67,11 @@ pub async fn put(atlas: &Atlas, user: Option<&User>, cmd: PutPlace) -> Result<Pl
     Ok(place)
 }
 
-/// Deletes a place (admin).
+/// Deletes a place (admin), with its audit line; a place with places below it is
+/// refused (`StoreError::HasChildren`, a conflict `has_children`).
 pub async fn delete(atlas: &Atlas, user: Option<&User>, kode: &Kode) -> Result<()> {
     let user = authorize(user, &Action::EditPlaces)?;
-    if !atlas.store.delete_place(kode).await? {
+    if !atlas.store.delete_place_as(kode, &user.username).await? {
         return Err(AppError::NotFound(format!("no place with code {kode}")));
     }
     atlas.tiles.place_changed(kode.level(), kode.as_str(), None);

@@ -82,6 +82,7 @@ pub mod jaringan;
 pub mod place;
 pub mod search;
 pub mod siteplan;
+pub mod text;
 pub mod upk;
 pub mod works;
 

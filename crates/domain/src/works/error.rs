@@ -29,6 +29,12 @@ pub enum WorksError {
         /// What was being computed, e.g. `Rp 1 + Rp 2`.
         what: String,
     },
+    /// One entry of money larger than [`super::money::MAX_ENTRY_RP`].
+    #[error("{value} is more than one entry may be (at most {max})", max = Rupiah::MAX_ENTRY)]
+    EntryTooLarge {
+        /// The amount given.
+        value: Rupiah,
+    },
     /// A subtraction would leave a negative amount.
     #[error("{left} - {right} would be negative")]
     RupiahUnderflow {

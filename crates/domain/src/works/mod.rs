@@ -40,7 +40,7 @@ pub use kegiatan::{
 };
 pub use kpp::{Anggota, AturanIuran, Belanja, Iuran, Jadwal, KasEntry, KasSummary, Kpp};
 pub use ledger::{Entry, EntryId, Ledger, LedgerEntry, Reversal};
-pub use money::{Amount, AmountSum, Rupiah, RupiahParseProblem};
+pub use money::{Amount, AmountSum, MAX_ENTRY_RP, Rupiah, RupiahParseProblem};
 pub use report::{
     DesaTotal, FundingReport, FundingRow, SourceTotal, Totals, YearTotal, funding_report,
 };

@@ -26,6 +26,13 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Result, WorksError};
 
+/// The largest single entry of money (an allocation, a spending, a due, a maintenance
+/// group's spending): Rp 10,000,000,000,000, ten trillion rupiah, more than a province's
+/// yearly budget. A cap per entry keeps every total of a district's entries far below
+/// `i64::MAX` (nearly a million entries at the cap would still fit), so one mistyped
+/// amount cannot make every report fail.
+pub const MAX_ENTRY_RP: i64 = 10_000_000_000_000;
+
 /// A whole, non-negative amount of rupiah.
 ///
 /// # Examples
@@ -47,6 +54,8 @@ impl Rupiah {
     pub const ZERO: Rupiah = Rupiah(0);
     /// The largest amount that can be held, about 9.2 × 10¹⁸ rupiah.
     pub const MAX: Rupiah = Rupiah(i64::MAX);
+    /// The largest single entry, [`MAX_ENTRY_RP`].
+    pub const MAX_ENTRY: Rupiah = Rupiah(MAX_ENTRY_RP);
 
     /// An amount of rupiah; negative values are refused.
     pub fn new(value: i64) -> Result<Rupiah> {
@@ -60,6 +69,22 @@ impl Rupiah {
     /// An amount that cannot fail, for constants and seeds (up to about Rp 4.29 billion).
     pub const fn from_u32(value: u32) -> Rupiah {
         Rupiah(value as i64)
+    }
+
+    /// The amount, refused where it is larger than one entry may be ([`MAX_ENTRY_RP`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use kumuh_domain::works::{MAX_ENTRY_RP, Rupiah};
+    /// assert!(Rupiah::new(MAX_ENTRY_RP).unwrap().entry().is_ok());
+    /// assert!(Rupiah::MAX.entry().is_err());
+    /// ```
+    pub fn entry(self) -> Result<Rupiah> {
+        if self.0 > MAX_ENTRY_RP {
+            Err(WorksError::EntryTooLarge { value: self })
+        } else {
+            Ok(self)
+        }
     }
 
     /// The number of rupiah.

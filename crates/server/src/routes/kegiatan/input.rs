@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use geo_types::Geometry;
+use kumuh_domain::text::{TextLimit, check_text};
 use kumuh_domain::works::{Amount, Rupiah, Tanggal, Volume};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -24,7 +25,10 @@ fn invalid(field: &str, message: impl std::fmt::Display) -> ApiError {
 }
 
 impl Body {
+    /// The body, with every text anywhere in it (feature properties too) held to the
+    /// note limit; fields read with [`Body::opt_text`] are then held to their own.
     pub(crate) fn new(v: Value) -> Result<Body, ApiError> {
+        bounded_texts("", &v)?;
         match v {
             Value::Object(map) => Ok(Body {
                 map,
@@ -82,12 +86,17 @@ impl Body {
             .ok_or_else(|| invalid(field, "is required"))
     }
 
-    /// Non-empty trimmed text.
+    /// Non-empty trimmed text, within the limit of its kind
+    /// ([`TextLimit::for_field`]: notes 10,000 characters, names 200).
     pub(crate) fn opt_text(&mut self, field: &str) -> Result<Option<String>, ApiError> {
         match self.take(field) {
             None => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
+            Some(Value::String(s)) => {
+                let s = s.trim();
+                check_text(s, TextLimit::for_field(field)).map_err(|e| invalid(field, e))?;
+                Ok(Some(s.to_owned()))
+            }
             Some(other) => Err(invalid(
                 field,
                 format!("expected text, found {}", kind(other)),
@@ -100,7 +109,8 @@ impl Body {
             .ok_or_else(|| invalid(field, "is required and cannot be empty"))
     }
 
-    /// Whole rupiah: a JSON integer, or text such as `Rp 100.000.000`.
+    /// Whole rupiah: a JSON integer, or text such as `Rp 100.000.000`, at most one
+    /// entry's worth (`MAX_ENTRY_RP`).
     pub(crate) fn opt_rupiah(&mut self, field: &str) -> Result<Option<Rupiah>, ApiError> {
         self.take(field).map(|v| rupiah(field, v)).transpose()
     }
@@ -186,7 +196,36 @@ impl Body {
     }
 }
 
+/// Refuses any text in the body longer than a note or holding a control character,
+/// naming where it is (`fitur[3].properties.nama`).
+fn bounded_texts(path: &str, v: &Value) -> Result<(), ApiError> {
+    match v {
+        Value::String(s) => check_text(s, TextLimit::Note)
+            .map_err(|e| invalid(if path.is_empty() { "body" } else { path }, e)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| bounded_texts(&format!("{path}[{i}]"), item)),
+        Value::Object(map) => map.iter().try_for_each(|(k, item)| {
+            check_text(k, TextLimit::Name).map_err(|e| invalid(&format!("{path} key"), e))?;
+            let inner = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            bounded_texts(&inner, item)
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Every amount a client sends is one entry (an allocation, a spending, a due), so each
+/// is held to the domain's cap per entry.
 fn rupiah(field: &str, v: &Value) -> Result<Rupiah, ApiError> {
+    any_rupiah(field, v)?.entry().map_err(|e| invalid(field, e))
+}
+
+fn any_rupiah(field: &str, v: &Value) -> Result<Rupiah, ApiError> {
     match v {
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
@@ -255,6 +294,39 @@ mod tests {
         assert!(message(b.req_rupiah("d")).contains("beyond the largest"));
         assert_eq!(b.req_rupiah("e").unwrap().get(), 100_000_000);
         assert!(message(b.req_rupiah("f")).contains("found a boolean"));
+    }
+
+    #[test]
+    fn money_beyond_one_entry_is_refused_naming_the_field() {
+        let mut b = Body::new(
+            json!({"a": 10_000_000_000_000i64, "b": 10_000_000_000_001i64,
+            "c": 9_223_372_036_854_775_807i64}),
+        )
+        .unwrap();
+        assert_eq!(b.req_rupiah("a").unwrap().get(), 10_000_000_000_000);
+        assert!(message(b.req_rupiah("b")).contains("b: Rp 10.000.000.000.001 is more than"));
+        assert!(message(b.req_amount("c")).contains("c: "));
+    }
+
+    #[test]
+    fn texts_are_bounded_and_free_of_control_characters() {
+        let mut b =
+            Body::new(json!({"nama": "x".repeat(201), "keterangan": "y".repeat(10_000)})).unwrap();
+        let m = message(b.req_text("nama"));
+        assert!(
+            m.contains("nama: is 201 characters long; at most 200"),
+            "{m}"
+        );
+        assert_eq!(b.opt_text("keterangan").unwrap().unwrap().len(), 10_000);
+        let m = message(Body::new(json!({"keterangan": "y".repeat(10_001)})));
+        assert!(m.contains("keterangan: is 10001 characters"), "{m}");
+        let m = message(Body::new(
+            json!({"fitur": [{"properties": {"nama": "a\u{0}b"}}]}),
+        ));
+        assert!(
+            m.contains("fitur[0].properties.nama: holds the control character U+0000"),
+            "{m}"
+        );
     }
 
     #[test]
