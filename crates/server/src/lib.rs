@@ -211,6 +211,12 @@ pub fn app(state: AppState) -> Router {
         }),
     )
     .fallback(assets::serve)
+    // Inside the body limit and compression, outside every handler: an anonymous write
+    // is refused before its body is read or anything it names is looked up.
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::resolve_caller,
+    ))
     .with_state(state)
     // Enforced by the extractors, so an oversized body gets the JSON 413 like any error.
     .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
