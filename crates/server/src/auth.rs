@@ -188,7 +188,32 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-/// The client's address, where the server knows it (not for in-process calls).
+/// Both ends of a served connection: the client's address (for the sign-in limit) and
+/// the server's own address the client reached (for absolute URLs without trusting the
+/// `Host` header).
+#[derive(Debug, Clone, Copy)]
+pub struct Connection {
+    /// The peer.
+    pub client: std::net::SocketAddr,
+    /// This server's address on the connection.
+    pub local: Option<std::net::SocketAddr>,
+}
+
+impl
+    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>>
+    for Connection
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Connection {
+            client: *stream.remote_addr(),
+            local: stream.io().local_addr().ok(),
+        }
+    }
+}
+
+/// The client's address, where the server knows it (not for in-process calls). This is
+/// the peer address: `X-Forwarded-For` is not read, as the server knows of no trusted
+/// proxy, and a client could otherwise pick any address to be counted under.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<std::net::SocketAddr>);
 
@@ -196,11 +221,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ext = &parts.extensions;
         Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0),
+            ext.get::<axum::extract::ConnectInfo<Connection>>()
+                .map(|c| c.0.client)
+                .or_else(|| {
+                    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                        .map(|c| c.0)
+                }),
         ))
     }
 }

@@ -1,6 +1,7 @@
 //! What an attacker tries: writing without signing in (every write is refused with 401
 //! before its body is read or anything it names is looked up), and locking a user out
-//! with wrong passwords (failures slow down only the address that made them).
+//! with wrong passwords (failures slow down only the address that made them), and
+//! steering tile URLs with a forged `Host` header.
 
 use std::net::SocketAddr;
 
@@ -198,4 +199,82 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_user_out_elsewhere() {
     let (s, h) = login_from(&f, ADDR_A, "admin", "salah").await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(retry_after(&h), 2);
+}
+
+#[tokio::test]
+async fn a_hostile_host_header_never_reaches_tilejson() {
+    let f = fixture_with_bibrik_work().await;
+    let base = f.serve().await;
+    let http = reqwest::Client::new();
+    for path in ["/tiles", "/tiles/desa"] {
+        let text = http
+            .get(format!("{base}{path}"))
+            .header("host", "penyerang.example")
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!text.contains("penyerang"), "{path}: {text}");
+        assert!(
+            text.contains(&format!("{base}/tiles/desa")),
+            "{path}: {text}"
+        );
+    }
+    // In-process, with no connection and no public URL: still not the Host header.
+    let (s, _, tj) = f
+        .call_full(
+            Method::GET,
+            "/tiles/desa",
+            None,
+            &[("host", "penyerang.example")],
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!tj.to_string().contains("penyerang"), "{tj}");
+}
+
+#[tokio::test]
+async fn tilejson_uses_the_configured_public_url() {
+    let mut f = fixture_with_bibrik_work().await;
+    let mut config = f.state.config.as_ref().clone();
+    config.public_url =
+        Some(kumuh_server::public_url("https://kumuh.example.go.id/atlas/").unwrap());
+    f.state.config = std::sync::Arc::new(config);
+    let (s, _, tj) = f
+        .call_full(
+            Method::GET,
+            "/tiles/desa",
+            None,
+            &[("host", "penyerang.example")],
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        tj["tiles"][0],
+        "https://kumuh.example.go.id/atlas/tiles/desa/{z}/{x}/{y}.mvt"
+    );
+}
+
+#[test]
+fn public_urls_are_plain_http_urls() {
+    for bad in [
+        "kumuh.example",
+        "ftp://kumuh.example",
+        "https://",
+        "https://kumuh.example/?x=1",
+        "https://kumuh.example/#a",
+        "https://a@kumuh.example",
+        "https://kumuh.example/<b>",
+    ] {
+        assert!(kumuh_server::public_url(bad).is_err(), "{bad}");
+    }
+    assert_eq!(
+        kumuh_server::public_url("http://10.0.0.5:8080/").unwrap(),
+        "http://10.0.0.5:8080"
+    );
 }
