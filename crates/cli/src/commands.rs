@@ -107,6 +107,11 @@ struct ServeArgs {
     /// Megabytes of gzipped vector tiles kept in memory (0 turns the cache off).
     #[arg(long, env = "KUMUH_TILE_CACHE_MB", default_value_t = 64)]
     tile_cache_mb: usize,
+    /// The URL browsers reach the atlas at (e.g. `https://kumuh.example.go.id`), for the
+    /// tile URLs in TileJSON; needed behind a reverse proxy. Without it, the address the
+    /// client connected to is used.
+    #[arg(long, env = "KUMUH_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -286,6 +291,12 @@ async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
             request_timeout: Duration::from_secs(args.request_timeout),
             secure_cookies: args.secure_cookies,
             tile_cache_bytes: args.tile_cache_mb.saturating_mul(1024 * 1024),
+            public_url: args
+                .public_url
+                .map(|u| kumuh_server::public_url(&u))
+                .transpose()
+                .map_err(anyhow::Error::msg)
+                .context("--public-url")?,
             ..Default::default()
         },
     )

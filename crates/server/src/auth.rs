@@ -1,5 +1,6 @@
 //! Authentication: the extractor that turns a request into the signed-in user (if any),
-//! by bearer token or session cookie with its CSRF header, and the login rate limit.
+//! by bearer token or session cookie with its CSRF header, resolved once per request by
+//! [`resolve_caller`], which also refuses every anonymous write; and the sign-in limit.
 //! Password hashes and tokens live in [`kumuh_app::users`]; authorization happens in the
 //! use cases of `kumuh-app`, which call [`kumuh_domain::authorize`].
 
@@ -10,6 +11,9 @@ use kumuh_domain::User;
 
 use crate::AppState;
 use crate::error::ApiError;
+
+mod limit;
+pub use limit::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_MAX_DELAY, LOGIN_WINDOW, LoginLimiter};
 
 pub use kumuh_app::users::{
     TOKEN_LIFETIME_SECS, hash_password, new_token, now_unix, token_hash, verify_password,
@@ -92,11 +96,7 @@ async fn session(parts: &Parts, state: &AppState) -> Result<Option<Session>, Api
                 "the token or session is unknown or has expired; sign in again",
             )
         })?;
-    let safe = matches!(
-        parts.method,
-        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
-    );
-    if via == Via::Cookie && !safe {
+    if via == Via::Cookie && !is_safe(&parts.method) {
         let sent = parts
             .headers
             .get(CSRF_HEADER)
@@ -114,11 +114,67 @@ async fn session(parts: &Parts, state: &AppState) -> Result<Option<Session>, Api
     Ok(Some(Session { user, via, token }))
 }
 
+/// The caller as [`resolve_caller`] found it, kept in the request's extensions so that
+/// the token is looked up once per request whatever the handler extracts.
+#[derive(Debug, Clone)]
+struct Resolved(Result<Option<Session>, ApiError>);
+
+/// The caller of a request: the one [`resolve_caller`] stored, or (for a router built
+/// without that layer) looked up now.
+async fn caller(parts: &Parts, state: &AppState) -> Result<Option<Session>, ApiError> {
+    match parts.extensions.get::<Resolved>() {
+        Some(Resolved(r)) => r.clone(),
+        None => session(parts, state).await,
+    }
+}
+
+/// Methods that change nothing.
+fn is_safe(method: &axum::http::Method) -> bool {
+    matches!(
+        *method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    )
+}
+
+/// The one write open to anonymous callers: signing in.
+pub const LOGIN_PATH: &str = "/api/auth/login";
+
+/// Middleware: resolves the caller once, and answers 401 to a write under `/api` (other
+/// than [`LOGIN_PATH`]) without valid credentials before its body is read or anything it
+/// names is looked up, so an anonymous caller learns neither what a valid body looks
+/// like nor which ids exist. Reads go on; a handler that needs a user refuses then.
+pub async fn resolve_caller(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (mut parts, body) = req.into_parts();
+    let resolved = session(&parts, &state).await;
+    let path = parts.uri.path();
+    let write = !is_safe(&parts.method) && path.starts_with("/api/") && path != LOGIN_PATH;
+    if write {
+        match &resolved {
+            Err(e) => return e.clone().into_response(),
+            Ok(None) => {
+                return ApiError::unauthenticated(
+                    "sign in first: every change needs `Authorization: Bearer <token>` or a session",
+                )
+                .into_response();
+            }
+            Ok(Some(_)) => {}
+        }
+    }
+    parts.extensions.insert(Resolved(resolved));
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(CurrentUser(session(parts, state).await?.map(|s| s.user)))
+        Ok(CurrentUser(caller(parts, state).await?.map(|s| s.user)))
     }
 }
 
@@ -126,13 +182,38 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        session(parts, state)
+        caller(parts, state)
             .await?
             .ok_or_else(|| ApiError::unauthenticated("sign in first"))
     }
 }
 
-/// The client's address, where the server knows it (not for in-process calls).
+/// Both ends of a served connection: the client's address (for the sign-in limit) and
+/// the server's own address the client reached (for absolute URLs without trusting the
+/// `Host` header).
+#[derive(Debug, Clone, Copy)]
+pub struct Connection {
+    /// The peer.
+    pub client: std::net::SocketAddr,
+    /// This server's address on the connection.
+    pub local: Option<std::net::SocketAddr>,
+}
+
+impl
+    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>>
+    for Connection
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Connection {
+            client: *stream.remote_addr(),
+            local: stream.io().local_addr().ok(),
+        }
+    }
+}
+
+/// The client's address, where the server knows it (not for in-process calls). This is
+/// the peer address: `X-Forwarded-For` is not read, as the server knows of no trusted
+/// proxy, and a client could otherwise pick any address to be counted under.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<std::net::SocketAddr>);
 
@@ -140,66 +221,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ext = &parts.extensions;
         Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0),
+            ext.get::<axum::extract::ConnectInfo<Connection>>()
+                .map(|c| c.0.client)
+                .or_else(|| {
+                    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                        .map(|c| c.0)
+                }),
         ))
-    }
-}
-
-/// Failed sign-ins allowed per user name (and per client address) in one window.
-pub const LOGIN_ATTEMPTS: usize = 5;
-
-/// The window failed sign-ins are counted over.
-pub const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-/// Counts failed sign-ins per key (user name, client address) so that passwords cannot be
-/// guessed at speed: after [`LOGIN_ATTEMPTS`] failures in [`LOGIN_WINDOW`], the key waits.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
-}
-
-impl LoginLimiter {
-    /// Seconds to wait before `keys` may try again, if any of them is blocked.
-    pub fn blocked(&self, keys: &[String]) -> Option<u64> {
-        let now = std::time::Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = None;
-        for key in keys {
-            if let Some(times) = map.get_mut(key) {
-                times.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
-                if times.len() >= LOGIN_ATTEMPTS
-                    && let Some(first) = times.first()
-                {
-                    let left = LOGIN_WINDOW.saturating_sub(now.duration_since(*first));
-                    wait = Some(wait.unwrap_or(0).max(left.as_secs().max(1)));
-                }
-            }
-        }
-        wait
-    }
-
-    /// Counts a failure for each key.
-    pub fn failed(&self, keys: &[String]) {
-        let now = std::time::Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        // Bound the memory an attacker can make us use with made-up names.
-        if map.len() > 100_000 {
-            map.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < LOGIN_WINDOW));
-        }
-        for key in keys {
-            map.entry(key.clone()).or_default().push(now);
-        }
-    }
-
-    /// Forgets the failures of `keys` after a successful sign-in.
-    pub fn succeeded(&self, keys: &[String]) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for key in keys {
-            map.remove(key);
-        }
     }
 }

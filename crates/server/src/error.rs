@@ -17,8 +17,9 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-/// An API failure with its HTTP status.
-#[derive(Debug)]
+/// An API failure with its HTTP status. Clone, so that the caller resolved once per
+/// request (with its failure) can be kept in the request's extensions.
+#[derive(Debug, Clone)]
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,

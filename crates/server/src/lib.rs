@@ -48,6 +48,31 @@ pub struct Config {
     /// How often a serving server reads the store's change feed, so that writes made by
     /// other processes (the command line's `import`, QGIS) reach the tiles.
     pub follow_interval: Duration,
+    /// The URL browsers reach the atlas at (`https://host[:port][/prefix]`, no trailing
+    /// slash), for absolute URLs in answers such as TileJSON's `tiles`. Without it, the
+    /// server's own address on the connection is used; the `Host` header never is,
+    /// since the client chooses it.
+    pub public_url: Option<String>,
+}
+
+/// Checks a public URL for [`Config::public_url`]: `http` or `https`, a host, no query or
+/// fragment; answers it without a trailing slash.
+pub fn public_url(text: &str) -> Result<String, String> {
+    let t = text.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{text}` must start with http:// or https://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty()
+        || rest.contains(['?', '#', '@', ' ', '"', '<', '>', '\\'])
+        || rest.chars().any(char::is_control)
+    {
+        return Err(format!(
+            "`{text}` must be a plain URL: a host, an optional port and path, no query"
+        ));
+    }
+    Ok(t.to_owned())
 }
 
 impl Default for Config {
@@ -60,6 +85,7 @@ impl Default for Config {
             secure_cookies: false,
             tile_cache_bytes: 64 * 1024 * 1024,
             follow_interval: Duration::from_secs(2),
+            public_url: None,
         }
     }
 }
@@ -211,6 +237,12 @@ pub fn app(state: AppState) -> Router {
         }),
     )
     .fallback(assets::serve)
+    // Inside the body limit and compression, outside every handler: an anonymous write
+    // is refused before its body is read or anything it names is looked up.
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::resolve_caller,
+    ))
     .with_state(state)
     // Enforced by the extractors, so an oversized body gets the JSON 413 like any error.
     .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
@@ -232,7 +264,7 @@ pub async fn serve(
     let follower = tokio::spawn(follow_store(state.clone()));
     let served = axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app(state).into_make_service_with_connect_info::<auth::Connection>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;

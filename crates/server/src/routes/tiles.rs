@@ -18,18 +18,18 @@ use crate::tiles::{LAYERS, MAX_ZOOM, layer_def};
 /// The media type of a Mapbox Vector Tile.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
-/// The URL this server is reached at, from the request (`X-Forwarded-Proto` and `Host`).
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|p| *p == "https" || *p == "http")
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
+/// The URL this server is reached at: the configured public URL, else the server's own
+/// address on the connection. Never the `Host` header, which the client chooses: an
+/// answer built from it could send a cached TileJSON's readers anywhere.
+fn base_url(state: &AppState, ext: &axum::http::Extensions) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let local = ext
+        .get::<axum::extract::ConnectInfo<crate::auth::Connection>>()
+        .and_then(|c| c.0.local)
+        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    format!("http://{local}")
 }
 
 /// One layer in the catalog.
@@ -53,8 +53,8 @@ pub struct Catalog {
 /// The tile layers and where their TileJSON documents are.
 #[utoipa::path(get, path = "/tiles", tag = "tiles",
     responses((status = 200, body = Catalog)))]
-pub async fn catalog(headers: HeaderMap) -> Json<Catalog> {
-    let base = base_url(&headers);
+pub async fn catalog(State(state): State<AppState>, ext: axum::http::Extensions) -> Json<Catalog> {
+    let base = base_url(&state, &ext);
     Json(Catalog {
         layers: LAYERS
             .iter()
@@ -74,12 +74,12 @@ pub async fn catalog(headers: HeaderMap) -> Json<Catalog> {
               (status = 404, body = ErrorBody)))]
 pub async fn tilejson(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ext: axum::http::Extensions,
     Path(layer): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let def = layer_def(&layer)
         .ok_or_else(|| ApiError::not_found(format!("no tile layer `{layer}`; see /tiles")))?;
-    let base = base_url(&headers);
+    let base = base_url(&state, &ext);
     let bounds = state
         .tiles
         .bounds(def.id)
