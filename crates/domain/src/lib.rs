@@ -8,7 +8,9 @@
 #[macro_use]
 mod id {
     /// Defines a checked string id type whose errors are `$err` (made with its `field`
-    /// constructor): trimmed, not empty, at most 100 characters, no control characters.
+    /// constructor): trimmed, then 1 to 64 of `A-Z a-z 0-9 . _ -`, and not dots alone.
+    /// Ids travel in URL paths, audit keys and file names, so a `/`, `?`, `#`, `..` or
+    /// markup in one could reach another record's lines or another path.
     macro_rules! define_id {
         ($(#[$meta:meta])* $name:ident, $what:literal, $err:path) => {
             $(#[$meta])*
@@ -20,17 +22,22 @@ mod id {
             pub struct $name(String);
 
             impl $name {
-                /// Checks an id: after trimming spaces, not empty, at most 100 characters,
-                /// and no control characters.
+                /// Checks an id: after trimming spaces, 1 to 64 characters of
+                /// `A-Z a-z 0-9 . _ -`, and not made of dots alone (`.`, `..`).
                 pub fn new(id: impl Into<String>) -> std::result::Result<$name, $err> {
                     let id: String = id.into();
                     let trimmed = id.trim();
                     let problem = if trimmed.is_empty() {
                         Some("an id cannot be empty")
-                    } else if trimmed.chars().count() > 100 {
-                        Some("an id has at most 100 characters")
-                    } else if trimmed.chars().any(char::is_control) {
-                        Some("an id cannot hold control characters")
+                    } else if trimmed.chars().count() > 64 {
+                        Some("an id has at most 64 characters")
+                    } else if !trimmed
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                    {
+                        Some("an id holds only letters A-Z a-z, digits, `.`, `_` and `-`")
+                    } else if trimmed.chars().all(|c| c == '.') {
+                        Some("an id cannot be dots alone")
                     } else {
                         None
                     };

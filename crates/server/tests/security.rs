@@ -278,3 +278,42 @@ fn public_urls_are_plain_http_urls() {
         "http://10.0.0.5:8080"
     );
 }
+
+/// Ids travel in URL paths and audit keys: a client-chosen id with a path separator,
+/// a query or fragment mark, markup or a space is refused naming the field, so one
+/// desa's lines can never be filed under another record's key.
+#[tokio::test]
+async fn hostile_ids_are_refused_naming_the_field() {
+    let f = common::fixture().await;
+    let token = f.token_for("ana", Role::Admin).await;
+    for bad in ["a/b", "../K1", "..", "K1?x=1", "K1#a", "<b>K1</b>", "K 1", &"x".repeat(65)] {
+        let (s, body) = f
+            .call(
+                Method::POST,
+                "/api/kegiatan",
+                Some(&token),
+                Some(json!({
+                    "id": bad, "nama": "Jalan paving", "jenis": "jalan_paving",
+                    "kode_desa": "35.19.09.2014", "tahun": 2018,
+                    "pelaksana": {"jenis": "lkm", "nama": "Makmur Sentosa"}
+                })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("id"), "{bad}: {message}");
+    }
+    let (s, body) = f
+        .call(
+            Method::POST,
+            "/api/kegiatan",
+            Some(&token),
+            Some(json!({
+                "id": "35.19.09.2014-2018_01", "nama": "Jalan paving", "jenis": "jalan_paving",
+                "kode_desa": "35.19.09.2014", "tahun": 2018,
+                "pelaksana": {"jenis": "lkm", "nama": "Makmur Sentosa"}
+            })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+}

@@ -545,6 +545,37 @@ mod tests {
     }
 
     #[test]
+    fn ids_are_plain_letters_digits_dots_dashes_and_underscores() {
+        for bad in [
+            "a/b",
+            "../K1",
+            "..",
+            ".",
+            "K1?x=1",
+            "K1#a",
+            "<b>K1</b>",
+            "K 1",
+            "K1\"",
+            "K1;",
+            "K%2F1",
+            "K\\1",
+            "kegiatán",
+        ] {
+            let e = KegiatanId::new(bad).unwrap_err().to_string();
+            assert!(e.contains("id"), "{bad}: {e}");
+        }
+        assert!(KegiatanId::new("x".repeat(65)).is_err());
+        for good in [
+            "K1",
+            "35.19.09.2014-2018-01",
+            "SP-35.19.09.2014-aZ_9",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(KegiatanId::new(good).unwrap().as_str(), good);
+        }
+    }
+
+    #[test]
     fn labels_and_ids_are_stable() {
         for j in JenisKegiatan::ALL {
             assert_eq!(
