@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Kumuh: unit, store (real GeoPackage files), HTTP, CLI with GDAL,
-# and the viewer in headless Chromium.
+# the viewer in headless Chromium, and the API against its OpenAPI document
+# (schemathesis).
 #
 # The tests need, besides Rust and Node.js/npm: GDAL's command-line tools (ogrinfo,
 # ogr2ogr), Chromium and sqlite3. On Debian they are installed here when missing
@@ -25,3 +26,7 @@ fi
 (cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 
 cargo test --workspace --locked "$@"
+
+# The API against its own OpenAPI document (schemathesis, installed from PyPI when
+# missing), on the binary the tests above built.
+scripts/schemathesis.sh

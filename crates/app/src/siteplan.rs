@@ -96,8 +96,8 @@ pub struct SiteplanDetail {
     pub fitur: Value,
     /// Every version, oldest first.
     pub riwayat: Vec<VersiInfo>,
-    /// Features lying outside the desa (warnings, shown on the map).
-    #[schema(value_type = Object)]
+    /// Features lying outside the desa (warnings, shown on the map): a list.
+    #[schema(value_type = Vec<Object>)]
     pub di_luar_desa: Value,
 }
 

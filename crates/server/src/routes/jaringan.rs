@@ -21,7 +21,7 @@ pub struct JaringanParams {
 }
 
 /// Road and drainage lines with their condition, as GeoJSON.
-#[utoipa::path(get, path = "/api/jaringan", tag = "assessments", params(JaringanParams),
+#[utoipa::path(get, path = "/api/jaringan", operation_id = "list_jaringan", tag = "assessments", params(JaringanParams),
     responses((status = 200, description = "GeoJSON FeatureCollection of lines", body = Object,
                content_type = "application/geo+json"),
               (status = 400, body = ErrorBody)))]

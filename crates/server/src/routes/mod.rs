@@ -6,5 +6,6 @@ pub mod kegiatan;
 pub mod penilaian;
 pub mod places;
 pub mod siteplan;
+pub mod siteplan_bodies;
 pub mod system;
 pub mod tiles;

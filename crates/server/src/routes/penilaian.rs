@@ -87,7 +87,7 @@ pub struct PenilaianList {
 }
 
 /// Stored slum assessments (filter by area, location or year).
-#[utoipa::path(get, path = "/api/penilaian", tag = "assessments", params(PenilaianParams),
+#[utoipa::path(get, path = "/api/penilaian", operation_id = "list_penilaian", tag = "assessments", params(PenilaianParams),
     responses((status = 200, body = PenilaianList), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

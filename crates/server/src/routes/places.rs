@@ -112,7 +112,7 @@ pub struct PlaceList {
 }
 
 /// Places of one level, optionally inside a parent or a bounding box.
-#[utoipa::path(get, path = "/api/places", tag = "places", params(PlacesParams),
+#[utoipa::path(get, path = "/api/places", operation_id = "list_places", tag = "places", params(PlacesParams),
     responses((status = 200, body = PlaceList), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -151,7 +151,7 @@ pub async fn labels(
 }
 
 /// One place with its boundary, as a GeoJSON Feature.
-#[utoipa::path(get, path = "/api/places/{kode}", tag = "places",
+#[utoipa::path(get, path = "/api/places/{kode}", operation_id = "get_place", tag = "places",
     params(("kode" = String, Path, description = "Kemendagri code, e.g. 35.19.09.2014")),
     responses((status = 200, description = "GeoJSON Feature", body = Object,
                content_type = "application/geo+json"),
@@ -168,6 +168,12 @@ pub async fn get(State(state): State<AppState>, Path(kode): Path<String>) -> Api
 
 /// A place to create or replace.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "nama": "Bibrik", "nama_alt": ["Desa Bibrik"],
+    "geometry": {"type": "Polygon", "coordinates": [[
+        [111.49, -7.58], [111.50, -7.58], [111.50, -7.57], [111.49, -7.57], [111.49, -7.58]
+    ]]}
+}))]
 #[serde(deny_unknown_fields)]
 pub struct PlaceInput {
     /// Official name.

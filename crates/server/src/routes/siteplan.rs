@@ -26,6 +26,9 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::routes::common::{Versioned, attachment, if_match, parse_wilayah};
 use crate::routes::kegiatan::input::Body;
+use crate::routes::siteplan_bodies::{
+    CreateSiteplanBody, FiturBody, PulihkanBody, UpdateSiteplanBody,
+};
 
 impl From<SiteplanError> for ApiError {
     fn from(e: SiteplanError) -> Self {
@@ -103,7 +106,7 @@ pub struct SiteplanRingkas {
 }
 
 /// Siteplans, by desa and id.
-#[utoipa::path(get, path = "/api/siteplan", tag = "siteplans", params(SiteplanParams),
+#[utoipa::path(get, path = "/api/siteplan", operation_id = "list_siteplan", tag = "siteplans", params(SiteplanParams),
     responses((status = 200, body = [SiteplanRingkas]), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -129,7 +132,7 @@ pub async fn list(
 
 /// The categories a feature may have, with labels, geometry kinds and map symbols.
 #[utoipa::path(get, path = "/api/siteplan-kategori", tag = "siteplans",
-    responses((status = 200, body = Object)))]
+    responses((status = 200, body = [Object])))]
 pub async fn kategori() -> Json<Vec<KategoriInfo>> {
     Json(Kategori::ALL.iter().map(|k| k.info()).collect())
 }
@@ -144,7 +147,7 @@ pub struct VersiParams {
 
 /// A siteplan with the features of its current version (or of `?versi=N`), its history
 /// and the features lying outside its desa.
-#[utoipa::path(get, path = "/api/siteplan/{id}", tag = "siteplans",
+#[utoipa::path(get, path = "/api/siteplan/{id}", operation_id = "get_siteplan", tag = "siteplans",
     params(("id" = String, Path, description = "Siteplan id"), VersiParams),
     responses((status = 200, body = SiteplanDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -159,7 +162,7 @@ pub async fn get(
 /// Creates a siteplan for a desa. Body: `kode_desa`, `judul`, optional `id`,
 /// `keterangan`, `contoh`, `catatan` (note of version 1) and `fitur` (GeoJSON
 /// FeatureCollection; features carry `id`, `kategori`, `label`, `catatan`).
-#[utoipa::path(post, path = "/api/siteplan", tag = "siteplans", request_body = Object,
+#[utoipa::path(post, path = "/api/siteplan", operation_id = "create_siteplan", tag = "siteplans", request_body = CreateSiteplanBody,
     responses((status = 201, body = SiteplanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)),
@@ -207,7 +210,7 @@ fn expected(headers: &HeaderMap, b: &mut Body) -> ApiResult<Expected> {
 /// `stale_version` if the siteplan changed since). Body: `fitur` (FeatureCollection),
 /// optional `catatan`, and `versi` (deprecated: the version the features were edited on;
 /// use `If-Match`). Only a `draf` siteplan takes new features.
-#[utoipa::path(put, path = "/api/siteplan/{id}/fitur", tag = "siteplans", request_body = Object,
+#[utoipa::path(put, path = "/api/siteplan/{id}/fitur", tag = "siteplans", request_body = FiturBody,
     params(("id" = String, Path, description = "Siteplan id"),
            ("If-Match" = Option<String>, Header, description = "The ETag read")),
     responses((status = 200, body = SiteplanDetail), (status = 401, body = ErrorBody),
@@ -239,7 +242,7 @@ pub async fn put_fitur(
 /// `If-Match` with the ETag read. Body: `dari` (the version to restore), optional
 /// `catatan`, and `versi` (deprecated: the current version, as read; use `If-Match`).
 #[utoipa::path(post, path = "/api/siteplan/{id}/pulihkan", tag = "siteplans",
-    request_body = Object,
+    request_body = PulihkanBody,
     params(("id" = String, Path, description = "Siteplan id"),
            ("If-Match" = Option<String>, Header, description = "The ETag read")),
     responses((status = 200, body = SiteplanDetail), (status = 401, body = ErrorBody),
@@ -267,7 +270,7 @@ pub async fn pulihkan(
 /// Changes title, status (`draf`, `diusulkan`, `ditetapkan`), notes or the `contoh`
 /// mark. Send `If-Match` with the ETag read; `versi` in the body (the current version,
 /// as read) is deprecated.
-#[utoipa::path(patch, path = "/api/siteplan/{id}", tag = "siteplans", request_body = Object,
+#[utoipa::path(patch, path = "/api/siteplan/{id}", operation_id = "update_siteplan", tag = "siteplans", request_body = UpdateSiteplanBody,
     params(("id" = String, Path, description = "Siteplan id"),
            ("If-Match" = Option<String>, Header, description = "The ETag read")),
     responses((status = 200, body = SiteplanDetail), (status = 401, body = ErrorBody),

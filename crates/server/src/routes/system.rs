@@ -84,6 +84,7 @@ pub async fn config(State(state): State<AppState>) -> ApiResult<Json<ClientConfi
 
 /// Credentials to sign in with.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"username": "admin", "password": "kata-sandi-rahasia"}))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Login name.

@@ -6,6 +6,7 @@
 //! sends `If-Match` with the ETag it read gets 409 when someone changed the work since;
 //! without `If-Match` the change is applied on the newest version.
 
+pub mod bodies;
 pub(crate) mod input;
 pub mod laporan;
 pub mod read;
@@ -26,6 +27,10 @@ use serde_json::Value;
 
 pub use kumuh_app::works::{EvaluasiLokasi, JaringanBaru, KegiatanDetail, Skor};
 
+use self::bodies::{
+    AddSegmenBody, AlokasiBody, BatalBody, BelanjaBody, CreateKegiatanBody, IuranBody, KppBody,
+    ProgresBody, RealisasiBody, UpdateKegiatanBody, UpdateSegmenBody,
+};
 use self::input::Body;
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -133,7 +138,7 @@ async fn kas(
 /// Creates a work in a desa (`id` is made when not given). Body: `nama`, `jenis`,
 /// `kode_desa`, `tahun`, `pelaksana {jenis, nama}`, optional `id`, `keterangan`,
 /// `contoh`.
-#[utoipa::path(post, path = "/api/kegiatan", tag = "works", request_body = Object,
+#[utoipa::path(post, path = "/api/kegiatan", operation_id = "create_kegiatan", tag = "works", request_body = CreateKegiatanBody,
     responses((status = 201, body = KegiatanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)),
@@ -171,7 +176,7 @@ pub async fn create(
 /// Changes a work's name, type, desa, year, stage, executing body or notes. Send
 /// `If-Match` with the ETag read to refuse the change (409) if someone changed the work
 /// since.
-#[utoipa::path(patch, path = "/api/kegiatan/{id}", tag = "works", request_body = Object,
+#[utoipa::path(patch, path = "/api/kegiatan/{id}", operation_id = "update_kegiatan", tag = "works", request_body = UpdateKegiatanBody,
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -213,7 +218,7 @@ pub async fn update(
 /// EPSG:4326), `satuan` (`m` needs a line, `m2` a polygon; `unit`, `kk` any),
 /// optional `id`, `volume_rencana`, `kondisi_sebelum`, `kondisi_sesudah`, `kriteria`
 /// (`["2b"]`), `kode_lokasi`, `keterangan`, `pelaksana`.
-#[utoipa::path(post, path = "/api/kegiatan/{id}/segmen", tag = "works", request_body = Object,
+#[utoipa::path(post, path = "/api/kegiatan/{id}/segmen", tag = "works", request_body = AddSegmenBody,
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -266,7 +271,7 @@ pub async fn add_segmen(
 /// default today) marks the improved thing `baik` unless `kondisi_sesudah` says
 /// otherwise, and records a new evaluation of the segment's slum location.
 #[utoipa::path(patch, path = "/api/kegiatan/{id}/segmen/{segmen}", tag = "works",
-    request_body = Object,
+    request_body = UpdateSegmenBody,
     params(("id" = String, Path, description = "Work id"),
            ("segmen" = String, Path, description = "Segment id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
@@ -322,7 +327,7 @@ pub async fn update_segmen(
 /// `tenaga_dan_material`, `natura_lainnya`), `dokumen {jenis, nomor}`, `tanggal`,
 /// `uraian`.
 #[utoipa::path(post, path = "/api/kegiatan/{id}/segmen/{segmen}/alokasi", tag = "works",
-    request_body = Object,
+    request_body = AlokasiBody,
     params(("id" = String, Path, description = "Work id"),
            ("segmen" = String, Path, description = "Segment id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
@@ -361,7 +366,7 @@ pub async fn alokasi(
 /// `jumlah` (whole rupiah), `tanggal`, optional `uraian`, `bukti`, and `izin_lebih
 /// {alasan}` to spend beyond the allocation.
 #[utoipa::path(post, path = "/api/kegiatan/{id}/segmen/{segmen}/realisasi", tag = "works",
-    request_body = Object,
+    request_body = RealisasiBody,
     params(("id" = String, Path, description = "Work id"),
            ("segmen" = String, Path, description = "Segment id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
@@ -398,7 +403,7 @@ pub async fn realisasi(
 /// Records physical progress. Body: `volume` (in the segment's unit), `tanggal`,
 /// optional `uraian`, and `izin_lebih {alasan}` to go beyond 100 % of the plan.
 #[utoipa::path(post, path = "/api/kegiatan/{id}/segmen/{segmen}/progres", tag = "works",
-    request_body = Object,
+    request_body = ProgresBody,
     params(("id" = String, Path, description = "Work id"),
            ("segmen" = String, Path, description = "Segment id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
@@ -433,7 +438,7 @@ pub async fn progres(
 /// Reverses an entry of a segment's ledger (nothing with money is erased). Body:
 /// `entri` (entry id), `alasan`, optional `tanggal`.
 #[utoipa::path(post, path = "/api/kegiatan/{id}/segmen/{segmen}/batal", tag = "works",
-    request_body = Object,
+    request_body = BatalBody,
     params(("id" = String, Path, description = "Work id"),
            ("segmen" = String, Path, description = "Segment id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
@@ -464,7 +469,7 @@ pub async fn batal(
 /// {per_kk, jadwal: {"mingguan": {"hari": "jumat"}} or {"bulanan": {"tanggal": 1}}}`,
 /// `anggota` (a number of households, or a list of `{nama, rt, bergabung, keluar}`),
 /// optional `keterangan`, `contoh`. The cash book is kept.
-#[utoipa::path(put, path = "/api/kegiatan/{id}/kpp", tag = "works", request_body = Object,
+#[utoipa::path(put, path = "/api/kegiatan/{id}/kpp", tag = "works", request_body = KppBody,
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -513,7 +518,7 @@ pub async fn put_kpp(
 
 /// Records dues collected by the maintenance group. Body: `tanggal`, `jumlah`, optional
 /// `jumlah_kk`, `keterangan`.
-#[utoipa::path(post, path = "/api/kegiatan/{id}/kpp/iuran", tag = "works", request_body = Object,
+#[utoipa::path(post, path = "/api/kegiatan/{id}/kpp/iuran", tag = "works", request_body = IuranBody,
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -539,7 +544,7 @@ pub async fn iuran(
 
 /// Records maintenance spending. Body: `tanggal`, `jumlah`, `uraian`.
 #[utoipa::path(post, path = "/api/kegiatan/{id}/kpp/belanja", tag = "works",
-    request_body = Object,
+    request_body = BelanjaBody,
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -564,7 +569,7 @@ pub async fn belanja(
 
 /// Reverses an entry of the maintenance cash book. Body: `entri`, `alasan`, optional
 /// `tanggal`.
-#[utoipa::path(post, path = "/api/kegiatan/{id}/kpp/batal", tag = "works", request_body = Object,
+#[utoipa::path(post, path = "/api/kegiatan/{id}/kpp/batal", tag = "works", request_body = BatalBody,
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),

@@ -70,7 +70,7 @@ pub struct KegiatanRingkas {
 }
 
 /// Works, by desa and id.
-#[utoipa::path(get, path = "/api/kegiatan", tag = "works", params(KegiatanParams),
+#[utoipa::path(get, path = "/api/kegiatan", operation_id = "list_kegiatan", tag = "works", params(KegiatanParams),
     responses((status = 200, body = [KegiatanRingkas]), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -100,7 +100,7 @@ pub async fn list(
 }
 
 /// One work whole, with its summary; the ETag is its version.
-#[utoipa::path(get, path = "/api/kegiatan/{id}", tag = "works",
+#[utoipa::path(get, path = "/api/kegiatan/{id}", operation_id = "get_kegiatan", tag = "works",
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -218,7 +218,7 @@ pub struct AuditParams {
 /// The audit log, newest first: who changed which work, money or progress, when, and
 /// what it was before and after.
 #[utoipa::path(get, path = "/api/audit", tag = "works", params(AuditParams),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 400, body = ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
     Query(params): Query<AuditParams>,
