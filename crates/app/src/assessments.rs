@@ -1,14 +1,16 @@
 //! Slum assessments: the stored record of an assessed row, and storing imported ones.
 
+use kumuh_domain::assessment::Dasar;
 use kumuh_store::{AssessmentRecord, UpsertReport};
 
 use crate::{Atlas, Result};
 
-/// The stored record of one assessed row, with its result JSON, basis and date.
+/// The stored record of one assessed row, with its result JSON (without the survey,
+/// which the record keeps typed from the row), basis and date.
 pub fn record_of(
     a: &kumuh_io::assessment::AssessedRow,
     result: serde_json::Value,
-    dasar: String,
+    dasar: Dasar,
     tanggal: Option<String>,
 ) -> AssessmentRecord {
     AssessmentRecord {
@@ -20,8 +22,9 @@ pub fn record_of(
         rule_set_version: a.result.rule_set_version.clone(),
         luas_ha: a.source.input.luas_ha,
         total: a.result.total,
-        class: a.result.class.as_str().to_owned(),
+        class: a.result.class,
         priority: a.result.priority.as_ref().map(|p| p.code.clone()),
+        masukan: Some(a.source.input.clone()),
         result,
         dasar,
         tanggal,

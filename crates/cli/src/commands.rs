@@ -686,8 +686,8 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
         .map(|(a, applied)| {
             kumuh_app::assessments::record_of(
                 a,
-                with_sources(tables::stored_json(a), applied),
-                kumuh_store::DASAR_SURVEI.to_owned(),
+                with_sources(tables::result_json(a), applied),
+                kumuh_domain::assessment::Dasar::Survei,
                 None,
             )
         })

@@ -473,10 +473,11 @@ async fn assessments_by_location_and_summaries_by_area() {
                 rule_set_version: "2018.1".into(),
                 luas_ha,
                 total: 24,
-                class: class.into(),
+                class: class.parse().unwrap(),
                 priority: priority.map(Into::into),
+                masukan: None,
                 result: json!({"criteria": {"2b": {"percent": 75.0, "score": 3}}}),
-                dasar: kumuh_store::DASAR_SURVEI.into(),
+                dasar: kumuh_domain::assessment::Dasar::Survei,
                 tanggal: None,
             }
         };

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::{Method, StatusCode};
-use kumuh_domain::assessment::{AssessmentInput, RuleSet};
+use kumuh_domain::assessment::{AssessmentInput, Dasar, RuleSet};
 use kumuh_domain::{Kode, Role};
-use kumuh_store::{AssessmentRecord, DASAR_SURVEI, Store};
+use kumuh_store::{AssessmentRecord, Store};
 use serde_json::{Value, json};
 
 mod common;
@@ -139,10 +139,11 @@ async fn seed_lokasi(f: &Fixture) {
             rule_set_version: a.result.rule_set_version.clone(),
             luas_ha: 3.0,
             total: a.result.total,
-            class: a.result.class.as_str().into(),
+            class: a.result.class,
             priority: None,
-            result: kumuh_io::assessment::stored_json(a),
-            dasar: DASAR_SURVEI.into(),
+            masukan: Some(a.source.input.clone()),
+            result: kumuh_io::assessment::result_json(a),
+            dasar: Dasar::Survei,
             tanggal: None,
         }])
         .await

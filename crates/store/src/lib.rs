@@ -11,6 +11,7 @@ mod kegiatan;
 use std::fmt;
 
 use async_trait::async_trait;
+use kumuh_domain::assessment::{AssessmentInput, Dasar, SlumClass};
 use kumuh_domain::jaringan::Ruas;
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, User};
 use serde::Serialize;
@@ -81,7 +82,8 @@ pub struct Credentials {
 }
 
 /// A stored slum assessment of one location in one year (the result of
-/// `kumuh_domain::assessment::assess`, as the JSON the API shows).
+/// `kumuh_domain::assessment::assess`, as the JSON the API shows, with the survey it was
+/// computed from).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssessmentRecord {
     /// The location's code.
@@ -100,23 +102,56 @@ pub struct AssessmentRecord {
     pub luas_ha: f64,
     /// Total score.
     pub total: u32,
-    /// Class id (`kumuh_berat` … `tidak_kumuh`).
-    pub class: String,
+    /// The class (stored as its code, `kumuh_berat` … `tidak_kumuh`).
+    pub class: SlumClass,
     /// Priority code (`A1` … `C3`), where computed.
     pub priority: Option<String>,
-    /// The whole result: criteria, aspects, considerations, issues, and the survey it
-    /// was computed from (`masukan`).
+    /// The survey it was computed from, so that a later evaluation (after a work is
+    /// finished) starts from the same survey. Stored inside the result JSON as
+    /// `masukan`; `None` for rows stored before surveys were kept.
+    pub masukan: Option<AssessmentInput>,
+    /// The rest of the result: criteria, aspects, considerations, issues (without
+    /// `masukan`, which is the typed field above).
     pub result: serde_json::Value,
-    /// What the assessment rests on: [`DASAR_SURVEI`], or the finished segment that
-    /// changed the previous one (`kegiatan K1 segmen S1`). One per location, year and
-    /// basis.
-    pub dasar: String,
+    /// What the assessment rests on: the survey, or the finished segment that changed
+    /// the previous one. One per location, year and basis.
+    pub dasar: Dasar,
     /// The date of an evaluation within its year (`2018-08-31`); `None` for a survey.
     pub tanggal: Option<String>,
 }
 
-/// The basis of an assessment from a survey.
-pub const DASAR_SURVEI: &str = "survei";
+/// The key of the survey inside the stored result JSON.
+const MASUKAN: &str = "masukan";
+
+impl AssessmentRecord {
+    /// The result JSON as it is stored and shown by the API: [`AssessmentRecord::result`]
+    /// with the survey under `masukan` (where there is one).
+    pub fn result_json(&self) -> serde_json::Value {
+        let mut json = self.result.clone();
+        if let (Some(obj), Some(masukan)) = (json.as_object_mut(), &self.masukan) {
+            obj.insert(
+                MASUKAN.into(),
+                serde_json::to_value(masukan).unwrap_or_default(),
+            );
+        }
+        json
+    }
+
+    /// Splits a stored result JSON into the survey (typed) and the rest. A survey that
+    /// does not read as one is an error (the serde message).
+    pub fn split_result(
+        mut json: serde_json::Value,
+    ) -> std::result::Result<(Option<AssessmentInput>, serde_json::Value), serde_json::Error> {
+        let masukan = match json.as_object_mut().and_then(|o| o.remove(MASUKAN)) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(m) => Some(serde_json::from_value(m)?),
+        };
+        Ok((masukan, json))
+    }
+}
+
+/// The basis of an assessment from a survey (the text of [`Dasar::Survei`]).
+pub use kumuh_domain::assessment::DASAR_SURVEI;
 
 /// Which assessments to read.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -144,7 +179,7 @@ pub fn latest_assessments<'a>(
             .map(|r| kumuh_domain::assessment::summary::LatestAssessment {
                 tahun: r.tahun,
                 total: r.total,
-                kelas: &r.class,
+                kelas: r.class.as_str(),
                 prioritas: r.priority.as_deref(),
             })
     }

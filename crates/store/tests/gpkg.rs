@@ -405,10 +405,11 @@ fn record(
         rule_set_version: "2018.1".into(),
         luas_ha,
         total: 24,
-        class: class.into(),
+        class: class.parse().unwrap(),
         priority: Some("C2".into()),
+        masukan: None,
         result: serde_json::json!({"total": 24}),
-        dasar: kumuh_store::DASAR_SURVEI.into(),
+        dasar: kumuh_domain::assessment::Dasar::Survei,
         tanggal: None,
     }
 }
@@ -467,7 +468,7 @@ async fn assessments_are_kept_per_location_and_year() {
         .assessments(&q(None, Some("SKL-01"), None))
         .await
         .unwrap();
-    assert_eq!(history[1].class, "kumuh_ringan");
+    assert_eq!(history[1].class.as_str(), "kumuh_ringan");
     assert_eq!(history[1].luas_ha, 10.0);
     assert_eq!(history[1].result["total"], 24);
     let in_2024 = store

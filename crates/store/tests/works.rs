@@ -311,10 +311,11 @@ fn assessment(dasar: &str, tanggal: Option<&str>, total: u32, class: &str) -> As
         rule_set_version: "2018.1".into(),
         luas_ha: 2.0,
         total,
-        class: class.into(),
+        class: class.parse().unwrap(),
         priority: None,
+        masukan: None,
         result: serde_json::json!({"total": total}),
-        dasar: dasar.into(),
+        dasar: dasar.parse().unwrap(),
         tanggal: tanggal.map(Into::into),
     }
 }

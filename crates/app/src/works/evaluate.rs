@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use geo_types::{Geometry, MultiLineString};
-use kumuh_domain::assessment::{AssessmentInput, RuleSet};
+use kumuh_domain::assessment::{Dasar, RuleSet};
 use kumuh_domain::jaringan::{self, Kondisi as JaringanKondisi, Ruas};
 use kumuh_domain::works::{
     Evaluasi, Kegiatan, KodeKriteria, Kondisi, Segmen, SegmenId, Tanggal, evaluate_completion,
@@ -169,13 +169,9 @@ pub(super) async fn evaluate(
         e.sebelum = Some(Skor {
             tahun: latest.tahun,
             total: latest.total,
-            kelas: latest.class.clone(),
+            kelas: latest.class.to_string(),
         });
-        let Some(masukan) = latest
-            .result
-            .get("masukan")
-            .and_then(|m| serde_json::from_value::<AssessmentInput>(m.clone()).ok())
-        else {
+        let Some(masukan) = latest.masukan.as_ref() else {
             e.catatan.push(format!(
                 "the {} assessment of {kode_lokasi} was stored without its survey; import it again with `kumuh import-assessments` to evaluate works against it",
                 latest.tahun
@@ -195,7 +191,7 @@ pub(super) async fn evaluate(
             masukan,
             dampak,
             dilewati,
-        } = evaluate_completion(&rules, s, &masukan, tanggal.tahun());
+        } = evaluate_completion(&rules, s, masukan, tanggal.tahun());
         e.catatan.extend(dilewati.iter().map(ToString::to_string));
         if dampak.is_empty() {
             out.push(e);
@@ -210,10 +206,10 @@ pub(super) async fn evaluate(
         let Some(a) = assessed.first() else {
             continue;
         };
-        let dasar = format!("kegiatan {} segmen {sid}", k.id());
-        let mut result = kumuh_io::assessment::stored_json(a);
+        let dasar = Dasar::segmen(k.id().as_str(), sid.as_str());
+        let mut result = kumuh_io::assessment::result_json(a);
         if let Some(obj) = result.as_object_mut() {
-            obj.insert("dasar".into(), json!(dasar));
+            obj.insert("dasar".into(), json!(dasar.to_string()));
             obj.insert("tanggal".into(), json!(tanggal.to_string()));
             obj.insert("dampak".into(), json!(dampak));
             obj.insert("dilewati".into(), json!(dilewati));
@@ -222,7 +218,7 @@ pub(super) async fn evaluate(
         e.sesudah = Some(Skor {
             tahun: r.tahun,
             total: r.total,
-            kelas: r.class.clone(),
+            kelas: r.class.to_string(),
         });
         e.dampak = dampak;
         lines.push(NewAudit {
@@ -231,7 +227,9 @@ pub(super) async fn evaluate(
             kunci: kode_lokasi,
             aksi: "evaluasi".into(),
             sebelum: Some(json!(e.sebelum)),
-            sesudah: Some(json!({"skor": e.sesudah, "dampak": e.dampak, "dasar": r.dasar})),
+            sesudah: Some(
+                json!({"skor": e.sesudah, "dampak": e.dampak, "dasar": r.dasar.to_string()}),
+            ),
         });
         records.push(r);
         out.push(e);

@@ -36,11 +36,13 @@
 //! assert_eq!(result.issues.len(), 14);
 //! ```
 
+mod dasar;
 mod round;
 mod rules;
 mod score;
 pub mod summary;
 
+pub use dasar::{DASAR_SURVEI, Dasar, UnknownDasar};
 pub use round::round_half_up;
 pub use rules::{
     Aspect, ClassThresholds, ConsiderationRules, Criterion, DEFAULT_RULE_SET, Denominator,

@@ -187,6 +187,12 @@ pub fn to_json(rows: &[AssessedRow]) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
+/// One result as its object in [`to_json`], without the survey (which a stored record
+/// keeps as a typed field beside it).
+pub fn result_json(row: &AssessedRow) -> serde_json::Value {
+    serde_json::to_value(json_row(row)).unwrap_or(serde_json::Value::Null)
+}
+
 /// The stored form of one result: its object in [`to_json`] plus the survey it was
 /// computed from under `masukan`, so that a later evaluation (after a work is finished)
 /// can start from the same survey.
@@ -204,7 +210,7 @@ pub fn to_json(rows: &[AssessedRow]) -> serde_json::Value {
 /// assert_eq!(json["class"], "tidak_kumuh");
 /// ```
 pub fn stored_json(row: &AssessedRow) -> serde_json::Value {
-    let mut json = serde_json::to_value(json_row(row)).unwrap_or(serde_json::Value::Null);
+    let mut json = result_json(row);
     if let Some(obj) = json.as_object_mut() {
         obj.insert(
             "masukan".into(),

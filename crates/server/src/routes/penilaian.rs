@@ -72,9 +72,9 @@ impl From<AssessmentRecord> for PenilaianInfo {
             rule_set_version: r.rule_set_version,
             luas_ha: r.luas_ha,
             total: r.total,
-            class: r.class,
+            class: r.class.to_string(),
             priority: r.priority,
-            result: r.result,
+            result: r.result_json(),
         }
     }
 }

@@ -169,7 +169,7 @@ pub(super) async fn write_assessments(
         )
         .bind(&r.kode_lokasi)
         .bind(r.tahun)
-        .bind(&r.dasar)
+        .bind(r.dasar.to_string())
         .fetch_one(&mut *conn)
         .await
         .ctx("looking up an assessment")?;
@@ -188,16 +188,16 @@ pub(super) async fn write_assessments(
         sqlx::query(sql)
             .bind(&r.kode_lokasi)
             .bind(r.tahun)
-            .bind(&r.dasar)
+            .bind(r.dasar.to_string())
             .bind(&r.nama_lokasi)
             .bind(r.kode_desa.as_str())
             .bind(&r.rule_set_id)
             .bind(&r.rule_set_version)
             .bind(r.luas_ha)
             .bind(r.total)
-            .bind(&r.class)
+            .bind(r.class.as_str())
             .bind(&r.priority)
-            .bind(r.result.to_string())
+            .bind(r.result_json().to_string())
             .bind(&r.tanggal)
             .execute(&mut *conn)
             .await

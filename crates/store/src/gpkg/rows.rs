@@ -66,6 +66,20 @@ pub(super) fn json_field<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// A text column that holds a code of the domain (a class, a basis), read typed.
+fn code_field<T>(table: &str, fid: i64, field: &'static str, text: &str) -> Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|e: T::Err| StoreError::Corrupt {
+        table: table.to_owned(),
+        fid,
+        field,
+        message: e.to_string(),
+    })
+}
+
 pub(super) fn kode_field(table: &str, fid: i64, field: &'static str, text: &str) -> Result<Kode> {
     Kode::parse(text).map_err(|e| StoreError::Corrupt {
         table: table.to_owned(),
@@ -177,6 +191,14 @@ pub(super) fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {
         field,
         message: format!("{v} is out of range"),
     };
+    let hasil: serde_json::Value = json_field(T, fid, "hasil", row.get("hasil"))?;
+    let (masukan, result) =
+        AssessmentRecord::split_result(hasil).map_err(|e| StoreError::Corrupt {
+            table: T.into(),
+            fid,
+            field: "hasil.masukan",
+            message: e.to_string(),
+        })?;
     Ok(AssessmentRecord {
         kode_lokasi: row.get("kode_lokasi"),
         nama_lokasi: row.get("nama_lokasi"),
@@ -186,10 +208,11 @@ pub(super) fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {
         rule_set_version: row.get("versi_aturan"),
         luas_ha: row.get("luas_ha"),
         total: u32::try_from(total).map_err(|_| number("total", total))?,
-        class: row.get("kelas"),
+        class: code_field(T, fid, "kelas", row.get("kelas"))?,
         priority: row.get("prioritas"),
-        result: json_field(T, fid, "hasil", row.get("hasil"))?,
-        dasar: row.get("dasar"),
+        masukan,
+        result,
+        dasar: code_field(T, fid, "dasar", row.get("dasar"))?,
         tanggal: row.get("tanggal"),
     })
 }
