@@ -286,7 +286,16 @@ fn public_urls_are_plain_http_urls() {
 async fn hostile_ids_are_refused_naming_the_field() {
     let f = common::fixture().await;
     let token = f.token_for("ana", Role::Admin).await;
-    for bad in ["a/b", "../K1", "..", "K1?x=1", "K1#a", "<b>K1</b>", "K 1", &"x".repeat(65)] {
+    for bad in [
+        "a/b",
+        "../K1",
+        "..",
+        "K1?x=1",
+        "K1#a",
+        "<b>K1</b>",
+        "K 1",
+        &"x".repeat(65),
+    ] {
         let (s, body) = f
             .call(
                 Method::POST,

@@ -63,6 +63,7 @@ pub struct PenilaianInfo {
 
 impl From<AssessmentRecord> for PenilaianInfo {
     fn from(r: AssessmentRecord) -> Self {
+        let result = r.result_json();
         PenilaianInfo {
             kode_lokasi: r.kode_lokasi,
             nama_lokasi: r.nama_lokasi,
@@ -74,7 +75,7 @@ impl From<AssessmentRecord> for PenilaianInfo {
             total: r.total,
             class: r.class.to_string(),
             priority: r.priority,
-            result: r.result_json(),
+            result,
         }
     }
 }
@@ -156,7 +157,7 @@ pub async fn ringkasan(
     } = summarize(records.iter().map(|r| SummaryItem {
         kode_lokasi: &r.kode_lokasi,
         tahun: r.tahun,
-        class: &r.class,
+        class: r.class.as_str(),
         priority: r.priority.as_deref(),
         luas_ha: r.luas_ha,
     }));
