@@ -120,7 +120,7 @@ fn writer(base: &str, token: &str, w: usize, acked: &AtomicUsize) -> Vec<Acked> 
     let http = client();
     let mut mine = Vec::new();
     for i in 0..WRITES_EACH {
-        let (request, write) = if w % 2 == 0 {
+        let (request, write) = if w.is_multiple_of(2) {
             // Desa codes of a kecamatan the seed does not have, one per write.
             let kode = format!("35.19.99.{}", 1000 + w * 100 + i);
             let nama = format!("Uji crash {w}-{i}");
