@@ -3,7 +3,7 @@
 //! they are in flight. After a restart every write it acknowledged is there, and the
 //! GeoPackage passes SQLite's `PRAGMA integrity_check`.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,6 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+#[path = "../crates/cli/tests/common/mod.rs"]
+mod common;
+use common::{kumuh_stdin, ok, sqlite3};
 
 /// Concurrent writers; even ones create places, odd ones add allocations.
 const WRITERS: usize = 16;
@@ -31,28 +35,9 @@ enum Acked {
     Alokasi { uraian: String },
 }
 
+/// Runs `kumuh ARGS` on `store` with `stdin` as its input; it must succeed.
 fn kumuh(store: &Path, args: &[&str], stdin: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args(args)
-        .env("KUMUH_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running kumuh");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "kumuh {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(&kumuh_stdin(store, args, stdin));
 }
 
 /// Starts `kumuh serve` on a free port; answers the process and its base URL.
@@ -97,13 +82,7 @@ fn login(base: &str) -> String {
 }
 
 fn integrity_check(store: &Path) {
-    let out = Command::new("sqlite3")
-        .arg(store)
-        .arg("PRAGMA integrity_check;")
-        .output()
-        .expect("sqlite3 is needed for the crash test");
-    assert!(out.status.success(), "{out:?}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+    assert_eq!(sqlite3(store, "PRAGMA integrity_check;"), "ok");
 }
 
 /// A small square around a point, as a GeoJSON Polygon.

@@ -2,36 +2,12 @@
 //! back from the store (`ogrinfo`/`ogr2ogr` from Debian's gdal-bin).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
+
+mod common;
+use common::{fails, kumuh, kumuh_stdin, ok, sqlite3};
 
 use serde_json::Value;
-
-fn kumuh(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args(args)
-        .env("KUMUH_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running kumuh")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "kumuh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A failed command exits 2 with exactly one `error:` line naming the problem.
-fn fails(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(err.matches("error: ").count(), 1, "{err}");
-    err
-}
 
 fn gdal(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool)
@@ -425,12 +401,11 @@ fn mapped_roads_can_replace_a_surveyed_volume_and_the_record_says_so() {
         &["import-assessments", csv.to_str().unwrap(), "--peta", "2b"],
     ));
 
-    let out = Command::new("sqlite3")
-        .arg(&store)
-        .arg("SELECT hasil FROM penilaian WHERE kode_lokasi = 'SKL-01' AND tahun = 2024")
-        .output()
-        .expect("sqlite3 (Debian package sqlite3)");
-    let hasil: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hasil: Value = serde_json::from_str(&sqlite3(
+        &store,
+        "SELECT hasil FROM penilaian WHERE kode_lokasi = 'SKL-01' AND tahun = 2024",
+    ))
+    .unwrap();
     let volume = hasil["criteria"]["2b"]["volume"].as_f64().unwrap();
     // 0.003° of longitude at 7.64° S is about 330.8 m.
     assert!((volume - 330.8).abs() < 2.0, "{volume}");
@@ -552,26 +527,6 @@ fn kumuh_assess_reproduces_the_published_records() {
     }
     assert_eq!(compared, 48);
     assert!(!store.exists(), "kumuh assess must not touch a store");
-}
-
-fn kumuh_stdin(store: &Path, args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args(args)
-        .env("KUMUH_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running kumuh");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 #[test]

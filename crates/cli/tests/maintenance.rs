@@ -2,48 +2,9 @@
 //! gives, and the shared export without secrets.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-fn kumuh(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args(args)
-        .env("KUMUH_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running kumuh")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "kumuh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A failed command exits 2 with exactly one `error:` line naming the problem.
-fn fails(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(err.matches("error: ").count(), 1, "{err}");
-    err
-}
-
-fn sqlite3(path: &Path, sql: &str) -> String {
-    let out = Command::new("sqlite3")
-        .arg(path)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command (Debian package sqlite3)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
+mod common;
+use common::{fails, kumuh, ok, sqlite3};
 
 /// A new seeded store in `dir`.
 fn init(dir: &Path, name: &str) -> PathBuf {
