@@ -6,6 +6,9 @@ use geo_types::{MultiPolygon, polygon};
 use kumuh_domain::{Kode, Level, Place, Role, User};
 use kumuh_store::{GpkgStore, OpenMode, PlaceQuery, Store, StoreError, remove_store_file};
 
+mod common;
+use common::sqlite3;
+
 fn square(lon: f64, lat: f64, size: f64) -> MultiPolygon<f64> {
     MultiPolygon(vec![polygon![
         (x: lon, y: lat), (x: lon + size, y: lat), (x: lon + size, y: lat + size), (x: lon, y: lat + size)
@@ -484,21 +487,6 @@ async fn assessments_are_kept_per_location_and_year() {
         .await
         .unwrap();
     assert_eq!(kabupaten.len(), jiwan.len());
-}
-
-/// Runs SQL on the store file with the `sqlite3` command: another process writing.
-fn sqlite3(path: &Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(path)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command (Debian package sqlite3)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test]

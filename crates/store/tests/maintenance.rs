@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use geo_types::{MultiPolygon, polygon};
 use kumuh_domain::{Kode, Level, Place, Role, User};
+
+mod common;
+use common::sqlite3;
 use kumuh_store::{
     GpkgStore, OpenMode, OpenWarning, PlaceQuery, Store, StoreError, check_file, restore_file,
 };
@@ -40,20 +43,6 @@ async fn store_with(dir: &Path, name: &str, n: usize) -> PathBuf {
     store.upsert_places(&places).await.unwrap();
     store.close().await;
     path
-}
-
-fn sqlite3(path: &Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(path)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command (Debian package sqlite3)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 async fn desa_count(path: &Path) -> usize {

@@ -8,26 +8,15 @@ use kumuh_domain::assessment::{Dasar, SlumClass};
 use kumuh_store::{AssessmentQuery, AssessmentRecord, GpkgStore, OpenMode, Store, StoreError};
 use serde_json::{Value, json};
 
+mod common;
+use common::sqlite3;
+
 async fn new_store(path: &Path) -> GpkgStore {
     let (store, created) = GpkgStore::open(path, OpenMode::CreateIfMissing)
         .await
         .unwrap();
     assert!(created);
     store
-}
-
-fn sqlite3(path: &Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(path)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command (Debian package sqlite3)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A survey as the previous release stored it under `masukan`.
