@@ -16,6 +16,7 @@ pub mod places;
 pub mod report;
 pub mod seed;
 pub mod siteplan;
+pub mod skenario;
 pub mod tiles;
 pub mod users;
 pub mod versioned;

@@ -57,6 +57,9 @@ enum Command {
     /// Reports from the store.
     #[command(subcommand)]
     Report(crate::kegiatan::ReportCommand),
+    /// Choose the planned works that take the most slum out within a budget (exact;
+    /// writes nothing), e.g. `kumuh skenario --wilayah 35.19.09 --anggaran 500000000`.
+    Skenario(crate::skenario::SkenarioArgs),
     /// Make one API request in-process, as a user: every write of the viewer, from a
     /// script, e.g. `kumuh call POST /api/kegiatan/K1/segmen/S1/alokasi --as ana
     /// --data '{"sumber": "dana_desa", "jumlah": 25000000}'`.
@@ -224,6 +227,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportAssessments(args) => import_assessments(&cli.store, args).await,
         Command::Report(cmd) => crate::kegiatan::report(&cli.store, cmd).await,
         Command::Call(args) => crate::kegiatan::call(&cli.store, args).await,
+        Command::Skenario(args) => crate::skenario::run(&cli.store, args).await,
         Command::Check(args) => crate::maintenance::check(&cli.store, args).await,
         Command::Backup(args) => crate::maintenance::backup(&cli.store, args).await,
         Command::Restore(args) => crate::maintenance::restore(&cli.store, args).await,

@@ -89,6 +89,7 @@ pub mod jaringan;
 pub mod place;
 pub mod search;
 pub mod siteplan;
+pub mod skenario;
 pub mod text;
 pub mod upk;
 pub mod works;

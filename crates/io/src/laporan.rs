@@ -91,7 +91,7 @@ pub fn funding_csv(report: &FundingReport, out: &mut dyn Write) -> Result<(), Er
     w.flush().map_err(Error::Io)
 }
 
-fn header(sheet: &mut Worksheet, columns: &[&str]) -> Result<(), Error> {
+pub(crate) fn header(sheet: &mut Worksheet, columns: &[&str]) -> Result<(), Error> {
     let bold = Format::new()
         .set_bold()
         .set_background_color(rust_xlsxwriter::Color::RGB(0x00DD_EBF7));
@@ -103,7 +103,7 @@ fn header(sheet: &mut Worksheet, columns: &[&str]) -> Result<(), Error> {
     Ok(())
 }
 
-fn row_index(i: usize) -> Result<u32, Error> {
+pub(crate) fn row_index(i: usize) -> Result<u32, Error> {
     u32::try_from(i + 1)
         .ok()
         .filter(|r| *r < 1_048_576)
@@ -113,7 +113,13 @@ fn row_index(i: usize) -> Result<u32, Error> {
 /// Rupiah as a spreadsheet number with thousands separators. Exact up to
 /// 9 007 199 254 740 992 rupiah, far beyond any budget.
 #[allow(clippy::cast_precision_loss)]
-fn rp(sheet: &mut Worksheet, r: u32, c: u16, value: i64, f: &Format) -> Result<(), Error> {
+pub(crate) fn rp(
+    sheet: &mut Worksheet,
+    r: u32,
+    c: u16,
+    value: i64,
+    f: &Format,
+) -> Result<(), Error> {
     sheet
         .write_number_with_format(r, c, value as f64, f)
         .map_err(Error::Xlsx)?;

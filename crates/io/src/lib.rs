@@ -8,4 +8,5 @@ pub mod assessment;
 pub mod geojson;
 pub mod laporan;
 pub mod seed;
+pub mod skenario;
 pub mod text;

@@ -173,7 +173,7 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{jaringan, kegiatan, penilaian, places, siteplan, system, tiles};
+    use routes::{jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -205,6 +205,7 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(kegiatan::read::segmen_geojson))
         .routes(routes!(kegiatan::read::audit))
         .routes(routes!(kegiatan::laporan::pendanaan))
+        .routes(routes!(skenario::hitung))
         .routes(routes!(siteplan::list, siteplan::create))
         .routes(routes!(siteplan::kategori))
         .routes(routes!(siteplan::get, siteplan::update))

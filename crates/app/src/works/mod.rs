@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 
 use kumuh_domain::works::{
     Alokasi, Anggota, AturanIuran, Belanja, EntryId, Iuran, JenisKegiatan, Kegiatan, KegiatanId,
-    KegiatanSummary, KodeKriteria, Kondisi, Kpp, Pelaksana, Progres, Realisasi, Reversal, Satuan,
-    Segmen, SegmenId, StatusKegiatan, SumberDana, Tanggal, Volume, WorksError,
+    KegiatanSummary, KodeKriteria, Kondisi, Kpp, Pelaksana, Progres, Realisasi, Reversal, Rupiah,
+    Satuan, Segmen, SegmenId, StatusKegiatan, SumberDana, Tanggal, Volume, WorksError,
 };
 use kumuh_domain::{Action, Kode, User};
 use kumuh_store::{KegiatanWrite, NewAudit, StoreError, StoredKegiatan};
@@ -437,6 +437,8 @@ pub struct AddSegmen {
     pub kriteria: Vec<KodeKriteria>,
     /// The slum location it lies in.
     pub kode_lokasi: Option<String>,
+    /// Its estimated cost, for budget scenarios.
+    pub perkiraan_biaya_rp: Option<Rupiah>,
     /// Notes.
     pub keterangan: Option<String>,
     /// Who carries it out, when not the work's executing body.
@@ -469,6 +471,7 @@ pub async fn add_segmen(
         s.kondisi_sesudah = cmd.kondisi_sesudah;
         s.kriteria.clone_from(&cmd.kriteria);
         s.kode_lokasi.clone_from(&cmd.kode_lokasi);
+        s.perkiraan_biaya_rp = cmd.perkiraan_biaya_rp;
         s.keterangan.clone_from(&cmd.keterangan);
         s.pelaksana.clone_from(&cmd.pelaksana);
         let mut ch = Change::line(
@@ -512,6 +515,8 @@ pub struct UpdateSegmen {
     pub kriteria: Option<Vec<KodeKriteria>>,
     /// The slum location.
     pub kode_lokasi: Option<Option<String>>,
+    /// Estimated cost.
+    pub perkiraan_biaya_rp: Option<Option<Rupiah>>,
     /// Notes.
     pub keterangan: Option<Option<String>>,
     /// Who carries it out.
@@ -557,6 +562,9 @@ pub async fn update_segmen(
         }
         if let Some(l) = &cmd.kode_lokasi {
             s.kode_lokasi.clone_from(l);
+        }
+        if let Some(p) = cmd.perkiraan_biaya_rp {
+            s.perkiraan_biaya_rp = p;
         }
         if let Some(ket) = &cmd.keterangan {
             s.keterangan.clone_from(ket);

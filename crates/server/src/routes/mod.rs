@@ -7,5 +7,6 @@ pub mod penilaian;
 pub mod places;
 pub mod siteplan;
 pub mod siteplan_bodies;
+pub mod skenario;
 pub mod system;
 pub mod tiles;

@@ -50,6 +50,10 @@ pub struct Segmen {
     pub kriteria: Vec<KodeKriteria>,
     /// Code of the slum location (lokasi kumuh) it lies in, where known.
     pub kode_lokasi: Option<String>,
+    /// What the segment is expected to cost, for planning (budget scenarios) before any
+    /// money is allocated; where absent, its allocations stand for its cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perkiraan_biaya_rp: Option<Rupiah>,
     /// Free notes.
     pub keterangan: Option<String>,
     status: StatusKegiatan,
@@ -70,6 +74,8 @@ struct SegmenData {
     #[serde(default)]
     kriteria: Vec<KodeKriteria>,
     kode_lokasi: Option<String>,
+    #[serde(default)]
+    perkiraan_biaya_rp: Option<Rupiah>,
     keterangan: Option<String>,
     #[serde(default = "rencana")]
     status: StatusKegiatan,
@@ -90,6 +96,7 @@ impl TryFrom<SegmenData> for Segmen {
         s.kondisi_sesudah = d.kondisi_sesudah;
         s.kriteria = d.kriteria;
         s.kode_lokasi = d.kode_lokasi;
+        s.perkiraan_biaya_rp = d.perkiraan_biaya_rp;
         s.keterangan = d.keterangan;
         s.status = d.status;
         check_stored_spending(&d.buku).map_err(|message| WorksError::InvalidLedger {
@@ -198,6 +205,7 @@ impl Segmen {
             kondisi_sesudah: None,
             kriteria: Vec::new(),
             kode_lokasi: None,
+            perkiraan_biaya_rp: None,
             keterangan: None,
             status: StatusKegiatan::Rencana,
             buku: Ledger::new(),

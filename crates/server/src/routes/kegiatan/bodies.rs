@@ -108,6 +108,9 @@ pub struct AddSegmenBody {
     pub kriteria: Option<Vec<String>>,
     /// Code of the slum location it lies in.
     pub kode_lokasi: Option<String>,
+    /// Estimated cost in whole rupiah, for budget scenarios (`POST /api/skenario`).
+    #[schema(minimum = 0)]
+    pub perkiraan_biaya_rp: Option<i64>,
     /// Notes.
     pub keterangan: Option<String>,
     /// Who carries it out, when not the work's body.
@@ -133,6 +136,9 @@ pub struct UpdateSegmenBody {
     pub kriteria: Option<Vec<String>>,
     /// Code of the slum location it lies in.
     pub kode_lokasi: Option<String>,
+    /// Estimated cost in whole rupiah, for budget scenarios (`POST /api/skenario`).
+    #[schema(minimum = 0)]
+    pub perkiraan_biaya_rp: Option<i64>,
     /// Notes.
     pub keterangan: Option<String>,
     /// Who carries it out.

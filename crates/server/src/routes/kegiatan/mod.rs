@@ -217,7 +217,8 @@ pub async fn update(
 /// Adds a segment. Body: `nama`, `geometry` (GeoJSON line, polygon or point,
 /// EPSG:4326), `satuan` (`m` needs a line, `m2` a polygon; `unit`, `kk` any),
 /// optional `id`, `volume_rencana`, `kondisi_sebelum`, `kondisi_sesudah`, `kriteria`
-/// (`["2b"]`), `kode_lokasi`, `keterangan`, `pelaksana`.
+/// (`["2b"]`), `kode_lokasi`, `perkiraan_biaya_rp` (the estimated cost, for budget
+/// scenarios), `keterangan`, `pelaksana`.
 #[utoipa::path(post, path = "/api/kegiatan/{id}/segmen", tag = "works", request_body = AddSegmenBody,
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 401, body = ErrorBody),
@@ -244,10 +245,12 @@ pub async fn add_segmen(
     let kondisi_sesudah: Option<Kondisi> = b.opt("kondisi_sesudah")?;
     let kriteria = kriteria(&mut b)?.unwrap_or_default();
     let kode_lokasi = b.opt_text("kode_lokasi")?;
+    let perkiraan_biaya_rp = b.opt_rupiah("perkiraan_biaya_rp")?;
     let keterangan = b.opt_text("keterangan")?;
     let pel = pelaksana(&mut b, "pelaksana")?;
     b.finish()?;
     let cmd = AddSegmen {
+        perkiraan_biaya_rp,
         id: sid,
         nama,
         geometry,
@@ -266,7 +269,8 @@ pub async fn add_segmen(
 }
 
 /// Changes a segment: `nama`, `status`, `kondisi_sebelum`, `kondisi_sesudah`,
-/// `kriteria`, `kode_lokasi`, `keterangan`, `pelaksana`, and together `geometry`,
+/// `kriteria`, `kode_lokasi`, `perkiraan_biaya_rp`, `keterangan`, `pelaksana`, and
+/// together `geometry`,
 /// `volume_rencana`, `satuan`. Setting `status` to `selesai` (with `tanggal_selesai`,
 /// default today) marks the improved thing `baik` unless `kondisi_sesudah` says
 /// otherwise, and records a new evaluation of the segment's slum location.
@@ -295,6 +299,7 @@ pub async fn update_segmen(
     let kondisi_sesudah = settable(&mut b, "kondisi_sesudah", Body::opt::<Kondisi>)?;
     let krit = kriteria(&mut b)?;
     let kode_lokasi = settable(&mut b, "kode_lokasi", Body::opt_text)?;
+    let perkiraan_biaya_rp = settable(&mut b, "perkiraan_biaya_rp", Body::opt_rupiah)?;
     let keterangan = settable(&mut b, "keterangan", Body::opt_text)?;
     let pel = pelaksana(&mut b, "pelaksana")?;
     let geometry = b.opt_geometry("geometry")?;
@@ -302,6 +307,7 @@ pub async fn update_segmen(
     let satuan: Option<Satuan> = b.opt("satuan")?;
     b.finish()?;
     let cmd = UpdateSegmen {
+        perkiraan_biaya_rp,
         nama,
         status,
         tanggal_selesai,
