@@ -759,3 +759,23 @@ fn with_sources(
 pub(crate) fn atlas(store: &GpkgStore) -> kumuh_app::Atlas {
     kumuh_app::Atlas::new(Arc::new(store.clone()))
 }
+
+/// Writes a report's bytes to `out`, or to standard output when there is none; a
+/// workbook (`binary`) needs a file. `what` names the report in messages.
+pub(crate) fn write_report(
+    out: Option<&Path>,
+    bytes: &[u8],
+    binary: bool,
+    what: &str,
+) -> anyhow::Result<()> {
+    match out {
+        Some(out) => {
+            std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))
+        }
+        None if binary => bail!("--out: an XLSX {what} needs a file"),
+        None => std::io::stdout()
+            .lock()
+            .write_all(bytes)
+            .with_context(|| format!("writing the {what}")),
+    }
+}

@@ -65,20 +65,18 @@ pub async fn report(path: &Path, cmd: ReportCommand) -> anyhow::Result<()> {
             bytes.push(b'\n');
         }
     }
-    match (&args.out, args.format) {
-        (Some(out), _) => {
-            std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
-            eprintln!(
-                "{} row(s) of funding written to {}",
-                report.rows.len(),
-                out.display()
-            );
-        }
-        (None, ReportFormat::Xlsx) => bail!("--out: an XLSX report needs a file"),
-        (None, _) => std::io::stdout()
-            .lock()
-            .write_all(&bytes)
-            .context("writing the report")?,
+    crate::commands::write_report(
+        args.out.as_deref(),
+        &bytes,
+        matches!(args.format, ReportFormat::Xlsx),
+        "report",
+    )?;
+    if let Some(out) = &args.out {
+        eprintln!(
+            "{} row(s) of funding written to {}",
+            report.rows.len(),
+            out.display()
+        );
     }
     Ok(())
 }

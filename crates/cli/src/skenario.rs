@@ -1,7 +1,6 @@
 //! `kumuh skenario`: which planned works to fund for the most slum taken out.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -134,15 +133,11 @@ pub async fn run(path: &Path, args: SkenarioArgs) -> anyhow::Result<()> {
             " (not proven optimal)"
         }
     );
-    match (&args.out, args.format) {
-        (Some(out), _) => {
-            std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?
-        }
-        (None, SkenarioFormat::Xlsx) => bail!("--out: an XLSX scenario needs a file"),
-        (None, _) => std::io::stdout()
-            .lock()
-            .write_all(&bytes)
-            .context("writing the scenario")?,
-    }
+    crate::commands::write_report(
+        args.out.as_deref(),
+        &bytes,
+        matches!(args.format, SkenarioFormat::Xlsx),
+        "scenario",
+    )?;
     Ok(())
 }

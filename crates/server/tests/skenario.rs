@@ -4,9 +4,9 @@
 
 use axum::http::{Method, StatusCode};
 use geo_types::{LineString, MultiPolygon, Polygon};
-use kumuh_domain::assessment::{AssessmentInput, Dasar, RuleSet};
+use kumuh_domain::assessment::AssessmentInput;
 use kumuh_domain::{Kode, LokasiKumuh, Role};
-use kumuh_store::{AssessmentRecord, Store};
+use kumuh_store::Store;
 use serde_json::{Value, json};
 
 mod common;
@@ -32,7 +32,6 @@ fn square(x0: f64, side_m: f64) -> MultiPolygon<f64> {
 /// Three locations, each kumuh ringan (16 points) with 400 m of damaged road; LA is
 /// about 6.6 ha, LB and LC about 5 ha.
 async fn seed_locations(f: &Fixture) {
-    let rules = RuleSet::default_rules();
     let mut lokasi = Vec::new();
     let mut records = Vec::new();
     for (i, (kode, side)) in [("LA", 257.0), ("LB", 224.0), ("LC", 224.0)]
@@ -67,32 +66,9 @@ async fn seed_locations(f: &Fixture) {
         ] {
             m.volumes.insert(c.into(), v);
         }
-        let rows = kumuh_io::assessment::assess_rows(
-            &rules,
-            vec![kumuh_io::assessment::AssessmentRow {
-                row: 2 + i,
-                input: m,
-                attributes: Default::default(),
-            }],
-        );
-        let a = &rows[0];
-        assert_eq!(a.result.total, 16, "{kode}");
-        records.push(AssessmentRecord {
-            kode_lokasi: kode.into(),
-            nama_lokasi: a.result.nama_lokasi.clone(),
-            kode_desa: a.result.kode_desa.clone(),
-            tahun: 2024,
-            rule_set_id: a.result.rule_set_id.clone(),
-            rule_set_version: a.result.rule_set_version.clone(),
-            luas_ha,
-            total: a.result.total,
-            class: a.result.class,
-            priority: None,
-            masukan: Some(a.source.input.clone()),
-            result: kumuh_io::assessment::result_json(a),
-            dasar: Dasar::Survei,
-            tanggal: None,
-        });
+        let record = common::survey_record(m);
+        assert_eq!(record.total, 16, "{kode}");
+        records.push(record);
         lokasi.push(l);
     }
     f.store.upsert_lokasi(&lokasi).await.unwrap();

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::{Method, StatusCode};
-use kumuh_domain::assessment::{AssessmentInput, Dasar, RuleSet};
+use kumuh_domain::assessment::AssessmentInput;
 use kumuh_domain::{Kode, Role};
-use kumuh_store::{AssessmentRecord, Store};
+use kumuh_store::Store;
 use serde_json::{Value, json};
 
 mod common;
@@ -119,33 +119,8 @@ async fn seed_lokasi(f: &Fixture) {
     ] {
         input.volumes.insert(k.into(), v);
     }
-    let rules = RuleSet::default_rules();
-    let rows = kumuh_io::assessment::assess_rows(
-        &rules,
-        vec![kumuh_io::assessment::AssessmentRow {
-            row: 2,
-            input,
-            attributes: Default::default(),
-        }],
-    );
-    let a = &rows[0];
     f.store
-        .upsert_assessments(&[AssessmentRecord {
-            kode_lokasi: "BBR-01".into(),
-            nama_lokasi: a.result.nama_lokasi.clone(),
-            kode_desa: a.result.kode_desa.clone(),
-            tahun: 2017,
-            rule_set_id: a.result.rule_set_id.clone(),
-            rule_set_version: a.result.rule_set_version.clone(),
-            luas_ha: 3.0,
-            total: a.result.total,
-            class: a.result.class,
-            priority: None,
-            masukan: Some(a.source.input.clone()),
-            result: kumuh_io::assessment::result_json(a),
-            dasar: Dasar::Survei,
-            tanggal: None,
-        }])
+        .upsert_assessments(&[common::survey_record(input)])
         .await
         .unwrap();
 }

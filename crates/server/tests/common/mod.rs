@@ -60,6 +60,40 @@ async fn fixture_with(bibrik_work: bool) -> Fixture {
     }
 }
 
+/// A surveyed assessment record of `input`, scored with the default rule set (its
+/// year, area and location as the input says).
+pub fn survey_record(
+    input: kumuh_domain::assessment::AssessmentInput,
+) -> kumuh_store::AssessmentRecord {
+    let rules = kumuh_domain::assessment::RuleSet::default_rules();
+    let (tahun, luas_ha, kode) = (input.tahun, input.luas_ha, input.kode_lokasi.clone());
+    let rows = kumuh_io::assessment::assess_rows(
+        &rules,
+        vec![kumuh_io::assessment::AssessmentRow {
+            row: 2,
+            input,
+            attributes: Default::default(),
+        }],
+    );
+    let a = &rows[0];
+    kumuh_store::AssessmentRecord {
+        kode_lokasi: kode,
+        nama_lokasi: a.result.nama_lokasi.clone(),
+        kode_desa: a.result.kode_desa.clone(),
+        tahun,
+        rule_set_id: a.result.rule_set_id.clone(),
+        rule_set_version: a.result.rule_set_version.clone(),
+        luas_ha,
+        total: a.result.total,
+        class: a.result.class,
+        priority: None,
+        masukan: Some(a.source.input.clone()),
+        result: kumuh_io::assessment::result_json(a),
+        dasar: kumuh_domain::assessment::Dasar::Survei,
+        tanggal: None,
+    }
+}
+
 impl Fixture {
     /// Serves the app on a free port of 127.0.0.1; returns its base URL.
     pub async fn serve(&self) -> String {
