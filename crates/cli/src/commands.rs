@@ -10,7 +10,6 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use kumuh_domain::{Kode, Level, Role};
-use kumuh_io::geojson::{Import, ImportKind};
 use kumuh_store::{GpkgStore, OpenMode, PlaceQuery, Store};
 
 /// Kumuh: planning atlas for slum upgrading (penanganan permukiman kumuh).
@@ -42,7 +41,7 @@ enum Command {
     /// Create a new store seeded with Kecamatan Jiwan.
     Init(InitArgs),
     /// Import places or slum locations from a GeoJSON file (idempotent on code).
-    Import(ImportArgs),
+    Import(crate::import::ImportArgs),
     /// Export the store or one layer.
     Export(ExportArgs),
     /// Manage users.
@@ -126,28 +125,6 @@ struct InitArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum ImportLevel {
-    Desa,
-    Rt,
-    Lokasi,
-    /// Road and drainage lines with their condition.
-    Jaringan,
-}
-
-#[derive(Debug, Args)]
-struct ImportArgs {
-    /// A GeoJSON file (EPSG:4326).
-    file: PathBuf,
-    /// What the file holds.
-    #[arg(long)]
-    level: ImportLevel,
-    /// Import the features without problems and list the others (by default a file with
-    /// any problem imports nothing).
-    #[arg(long)]
-    skip_invalid: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Geojson,
     Gpkg,
@@ -220,7 +197,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(&cli.store, args).await,
         Command::Init(args) => init(&cli.store, args).await,
-        Command::Import(args) => import(&cli.store, args).await,
+        Command::Import(args) => crate::import::run(&cli.store, args).await,
         Command::Export(args) => export(&cli.store, args).await,
         Command::User(cmd) => user(&cli.store, cmd).await,
         Command::Assess(args) => crate::assess::run_assess(&args, &mut std::io::stdout().lock()),
@@ -237,7 +214,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn spinner(message: impl Into<String>) -> ProgressBar {
+pub(crate) fn spinner(message: impl Into<String>) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
     pb.set_style(
         ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
@@ -360,83 +337,6 @@ async fn init(path: &Path, args: InitArgs) -> anyhow::Result<()> {
         .len();
     store.close().await;
     println!("created {} with {n} desa", path.display());
-    Ok(())
-}
-
-async fn import(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
-    let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {name}"))?;
-    let kind = match args.level {
-        ImportLevel::Desa => ImportKind::Places(Level::Desa),
-        ImportLevel::Rt => ImportKind::Places(Level::Rt),
-        ImportLevel::Lokasi => ImportKind::Lokasi,
-        ImportLevel::Jaringan => ImportKind::Jaringan,
-    };
-    let pb = spinner(format!("reading {name}"));
-    let parsed = if args.skip_invalid {
-        kumuh_io::geojson::parse_skipping(&name, &text, kind)
-    } else {
-        kumuh_io::geojson::parse(&name, &text, kind).map(|i| (i, Vec::new()))
-    };
-    pb.finish_and_clear();
-    let (parsed, skipped) = parsed?;
-    let left_out: std::collections::BTreeSet<Option<usize>> =
-        skipped.iter().map(|p| p.feature).collect();
-    for p in &skipped {
-        eprintln!("{name}: {p}");
-    }
-    if !skipped.is_empty() {
-        eprintln!(
-            "{name}: {} feature(s) left out for the problems above (--skip-invalid)",
-            left_out.len()
-        );
-    }
-    let store = open(path, OpenMode::CreateIfMissing).await?;
-    let report = match parsed {
-        Import::Places(places) => {
-            let pb = spinner(format!("writing {} places", places.len()));
-            let r = kumuh_app::places::import_places(&atlas(&store), &places).await;
-            pb.finish_and_clear();
-            r?
-        }
-        Import::Lokasi(all) => {
-            let mut lokasi = Vec::with_capacity(all.len());
-            for (i, l) in all.into_iter().enumerate() {
-                if store.place(&l.kode_desa).await?.is_some() {
-                    lokasi.push(l);
-                } else if args.skip_invalid {
-                    eprintln!(
-                        "{name}: location {}, field `kode_desa`: no desa {} in the store; left out (--skip-invalid)",
-                        l.kode, l.kode_desa
-                    );
-                } else {
-                    // Without --skip-invalid every feature was read, so `i` is its index.
-                    bail!(
-                        "{name}: feature {i} ({}), field `kode_desa`: no desa {} in the store; import the desa first. Nothing imported",
-                        l.kode,
-                        l.kode_desa
-                    );
-                }
-            }
-            let pb = spinner(format!("writing {} slum locations", lokasi.len()));
-            let r = kumuh_app::places::import_lokasi(&atlas(&store), &lokasi).await;
-            pb.finish_and_clear();
-            r?
-        }
-        Import::Jaringan(ruas) => {
-            let pb = spinner(format!("writing {} lines", ruas.len()));
-            let r = kumuh_app::places::import_jaringan(&atlas(&store), &ruas).await;
-            pb.finish_and_clear();
-            r?
-        }
-    };
-    store.close().await;
-    println!(
-        "{name}: {} added, {} updated in {}",
-        report.inserted,
-        report.updated,
-        path.display()
-    );
     Ok(())
 }
 

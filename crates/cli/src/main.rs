@@ -6,6 +6,7 @@
 
 mod assess;
 mod commands;
+mod import;
 mod kegiatan;
 mod maintenance;
 mod skenario;

@@ -4,6 +4,8 @@
 
 #[path = "../../../fuzz/bodies/assessment.rs"]
 mod assessment;
+#[path = "../../../fuzz/bodies/foreign.rs"]
+mod foreign;
 #[path = "../../../fuzz/bodies/geojson_import.rs"]
 mod geojson_import;
 #[path = "../../../fuzz/bodies/props.rs"]
@@ -44,6 +46,16 @@ fn siteplan_fitur_seeds_are_read() {
     seeds_accepted("siteplan_fitur", siteplan_fitur::siteplan_fitur);
 }
 
+#[test]
+fn shapefile_seeds_are_read() {
+    seeds_accepted("shapefile", foreign::shapefile);
+}
+
+#[test]
+fn kml_seeds_are_read() {
+    seeds_accepted("kml", foreign::kml);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -65,5 +77,15 @@ proptest! {
     #[test]
     fn siteplan_fitur_never_panics(data in props::near_seeds("siteplan_fitur")) {
         siteplan_fitur::siteplan_fitur(&data);
+    }
+
+    #[test]
+    fn shapefile_never_panics(data in props::near_seeds("shapefile")) {
+        foreign::shapefile(&data);
+    }
+
+    #[test]
+    fn kml_never_panics(data in props::near_seeds("kml")) {
+        foreign::kml(&data);
     }
 }

@@ -18,8 +18,8 @@ use serde::Serialize;
 
 pub use error::{Result, StoreError};
 pub use gpkg::{
-    CheckReport, GpkgStore, OpenMode, OpenWarning, RestoreReport, check_file, remove_store_file,
-    restore_file,
+    CheckReport, ForeignLayer, GpkgStore, OpenMode, OpenWarning, RestoreReport, check_file,
+    foreign_layers, read_foreign_layer, remove_store_file, restore_file,
 };
 pub use kegiatan::{
     AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit, SiteplanWrite, StoredKegiatan,

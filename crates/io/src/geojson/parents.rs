@@ -9,7 +9,7 @@ use geo::{BoundingRect, Distance, Geodesic};
 use geo_types::{MultiPolygon, Point, Rect};
 use kumuh_domain::{Kode, Level, Place};
 
-use super::read::read_features;
+use super::read::{Features, read_features, read_features_value};
 use super::{Import, ImportError, ImportKind, Problem};
 
 /// How far (m) a place's bounding box may lie from its parent's before the import warns.
@@ -98,6 +98,22 @@ pub fn parse_checked(
     known: &KnownPlaces,
 ) -> Result<Checked, ImportError> {
     let features = read_features(file, text, kind)?;
+    check_features(features, known)
+}
+
+/// [`parse_checked`] on a parsed GeoJSON document (as the readers of other formats in
+/// [`crate::foreign`] produce it, in EPSG:4326).
+pub fn parse_checked_value(
+    file: &str,
+    root: &serde_json::Value,
+    kind: ImportKind,
+    known: &KnownPlaces,
+) -> Result<Checked, ImportError> {
+    let features = read_features_value(file, root, kind)?;
+    check_features(features, known)
+}
+
+fn check_features(features: Features, known: &KnownPlaces) -> Result<Checked, ImportError> {
     let mut left_out = features.problems;
     let mut warnings = Vec::new();
     let problem = |index: usize, kode: &str, field: &str, message: String| Problem {
@@ -149,7 +165,7 @@ pub fn parse_checked(
                         &l.kode,
                         "kode_desa",
                         format!(
-                            "desa {} is not in the atlas; import the desa first",
+                            "no desa {} in the atlas; import the desa first",
                             l.kode_desa
                         ),
                     ));

@@ -186,6 +186,24 @@ pub(super) fn read_features(
     };
     let root: Value = serde_json::from_str(text)
         .map_err(|e| fail("-", format!("not GeoJSON: invalid JSON ({e})")))?;
+    read_features_value(file, &root, kind)
+}
+
+/// [`read_features`] on a parsed document, e.g. features converted from another format.
+pub(super) fn read_features_value(
+    file: &str,
+    root: &Value,
+    kind: ImportKind,
+) -> Result<Features, ImportError> {
+    let fail = |field: &str, message: String| ImportError {
+        file: file.to_owned(),
+        problems: vec![Problem {
+            feature: None,
+            kode: None,
+            field: field.to_owned(),
+            message,
+        }],
+    };
     let features: Vec<&Value> = match root.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => match root.get("features") {
             Some(Value::Array(f)) => f.iter().collect(),
@@ -196,7 +214,7 @@ pub(super) fn read_features(
                 ));
             }
         },
-        Some("Feature") => vec![&root],
+        Some("Feature") => vec![root],
         Some(other) => {
             return Err(fail(
                 "type",
@@ -212,7 +230,7 @@ pub(super) fn read_features(
             ));
         }
     };
-    super::crs::check(&root).map_err(|message| fail("crs", message))?;
+    super::crs::check(root).map_err(|message| fail("crs", message))?;
     for (index, feature) in features.iter().enumerate() {
         super::crs::check(feature).map_err(|message| ImportError {
             file: file.to_owned(),

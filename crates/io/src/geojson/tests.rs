@@ -373,7 +373,7 @@ fn a_location_needs_its_desa_in_the_atlas() {
     assert_eq!(checked.import, Import::Lokasi(vec![]));
     assert_eq!(
         checked.left_out[0].to_string(),
-        "feature 0 (L-1), field `kode_desa`: desa 35.19.09.2099 is not in the atlas; import the desa first"
+        "feature 0 (L-1), field `kode_desa`: no desa 35.19.09.2099 in the atlas; import the desa first"
     );
 }
 

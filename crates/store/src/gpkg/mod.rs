@@ -11,6 +11,7 @@
 //! connection, only for the previous write.
 
 pub mod blob;
+mod foreign;
 mod functions;
 mod layers;
 mod maintenance;
@@ -39,6 +40,7 @@ use crate::{
     StoredKegiatan, StoredSiteplan, UpsertReport,
 };
 
+pub use foreign::{ForeignLayer, foreign_layers, read_foreign_layer};
 pub use maintenance::{CheckReport, RestoreReport, check_file, restore_file};
 pub use open::{OpenWarning, remove_store_file};
 use rows::json_field;
