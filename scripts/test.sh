@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of Kumuh: unit, store (real GeoPackage files), HTTP, CLI with GDAL,
-# the viewer in headless Chromium, and the API against its OpenAPI document
-# (schemathesis).
+# Runs every test of Kumuh: unit, store (real GeoPackage files and a throwaway
+# PostgreSQL with PostGIS), HTTP, CLI with GDAL, the viewer in headless Chromium, and the
+# API against its OpenAPI document (schemathesis).
 #
 # The tests need, besides Rust and Node.js/npm: GDAL's command-line tools (ogrinfo,
-# ogr2ogr), Chromium and sqlite3. On Debian they are installed here when missing
-# (as root, or through sudo).
+# ogr2ogr), Chromium, sqlite3, and PostgreSQL 15 with PostGIS 3. On Debian they are
+# installed here when missing (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,10 @@ missing=()
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
+  || missing+=(postgresql-15-postgis-3 postgresql-15)
+command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages the tests need: ${missing[*]}" >&2
   sudo=""
@@ -25,7 +29,9 @@ fi
 # crate builds the viewer itself.
 (cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 
-cargo test --workspace --locked "$@"
+# Under a throwaway PostgreSQL (scripts/with-postgres.sh sets KUMUH_TEST_POSTGRES), so
+# the PostGIS runs of the store, server and CLI tests run here rather than skip.
+scripts/with-postgres.sh cargo test --workspace --locked "$@"
 
 # The API against its own OpenAPI document (schemathesis, installed from PyPI when
 # missing), on the binary the tests above built.

@@ -10,13 +10,15 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use kumuh_domain::{Kode, Level, Role};
-use kumuh_store::{GpkgStore, OpenMode, PlaceQuery, Store};
+use kumuh_store::{GpkgStore, OpenMode, PgStore, PlaceQuery, Store};
 
 /// Kumuh: planning atlas for slum upgrading (penanganan permukiman kumuh).
 #[derive(Debug, Parser)]
 #[command(name = "kumuh", version, about, long_about = None)]
 pub struct Cli {
-    /// The store: a GeoPackage file, created and seeded with Kecamatan Jiwan when missing.
+    /// The store: a GeoPackage file, created and seeded with Kecamatan Jiwan when missing;
+    /// or a PostgreSQL database with PostGIS (`postgres://USER[:PASSWORD]@HOST/DB`), whose
+    /// schema and seed are created when it is empty, shared by several servers.
     #[arg(long, global = true, env = "KUMUH_STORE", default_value = "kumuh.gpkg")]
     store: PathBuf,
 
@@ -69,6 +71,9 @@ enum Command {
     Backup(crate::maintenance::BackupArgs),
     /// Put a checked backup in place of the store (the old one is kept).
     Restore(crate::maintenance::RestoreArgs),
+    /// Copy a whole atlas between stores, a GeoPackage file and a PostGIS database in
+    /// either direction, in one transaction on the target.
+    Migrate(crate::maintenance::MigrateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +213,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(args) => crate::maintenance::check(&cli.store, args).await,
         Command::Backup(args) => crate::maintenance::backup(&cli.store, args).await,
         Command::Restore(args) => crate::maintenance::restore(&cli.store, args).await,
+        Command::Migrate(args) => crate::maintenance::migrate(args).await,
         Command::Template(args) => {
             crate::assess::run_template(&args, &mut std::io::stdout().lock())
         }
@@ -225,21 +231,108 @@ pub(crate) fn spinner(message: impl Into<String>) -> ProgressBar {
     pb
 }
 
-/// Opens the store, creating and seeding it when missing (or not, with `mode`).
-pub(crate) async fn open(path: &Path, mode: OpenMode) -> anyhow::Result<GpkgStore> {
-    let (store, created) = GpkgStore::open(path, mode)
-        .await
-        .with_context(|| format!("opening the store {}", path.display()))?;
-    for w in store.warnings() {
-        tracing::warn!("{w}");
+/// A store opened from `--store`: a GeoPackage file or a PostGIS database.
+#[derive(Debug, Clone)]
+pub(crate) enum Opened {
+    Gpkg(GpkgStore),
+    Postgis(PgStore),
+}
+
+impl Opened {
+    /// The store for the use cases and the server.
+    pub(crate) fn shared(&self) -> Arc<dyn Store> {
+        match self {
+            Opened::Gpkg(s) => Arc::new(s.clone()),
+            Opened::Postgis(s) => Arc::new(s.clone()),
+        }
     }
+
+    /// Where it lives, for messages: the file, or the URL without its password.
+    pub(crate) fn location(&self) -> String {
+        match self {
+            Opened::Gpkg(s) => s.path().display().to_string(),
+            Opened::Postgis(s) => s.location().to_owned(),
+        }
+    }
+
+    /// The GeoPackage file, for what only a file has (`action`, e.g. `backup`).
+    pub(crate) fn gpkg(&self, action: &str) -> anyhow::Result<&GpkgStore> {
+        match self {
+            Opened::Gpkg(s) => Ok(s),
+            Opened::Postgis(s) => bail!(
+                "{}: {action} works on a GeoPackage file; for a PostGIS store use PostgreSQL's own tools (pg_dump, pg_restore), or `kumuh export --format gpkg`",
+                s.location()
+            ),
+        }
+    }
+
+    /// Closes every connection.
+    pub(crate) async fn close(&self) {
+        match self {
+            Opened::Gpkg(s) => s.close().await,
+            Opened::Postgis(s) => s.close().await,
+        }
+    }
+}
+
+impl std::ops::Deref for Opened {
+    type Target = dyn Store;
+
+    fn deref(&self) -> &(dyn Store + 'static) {
+        match self {
+            Opened::Gpkg(s) => s,
+            Opened::Postgis(s) => s,
+        }
+    }
+}
+
+/// Whether `--store` names a PostgreSQL database rather than a file.
+pub(crate) fn is_database(path: &Path) -> bool {
+    path.to_str()
+        .is_some_and(kumuh_store::postgis::is_postgres_url)
+}
+
+/// Opens the store, creating and seeding it when missing (or not, with `mode`): a file,
+/// or a PostgreSQL database when `--store` is a `postgres://` URL. Answers the store and
+/// whether this call created it.
+pub(crate) async fn open_new(path: &Path, mode: OpenMode) -> anyhow::Result<(Opened, bool)> {
+    let (store, created) = open_unseeded(path, mode).await?;
     if created {
         seed(&store).await?;
     }
-    Ok(store)
+    Ok((store, created))
 }
 
-async fn seed(store: &GpkgStore) -> anyhow::Result<()> {
+/// Opens the store like [`open_new`], but leaves a new one empty.
+pub(crate) async fn open_unseeded(path: &Path, mode: OpenMode) -> anyhow::Result<(Opened, bool)> {
+    Ok(match path.to_str().filter(|_| is_database(path)) {
+        Some(url) => {
+            let (store, created) = PgStore::open(url, mode).await.with_context(|| {
+                format!(
+                    "opening the store {}",
+                    kumuh_store::postgis::redact_url(url)
+                )
+            })?;
+            (Opened::Postgis(store), created)
+        }
+        None => {
+            let (store, created) = GpkgStore::open(path, mode)
+                .await
+                .with_context(|| format!("opening the store {}", path.display()))?;
+            for w in store.warnings() {
+                tracing::warn!("{w}");
+            }
+            (Opened::Gpkg(store), created)
+        }
+    })
+}
+
+/// Opens the store like [`open_new`].
+pub(crate) async fn open(path: &Path, mode: OpenMode) -> anyhow::Result<Opened> {
+    Ok(open_new(path, mode).await?.0)
+}
+
+async fn seed(store: &Opened) -> anyhow::Result<()> {
     let pb = spinner("seeding Kecamatan Jiwan");
     let places = kumuh_io::seed::jiwan().context("reading the shipped Jiwan data")?;
     // With the Bibrik work and siteplan of 2018, marked contoh (illustrative): what every
@@ -249,7 +342,7 @@ async fn seed(store: &GpkgStore) -> anyhow::Result<()> {
         .context("seeding the store")?;
     pb.finish_and_clear();
     tracing::info!(
-        store = %store.path().display(),
+        store = %store.location(),
         places = report.inserted,
         "new store created and seeded with Kecamatan Jiwan"
     );
@@ -265,7 +358,7 @@ async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     let local = listener.local_addr().context("reading the bound address")?;
     let pb = spinner("building the tile layers");
     let state = kumuh_server::AppState::open(
-        Arc::new(store.clone()),
+        store.shared(),
         kumuh_server::Config {
             home: args.home,
             basemap_style_url: args.basemap_style,
@@ -284,9 +377,9 @@ async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     .await
     .context("building the tile layers")?;
     pb.finish_and_clear();
-    println!("Kumuh serving http://{local}/ (store {})", path.display());
+    println!("Kumuh serving http://{local}/ (store {})", store.location());
     std::io::stdout().flush().ok();
-    tracing::info!(addr = %local, store = %path.display(), "serving");
+    tracing::info!(addr = %local, store = %store.location(), "serving");
     kumuh_server::serve(listener, state, shutdown_signal())
         .await
         .context("serving")?;
@@ -318,6 +411,18 @@ async fn shutdown_signal() {
 }
 
 async fn init(path: &Path, args: InitArgs) -> anyhow::Result<()> {
+    if is_database(path) {
+        let (store, created) = open_new(path, OpenMode::CreateIfMissing).await?;
+        let location = store.location();
+        store.close().await;
+        if !created {
+            bail!(
+                "{location} already holds a Kumuh store; it is left as it is (drop and create the database to start again)"
+            );
+        }
+        println!("created the store in {location}");
+        return Ok(());
+    }
     if path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(true) {
         if !args.force {
             bail!(
@@ -386,7 +491,7 @@ async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<()> {
+async fn export_pmtiles(store: &Opened, args: &ExportArgs) -> anyhow::Result<()> {
     let out = args
         .out
         .as_ref()
@@ -407,11 +512,11 @@ async fn export_pmtiles(store: &GpkgStore, args: &ExportArgs) -> anyhow::Result<
         maxzoom: args.maxzoom,
     };
     let pb = spinner("building the tile layers");
-    let tiles = kumuh_app::tiles::Tiles::load(store, 0)
+    let tiles = kumuh_app::tiles::Tiles::load(&**store, 0)
         .await
         .context("building the tile layers")?;
     let (layers, bbox) = tiles
-        .package_extent(store, &package)
+        .package_extent(&**store, &package)
         .await
         .map_err(|e| match e {
             kumuh_app::tiles::PackageError::Zooms => anyhow::anyhow!("--minzoom/--maxzoom: {e}"),
@@ -602,7 +707,7 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
         "{name}: {} assessment(s) added, {} updated in {}",
         report.inserted,
         report.updated,
-        path.display()
+        store.location()
     );
     let skipped = outcome.skipped.len() + unknown.len();
     if skipped > 0 {
@@ -619,7 +724,7 @@ async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow:
 /// Replaces the chosen criteria's volumes with those derived from the mapped lines inside
 /// the location's polygon; a location without a polygon keeps its surveyed values.
 async fn derive_for(
-    store: &GpkgStore,
+    store: &Opened,
     volumes: &mut std::collections::BTreeMap<String, f64>,
     kode_lokasi: &str,
     choices: &kumuh_domain::jaringan::Choices,
@@ -656,8 +761,8 @@ fn with_sources(
 
 /// The use cases' view of a store opened by a command (without tile layers: a command
 /// draws no map; a serving server's tiles follow the store's change feed).
-pub(crate) fn atlas(store: &GpkgStore) -> kumuh_app::Atlas {
-    kumuh_app::Atlas::new(Arc::new(store.clone()))
+pub(crate) fn atlas(store: &Opened) -> kumuh_app::Atlas {
+    kumuh_app::Atlas::new(store.shared())
 }
 
 /// Writes a report's bytes to `out`, or to standard output when there is none; a

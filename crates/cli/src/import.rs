@@ -78,7 +78,7 @@ const SHOWN: usize = 5;
 
 /// The places of the store an import of `kind` may refer to: the desa (an RT's or a
 /// location's parent) and the kecamatan (a desa's), each with its bounding box.
-async fn known_places(store: &impl Store, kind: ImportKind) -> anyhow::Result<KnownPlaces> {
+async fn known_places(store: &dyn Store, kind: ImportKind) -> anyhow::Result<KnownPlaces> {
     let levels: &[Level] = match kind {
         ImportKind::Jaringan => &[],
         ImportKind::Places(Level::Provinsi | Level::Kabupaten) => &[Level::Provinsi],
@@ -202,7 +202,7 @@ pub(crate) async fn run(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
 
     // A dry run never creates or changes the store; it checks against the places of
     // an existing one.
-    let store = if args.dry_run && !path.exists() {
+    let store = if args.dry_run && !path.exists() && !crate::commands::is_database(path) {
         None
     } else {
         Some(
@@ -218,7 +218,7 @@ pub(crate) async fn run(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         )
     };
     let known = match &store {
-        Some(s) => known_places(s, kind).await?,
+        Some(s) => known_places(s.shared().as_ref(), kind).await?,
         None => KnownPlaces::default(),
     };
     let pb = spinner(format!("checking {} features", layer.features.len()));
@@ -257,13 +257,14 @@ pub(crate) async fn run(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         eprintln!("{name}: warning: {w}");
     }
     let report = write(&store, import).await;
+    let location = store.location();
     store.close().await;
     let report = report?;
     println!(
         "{name}: {} added, {} updated in {}",
         report.inserted,
         report.updated,
-        path.display()
+        location
     );
     Ok(())
 }
@@ -329,7 +330,7 @@ fn dry_run(name: &str, layer: &Layer, checked: &Checked, collection: &serde_json
 /// Writes what was read, in one transaction, with rings in the RFC 7946 winding (files
 /// from GIS tools often wind exteriors clockwise).
 async fn write(
-    store: &kumuh_store::GpkgStore,
+    store: &crate::commands::Opened,
     import: Import,
 ) -> anyhow::Result<kumuh_store::UpsertReport> {
     Ok(match import {

@@ -4,11 +4,10 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use kumuh_store::{OpenMode, Store};
+use kumuh_store::OpenMode;
 
 use crate::commands::open;
 
@@ -133,8 +132,7 @@ pub async fn call(path: &Path, args: CallArgs) -> anyhow::Result<()> {
         .await?;
         token = Some(t);
     }
-    let state =
-        kumuh_server::AppState::new(Arc::new(store.clone()), kumuh_server::Config::default());
+    let state = kumuh_server::AppState::new(store.shared(), kumuh_server::Config::default());
     let res = kumuh_server::call_local(
         state,
         kumuh_server::LocalRequest {

@@ -1,4 +1,5 @@
-//! Looking after the store file: `kumuh check`, `kumuh backup` and `kumuh restore`.
+//! Looking after the store: `kumuh check`, `kumuh backup` and `kumuh restore` (files),
+//! and `kumuh migrate` (a whole atlas between a file and a PostGIS database).
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +37,11 @@ pub struct RestoreArgs {
 
 /// Runs the full check and lists every problem; any problem is an error.
 pub async fn check(store: &Path, args: CheckArgs) -> anyhow::Result<()> {
+    if args.file.is_none() && crate::commands::is_database(store) {
+        crate::commands::open(store, OpenMode::MustExist)
+            .await?
+            .gpkg("kumuh check")?;
+    }
     let path = args.file.as_deref().unwrap_or(store);
     let report = kumuh_store::check_file(path)
         .await
@@ -59,6 +65,7 @@ pub async fn check(store: &Path, args: CheckArgs) -> anyhow::Result<()> {
 pub async fn backup(store: &Path, args: BackupArgs) -> anyhow::Result<()> {
     let opened = crate::commands::open(store, OpenMode::MustExist).await?;
     let done = opened
+        .gpkg("kumuh backup")?
         .backup(&args.out, args.force)
         .await
         .with_context(|| format!("backing up {} to {}", store.display(), args.out.display()));
@@ -74,6 +81,11 @@ pub async fn backup(store: &Path, args: BackupArgs) -> anyhow::Result<()> {
 
 /// Puts a checked backup in place of the store.
 pub async fn restore(store: &Path, args: RestoreArgs) -> anyhow::Result<()> {
+    if crate::commands::is_database(store) {
+        crate::commands::open(store, OpenMode::MustExist)
+            .await?
+            .gpkg("kumuh restore")?;
+    }
     let occupied = std::fs::metadata(store).is_ok_and(|m| m.len() > 0);
     if occupied && !args.force {
         bail!(
@@ -96,5 +108,52 @@ pub async fn restore(store: &Path, args: RestoreArgs) -> anyhow::Result<()> {
         println!("the previous store is kept as {}", previous.display());
     }
     println!("a running `kumuh serve` on this store must be restarted to use it");
+    Ok(())
+}
+
+/// `kumuh migrate --from STORE --to STORE [--force]`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The store to copy: a GeoPackage file or a `postgres://` URL.
+    #[arg(long, value_name = "STORE")]
+    from: PathBuf,
+    /// The store to copy into: a GeoPackage file or a `postgres://` URL, created (empty)
+    /// when missing.
+    #[arg(long, value_name = "STORE")]
+    to: PathBuf,
+    /// Replace what the target holds (by default a target that holds records is refused).
+    #[arg(long)]
+    force: bool,
+}
+
+/// Copies the whole atlas of one store into another: places, locations, lines,
+/// assessments, users (with their password hashes), works and siteplans with their
+/// versions, and the audit log. API tokens stay behind: users sign in again.
+pub async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
+    if args.from == args.to {
+        bail!("--from and --to name the same store");
+    }
+    let (from, _) = crate::commands::open_unseeded(&args.from, OpenMode::MustExist).await?;
+    let (to, _) = crate::commands::open_unseeded(&args.to, OpenMode::CreateIfMissing).await?;
+    let copied = async {
+        let atlas = kumuh_store::AtlasCopy::read(&*from, true)
+            .await
+            .with_context(|| format!("reading {}", from.location()))?;
+        match &to {
+            crate::commands::Opened::Gpkg(s) => s.load_atlas(&atlas, args.force).await,
+            crate::commands::Opened::Postgis(s) => s.load_atlas(&atlas, args.force).await,
+        }
+        .with_context(|| format!("copying into {}", to.location()))?;
+        anyhow::Ok(atlas.records())
+    }
+    .await;
+    from.close().await;
+    to.close().await;
+    let records = copied?;
+    println!(
+        "copied {records} records from {} to {}",
+        from.location(),
+        to.location()
+    );
     Ok(())
 }

@@ -32,6 +32,38 @@ pub enum StoreError {
         /// Newest version this build knows.
         known: i64,
     },
+    /// A PostgreSQL database written by a newer Kumuh; it is left untouched.
+    #[error(
+        "{location}: store schema version {found} is newer than this kumuh understands ({known}); upgrade kumuh, the database is left untouched"
+    )]
+    NewerDatabaseSchema {
+        /// The database (its URL without the password).
+        location: String,
+        /// Version found in the database.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// A PostgreSQL database that holds tables but no Kumuh store; it is left untouched.
+    #[error(
+        "{location}: the database holds tables that are not a Kumuh store ({tables}); refusing to touch it. Use an empty database"
+    )]
+    NotAKumuhDatabase {
+        /// The database (its URL without the password).
+        location: String,
+        /// Some of the tables found.
+        tables: String,
+    },
+    /// The database role may not do what opening the store needs.
+    #[error("{location}: {message}; needed: {privilege}")]
+    MissingPrivilege {
+        /// The database (its URL without the password).
+        location: String,
+        /// What is missing.
+        privilege: String,
+        /// What PostgreSQL said.
+        message: String,
+    },
     /// The store does not exist and the caller asked not to create it.
     #[error("{path}: no store here; create one with `kumuh init`")]
     Missing {

@@ -1,12 +1,14 @@
-//! Persistence for the atlas: the [`Store`] trait the rest of Kumuh uses, and its
-//! embedded backend, one GeoPackage file ([`GpkgStore`]).
+//! Persistence for the atlas: the [`Store`] trait the rest of Kumuh uses, its embedded
+//! backend, one GeoPackage file ([`GpkgStore`]), and its shared backend, a PostgreSQL
+//! database with PostGIS ([`PgStore`]).
 //!
-//! This is the only crate that knows SQL. A PostGIS backend can implement the same trait
-//! later without changes above this crate.
+//! This is the only crate that knows SQL.
 
+mod copy;
 mod error;
 pub mod gpkg;
 mod kegiatan;
+pub mod postgis;
 
 use std::fmt;
 
@@ -16,6 +18,7 @@ use kumuh_domain::jaringan::Ruas;
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, User};
 use serde::Serialize;
 
+pub use copy::AtlasCopy;
 pub use error::{Result, StoreError};
 pub use gpkg::{
     CheckReport, ForeignLayer, GpkgStore, OpenMode, OpenWarning, RestoreReport, check_file,
@@ -25,6 +28,7 @@ pub use kegiatan::{
     AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit, SiteplanWrite, StoredKegiatan,
     StoredSiteplan,
 };
+pub use postgis::PgStore;
 
 /// The audit log's entity for places of every level (`wilayah`: region), whose key is
 /// the place's code.

@@ -3,9 +3,15 @@
 
 use geo_types::{MultiPolygon, polygon};
 use kumuh_domain::{Kode, Level, Place};
-use kumuh_store::{
-    AuditQuery, GpkgStore, OpenMode, PLACE_AUDIT_ENTITAS, PlaceQuery, Store, StoreError,
-};
+use kumuh_store::{AuditQuery, PLACE_AUDIT_ENTITAS, PlaceQuery, Store, StoreError};
+
+mod backend;
+use backend::TestStore;
+
+for_each_backend!(
+    place_writes_and_deletions_are_audited_in_the_same_transaction,
+    a_place_with_places_below_it_is_not_deleted,
+);
 
 fn place(kode: &str, nama: &str) -> Place {
     Place {
@@ -20,14 +26,7 @@ fn place(kode: &str, nama: &str) -> Place {
     }
 }
 
-async fn new_store(dir: &std::path::Path) -> GpkgStore {
-    GpkgStore::open(&dir.join("t.gpkg"), OpenMode::CreateIfMissing)
-        .await
-        .unwrap()
-        .0
-}
-
-async fn audit_of(store: &GpkgStore, kode: &str) -> Vec<kumuh_store::AuditEntry> {
+async fn audit_of(store: &dyn Store, kode: &str) -> Vec<kumuh_store::AuditEntry> {
     store
         .audit(&AuditQuery {
             kunci: Some(kode.to_owned()),
@@ -38,10 +37,7 @@ async fn audit_of(store: &GpkgStore, kode: &str) -> Vec<kumuh_store::AuditEntry>
         .unwrap()
 }
 
-#[tokio::test]
-async fn place_writes_and_deletions_are_audited_in_the_same_transaction() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = new_store(dir.path()).await;
+async fn place_writes_and_deletions_are_audited_in_the_same_transaction(store: TestStore) {
     let kode = "35.19.09.2014";
 
     let r = store
@@ -69,7 +65,7 @@ async fn place_writes_and_deletions_are_audited_in_the_same_transaction() {
     );
 
     // Newest first: delete, change, create; nothing for the delete that found nothing.
-    let lines = audit_of(&store, kode).await;
+    let lines = audit_of(&*store, kode).await;
     let seen: Vec<(&str, &str, &str, &str)> = lines
         .iter()
         .map(|a| {
@@ -104,10 +100,7 @@ async fn place_writes_and_deletions_are_audited_in_the_same_transaction() {
     );
 }
 
-#[tokio::test]
-async fn a_place_with_places_below_it_is_not_deleted() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = new_store(dir.path()).await;
+async fn a_place_with_places_below_it_is_not_deleted(store: TestStore) {
     store
         .upsert_places(&[
             place("35.19.09", "Jiwan"),
@@ -130,7 +123,7 @@ async fn a_place_with_places_below_it_is_not_deleted() {
         }
     }
     assert!(store.place(&kecamatan).await.unwrap().is_some());
-    assert!(audit_of(&store, "35.19.09").await.is_empty());
+    assert!(audit_of(&*store, "35.19.09").await.is_empty());
 
     // Once the desa are gone, the kecamatan goes too.
     for d in ["35.19.09.2014", "35.19.09.2015"] {

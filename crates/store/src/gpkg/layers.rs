@@ -18,10 +18,20 @@ pub(super) async fn upsert_lokasi(
     lokasi: &[LokasiKumuh],
 ) -> Result<UpsertReport> {
     let mut tx = store.begin_write("writing slum locations").await?;
+    let report = write_lokasi(&mut tx, lokasi).await?;
+    tx.commit().await.ctx("committing slum locations")?;
+    Ok(report)
+}
+
+/// Inserts or replaces slum locations inside the caller's transaction.
+pub(super) async fn write_lokasi(
+    tx: &mut SqliteConnection,
+    lokasi: &[LokasiKumuh],
+) -> Result<UpsertReport> {
     let mut report = UpsertReport::default();
     for l in lokasi {
         let rt: Vec<&str> = l.rt.iter().map(Kode::as_str).collect();
-        let sql = if exists(&mut tx, "lokasi_kumuh", &l.kode).await? {
+        let sql = if exists(&mut *tx, "lokasi_kumuh", &l.kode).await? {
             report.updated += 1;
             "UPDATE lokasi_kumuh SET geom = ?1, nama = ?3, kode_desa = ?4, kawasan = ?5,
                rt = ?6, sk_nomor = ?7, sk_tanggal = ?8, luas_ha = ?9, atribut = ?10
@@ -47,10 +57,9 @@ pub(super) async fn upsert_lokasi(
             .ctx(format!("writing slum location {}", l.kode))?;
     }
     for l in lokasi {
-        refresh_latest(&mut tx, Some(&l.kode)).await?;
+        refresh_latest(&mut *tx, Some(&l.kode)).await?;
     }
-    touch_contents(&mut tx, "lokasi_kumuh").await?;
-    tx.commit().await.ctx("committing slum locations")?;
+    touch_contents(&mut *tx, "lokasi_kumuh").await?;
     Ok(report)
 }
 
@@ -79,9 +88,19 @@ pub(super) async fn lokasi(store: &GpkgStore, kode: &str) -> Result<Option<Lokas
 
 pub(super) async fn upsert_jaringan(store: &GpkgStore, ruas: &[Ruas]) -> Result<UpsertReport> {
     let mut tx = store.begin_write("writing road and drainage lines").await?;
+    let report = write_jaringan(&mut tx, ruas).await?;
+    tx.commit().await.ctx("committing lines")?;
+    Ok(report)
+}
+
+/// Inserts or replaces lines inside the caller's transaction.
+pub(super) async fn write_jaringan(
+    tx: &mut SqliteConnection,
+    ruas: &[Ruas],
+) -> Result<UpsertReport> {
     let mut report = UpsertReport::default();
     for r in ruas {
-        let sql = if exists(&mut tx, "jaringan", &r.kode).await? {
+        let sql = if exists(&mut *tx, "jaringan", &r.kode).await? {
             report.updated += 1;
             "UPDATE jaringan SET geom = ?1, jenis = ?3, kondisi = ?4, contoh = ?5,
                panjang_m = ?6 WHERE kode = ?2"
@@ -103,8 +122,7 @@ pub(super) async fn upsert_jaringan(store: &GpkgStore, ruas: &[Ruas]) -> Result<
             .await
             .ctx(format!("writing line {}", r.kode))?;
     }
-    touch_contents(&mut tx, "jaringan").await?;
-    tx.commit().await.ctx("committing lines")?;
+    touch_contents(&mut *tx, "jaringan").await?;
     Ok(report)
 }
 

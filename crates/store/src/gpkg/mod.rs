@@ -14,16 +14,17 @@ pub mod blob;
 mod foreign;
 mod functions;
 mod layers;
+mod load;
 mod maintenance;
 mod open;
 mod places;
-mod rows;
+pub(crate) mod rows;
 mod schema;
-mod siteplan;
+pub(crate) mod siteplan;
 pub(crate) use siteplan::export as export_siteplan;
 mod users;
-mod versioned;
-mod works;
+pub(crate) mod versioned;
+pub(crate) mod works;
 
 use std::path::{Path, PathBuf};
 

@@ -115,7 +115,10 @@ pub(super) async fn save_place(
 }
 
 /// Inserts or replaces places by code inside the caller's transaction.
-async fn write_places(conn: &mut SqliteConnection, places: &[Place]) -> Result<UpsertReport> {
+pub(super) async fn write_places(
+    conn: &mut SqliteConnection,
+    places: &[Place],
+) -> Result<UpsertReport> {
     let mut report = UpsertReport::default();
     let mut touched = std::collections::BTreeSet::new();
     for p in places {

@@ -41,7 +41,7 @@ pub(super) fn decode_multipolygon(
     }
 }
 
-pub(super) fn geometry_name(g: &Geometry<f64>) -> &'static str {
+pub(crate) fn geometry_name(g: &Geometry<f64>) -> &'static str {
     match g {
         Geometry::Point(_) => "a point",
         Geometry::Line(_) | Geometry::LineString(_) => "a line",
@@ -52,7 +52,7 @@ pub(super) fn geometry_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
-pub(super) fn json_field<T: serde::de::DeserializeOwned>(
+pub(crate) fn json_field<T: serde::de::DeserializeOwned>(
     table: &str,
     fid: i64,
     field: &'static str,
@@ -67,7 +67,7 @@ pub(super) fn json_field<T: serde::de::DeserializeOwned>(
 }
 
 /// A text column that holds a code of the domain (a class, a basis), read typed.
-fn code_field<T>(table: &str, fid: i64, field: &'static str, text: &str) -> Result<T>
+pub(crate) fn code_field<T>(table: &str, fid: i64, field: &'static str, text: &str) -> Result<T>
 where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,
@@ -80,7 +80,7 @@ where
     })
 }
 
-pub(super) fn kode_field(table: &str, fid: i64, field: &'static str, text: &str) -> Result<Kode> {
+pub(crate) fn kode_field(table: &str, fid: i64, field: &'static str, text: &str) -> Result<Kode> {
     Kode::parse(text).map_err(|e| StoreError::Corrupt {
         table: table.to_owned(),
         fid,

@@ -74,6 +74,12 @@ const fn place_table(name: &'static str, description: &'static str) -> Step {
     })
 }
 
+/// The trigger that keeps audit lines from being deleted (a whole-atlas copy lifts it
+/// inside its transaction to replace the log).
+pub(crate) const AUDIT_NO_DELETE: &str =
+    "CREATE TRIGGER kumuh_audit_no_delete BEFORE DELETE ON kumuh_audit
+                 BEGIN SELECT RAISE(ABORT, 'kumuh_audit is append-only'); END";
+
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -323,10 +329,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 "CREATE TRIGGER kumuh_audit_no_update BEFORE UPDATE ON kumuh_audit
                  BEGIN SELECT RAISE(ABORT, 'kumuh_audit is append-only'); END",
             ),
-            Step::Sql(
-                "CREATE TRIGGER kumuh_audit_no_delete BEFORE DELETE ON kumuh_audit
-                 BEGIN SELECT RAISE(ABORT, 'kumuh_audit is append-only'); END",
-            ),
+            Step::Sql(AUDIT_NO_DELETE),
         ],
     },
     Migration {

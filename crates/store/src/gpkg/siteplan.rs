@@ -14,7 +14,7 @@ use crate::{SiteplanWrite, StoredSiteplan};
 
 /// Siteplans: the JSON in `data`, numbered by `revisi` (`versi` is the siteplan's own
 /// current version, one of the columns copied out of it).
-const SITEPLAN: Versioned<Siteplan, StoredSiteplan> = Versioned {
+pub(crate) const SITEPLAN: Versioned<Siteplan, StoredSiteplan> = Versioned {
     table: "siteplan",
     key: "id",
     version: "revisi",
@@ -47,12 +47,23 @@ pub(super) async fn get(pool: &SqlitePool, id: &str) -> Result<Option<StoredSite
 }
 
 pub(super) async fn save(pool: &SqlitePool, w: &SiteplanWrite<'_>) -> Result<i64> {
+    let mut tx = pool.begin().await.ctx("starting a transaction")?;
+    let revisi = save_in(&mut tx, w).await?;
+    tx.commit().await.ctx(format!(
+        "committing {}",
+        SITEPLAN.what(w.siteplan.id().as_str())
+    ))?;
+    Ok(revisi)
+}
+
+/// Writes a siteplan with its features and audit lines inside the caller's transaction;
+/// answers the new revision.
+pub(super) async fn save_in(tx: &mut SqliteConnection, w: &SiteplanWrite<'_>) -> Result<i64> {
     let sp = w.siteplan;
     let id = sp.id().as_str();
     let data = SITEPLAN.encode(id, sp)?;
-    let mut tx = pool.begin().await.ctx("starting a transaction")?;
     let revisi = SITEPLAN
-        .write(&mut tx, id, w.revisi, data, |q| {
+        .write(&mut *tx, id, w.revisi, data, |q| {
             q.bind(sp.kode_desa().as_str())
                 .bind(sp.judul())
                 .bind(sp.status().as_str())
@@ -60,11 +71,8 @@ pub(super) async fn save(pool: &SqlitePool, w: &SiteplanWrite<'_>) -> Result<i64
                 .bind(sp.current_versi())
         })
         .await?;
-    write_features(&mut tx, sp).await?;
-    append_audit(&mut tx, &w.audit, revisi).await?;
-    tx.commit()
-        .await
-        .ctx(format!("committing {}", SITEPLAN.what(id)))?;
+    write_features(&mut *tx, sp).await?;
+    append_audit(&mut *tx, &w.audit, revisi).await?;
     Ok(revisi)
 }
 

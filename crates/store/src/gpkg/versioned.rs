@@ -19,7 +19,7 @@ use crate::error::{DbContext, Result, StoreError};
 pub(super) type SqliteQuery = Query<'static, Sqlite, SqliteArguments>;
 
 /// One table of whole records `T`, read back as `S` (the record with its version).
-pub(super) struct Versioned<T, S> {
+pub(crate) struct Versioned<T, S> {
     /// The table, e.g. `kegiatan`.
     pub table: &'static str,
     /// The column that names a record, e.g. `id`.
@@ -44,7 +44,7 @@ pub(super) struct Versioned<T, S> {
 
 impl<T: Serialize + DeserializeOwned, S> Versioned<T, S> {
     /// The record's name in errors, e.g. `kegiatan K1`.
-    pub(super) fn what(&self, key: &str) -> String {
+    pub(crate) fn what(&self, key: &str) -> String {
         format!("{} {key}", self.what)
     }
 
@@ -92,7 +92,7 @@ impl<T: Serialize + DeserializeOwned, S> Versioned<T, S> {
 
     /// The record as the JSON to store; done before the transaction, as nothing can be
     /// written if it fails.
-    pub(super) fn encode(&self, key: &str, value: &T) -> Result<String> {
+    pub(crate) fn encode(&self, key: &str, value: &T) -> Result<String> {
         serde_json::to_string(value)
             .map_err(|e| StoreError::Invalid(format!("{}: cannot be written: {e}", self.what(key))))
     }

@@ -16,7 +16,7 @@ use crate::error::{DbContext, Result, StoreError};
 use crate::{AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, StoredKegiatan};
 
 /// Works: the JSON in `data`, numbered by `versi`.
-const KEGIATAN: Versioned<Kegiatan, StoredKegiatan> = Versioned {
+pub(crate) const KEGIATAN: Versioned<Kegiatan, StoredKegiatan> = Versioned {
     table: "kegiatan",
     key: "id",
     version: "versi",
@@ -53,15 +53,26 @@ pub(super) async fn get(pool: &SqlitePool, id: &str) -> Result<Option<StoredKegi
 }
 
 pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64> {
-    let k = w.kegiatan;
-    let id = k.id().as_str();
-    let data = KEGIATAN.encode(id, k)?;
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
         .ctx("starting a transaction")?;
+    let versi = save_in(&mut tx, w).await?;
+    tx.commit().await.ctx(format!(
+        "committing {}",
+        KEGIATAN.what(w.kegiatan.id().as_str())
+    ))?;
+    Ok(versi)
+}
+
+/// Writes a work with its segments, audit lines, evaluations and line conditions inside
+/// the caller's transaction; answers the new version.
+pub(super) async fn save_in(tx: &mut SqliteConnection, w: &KegiatanWrite<'_>) -> Result<i64> {
+    let k = w.kegiatan;
+    let id = k.id().as_str();
+    let data = KEGIATAN.encode(id, k)?;
     let versi = KEGIATAN
-        .write(&mut tx, id, w.versi, data, |q| {
+        .write(&mut *tx, id, w.versi, data, |q| {
             q.bind(k.kode_desa().as_str())
                 .bind(k.tahun())
                 .bind(&k.nama)
@@ -70,9 +81,9 @@ pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64
                 .bind(k.contoh)
         })
         .await?;
-    write_segments(&mut tx, k).await?;
-    append_audit(&mut tx, &w.audit, versi).await?;
-    write_assessments(&mut tx, &w.penilaian).await?;
+    write_segments(&mut *tx, k).await?;
+    append_audit(&mut *tx, &w.audit, versi).await?;
+    write_assessments(&mut *tx, &w.penilaian).await?;
     for (kode, kondisi) in &w.kondisi_jaringan {
         let changed = sqlx::query("UPDATE jaringan SET kondisi = ? WHERE kode = ?")
             .bind(kondisi.as_str())
@@ -84,9 +95,6 @@ pub(super) async fn save(pool: &SqlitePool, w: &KegiatanWrite<'_>) -> Result<i64
             return Err(StoreError::NotFound(format!("line {kode}")));
         }
     }
-    tx.commit()
-        .await
-        .ctx(format!("committing {}", KEGIATAN.what(id)))?;
     Ok(versi)
 }
 

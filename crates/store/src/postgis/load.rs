@@ -1,0 +1,154 @@
+//! Writing a whole atlas ([`AtlasCopy`]) into the database in one transaction.
+
+use sqlx::{AssertSqlSafe, PgConnection};
+
+use super::{PgStore, layers, places, records};
+use crate::copy::{ATLAS_TABLES, AtlasCopy};
+use crate::error::{DbContext, Result, StoreError};
+use crate::{KegiatanWrite, SiteplanWrite};
+
+/// How many records the atlas tables of the database hold.
+async fn held(conn: &mut PgConnection) -> Result<i64> {
+    let sum = ATLAS_TABLES
+        .iter()
+        .map(|t| format!("(SELECT count(*) FROM {t})"))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    sqlx::query_scalar(AssertSqlSafe(format!("SELECT {sum}")))
+        .fetch_one(conn)
+        .await
+        .ctx("counting what the database holds")
+}
+
+impl PgStore {
+    /// Writes `atlas` into this store in one transaction: whole, or nothing. A store that
+    /// holds records already is refused ([`StoreError::Conflict`]) unless `replace`,
+    /// which empties it first (its audit log too: the copy's log replaces it). Works and
+    /// siteplans keep their versions, audit lines their ids and times.
+    pub async fn load_atlas(&self, atlas: &AtlasCopy, replace: bool) -> Result<()> {
+        let mut tx = self.begin_write("copying an atlas in").await?;
+        let found = held(&mut tx).await?;
+        if found > 0 {
+            if !replace {
+                return Err(StoreError::Conflict(format!(
+                    "{}: already holds an atlas ({found} records); refusing to write over it (--force replaces it)",
+                    self.location
+                )));
+            }
+            // The append-only trigger is lifted for this transaction only.
+            let mut sql =
+                String::from("ALTER TABLE kumuh_audit DISABLE TRIGGER kumuh_audit_no_update;");
+            for t in ATLAS_TABLES {
+                sql.push_str(&format!("DELETE FROM {t};"));
+            }
+            sql.push_str("ALTER TABLE kumuh_audit ENABLE TRIGGER kumuh_audit_no_update;");
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .ctx(format!("emptying {}", self.location))?;
+        }
+        places::write_places(&mut tx, &atlas.places).await?;
+        layers::write_lokasi(&mut tx, &atlas.lokasi).await?;
+        layers::write_jaringan(&mut tx, &atlas.jaringan).await?;
+        layers::write_assessments(&mut tx, &atlas.assessments).await?;
+        for (user, hash) in &atlas.users {
+            let desa: Vec<&str> = user.desa.iter().map(|k| k.as_str()).collect();
+            sqlx::query(
+                "INSERT INTO kumuh_users (username, password_hash, role, desa) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&user.username)
+            .bind(hash)
+            .bind(user.role.as_str())
+            .bind(desa.join(","))
+            .execute(&mut *tx)
+            .await
+            .ctx(format!("copying user {}", user.username))?;
+        }
+        for k in &atlas.kegiatan {
+            let write = KegiatanWrite {
+                kegiatan: &k.kegiatan,
+                versi: None,
+                audit: vec![],
+                penilaian: vec![],
+                kondisi_jaringan: vec![],
+            };
+            records::save_kegiatan(&mut tx, &write).await?;
+            stamp(
+                &mut tx,
+                "kegiatan",
+                "versi",
+                k.kegiatan.id().as_str(),
+                k.versi,
+                &k.diubah,
+            )
+            .await?;
+        }
+        for s in &atlas.siteplan {
+            let write = SiteplanWrite {
+                siteplan: &s.siteplan,
+                revisi: None,
+                audit: vec![],
+            };
+            records::save_siteplan(&mut tx, &write).await?;
+            stamp(
+                &mut tx,
+                "siteplan",
+                "revisi",
+                s.siteplan.id().as_str(),
+                s.revisi,
+                &s.diubah,
+            )
+            .await?;
+        }
+        for a in &atlas.audit {
+            sqlx::query(
+                "INSERT INTO kumuh_audit (fid, waktu, pengguna, entitas, kunci, aksi, versi, sebelum, sesudah)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(a.id)
+            .bind(&a.waktu)
+            .bind(&a.pengguna)
+            .bind(&a.entitas)
+            .bind(&a.kunci)
+            .bind(&a.aksi)
+            .bind(a.versi)
+            .bind(a.sebelum.as_ref().map(serde_json::Value::to_string))
+            .bind(a.sesudah.as_ref().map(serde_json::Value::to_string))
+            .execute(&mut *tx)
+            .await
+            .ctx(format!("copying audit line {}", a.id))?;
+        }
+        // New audit lines continue after the copied ones.
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('kumuh_audit', 'fid'),
+                           greatest((SELECT max(fid) FROM kumuh_audit), 1))",
+        )
+        .execute(&mut *tx)
+        .await
+        .ctx("continuing the audit log's numbering")?;
+        tx.commit()
+            .await
+            .ctx(format!("committing the copy into {}", self.location))
+    }
+}
+
+/// Gives a copied record the version and change time it had.
+async fn stamp(
+    conn: &mut PgConnection,
+    table: &str,
+    version: &str,
+    id: &str,
+    versi: i64,
+    diubah: &str,
+) -> Result<()> {
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {table} SET {version} = $1, diubah = $2 WHERE id = $3"
+    )))
+    .bind(versi)
+    .bind(diubah)
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx(format!("copying the version of {table} {id}"))?;
+    Ok(())
+}

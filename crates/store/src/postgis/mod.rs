@@ -1,0 +1,309 @@
+//! The shared backend: a PostgreSQL database with PostGIS, for several servers on one
+//! atlas (selected with a `postgres://` store URL).
+//!
+//! It keeps the same tables as the GeoPackage (see [`schema`]) and behaves the same through
+//! [`Store`]: every write is one transaction, versioned records change only on the
+//! version they were read at, the audit log refuses UPDATE and DELETE, and triggers fill
+//! the change feed whoever writes (another server, `psql`, QGIS).
+
+mod layers;
+mod load;
+mod open;
+mod places;
+mod records;
+mod rows;
+mod schema;
+mod users;
+
+use async_trait::async_trait;
+use kumuh_domain::jaringan::Ruas;
+use kumuh_domain::{Kode, LokasiKumuh, Place, PlaceSummary, User};
+use sqlx::postgres::PgPool;
+use sqlx::{PgConnection, Postgres, Transaction};
+
+use crate::error::{DbContext, Result};
+use crate::{
+    AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, ChangeBatch, Credentials,
+    KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store, StoreInfo,
+    StoredKegiatan, StoredSiteplan, UpsertReport,
+};
+
+pub use open::{create_database, is_postgres_url, redact_url, with_database};
+
+/// A Kumuh store in a PostgreSQL database with PostGIS.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    /// The URL without its password, for messages and [`StoreInfo`].
+    location: String,
+}
+
+impl PgStore {
+    /// Where the store lives: its URL without the password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a write transaction.
+    async fn begin_write(&self, action: &str) -> Result<Transaction<'static, Postgres>> {
+        self.pool
+            .begin()
+            .await
+            .ctx(format!("starting a transaction for {action}"))
+    }
+
+    /// Counts a failed sign-in under `key` (a name at an address, an address) at
+    /// `now_unix` and answers the count; failures are forgotten once `window_secs` pass
+    /// without a new one, so the count then starts again at one. Kept in the database,
+    /// so the count is the same for every server on it.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        now_unix: i64,
+        window_secs: i64,
+    ) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO kumuh_gagal_masuk (kunci, jumlah, terakhir_unix) VALUES ($1, 1, $2)
+             ON CONFLICT (kunci) DO UPDATE SET
+               jumlah = CASE WHEN $2 - kumuh_gagal_masuk.terakhir_unix < $3
+                             THEN kumuh_gagal_masuk.jumlah + 1 ELSE 1 END,
+               terakhir_unix = $2
+             RETURNING jumlah",
+        )
+        .bind(key)
+        .bind(now_unix)
+        .bind(window_secs)
+        .fetch_one(&self.pool)
+        .await
+        .ctx("counting a failed sign-in")?;
+        Ok(n.unsigned_abs())
+    }
+
+    /// The failures counted under `key` and when the last one was (Unix seconds), if
+    /// the last came less than `window_secs` before `now_unix`.
+    pub async fn login_failures(
+        &self,
+        key: &str,
+        now_unix: i64,
+        window_secs: i64,
+    ) -> Result<Option<(u64, i64)>> {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT jumlah, terakhir_unix FROM kumuh_gagal_masuk
+             WHERE kunci = $1 AND $2 - terakhir_unix < $3",
+        )
+        .bind(key)
+        .bind(now_unix)
+        .bind(window_secs)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading failed sign-ins")?;
+        Ok(row.map(|(n, last)| (n.unsigned_abs(), last)))
+    }
+
+    /// Forgets the failures under `key` (after a successful sign-in).
+    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM kumuh_gagal_masuk WHERE kunci = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .ctx("clearing failed sign-ins")?;
+        Ok(())
+    }
+}
+
+/// Whether a row with `kode` exists in `table`.
+async fn exists(conn: &mut PgConnection, table: &str, column: &str, kode: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM {table} WHERE {column} = $1"
+    )))
+    .bind(kode)
+    .fetch_one(conn)
+    .await
+    .ctx(format!("looking up {kode} in {table}"))?;
+    Ok(n > 0)
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn info(&self) -> Result<StoreInfo> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM kumuh_migrations")
+            .fetch_one(&self.pool)
+            .await
+            .ctx("reading the schema version")?;
+        Ok(StoreInfo {
+            backend: "postgis",
+            location: self.location.clone(),
+            schema_version: v.unwrap_or(0),
+        })
+    }
+
+    async fn list_places(&self, query: &PlaceQuery) -> Result<Vec<PlaceSummary>> {
+        places::list_places(self, query).await
+    }
+
+    async fn places(&self, query: &PlaceQuery) -> Result<Vec<Place>> {
+        places::places(self, query).await
+    }
+
+    async fn place(&self, kode: &Kode) -> Result<Option<Place>> {
+        places::place(self, kode).await
+    }
+
+    async fn search_places(&self, text: &str, limit: u32) -> Result<Vec<PlaceSummary>> {
+        places::search_places(self, text, limit).await
+    }
+
+    async fn upsert_places(&self, places: &[Place]) -> Result<UpsertReport> {
+        places::upsert_places(self, places).await
+    }
+
+    async fn save_place(&self, place: &Place, pengguna: &str) -> Result<UpsertReport> {
+        places::save_place(self, place, pengguna).await
+    }
+
+    async fn delete_place(&self, kode: &Kode) -> Result<bool> {
+        places::delete_place(self, kode).await
+    }
+
+    async fn delete_place_as(&self, kode: &Kode, pengguna: &str) -> Result<bool> {
+        places::delete_place_as(self, kode, pengguna).await
+    }
+
+    async fn upsert_lokasi(&self, lokasi: &[LokasiKumuh]) -> Result<UpsertReport> {
+        layers::upsert_lokasi(self, lokasi).await
+    }
+
+    async fn list_lokasi(&self, kode_desa: Option<&Kode>) -> Result<Vec<LokasiKumuh>> {
+        layers::list_lokasi(self, kode_desa).await
+    }
+
+    async fn lokasi(&self, kode: &str) -> Result<Option<LokasiKumuh>> {
+        layers::lokasi(self, kode).await
+    }
+
+    async fn upsert_jaringan(&self, ruas: &[Ruas]) -> Result<UpsertReport> {
+        layers::upsert_jaringan(self, ruas).await
+    }
+
+    async fn jaringan(&self, bbox: Option<[f64; 4]>) -> Result<Vec<Ruas>> {
+        layers::jaringan(self, bbox).await
+    }
+
+    async fn add_user(&self, user: &User, password_hash: &str) -> Result<()> {
+        users::add_user(self, user, password_hash).await
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        users::credentials(self, username).await
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>> {
+        users::list_users(self).await
+    }
+
+    async fn add_token(&self, username: &str, token_hash: &str, expires_unix: i64) -> Result<()> {
+        users::add_token(self, username, token_hash, expires_unix).await
+    }
+
+    async fn delete_token(&self, token_hash: &str) -> Result<bool> {
+        users::delete_token(self, token_hash).await
+    }
+
+    async fn user_for_token(&self, token_hash: &str, now_unix: i64) -> Result<Option<User>> {
+        users::user_for_token(self, token_hash, now_unix).await
+    }
+
+    async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport> {
+        let mut tx = self.begin_write("writing assessments").await?;
+        let report = layers::write_assessments(&mut tx, records).await?;
+        tx.commit().await.ctx("committing assessments")?;
+        Ok(report)
+    }
+
+    async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>> {
+        layers::assessments(self, query).await
+    }
+
+    async fn list_kegiatan(&self, query: &KegiatanQuery) -> Result<Vec<StoredKegiatan>> {
+        records::list_kegiatan(&self.pool, query).await
+    }
+
+    async fn kegiatan(&self, id: &str) -> Result<Option<StoredKegiatan>> {
+        records::KEGIATAN.pg_get(&self.pool, id).await
+    }
+
+    async fn save_kegiatan(&self, write: &KegiatanWrite<'_>) -> Result<i64> {
+        let action = format!("saving kegiatan {}", write.kegiatan.id());
+        let mut tx = self.begin_write(&action).await?;
+        let versi = records::save_kegiatan(&mut tx, write).await?;
+        tx.commit().await.ctx(action)?;
+        Ok(versi)
+    }
+
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        records::audit(&self.pool, query).await
+    }
+
+    async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>> {
+        records::list_siteplan(&self.pool, wilayah).await
+    }
+
+    async fn siteplan(&self, id: &str) -> Result<Option<StoredSiteplan>> {
+        records::SITEPLAN.pg_get(&self.pool, id).await
+    }
+
+    async fn save_siteplan(&self, write: &SiteplanWrite<'_>) -> Result<i64> {
+        let action = format!("saving siteplan {}", write.siteplan.id());
+        let mut tx = self.begin_write(&action).await?;
+        let revisi = records::save_siteplan(&mut tx, write).await?;
+        tx.commit().await.ctx(action)?;
+        Ok(revisi)
+    }
+
+    async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch> {
+        // One snapshot: the newest id, how far the feed was pruned and the rows agree.
+        let mut tx = self.pool.begin().await.ctx("reading the change feed")?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .ctx("reading the change feed")?;
+        let (latest, pruned): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT coalesce(max(id), 0) FROM kumuh_perubahan),
+                    (SELECT sampai FROM kumuh_perubahan_pangkas)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .ctx("reading the change feed")?;
+        let gap = pruned > after && latest > after;
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, lapisan, kunci FROM kumuh_perubahan WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("reading the change feed")?;
+        tx.commit().await.ctx("reading the change feed")?;
+        Ok(ChangeBatch {
+            changes: rows
+                .into_iter()
+                .map(|(id, lapisan, kunci)| LayerChange { id, lapisan, kunci })
+                .collect(),
+            latest,
+            gap,
+        })
+    }
+
+    async fn export_copy(&self, path: &std::path::Path) -> Result<()> {
+        crate::copy::export_to_gpkg(self, path).await
+    }
+}
