@@ -34,9 +34,9 @@ use sqlx::{AssertSqlSafe, Sqlite, SqliteConnection, Transaction};
 
 use crate::error::{DbContext, Result, StoreError};
 use crate::{
-    AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, ChangeBatch, Credentials,
-    KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store, StoreInfo,
-    StoredKegiatan, StoredSiteplan, UpsertReport,
+    AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch,
+    Credentials, KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store,
+    StoreInfo, StoredKegiatan, StoredSiteplan, UpsertReport,
 };
 
 pub use maintenance::{CheckReport, RestoreReport, check_file, restore_file};
@@ -248,6 +248,10 @@ impl Store for GpkgStore {
 
     async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport> {
         layers::upsert_assessments(self, records).await
+    }
+
+    async fn begin_assessments(&self) -> Result<Box<dyn AssessmentWriter>> {
+        layers::begin_assessments(self).await
     }
 
     async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>> {
