@@ -5,7 +5,9 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod assess;
+mod assess_csv;
 mod commands;
+mod import_assessments;
 mod kegiatan;
 mod maintenance;
 
