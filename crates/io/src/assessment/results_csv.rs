@@ -102,6 +102,9 @@ impl ResultsCsv {
     }
 
     /// Writes one result row.
+    // The column lists are indexed rather than iterated: iterating would borrow `self`
+    // while each field is written through it.
+    #[allow(clippy::needless_range_loop)]
     pub fn row(&mut self, r: &AssessedRow) -> Result<(), Error> {
         let i = &r.source.input;
         let a = &r.result;
