@@ -35,31 +35,49 @@ fn npm(web: &Path, args: &[&str]) {
     }
 }
 
-fn main() {
-    let web: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web");
-    let sources = [
+/// The viewer's sources: what `npm run build` reads. `public/fonts` is left out: the
+/// build writes it (`scripts/build-glyphs.mjs`), and a source the build itself writes
+/// would make every build stale again (so public/ is watched file by file, not as a
+/// directory: a file added there is seen once a watched source changes).
+fn sources(web: &Path) -> Vec<PathBuf> {
+    let mut sources: Vec<PathBuf> = [
         "src",
-        "public",
         "scripts",
         "index.html",
         "package.json",
         "package-lock.json",
         "vite.config.js",
-    ];
-    for s in sources {
-        println!("cargo:rerun-if-changed={}", web.join(s).display());
+    ]
+    .iter()
+    .map(|s| web.join(s))
+    .collect();
+    if let Ok(entries) = std::fs::read_dir(web.join("public")) {
+        sources.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_none_or(|n| n != "fonts")),
+        );
     }
-    println!(
-        "cargo:rerun-if-changed={}",
-        web.join("dist/index.html").display()
-    );
+    sources.sort();
+    sources
+}
+
+fn main() {
+    let web: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web");
+    let sources = sources(&web);
+    for s in &sources {
+        println!("cargo:rerun-if-changed={}", s.display());
+    }
+    let index = web.join("dist/index.html");
+    println!("cargo:rerun-if-changed={}", index.display());
     println!("cargo:rerun-if-env-changed=KUMUH_SKIP_WEB_BUILD");
     if std::env::var_os("KUMUH_SKIP_WEB_BUILD").is_some() {
         std::fs::create_dir_all(web.join("dist")).ok();
         return;
     }
-    let built = newest(&web.join("dist/index.html"));
-    let source_time = sources.iter().filter_map(|s| newest(&web.join(s))).max();
+    let built = newest(&index);
+    let source_time = sources.iter().filter_map(|s| newest(s)).max();
     if built.is_some() && built >= source_time {
         return;
     }
@@ -69,4 +87,19 @@ fn main() {
         npm(&web, &["ci", "--no-audit", "--no-fund"]);
     }
     npm(&web, &["run", "build"]);
+    // Cargo reruns this script when a watched file is newer than the script's last run,
+    // and the build just wrote `dist/index.html`: stamp it with the time of the sources
+    // it was built from, so the next build is fresh, and a newer source still rebuilds.
+    if let Some(t) = source_time {
+        let stamped = std::fs::File::options()
+            .write(true)
+            .open(&index)
+            .and_then(|f| f.set_modified(t));
+        if let Err(e) = stamped {
+            println!(
+                "cargo:warning=could not set the time of {}: {e}",
+                index.display()
+            );
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Slum assessments: the stored record of an assessed row, and storing imported ones.
 
 use kumuh_domain::assessment::Dasar;
-use kumuh_store::{AssessmentRecord, UpsertReport};
+use kumuh_store::{AssessmentRecord, AssessmentWriter, UpsertReport};
 
 use crate::{Atlas, Result};
 
@@ -35,4 +35,33 @@ pub fn record_of(
 /// through the store's change feed.
 pub async fn import(atlas: &Atlas, records: &[AssessmentRecord]) -> Result<UpsertReport> {
     Ok(atlas.store.upsert_assessments(records).await?)
+}
+
+/// An import of assessments that arrive in batches (a large table read row by row): all
+/// of them are stored in one transaction by [`AssessmentImport::commit`], or, if the
+/// import is dropped before that, none.
+#[derive(Debug)]
+pub struct AssessmentImport {
+    writer: Box<dyn AssessmentWriter>,
+}
+
+/// Starts a batched import (see [`AssessmentImport`]); other writes to the store wait
+/// until it is committed or dropped.
+pub async fn begin_import(atlas: &Atlas) -> Result<AssessmentImport> {
+    Ok(AssessmentImport {
+        writer: atlas.store.begin_assessments().await?,
+    })
+}
+
+impl AssessmentImport {
+    /// Writes one batch inside the import's transaction.
+    pub async fn write(&mut self, records: &[AssessmentRecord]) -> Result<()> {
+        Ok(self.writer.write(records).await?)
+    }
+
+    /// Stores every batch written, and tells how many records were new and how many
+    /// replaced an assessment of the same location, year and basis.
+    pub async fn commit(self) -> Result<UpsertReport> {
+        Ok(self.writer.commit().await?)
+    }
 }

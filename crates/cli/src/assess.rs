@@ -96,9 +96,13 @@ impl TemplateArgs {
 /// Runs `kumuh assess`: reads the table, scores every row and writes the results to
 /// `out`. Rows left out by --skip-invalid are listed after the tables in the table
 /// format, and on standard error in the JSON and CSV formats so that those stay
-/// machine-readable.
+/// machine-readable. CSV results are streamed (`assess_csv`); the other formats are
+/// built from every row at once (aligned columns, one JSON array, one workbook).
 pub fn run_assess(args: &AssessArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let rules = tables::load_rules(&args.rules).context("loading the rule set")?;
+    if args.format == AssessFormat::Csv {
+        return crate::assess_csv::run(args, &rules, out);
+    }
     let mode = if args.skip_invalid {
         ReadMode::SkipInvalid
     } else {
@@ -181,6 +185,7 @@ pub fn run_template(args: &TemplateArgs, out: &mut dyn Write) -> anyhow::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kumuh_domain::assessment::RuleSet;
 
     fn assess_args(file: PathBuf, format: AssessFormat) -> AssessArgs {
         AssessArgs {
@@ -269,6 +274,142 @@ mod tests {
         args.rules = "permen-x".to_owned();
         let err = run_assess(&args, &mut Vec::new()).unwrap_err();
         assert!(format!("{err:#}").starts_with("loading the rule set: "));
+    }
+
+    /// A generated table of `n` rows with values that vary from row to row (every
+    /// class, issues, considerations and legality filled in some rows), an extra column
+    /// filled in some rows and another in none, and a bad row every 1,000 rows when
+    /// `bad` is set.
+    fn generated_table(n: usize, bad: bool) -> String {
+        let mut header = Vec::new();
+        run_template(&template_args(Some(TemplateFormat::Csv), None), &mut header).unwrap();
+        let mut text = String::from_utf8(header).unwrap();
+        text.truncate(text.trim_end().len());
+        text.push_str(",catatan,kosong\n");
+        for i in 0..n {
+            let (a, b, c) = (i % 7, i % 11, i % 13);
+            let luas = if bad && i % 1000 == 999 {
+                "dua".to_owned()
+            } else {
+                format!("\"{},{:02}\"", 1 + i % 9, i % 100)
+            };
+            let volume = |v: usize| {
+                if i % 17 == 3 {
+                    String::new()
+                } else {
+                    v.to_string()
+                }
+            };
+            let yes = |x: bool| if x { "ya" } else { "tidak" };
+            let extra = if i % 4 == 0 {
+                format!(
+                    ",{},{},{},{}",
+                    yes(a < 3),
+                    (i % 3) * 120,
+                    yes(b < 5),
+                    yes(c < 6)
+                )
+            } else {
+                ",,,,,".to_owned()
+            };
+            let legal = if i % 4 == 0 { yes(a < 4) } else { "" };
+            let catatan = if i % 3 == 0 {
+                format!("=catatan {i}")
+            } else {
+                String::new()
+            };
+            text.push_str(&format!(
+                "K{i},Lokasi {i},35.19.09.2014,{},{luas},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}{extra}{},{catatan},\n",
+                2020 + i % 6,
+                20 + b * 3,
+                100 + c * 7,
+                25 + a * 2,
+                300 + c * 10,
+                200 + b * 10,
+                volume(a * 2),
+                b,
+                c,
+                40 + a * 5,
+                30 + b * 4,
+                a,
+                b % 3,
+                c % 4,
+                volume(a * 20),
+                b * 15,
+                c * 2,
+                a * 3,
+                10 + b * 3,
+                8 + c * 2,
+                5 + a * 4,
+                3 + b * 2,
+                if legal.is_empty() { String::new() } else { format!(",{legal}") },
+            ));
+        }
+        text
+    }
+
+    /// The CSV results as they were written before rows were streamed: the whole
+    /// table read, every row scored, then written at once.
+    fn csv_at_once(path: &Path, mode: ReadMode) -> Vec<u8> {
+        let rules = RuleSet::default_rules();
+        let outcome = tables::read_assessments(path, &rules, mode).unwrap();
+        let rows = tables::assess_rows(&rules, outcome.rows);
+        let mut out = Vec::new();
+        tables::render_csv(&rules, &rows, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn streamed_csv_is_the_csv_of_the_whole_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = dir.path().join("besar.csv");
+        std::fs::write(&table, generated_table(10_000, false)).unwrap();
+        let mut args = assess_args(table.clone(), AssessFormat::Csv);
+        let mut streamed = Vec::new();
+        run_assess(&args, &mut streamed).unwrap();
+        let whole = csv_at_once(&table, ReadMode::Strict);
+        assert_eq!(
+            String::from_utf8_lossy(&streamed),
+            String::from_utf8_lossy(&whole)
+        );
+        assert_eq!(streamed.iter().filter(|&&b| b == b'\n').count(), 10_001);
+        assert!(whole.starts_with(b"baris,"));
+
+        let out = dir.path().join("hasil.csv");
+        args.out = Some(out.clone());
+        run_assess(&args, &mut Vec::new()).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), whole);
+
+        // Rows left out, and an extra column filled only in a row left out.
+        std::fs::write(&table, generated_table(3_000, true)).unwrap();
+        args.skip_invalid = true;
+        args.out = None;
+        let mut streamed = Vec::new();
+        run_assess(&args, &mut streamed).unwrap();
+        assert_eq!(streamed, csv_at_once(&table, ReadMode::SkipInvalid));
+    }
+
+    #[test]
+    fn a_refused_table_leaves_no_csv_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = dir.path().join("besar.csv");
+        std::fs::write(&table, generated_table(9_000, true)).unwrap();
+        let mut args = assess_args(table, AssessFormat::Csv);
+        let out = dir.path().join("hasil.csv");
+        args.out = Some(out.clone());
+        let err = run_assess(&args, &mut Vec::new()).unwrap_err();
+        let chain = format!("{err:#}");
+        assert!(chain.contains("9 problems, nothing read"), "{chain}");
+        assert!(
+            chain.contains("row 8001, column luas_ha (E): `dua` is not a number"),
+            "{chain}"
+        );
+        assert!(!out.exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no partial file"
+        );
     }
 
     #[test]

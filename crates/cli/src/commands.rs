@@ -54,7 +54,7 @@ enum Command {
     /// Write an empty table for surveyors.
     Template(crate::assess::TemplateArgs),
     /// Score an assessment table and store the results (per location and year).
-    ImportAssessments(ImportAssessmentsArgs),
+    ImportAssessments(crate::import_assessments::ImportAssessmentsArgs),
     /// Reports from the store.
     #[command(subcommand)]
     Report(crate::kegiatan::ReportCommand),
@@ -74,23 +74,6 @@ enum Command {
     /// Copy a whole atlas between stores, a GeoPackage file and a PostGIS database in
     /// either direction, in one transaction on the target.
     Migrate(crate::maintenance::MigrateArgs),
-}
-
-#[derive(Debug, Args)]
-struct ImportAssessmentsArgs {
-    /// The assessment table: CSV or XLSX, as `kumuh template assessments` writes it.
-    file: PathBuf,
-    /// Rule set: a built-in name or a TOML file.
-    #[arg(long, value_name = "FILE|NAME", default_value = kumuh_domain::assessment::DEFAULT_RULE_SET)]
-    rules: String,
-    /// Store the valid rows and list the rows left out, instead of storing nothing.
-    #[arg(long)]
-    skip_invalid: bool,
-    /// Criteria whose volume comes from the mapped road and drainage lines instead of
-    /// the table (2a, 2b, 4b, 4c; comma-separated), where the location has a polygon.
-    /// The stored record says which value was used.
-    #[arg(long, value_delimiter = ',', value_name = "CRITERIA")]
-    peta: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -206,7 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export(&cli.store, args).await,
         Command::User(cmd) => user(&cli.store, cmd).await,
         Command::Assess(args) => crate::assess::run_assess(&args, &mut std::io::stdout().lock()),
-        Command::ImportAssessments(args) => import_assessments(&cli.store, args).await,
+        Command::ImportAssessments(args) => crate::import_assessments::run(&cli.store, args).await,
         Command::Report(cmd) => crate::kegiatan::report(&cli.store, cmd).await,
         Command::Call(args) => crate::kegiatan::call(&cli.store, args).await,
         Command::Skenario(args) => crate::skenario::run(&cli.store, args).await,
@@ -630,133 +613,6 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
     }
     store.close().await;
     Ok(())
-}
-
-async fn import_assessments(path: &Path, args: ImportAssessmentsArgs) -> anyhow::Result<()> {
-    use kumuh_io::assessment as tables;
-    let name = args.file.display().to_string();
-    let rules = tables::load_rules(&args.rules).context("loading the rule set")?;
-    let mode = if args.skip_invalid {
-        tables::ReadMode::SkipInvalid
-    } else {
-        tables::ReadMode::Strict
-    };
-    let outcome = tables::read_assessments(&args.file, &rules, mode)
-        .context("reading the assessment table")?;
-    let store = open(path, OpenMode::CreateIfMissing).await?;
-    // Every desa must be in the atlas: one report naming every row that is not.
-    let mut rows = Vec::new();
-    let mut unknown = Vec::new();
-    for row in outcome.rows {
-        if store.place(&row.input.kode_desa).await?.is_some() {
-            rows.push(row);
-        } else {
-            unknown.push(format!(
-                "row {}, column kode_desa: no desa {} in the store",
-                row.row, row.input.kode_desa
-            ));
-        }
-    }
-    if !unknown.is_empty() && !args.skip_invalid {
-        bail!(
-            "{name}: {} problem(s), nothing stored: {}",
-            unknown.len(),
-            unknown.join("; ")
-        );
-    }
-    for code in &args.peta {
-        if !kumuh_domain::jaringan::KRITERIA.contains(&code.as_str()) {
-            bail!("--peta: `{code}` cannot be derived from the map; use 2a, 2b, 4b or 4c");
-        }
-    }
-    let choices: kumuh_domain::jaringan::Choices = args
-        .peta
-        .iter()
-        .map(|c| (c.clone(), kumuh_domain::jaringan::Sumber::Peta))
-        .collect();
-    let mut applied = Vec::with_capacity(rows.len());
-    for row in &mut rows {
-        applied.push(if choices.is_empty() {
-            Vec::new()
-        } else {
-            derive_for(
-                &store,
-                &mut row.input.volumes,
-                &row.input.kode_lokasi,
-                &choices,
-            )
-            .await?
-        });
-    }
-    let assessed = tables::assess_rows(&rules, rows);
-    let records: Vec<kumuh_store::AssessmentRecord> = assessed
-        .iter()
-        .zip(&applied)
-        .map(|(a, applied)| {
-            kumuh_app::assessments::record_of(
-                a,
-                with_sources(tables::result_json(a), applied),
-                kumuh_domain::assessment::Dasar::Survei,
-                None,
-            )
-        })
-        .collect();
-    let report = kumuh_app::assessments::import(&atlas(&store), &records).await?;
-    store.close().await;
-    println!(
-        "{name}: {} assessment(s) added, {} updated in {}",
-        report.inserted,
-        report.updated,
-        store.location()
-    );
-    let skipped = outcome.skipped.len() + unknown.len();
-    if skipped > 0 {
-        let mut err = std::io::stderr();
-        tables::render_skipped(&outcome.skipped, &mut err).context("listing the skipped rows")?;
-        for u in &unknown {
-            eprintln!("skipped {u}");
-        }
-        eprintln!("{skipped} row(s) skipped");
-    }
-    Ok(())
-}
-
-/// Replaces the chosen criteria's volumes with those derived from the mapped lines inside
-/// the location's polygon; a location without a polygon keeps its surveyed values.
-async fn derive_for(
-    store: &Opened,
-    volumes: &mut std::collections::BTreeMap<String, f64>,
-    kode_lokasi: &str,
-    choices: &kumuh_domain::jaringan::Choices,
-) -> anyhow::Result<Vec<kumuh_domain::jaringan::Applied>> {
-    let Some(lokasi) = store.lokasi(kode_lokasi).await? else {
-        return Ok(Vec::new());
-    };
-    let bbox = kumuh_domain::geometry::bbox(&lokasi.geometry);
-    let ruas = match bbox {
-        Some(b) => store.jaringan(Some(b)).await?,
-        None => Vec::new(),
-    };
-    let derived = kumuh_domain::jaringan::derive_volumes(&lokasi.geometry, &ruas);
-    for issue in &derived.issues {
-        tracing::warn!(lokasi = kode_lokasi, %issue, "deriving volumes from the map");
-    }
-    Ok(kumuh_domain::jaringan::apply(volumes, &derived, choices))
-}
-
-/// The stored result records, per derived criterion, the surveyed and mapped values and
-/// which one the score used.
-fn with_sources(
-    mut result: serde_json::Value,
-    applied: &[kumuh_domain::jaringan::Applied],
-) -> serde_json::Value {
-    if let Some(obj) = result.as_object_mut() {
-        obj.insert(
-            "sumber_volume".into(),
-            serde_json::to_value(applied).unwrap_or_default(),
-        );
-    }
-    result
 }
 
 /// The use cases' view of a store opened by a command (without tile layers: a command

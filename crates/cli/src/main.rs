@@ -5,8 +5,10 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod assess;
+mod assess_csv;
 mod commands;
 mod import;
+mod import_assessments;
 mod kegiatan;
 mod maintenance;
 mod skenario;

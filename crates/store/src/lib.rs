@@ -124,6 +124,17 @@ pub struct AssessmentRecord {
     pub tanggal: Option<String>,
 }
 
+/// Assessments written batch by batch inside one open transaction (see
+/// [`Store::begin_assessments`]).
+#[async_trait]
+pub trait AssessmentWriter: Send + fmt::Debug {
+    /// Writes one batch as [`Store::upsert_assessments`] would, inside the transaction.
+    async fn write(&mut self, records: &[AssessmentRecord]) -> Result<()>;
+
+    /// Commits every batch written and tells what they did together.
+    async fn commit(self: Box<Self>) -> Result<UpsertReport>;
+}
+
 /// The key of the survey inside the stored result JSON.
 const MASUKAN: &str = "masukan";
 
@@ -288,6 +299,13 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Inserts or replaces assessments by (location, year), all in one transaction.
     async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport>;
+
+    /// Starts writing assessments that arrive in batches, so that a table of a million
+    /// rows need not be held at once: every batch lands in one transaction, which
+    /// [`AssessmentWriter::commit`] commits. A writer dropped without a commit stores
+    /// nothing. The stored result is the one [`Store::upsert_assessments`] gives for all
+    /// the batches' records at once. Other writes wait until the writer is done.
+    async fn begin_assessments(&self) -> Result<Box<dyn AssessmentWriter>>;
 
     /// Assessments matching `query`, ordered by location code, year and date, so the
     /// last one of a location is its latest.

@@ -190,6 +190,7 @@ fn first_contact(
     Ok(best)
 }
 
+mod active;
 mod shamos_hoey;
 
 /// The OGC rules between the rings of a polygon whose rings are each simple: every hole

@@ -15,6 +15,7 @@
 mod columns;
 mod output;
 mod read;
+mod results_csv;
 mod stream;
 mod table;
 mod template;
@@ -33,6 +34,7 @@ pub use read::{
     AssessmentRow, ReadMode, ReadOutcome, SkippedRow, TableError, TableProblem, YEARS,
     parse_decimal,
 };
+pub use results_csv::ResultsCsv;
 pub use stream::{
     AssessmentRows, RowRead, read_assessments, read_assessments_csv, read_assessments_workbook,
 };

@@ -423,8 +423,9 @@ fn text(s: impl Into<String>) -> Value {
     Value::Text(s.into())
 }
 
-/// The export table: headers, and one row of values per location.
-fn export_table(rules: &RuleSet, rows: &[AssessedRow]) -> (Vec<String>, Vec<Vec<Value>>) {
+/// The export table's headers: inputs, each criterion's volume, percentage and score,
+/// aspects, results, then the rows' extra columns (`attribute_names`, sorted).
+pub(super) fn export_headers(rules: &RuleSet, attribute_names: &[String]) -> Vec<String> {
     let mut headers: Vec<String> = [
         "baris",
         "kode_lokasi",
@@ -449,12 +450,6 @@ fn export_table(rules: &RuleSet, rows: &[AssessedRow]) -> (Vec<String>, Vec<Vec<
     for x in rules.aspects() {
         headers.push(format!("rata_rata_aspek_{}", x.number));
     }
-    let attribute_names: Vec<String> = rows
-        .iter()
-        .flat_map(|r| r.source.attributes.keys().cloned())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
     headers.extend(
         [
             "total_nilai",
@@ -474,7 +469,18 @@ fn export_table(rules: &RuleSet, rows: &[AssessedRow]) -> (Vec<String>, Vec<Vec<
         .map(|s| (*s).to_owned()),
     );
     headers.extend(attribute_names.iter().cloned());
+    headers
+}
 
+/// The export table: headers, and one row of values per location.
+fn export_table(rules: &RuleSet, rows: &[AssessedRow]) -> (Vec<String>, Vec<Vec<Value>>) {
+    let attribute_names: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.source.attributes.keys().cloned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let headers = export_headers(rules, &attribute_names);
     let body = rows
         .iter()
         .map(|r| {

@@ -130,6 +130,12 @@ impl<'r> AssessmentRows<'r> {
         &self.file
     }
 
+    /// The headers of the columns the rule set does not define, trimmed, in table
+    /// order: what a row fills in them it keeps as its attributes.
+    pub fn extra_columns(&self) -> impl Iterator<Item = &str> {
+        self.layout.attributes.iter().map(|(_, h)| h.as_str())
+    }
+
     /// Reads every row: in strict mode any problem fails the table with all of them;
     /// with [`ReadMode::SkipInvalid`] rows with problems are listed instead.
     pub fn collect_outcome(self, mode: ReadMode) -> Result<ReadOutcome, Error> {

@@ -6,12 +6,12 @@ use geo::{Geodesic, Length};
 use geo_types::Geometry;
 use kumuh_domain::jaringan::Ruas;
 use kumuh_domain::{Kode, LokasiKumuh};
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::{AssertSqlSafe, Sqlite, SqliteConnection, Transaction};
 
 use super::rows::{assessment_from_row, encode_multipolygon, lokasi_from_row, ruas_from_row};
 use super::{GpkgStore, blob, exists, touch_contents};
 use crate::error::{DbContext, Result, StoreError};
-use crate::{AssessmentQuery, AssessmentRecord, UpsertReport};
+use crate::{AssessmentQuery, AssessmentRecord, AssessmentWriter, UpsertReport};
 
 pub(super) async fn upsert_lokasi(
     store: &GpkgStore,
@@ -153,6 +153,43 @@ pub(super) async fn upsert_assessments(
     Ok(report)
 }
 
+pub(super) async fn begin_assessments(store: &GpkgStore) -> Result<Box<dyn AssessmentWriter>> {
+    let tx = store.begin_write("writing assessments").await?;
+    Ok(Box::new(GpkgAssessmentWriter {
+        tx,
+        report: UpsertReport::default(),
+    }))
+}
+
+/// The open transaction of a batched assessment write; dropping it rolls back.
+struct GpkgAssessmentWriter {
+    tx: Transaction<'static, Sqlite>,
+    report: UpsertReport,
+}
+
+impl std::fmt::Debug for GpkgAssessmentWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GpkgAssessmentWriter")
+            .field("report", &self.report)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait::async_trait]
+impl AssessmentWriter for GpkgAssessmentWriter {
+    async fn write(&mut self, records: &[AssessmentRecord]) -> Result<()> {
+        let batch = write_assessments(&mut self.tx, records).await?;
+        self.report.inserted += batch.inserted;
+        self.report.updated += batch.updated;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<UpsertReport> {
+        self.tx.commit().await.ctx("committing assessments")?;
+        Ok(self.report)
+    }
+}
+
 pub(super) async fn assessments(
     store: &GpkgStore,
     query: &AssessmentQuery,
@@ -224,8 +261,11 @@ pub(super) async fn write_assessments(
                 r.tahun, r.kode_lokasi
             ))?;
     }
-    for r in records {
-        refresh_latest(conn, Some(&r.kode_lokasi)).await?;
+    // Each location once: its latest is read from the table as the writes above left it.
+    let touched: std::collections::BTreeSet<&str> =
+        records.iter().map(|r| r.kode_lokasi.as_str()).collect();
+    for kode in touched {
+        refresh_latest(conn, Some(kode)).await?;
     }
     Ok(report)
 }

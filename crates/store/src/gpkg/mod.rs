@@ -36,9 +36,9 @@ use sqlx::{AssertSqlSafe, Sqlite, SqliteConnection, Transaction};
 
 use crate::error::{DbContext, Result, StoreError};
 use crate::{
-    AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, ChangeBatch, Credentials,
-    KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store, StoreInfo,
-    StoredKegiatan, StoredSiteplan, UpsertReport,
+    AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch,
+    Credentials, KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store,
+    StoreInfo, StoredKegiatan, StoredSiteplan, UpsertReport,
 };
 
 pub use foreign::{ForeignLayer, foreign_layers, read_foreign_layer};
@@ -251,6 +251,10 @@ impl Store for GpkgStore {
 
     async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport> {
         layers::upsert_assessments(self, records).await
+    }
+
+    async fn begin_assessments(&self) -> Result<Box<dyn AssessmentWriter>> {
+        layers::begin_assessments(self).await
     }
 
     async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>> {

@@ -23,7 +23,7 @@ use sqlx::{PgConnection, Postgres, Transaction};
 
 use crate::error::{DbContext, Result};
 use crate::{
-    AssessmentQuery, AssessmentRecord, AuditEntry, AuditQuery, ChangeBatch, Credentials,
+    AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch, Credentials,
     KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store, StoreInfo,
     StoredKegiatan, StoredSiteplan, UpsertReport,
 };
@@ -229,6 +229,14 @@ impl Store for PgStore {
         Ok(report)
     }
 
+    async fn begin_assessments(&self) -> Result<Box<dyn AssessmentWriter>> {
+        let tx = self.begin_write("writing assessments").await?;
+        Ok(Box::new(PgAssessmentWriter {
+            tx,
+            report: UpsertReport::default(),
+        }))
+    }
+
     async fn assessments(&self, query: &AssessmentQuery) -> Result<Vec<AssessmentRecord>> {
         layers::assessments(self, query).await
     }
@@ -305,5 +313,34 @@ impl Store for PgStore {
 
     async fn export_copy(&self, path: &std::path::Path) -> Result<()> {
         crate::copy::export_to_gpkg(self, path).await
+    }
+}
+
+/// The open transaction of a batched assessment write; dropping it rolls back.
+struct PgAssessmentWriter {
+    tx: Transaction<'static, Postgres>,
+    report: UpsertReport,
+}
+
+impl std::fmt::Debug for PgAssessmentWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgAssessmentWriter")
+            .field("report", &self.report)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl AssessmentWriter for PgAssessmentWriter {
+    async fn write(&mut self, records: &[AssessmentRecord]) -> Result<()> {
+        let batch = layers::write_assessments(&mut self.tx, records).await?;
+        self.report.inserted += batch.inserted;
+        self.report.updated += batch.updated;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<UpsertReport> {
+        self.tx.commit().await.ctx("committing assessments")?;
+        Ok(self.report)
     }
 }

@@ -9,20 +9,21 @@
 //! first contact is found when the two edges (or two edges squeezed between them)
 //! become neighbours, at the latest at the event where they meet.
 
-use std::cell::Cell;
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
-use std::ops::Bound::{Excluded, Unbounded};
 
 use geo_types::Coord;
 
+use super::active::ActiveSet;
 use super::contact;
 
-thread_local! {
-    /// Where the sweep stands, and whether edges are compared just after it (when one
-    /// is inserted) or just before (when one is removed). The set's order depends on it;
-    /// every comparison happens inside one event, with the position set for it.
-    static AT: Cell<(f64, f64, bool)> = const { Cell::new((0.0, 0.0, true)) };
+/// Where the sweep stands, and whether edges are compared just after it (when one is
+/// inserted) or just before (when one is removed). The order of the active edges depends
+/// on it; every comparison happens inside one event, with the position set for it.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    x: f64,
+    y: f64,
+    after: bool,
 }
 
 /// An active edge: its west (or south) end `w`, its other end `e`, and its index.
@@ -47,31 +48,15 @@ impl Active {
             self.w.y + (self.e.y - self.w.y) * ((x - self.w.x) / (self.e.x - self.w.x))
         }
     }
-}
 
-impl PartialEq for Active {
-    fn eq(&self, other: &Active) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Active {}
-
-impl PartialOrd for Active {
-    fn partial_cmp(&self, other: &Active) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Active {
     /// South to north where the edges cross the sweep line; edges through the same
     /// point by direction (just after the point the steeper is north, just before it
     /// is south), and the same edge only equal to itself.
-    fn cmp(&self, other: &Active) -> Ordering {
+    fn order(&self, other: &Active, at: At) -> Ordering {
         if self.k == other.k {
             return Ordering::Equal;
         }
-        let (x, y, after) = AT.with(Cell::get);
+        let At { x, y, after } = at;
         let by_y = self.y_at(x, y).total_cmp(&other.y_at(x, y));
         if by_y != Ordering::Equal {
             return by_y;
@@ -129,37 +114,37 @@ pub(super) fn any_contact(pts: &[(usize, Coord<f64>)]) -> Option<(usize, usize, 
         events.push((a.e, 0, a.k));
     }
     events.sort_by(|a, b| before(a.0, b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    let mut active: BTreeSet<Active> = BTreeSet::new();
+    let mut active: ActiveSet<Active> = ActiveSet::with_capacity(m.min(1 << 16));
     let check = |a: &Active, b: &Active| {
         let (i, j) = (a.k.min(b.k), a.k.max(b.k));
         contact(pts, m, i, j).map(|at| (i, j, at))
     };
     for (p, kind, k) in events {
         let me = edges[k];
+        let at = At {
+            x: p.x,
+            y: p.y,
+            after: kind == 1,
+        };
+        let order = |a: &Active, b: &Active| a.order(b, at);
         if kind == 0 {
-            AT.with(|c| c.set((p.x, p.y, false)));
-            let south = active.range(..me).next_back().copied();
-            let north = active.range((Excluded(me), Unbounded)).next().copied();
-            if !active.remove(&me) {
+            let Some((south, north)) = active.remove(&me, &order) else {
                 // The order broke down: rounding has made two active edges cross. Only
                 // a contact can do that; find it among all active pairs near the point.
-                return nearest_contact(&active, &me, &check);
-            }
+                return nearest_contact(&active.items(), &me, &check);
+            };
             if let (Some(s), Some(n)) = (south, north)
                 && let Some(found) = check(&s, &n)
             {
                 return Some(found);
             }
         } else {
-            AT.with(|c| c.set((p.x, p.y, true)));
-            let south = active.range(..me).next_back().copied();
-            let north = active.range((Excluded(me), Unbounded)).next().copied();
+            let (south, north) = active.insert(me, &order);
             for other in [south, north].into_iter().flatten() {
                 if let Some(found) = check(&me, &other) {
                     return Some(found);
                 }
             }
-            active.insert(me);
         }
     }
     None
@@ -168,7 +153,7 @@ pub(super) fn any_contact(pts: &[(usize, Coord<f64>)]) -> Option<(usize, usize, 
 /// The contact of `me` with any active edge, when the ordered set could not find `me`:
 /// one exists, since edges that do not meet keep a consistent order.
 fn nearest_contact(
-    active: &BTreeSet<Active>,
+    active: &[Active],
     me: &Active,
     check: &impl Fn(&Active, &Active) -> Option<(usize, usize, Coord<f64>)>,
 ) -> Option<(usize, usize, Coord<f64>)> {
@@ -177,9 +162,9 @@ fn nearest_contact(
         .filter(|a| a.k != me.k)
         .find_map(|a| check(me, a))
         .or_else(|| {
-            let all: Vec<&Active> = active.iter().collect();
-            all.iter()
+            active
+                .iter()
                 .enumerate()
-                .find_map(|(i, a)| all[i + 1..].iter().find_map(|b| check(a, b)))
+                .find_map(|(i, a)| active[i + 1..].iter().find_map(|b| check(a, b)))
         })
 }
