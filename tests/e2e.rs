@@ -289,7 +289,19 @@ fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
         );
     }
     // What the browser saved is in the store, under the LKM user's name.
-    let log: serde_json::Value = reqwest::blocking::get(format!("{}/api/audit", server.base))
+    // Usernames are personal data: read as the LKM of the desa, who may see them.
+    let http = reqwest::blocking::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{}/api/auth/login", server.base))
+        .json(&serde_json::json!({"username": "makmur", "password": "kata-sandi-lkm"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let log: serde_json::Value = http
+        .get(format!("{}/api/audit", server.base))
+        .bearer_auth(login["token"].as_str().unwrap())
+        .send()
         .unwrap()
         .json()
         .unwrap();

@@ -11,7 +11,9 @@
 //! This is the only crate that writes through [`Store`].
 
 pub mod assessments;
+pub mod audit;
 mod error;
+pub mod personal;
 pub mod places;
 pub mod report;
 pub mod seed;
@@ -61,6 +63,24 @@ impl Atlas {
             tiles: Arc::new(tiles),
         })
     }
+}
+
+/// Runs CPU-heavy work on tokio's blocking pool and waits for it: checks and geodesic
+/// measures of posted geometry, reports, exports, anything that grows with the size of
+/// its input. On an async worker such work would stall every request on that worker,
+/// and the server's request timeout could not answer until it ended; here the caller
+/// only awaits, so the timeout answers on time and other requests go on. Work left by a
+/// request that timed out runs to its end and its result is dropped.
+///
+/// Every use case sends its heavy parts through this one function.
+pub async fn blocking<T, F>(work: F) -> Result<T>
+where
+    F: FnOnce() -> Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal(format!("background work failed: {e}")))?
 }
 
 /// The signed-in user allowed to do `action`, or why not.

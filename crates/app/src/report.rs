@@ -28,9 +28,13 @@ pub async fn funding(
         .into_iter()
         .map(|p| (p.kode, p.nama))
         .collect();
-    let kept = works
-        .iter()
-        .map(|s| &s.kegiatan)
-        .filter(|k| with_contoh || !k.contoh);
-    Ok(funding_report(kept, |k| names.get(k).cloned())?)
+    // Grows with every segment and entry in the area: off the async workers.
+    crate::blocking(move || {
+        let kept = works
+            .iter()
+            .map(|s| &s.kegiatan)
+            .filter(|k| with_contoh || !k.contoh);
+        Ok(funding_report(kept, |k| names.get(k).cloned())?)
+    })
+    .await
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::{Atlas, Result};
 
 /// Who the audit log names for the seed.
-const SEEDER: &str = "kumuh init";
+pub(crate) const SEEDER: &str = "kumuh init";
 
 /// Stores `places` (the shipped boundaries) and the Bibrik paving of 2018 and Bibrik
 /// tourism siteplan, both marked contoh.

@@ -58,7 +58,9 @@ fn fitur_collection(fitur: &[Fitur]) -> Value {
 pub struct VersiInfo {
     /// Version number, from 1.
     pub versi: u32,
-    /// Who saved it.
+    /// Who saved it: the username for callers who may see personal data of the desa
+    /// (its `lkm`, the kabupaten, admins), otherwise role and organisation
+    /// (`lkm Bibrik`).
     pub dibuat_oleh: String,
     /// When (RFC 3339).
     pub waktu: String,
@@ -166,10 +168,23 @@ async fn detail(
 }
 
 /// Siteplan `id` with the features of its current version (or of `versi`), its history
-/// and the features lying outside its desa.
-pub async fn get(atlas: &Atlas, id: &str, versi: Option<u32>) -> Result<SiteplanDetail> {
+/// and the features lying outside its desa; who saved each version is a username only
+/// for callers who may see personal data of its desa.
+pub async fn get(
+    atlas: &Atlas,
+    user: Option<&User>,
+    id: &str,
+    versi: Option<u32>,
+) -> Result<SiteplanDetail> {
     let stored = load(atlas, id).await?;
-    detail(atlas, &stored, versi).await
+    let mut d = detail(atlas, &stored, versi).await?;
+    if !crate::personal::sees(user, Some(stored.siteplan.kode_desa())) {
+        let mut labels = crate::personal::Labels::new(atlas.store.as_ref());
+        for v in &mut d.riwayat {
+            v.dibuat_oleh = labels.label(&v.dibuat_oleh).await?;
+        }
+    }
+    Ok(d)
 }
 
 /// The user, if allowed to change the siteplans of `kode_desa`.
@@ -241,20 +256,25 @@ pub async fn create(
     let who = may_edit(user, &cmd.kode_desa)?;
     crate::places::check_desa(atlas, &cmd.kode_desa, "kode_desa").await?;
     let id = SiteplanId::new(crate::new_id(cmd.id, "SP", &cmd.kode_desa)?)?;
-    let fitur = fitur_from_drafts(&id, cmd.fitur)?;
-    let sp = Siteplan::new(
-        SiteplanBaru {
-            id,
-            kode_desa: cmd.kode_desa,
-            judul: cmd.judul,
-            keterangan: cmd.keterangan,
-            contoh: cmd.contoh,
-        },
-        fitur,
-        &who.username,
-        &now_rfc3339(),
-        cmd.catatan,
-    )?;
+    let username = who.username.clone();
+    // The features' checks grow with the geometry posted.
+    let sp = crate::blocking(move || {
+        let fitur = fitur_from_drafts(&id, cmd.fitur)?;
+        Ok(Siteplan::new(
+            SiteplanBaru {
+                id,
+                kode_desa: cmd.kode_desa,
+                judul: cmd.judul,
+                keterangan: cmd.keterangan,
+                contoh: cmd.contoh,
+            },
+            fitur,
+            &username,
+            &now_rfc3339(),
+            cmd.catatan,
+        )?)
+    })
+    .await?;
     let n = sp.current().fitur.len();
     save(
         atlas,
@@ -265,7 +285,7 @@ pub async fn create(
         json!({"versi": 1, "jumlah_fitur": n}),
     )
     .await?;
-    get(atlas, sp.id().as_str(), None).await
+    get(atlas, Some(&who), sp.id().as_str(), None).await
 }
 
 /// What a change was read at; see the module's documentation.
@@ -286,7 +306,7 @@ async fn change(
     id: &str,
     expected: Expected,
     aksi: &str,
-    apply: impl FnOnce(&mut Siteplan, &str, u32) -> Result<Value>,
+    apply: impl FnOnce(&mut Siteplan, &str, u32) -> Result<Value> + Send + 'static,
 ) -> Result<SiteplanDetail> {
     let stored = load(atlas, id).await?;
     let who = may_edit(user, stored.siteplan.kode_desa())?;
@@ -303,9 +323,15 @@ async fn change(
         }
     };
     let mut sp = stored.siteplan.clone();
-    let sesudah = apply(&mut sp, &who.username, versi)?;
+    let username = who.username.clone();
+    // A new version's features are checked and measured here, in time with their size.
+    let (sp, sesudah) = crate::blocking(move || {
+        let sesudah = apply(&mut sp, &username, versi)?;
+        Ok((sp, sesudah))
+    })
+    .await?;
     save(atlas, &who, Some(&stored), &sp, aksi, sesudah).await?;
-    get(atlas, id, None).await
+    get(atlas, Some(&who), id, None).await
 }
 
 /// Saves a new version of the features (only a `draf` siteplan takes new features).
@@ -317,7 +343,7 @@ pub async fn save_fitur(
     fitur: Vec<FiturDraft>,
     catatan: Option<String>,
 ) -> Result<SiteplanDetail> {
-    change(atlas, user, id, expected, "simpan", |sp, by, versi| {
+    change(atlas, user, id, expected, "simpan", move |sp, by, versi| {
         let fitur = fitur_from_drafts(sp.id(), fitur)?;
         let n = sp.save(fitur, by, &now_rfc3339(), catatan, versi)?;
         Ok(json!({"versi": n, "jumlah_fitur": sp.current().fitur.len()}))
@@ -334,10 +360,17 @@ pub async fn restore(
     dari: u32,
     catatan: Option<String>,
 ) -> Result<SiteplanDetail> {
-    change(atlas, user, id, expected, "pulihkan", |sp, by, versi| {
-        let n = sp.restore(dari, by, &now_rfc3339(), catatan, versi)?;
-        Ok(json!({"versi": n, "dipulihkan_dari": dari}))
-    })
+    change(
+        atlas,
+        user,
+        id,
+        expected,
+        "pulihkan",
+        move |sp, by, versi| {
+            let n = sp.restore(dari, by, &now_rfc3339(), catatan, versi)?;
+            Ok(json!({"versi": n, "dipulihkan_dari": dari}))
+        },
+    )
     .await
 }
 
@@ -363,7 +396,7 @@ pub async fn update(
     expected: Expected,
     cmd: UpdateSiteplan,
 ) -> Result<SiteplanDetail> {
-    change(atlas, user, id, expected, "ubah", |sp, by, versi| {
+    change(atlas, user, id, expected, "ubah", move |sp, by, versi| {
         let now = now_rfc3339();
         if let Some(j) = &cmd.judul {
             sp.set_judul(j, by, &now, versi)?;
@@ -385,7 +418,7 @@ pub async fn update(
 /// The current version (or `versi`) as a GeoJSON FeatureCollection carrying the
 /// siteplan's id, desa, title, status, version and `contoh` mark; and that version.
 pub async fn export_geojson(atlas: &Atlas, id: &str, versi: Option<u32>) -> Result<(Value, u32)> {
-    let d = get(atlas, id, versi).await?;
+    let d = detail(atlas, &load(atlas, id).await?, versi).await?;
     let mut fc = d.fitur;
     if let Some(o) = fc.as_object_mut() {
         o.insert(
@@ -398,12 +431,45 @@ pub async fn export_geojson(atlas: &Atlas, id: &str, versi: Option<u32>) -> Resu
 }
 
 /// The siteplan (every version, its current features as the `siteplan_fitur` layer, and
-/// its desa) as the bytes of a standalone GeoPackage for QGIS, written by the store.
-pub async fn export_gpkg(atlas: &Atlas, id: &str) -> Result<Vec<u8>> {
+/// its desa) as the bytes of a standalone GeoPackage for QGIS, written by the store. For
+/// a caller who may not see personal data of its desa, the copy names its writers by
+/// role and organisation.
+pub async fn export_gpkg(atlas: &Atlas, user: Option<&User>, id: &str) -> Result<Vec<u8>> {
     // Read first, so that a missing siteplan answers as everywhere else.
-    load(atlas, id).await?;
+    let stored = load(atlas, id).await?;
     let dir = tempfile::tempdir().map_err(AppError::internal)?;
     let path = dir.path().join("siteplan.gpkg");
-    atlas.store.export_siteplan(id, &path).await?;
+    if crate::personal::sees(user, Some(stored.siteplan.kode_desa())) {
+        atlas.store.export_siteplan(id, &path).await?;
+    } else {
+        let mut v = serde_json::to_value(&stored.siteplan).map_err(AppError::internal)?;
+        crate::personal::Labels::new(atlas.store.as_ref())
+            .redact(&mut v)
+            .await?;
+        let redacted: Siteplan = serde_json::from_value(v).map_err(AppError::internal)?;
+        write_gpkg(atlas, &redacted, &path).await?;
+    }
     tokio::fs::read(&path).await.map_err(AppError::internal)
+}
+
+/// Writes `sp` and its desa as a new standalone GeoPackage at `path`, as the store's
+/// `export_siteplan` does for a stored siteplan.
+async fn write_gpkg(atlas: &Atlas, sp: &Siteplan, path: &std::path::Path) -> Result<()> {
+    use kumuh_store::{GpkgStore, OpenMode, Store};
+    let desa = atlas.store.place(sp.kode_desa()).await?;
+    let (out, _) = GpkgStore::open(path, OpenMode::CreateIfMissing).await?;
+    let written = async {
+        if let Some(d) = desa {
+            out.upsert_places(std::slice::from_ref(&d)).await?;
+        }
+        out.save_siteplan(&SiteplanWrite {
+            siteplan: sp,
+            revisi: None,
+            audit: vec![],
+        })
+        .await
+    }
+    .await;
+    out.close().await;
+    written.map(|_| ()).map_err(Into::into)
 }

@@ -37,6 +37,15 @@ pub fn check_anggaran(anggaran: &Anggaran) -> Result<()> {
         if rp < 0 {
             return Err(AppError::invalid(field, "an envelope cannot be negative"));
         }
+        if rp > skenario::MAX_ANGGARAN_RP {
+            return Err(AppError::invalid(
+                field,
+                format!(
+                    "an envelope holds at most {} rupiah",
+                    skenario::MAX_ANGGARAN_RP
+                ),
+            ));
+        }
         Ok(())
     };
     match anggaran {

@@ -614,7 +614,11 @@ fn works_are_written_by_call_and_reported_as_csv_and_xlsx() {
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
     let official = ok(&kumuh(&store, &["report", "funding", "--tanpa-contoh"]));
     assert_eq!(official.lines().count(), 1, "only the header: {official}");
-    let log = ok(&kumuh(&store, &["call", "GET", "/api/audit"]));
+    // Usernames are personal data: shown to the LKM of the desa, not to anonymous readers.
+    let log = ok(&kumuh(
+        &store,
+        &["call", "GET", "/api/audit", "--as", "makmur"],
+    ));
     assert!(log.contains("\"pengguna\": \"makmur\""), "{log}");
     assert!(log.contains("\"pengguna\": \"kumuh init\""), "{log}");
 }

@@ -76,6 +76,13 @@ pub enum Action {
         /// The desa of the siteplan.
         kode_desa: Kode,
     },
+    /// See personal data in a record: who wrote it (usernames), and the names and RT of
+    /// a maintenance group's member households. Everything else about the record is
+    /// public; callers without this see the writer's role and organisation instead.
+    ReadPersonal {
+        /// The desa the record belongs to, where it belongs to one.
+        kode_desa: Option<Kode>,
+    },
 }
 
 /// Why a request may not proceed.
@@ -105,12 +112,18 @@ impl Action {
             Action::EditSiteplan { kode_desa } => {
                 format!("edit siteplans of desa {kode_desa}")
             }
+            Action::ReadPersonal { kode_desa: Some(k) } => {
+                format!("see personal data of desa {k}")
+            }
+            Action::ReadPersonal { kode_desa: None } => {
+                "see personal data outside a desa".to_owned()
+            }
         }
     }
 }
 
 /// The single authorization rule: may `user` perform `action`? Reads are public and
-/// never come here; every write does.
+/// never come here, except for the personal data inside them; every write does.
 ///
 /// | action | admin | kabupaten | lkm | viewer |
 /// |---|---|---|---|---|
@@ -118,6 +131,7 @@ impl Action {
 /// | slum locations, assessments | yes | yes | no | no |
 /// | works, funding, maintenance | yes | yes | own desa | no |
 /// | siteplans | yes | no | own desa | no |
+/// | personal data (names of writers and members) | yes | yes | own desa | no |
 ///
 /// # Examples
 /// ```
@@ -139,9 +153,11 @@ pub fn authorize(user: Option<&User>, action: &Action) -> Result<(), Denied> {
         (Role::Viewer, _) => false,
         (Role::Kabupaten, Action::EditLokasi | Action::EditKegiatan { .. }) => true,
         (Role::Kabupaten, Action::EditPlaces | Action::EditSiteplan { .. }) => false,
+        (Role::Kabupaten, Action::ReadPersonal { .. }) => true,
         (Role::Lkm, Action::EditKegiatan { kode_desa } | Action::EditSiteplan { kode_desa }) => {
             own_desa(kode_desa)
         }
+        (Role::Lkm, Action::ReadPersonal { kode_desa }) => kode_desa.as_ref().is_some_and(own_desa),
         (Role::Lkm, Action::EditPlaces | Action::EditLokasi) => false,
     };
     if allowed {
@@ -235,5 +251,33 @@ mod tests {
         assert!(!ok(&kab, Action::EditPlaces));
         let e = authorize(Some(&lkm), &Action::EditKegiatan { kode_desa: wayut }).unwrap_err();
         assert!(e.to_string().contains("desa 35.19.09.2013"), "{e}");
+    }
+
+    #[test]
+    fn personal_data_is_for_the_desa_and_the_kabupaten() {
+        let bibrik = Kode::parse("35.19.09.2014").unwrap();
+        let wayut = Kode::parse("35.19.09.2013").unwrap();
+        let lkm = User {
+            desa: vec![bibrik.clone()],
+            ..user(Role::Lkm)
+        };
+        let sees = |u: Option<&User>, k: Option<&Kode>| {
+            authorize(
+                u,
+                &Action::ReadPersonal {
+                    kode_desa: k.cloned(),
+                },
+            )
+            .is_ok()
+        };
+        for k in [Some(&bibrik), Some(&wayut), None] {
+            assert!(!sees(None, k));
+            assert!(!sees(Some(&user(Role::Viewer)), k));
+            assert!(sees(Some(&user(Role::Kabupaten)), k));
+            assert!(sees(Some(&user(Role::Admin)), k));
+        }
+        assert!(sees(Some(&lkm), Some(&bibrik)));
+        assert!(!sees(Some(&lkm), Some(&wayut)));
+        assert!(!sees(Some(&lkm), None));
     }
 }

@@ -200,7 +200,7 @@ fn bibrik_funding_report() {
     })
     .unwrap();
     /// (segment, source, year, known rupiah, unknown parts, spent rupiah)
-    type Row<'a> = (&'a str, SumberDana, Option<u16>, i64, u64, i64);
+    type Row<'a> = (&'a str, SumberDana, Option<u16>, i128, u64, i128);
     let rows: Vec<Row<'_>> = r
         .rows
         .iter()
@@ -600,4 +600,42 @@ fn kpp_statement_for_a_month() {
     assert_eq!(s.belanja_rp, rp(75_000));
     assert_eq!(s.saldo_rp, rp(485_000));
     assert!(k.check_deletable().is_err());
+}
+
+/// Sets every known amount in the segments' ledgers to `i64::MAX`, as records written
+/// before the entry cap may hold.
+fn near_max(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                if k == "jumlah" && x.is_i64() {
+                    *x = serde_json::json!(i64::MAX);
+                } else {
+                    near_max(x);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(near_max),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_funding_report_over_amounts_near_i64_max_adds_up_in_128_bits() {
+    let mut v = serde_json::to_value(contoh::bibrik_paving()).unwrap();
+    near_max(&mut v["segmen"]);
+    let big: Kegiatan = serde_json::from_value(v).unwrap();
+    let mut other = big.clone();
+    other.nama = "salinan".into();
+    let r = funding_report([&big, &other], |_| Some("Bibrik".to_owned())).unwrap();
+    let max = i128::from(i64::MAX);
+    assert_eq!(r.total.alokasi.diketahui_rp.get(), 2 * max, "{:?}", r.total);
+    assert_eq!(r.total.realisasi_rp.get(), 2 * max);
+    assert_eq!(r.per_desa[0].total, r.total);
+    assert_eq!(r.per_sumber[0].bagian_bp, 10_000);
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(
+        json.contains("\"diketahui_rp\":18446744073709551614"),
+        "{json}"
+    );
 }

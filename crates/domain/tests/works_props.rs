@@ -145,9 +145,9 @@ fn add(map: &mut BTreeMap<String, Sums>, key: String, known: i128, unknown: u64,
 
 fn sums(t: &Totals) -> Sums {
     (
-        i128::from(t.alokasi.diketahui_rp.get()),
+        t.alokasi.diketahui_rp.get(),
         t.alokasi.tidak_diketahui,
-        i128::from(t.realisasi_rp.get()),
+        t.realisasi_rp.get(),
     )
 }
 
@@ -194,9 +194,9 @@ proptest! {
 
         let mut rows = (0i128, 0u64, 0i128);
         for r in &report.rows {
-            rows.0 += i128::from(r.alokasi_rp.get());
+            rows.0 += r.alokasi_rp.get();
             rows.1 += r.alokasi_tidak_diketahui;
-            rows.2 += i128::from(r.realisasi_rp.get());
+            rows.2 += r.realisasi_rp.get();
         }
         prop_assert_eq!(rows, grand);
 

@@ -2,7 +2,8 @@
 //!
 //! The CSV has one row per segment, source and fiscal year with the columns
 //! `kode_desa,desa,kegiatan,segmen,sumber,tahun,alokasi_rp,realisasi_rp`. Money is whole
-//! rupiah, written as plain integers. An allocation whose amount nobody recorded is not
+//! rupiah, written as plain integers (sums in 128 bits, so any stored amounts add up).
+//! An allocation whose amount nobody recorded is not
 //! zero: where a row has no known amount at all, `alokasi_rp` is left empty; the XLSX
 //! and JSON forms also count the unknown parts. Text cells that a spreadsheet would take
 //! for a formula are written with a leading `'` ([`csv_text`]); the XLSX form writes
@@ -110,19 +111,27 @@ pub(crate) fn row_index(i: usize) -> Result<u32, Error> {
         .ok_or(Error::TooManyRows)
 }
 
-/// Rupiah as a spreadsheet number with thousands separators. Exact up to
-/// 9 007 199 254 740 992 rupiah, far beyond any budget.
+/// Largest whole number a spreadsheet cell (an IEEE double) holds exactly: 2^53.
+const EXACT_IN_F64: i128 = 9_007_199_254_740_992;
+
+/// Rupiah as a spreadsheet number with thousands separators, exact up to
+/// 9 007 199 254 740 992 rupiah, far beyond any budget. A total beyond that (report
+/// totals are 128-bit sums, and old records may hold amounts near `i64::MAX`) is written
+/// as text of its exact digits rather than rounded.
 #[allow(clippy::cast_precision_loss)]
 pub(crate) fn rp(
     sheet: &mut Worksheet,
     r: u32,
     c: u16,
-    value: i64,
+    value: i128,
     f: &Format,
 ) -> Result<(), Error> {
-    sheet
-        .write_number_with_format(r, c, value as f64, f)
-        .map_err(Error::Xlsx)?;
+    if value.abs() <= EXACT_IN_F64 {
+        sheet.write_number_with_format(r, c, value as f64, f)
+    } else {
+        sheet.write_string(r, c, value.to_string())
+    }
+    .map_err(Error::Xlsx)?;
     Ok(())
 }
 
@@ -292,6 +301,43 @@ mod tests {
                 .next()
                 .is_none()
         );
+    }
+
+    /// A report whose cells are 128-bit sums beyond `i64::MAX`.
+    fn beyond_i64() -> FundingReport {
+        let bibrik = contoh::bibrik_paving();
+        let mut report = funding_report([&bibrik], |_| Some("Bibrik".to_owned())).unwrap();
+        let mut big = kumuh_domain::works::TotalRp::ZERO;
+        for _ in 0..3 {
+            big.add(kumuh_domain::works::Rupiah::MAX);
+        }
+        report.rows[0].alokasi_rp = big;
+        report.rows[0].realisasi_rp = big;
+        report.total.alokasi.diketahui_rp = big;
+        report.total.realisasi_rp = big;
+        report
+    }
+
+    #[test]
+    fn totals_beyond_i64_are_written_exactly_in_csv_and_xlsx() {
+        let exact = (3 * i128::from(i64::MAX)).to_string();
+        let report = beyond_i64();
+        let mut out = Vec::new();
+        funding_csv(&report, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(&format!(",{exact},{exact}\n")), "{text}");
+
+        use calamine::{Data, Reader, Xlsx};
+        let mut out = Vec::new();
+        funding_xlsx(&report, &mut out).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(out)).unwrap();
+        let rows = wb.worksheet_range("Pendanaan").unwrap();
+        let row = rows.rows().nth(1).unwrap();
+        assert_eq!(row[6], Data::String(exact.clone()));
+        assert_eq!(row[8], Data::String(exact.clone()));
+        let years = wb.worksheet_range("Per tahun").unwrap();
+        let total = years.rows().next_back().unwrap();
+        assert_eq!(total[1], Data::String(exact));
     }
 
     #[test]

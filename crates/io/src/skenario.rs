@@ -21,9 +21,9 @@ pub fn skenario_xlsx(s: &Skenario, out: &mut dyn Write) -> Result<(), Error> {
         sheet.write_string(r, c, t).map(|_| ()).map_err(Error::Xlsx)
     };
     text(sheet, 1, 0, "anggaran_rp")?;
-    rp(sheet, 1, 1, s.anggaran_rp, &money)?;
+    rp(sheet, 1, 1, i128::from(s.anggaran_rp), &money)?;
     text(sheet, 2, 0, "biaya_rp")?;
-    rp(sheet, 2, 1, s.biaya_rp, &money)?;
+    rp(sheet, 2, 1, i128::from(s.biaya_rp), &money)?;
     text(sheet, 3, 0, "luas_keluar_kumuh_ha")?;
     sheet
         .write_number_with_format(3, 1, s.luas_keluar_kumuh_ha, &ha)
@@ -45,7 +45,7 @@ pub fn skenario_xlsx(s: &Skenario, out: &mut dyn Write) -> Result<(), Error> {
     for (i, t) in s.rincian.iter().enumerate() {
         let r = row_index(i)?;
         text(sheet, r, 0, t.kegiatan.as_str())?;
-        rp(sheet, r, 1, t.biaya_rp, &money)?;
+        rp(sheet, r, 1, i128::from(t.biaya_rp), &money)?;
         let sumber: Vec<String> = t
             .sumber
             .iter()

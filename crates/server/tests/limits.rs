@@ -31,7 +31,14 @@ async fn a_place_edit_is_audited_and_a_parent_with_children_stays() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let (s, lines) = f.get("/api/audit?kunci=35.19.09.2014").await;
+    let (s, lines) = f
+        .call(
+            Method::GET,
+            "/api/audit?kunci=35.19.09.2014",
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{lines}");
     let lines = lines.as_array().unwrap();
     assert_eq!(lines.len(), 1, "{lines:?}");
@@ -59,7 +66,14 @@ async fn a_place_edit_is_audited_and_a_parent_with_children_stays() {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
-    let (_, lines) = f.get("/api/audit?kunci=35.19.09.2014").await;
+    let (_, lines) = f
+        .call(
+            Method::GET,
+            "/api/audit?kunci=35.19.09.2014",
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(lines[0]["aksi"], "hapus", "{lines}");
     assert_eq!(lines[0]["pengguna"], "ana", "{lines}");
 }
@@ -177,4 +191,61 @@ async fn the_audit_log_is_read_in_bounded_pages() {
     }
     let (s, _) = f.get("/api/audit?limit=1000").await;
     assert_eq!(s, StatusCode::OK);
+}
+
+/// Sets every known amount in the segments' ledgers to `i64::MAX`.
+fn near_max(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                if k == "jumlah" && x.is_i64() {
+                    *x = json!(i64::MAX);
+                } else {
+                    near_max(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(near_max),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn a_report_over_stored_amounts_near_i64_max_still_answers() {
+    let f = common::fixture().await;
+    // Two works whose amounts were stored before the entry cap, through the store's
+    // own write path: their sum is beyond 64 bits.
+    for id in ["lama-1", "lama-2"] {
+        let mut v = serde_json::to_value(kumuh_domain::works::contoh::bibrik_paving()).unwrap();
+        v["id"] = json!(id);
+        near_max(&mut v["segmen"]);
+        let k: kumuh_domain::works::Kegiatan = serde_json::from_value(v).unwrap();
+        kumuh_store::Store::save_kegiatan(
+            &f.store,
+            &kumuh_store::KegiatanWrite {
+                kegiatan: &k,
+                versi: None,
+                audit: vec![],
+                penilaian: vec![],
+                kondisi_jaringan: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let twice = (2 * i128::from(i64::MAX)).to_string();
+    let (s, b) = f.get("/api/laporan/pendanaan").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        b["total"]["alokasi"]["diketahui_rp"].to_string(),
+        twice,
+        "{b}"
+    );
+    assert_eq!(b["total"]["realisasi_rp"].to_string(), twice, "{b}");
+    for format in ["csv", "xlsx"] {
+        let (s, b) = f
+            .get(&format!("/api/laporan/pendanaan?format={format}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{format}: {b}");
+    }
 }

@@ -179,6 +179,10 @@ async fn bad_envelopes_and_candidates_are_refused_naming_the_field() {
         ),
         (json!({"wilayah": BIBRIK, "anggaran_rp": -5}), "anggaran_rp"),
         (
+            json!({"wilayah": BIBRIK, "anggaran": {"apbn": i64::MAX, "csr": i64::MAX}}),
+            "anggaran.apbn",
+        ),
+        (
             json!({"wilayah": BIBRIK, "anggaran": {"apbd_desa": 5}}),
             "anggaran.apbd_desa",
         ),

@@ -346,7 +346,15 @@ async fn the_bibrik_paving_rebuilt_through_the_api() {
     assert_eq!(props[1]["sumber_utama"], "dana_desa");
 
     // Every change is in the audit log, with who made it.
-    let (_, log) = f.get(&format!("/api/audit?kunci={WORK}&limit=1000")).await;
+    // Usernames are personal data: read as a user who may see them.
+    let (_, log) = f
+        .call(
+            Method::GET,
+            &format!("/api/audit?kunci={WORK}&limit=1000"),
+            Some(&c.token),
+            None,
+        )
+        .await;
     let log = log.as_array().unwrap();
     // The evaluation is logged under its location; every request made here under the work.
     assert_eq!(log.len(), c.writes.load(Ordering::SeqCst), "{log:?}");
@@ -614,7 +622,15 @@ async fn a_stale_version_gets_409_and_concurrent_writers_lose_nothing() {
             .iter()
             .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT)
     );
-    let (_, log) = f.get(&format!("/api/audit?kunci={WORK}&limit=1000")).await;
+    // Usernames are personal data: read as a user who may see them.
+    let (_, log) = f
+        .call(
+            Method::GET,
+            &format!("/api/audit?kunci={WORK}&limit=1000"),
+            Some(&c.token),
+            None,
+        )
+        .await;
     // create, segment, rename, 16 allocations, the one winner.
     assert_eq!(log.as_array().unwrap().len(), 1 + 1 + 1 + n as usize + 1);
 }
@@ -707,7 +723,14 @@ async fn roles_decide_who_writes_which_desa() {
         let (s, b) = f.call(method.clone(), &uri, token, Some(body)).await;
         assert_eq!(s, expected, "{method} {uri}: {b}");
     }
-    let (_, log) = f.get("/api/audit?kunci=wayut-drainase").await;
+    let (_, log) = f
+        .call(
+            Method::GET,
+            "/api/audit?kunci=wayut-drainase",
+            Some(&kab),
+            None,
+        )
+        .await;
     assert_eq!(log[0]["pengguna"], "bappeda");
 }
 
@@ -789,7 +812,9 @@ async fn finishing_a_road_rebuilds_the_mapped_lines_it_runs_along() {
     assert_eq!(kondisi("J-JAUH"), "rusak_berat");
 
     // The change is in the audit log under the line, with who made it.
-    let (_, log) = f.get("/api/audit?kunci=J-SAMA").await;
+    let (_, log) = f
+        .call(Method::GET, "/api/audit?kunci=J-SAMA", Some(&c.token), None)
+        .await;
     assert_eq!(log[0]["entitas"], "jaringan", "{log}");
     assert_eq!(log[0]["aksi"], "kondisi");
     assert_eq!(log[0]["pengguna"], "ana");

@@ -38,9 +38,12 @@ pub struct KegiatanDetail {
     pub versi: i64,
     /// When it last changed.
     pub diubah: String,
-    /// The work whole: segments with their ledgers, the maintenance group.
+    /// The work whole: segments with their ledgers, the maintenance group. For callers
+    /// who may not see personal data of its desa ([`crate::personal`]), an override's
+    /// `oleh` is the approver's role and organisation (`lkm Bibrik`) and each member
+    /// household's `nama` and `rt` are `null`.
     #[schema(value_type = Object)]
-    pub kegiatan: Kegiatan,
+    pub kegiatan: Value,
     /// Totals and shares per source, progress and cost per unit, per segment and in all.
     #[schema(value_type = Object)]
     pub ringkasan: KegiatanSummary,
@@ -91,7 +94,7 @@ fn detail(
     Ok(KegiatanDetail {
         versi: stored.versi,
         diubah: stored.diubah,
-        kegiatan: stored.kegiatan,
+        kegiatan: serde_json::to_value(&stored.kegiatan).map_err(AppError::internal)?,
         ringkasan,
         sumber_utama,
         saldo_kpp_rp,
@@ -100,9 +103,18 @@ fn detail(
     })
 }
 
-/// One work whole, with its summary.
-pub async fn get(atlas: &Atlas, id: &str) -> Result<KegiatanDetail> {
-    detail(load(atlas, id).await?, vec![], vec![])
+/// One work whole, with its summary; personal data in it only for callers who may see
+/// that of its desa.
+pub async fn get(atlas: &Atlas, user: Option<&User>, id: &str) -> Result<KegiatanDetail> {
+    let stored = load(atlas, id).await?;
+    let open = crate::personal::sees(user, Some(stored.kegiatan.kode_desa()));
+    let mut d = detail(stored, vec![], vec![])?;
+    if !open {
+        crate::personal::Labels::new(atlas.store.as_ref())
+            .redact(&mut d.kegiatan)
+            .await?;
+    }
+    Ok(d)
 }
 
 /// What one change did, besides changing the work.

@@ -25,6 +25,9 @@ use crate::works::{Kegiatan, KegiatanId, SumberDana, evaluate_completion};
 pub const MAX_KANDIDAT_PER_KELOMPOK: usize = 12;
 /// Candidate works one scenario may weigh.
 pub const MAX_KANDIDAT: usize = 2_000;
+/// The largest envelope, per source or in all: Rp 1,000 trillion, far beyond any
+/// budget, and small enough that the envelopes add up without overflow.
+pub const MAX_ANGGARAN_RP: i64 = 1_000_000_000_000_000;
 
 /// What the choice maximises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -563,8 +566,10 @@ fn assemble(
     }
     Skenario {
         terpilih: rincian.iter().map(|t| t.kegiatan.clone()).collect(),
-        biaya_rp: costs.iter().sum(),
-        anggaran_rp: sources.iter().map(|(_, rp)| *rp).sum(),
+        biaya_rp: costs.iter().fold(0i64, |a, b| a.saturating_add(*b)),
+        anggaran_rp: sources
+            .iter()
+            .fold(0i64, |a, (_, rp)| a.saturating_add(*rp)),
         luas_keluar_kumuh_ha: luas_keluar,
         penurunan_nilai: penurunan,
         tujuan: p.tujuan,

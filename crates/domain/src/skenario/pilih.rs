@@ -47,7 +47,7 @@ impl Opsi {
 
     /// Its total cost.
     pub fn total(&self) -> i64 {
-        self.biaya.iter().sum()
+        self.biaya.iter().fold(0i64, |a, b| a.saturating_add(*b))
     }
 }
 
@@ -168,7 +168,7 @@ pub fn per_sumber(kelompok: &[Kelompok], anggaran: &[i64]) -> Pilihan {
             (0..sources)
                 .filter(|i| t & (1 << i) != 0)
                 .map(|i| anggaran[i])
-                .sum()
+                .fold(0i64, i64::saturating_add)
         })
         .collect();
     // Most valuable groups first: the bound tightens sooner.
@@ -274,7 +274,7 @@ impl Search<'_> {
         for (biaya, mask) in o.biaya.iter().zip(&o.sumber) {
             for t in 0..self.demand.len() {
                 if t as u32 & mask == *mask {
-                    self.demand[t] += biaya;
+                    self.demand[t] = self.demand[t].saturating_add(*biaya);
                     fits &= self.demand[t] <= self.cap[t];
                 }
             }
@@ -286,7 +286,7 @@ impl Search<'_> {
         for (biaya, mask) in o.biaya.iter().zip(&o.sumber) {
             for t in 0..self.demand.len() {
                 if t as u32 & mask == *mask {
-                    self.demand[t] -= biaya;
+                    self.demand[t] = self.demand[t].saturating_sub(*biaya);
                 }
             }
         }

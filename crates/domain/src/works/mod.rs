@@ -42,7 +42,8 @@ pub use kpp::{Anggota, AturanIuran, Belanja, Iuran, Jadwal, KasEntry, KasSummary
 pub use ledger::{Entry, EntryId, Ledger, LedgerEntry, Reversal};
 pub use money::{Amount, AmountSum, MAX_ENTRY_RP, Rupiah, RupiahParseProblem};
 pub use report::{
-    DesaTotal, FundingReport, FundingRow, SourceTotal, Totals, YearTotal, funding_report,
+    DesaTotal, FundingReport, FundingRow, SourceTotal, TotalRp, TotalSum, Totals, YearTotal,
+    funding_report,
 };
 pub use segmen::{GeometryKind, KodeKriteria, Kondisi, Satuan, Segmen, SegmenId, Terukur, Volume};
 pub use summary::{

@@ -4,8 +4,14 @@
 //! year. Every total is computed from the same rows in integer rupiah, so each set of
 //! totals equals the sum of all live allocations to the rupiah; unknown amounts are
 //! counted beside the known totals, never guessed.
+//!
+//! Cells and totals are summed in 128 bits ([`TotalRp`]): one entry is capped at
+//! [`MAX_ENTRY_RP`](super::MAX_ENTRY_RP), but records written before the cap may hold
+//! amounts near `i64::MAX`, and a report over them must still answer rather than fail
+//! for everyone. In JSON a total is a plain number of whole rupiah.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,9 +19,9 @@ use super::dana::SumberDana;
 use super::error::Result;
 use super::kegiatan::{Kegiatan, KegiatanId};
 use super::ledger::EntryId;
-use super::money::{AmountSum, Rupiah};
+use super::money::{Amount, Rupiah, group_thousands};
 use super::segmen::SegmenId;
-use super::summary::{Issue, IssueKind, split_basis_points};
+use super::summary::{Issue, IssueKind, split_basis_points_wide};
 use crate::Kode;
 
 /// One row: what one source gave to one segment in one fiscal year.
@@ -38,32 +44,137 @@ pub struct FundingRow {
     /// Fiscal year, where known.
     pub tahun: Option<u16>,
     /// Known allocations, in rupiah.
-    pub alokasi_rp: Rupiah,
+    pub alokasi_rp: TotalRp,
     /// Number of allocations of unknown amount.
     pub alokasi_tidak_diketahui: u64,
     /// Spending from these allocations, in rupiah.
-    pub realisasi_rp: Rupiah,
+    pub realisasi_rp: TotalRp,
     /// Whether the work is illustrative (contoh), not surveyed.
     pub contoh: bool,
+}
+
+/// A sum of whole rupiah in 128 bits, for report cells and totals: sums of `i64`
+/// amounts cannot overflow it (that would take 2^64 entries near `i64::MAX`), so a
+/// report never fails on large stored values. Serialised as a plain JSON number.
+///
+/// # Examples
+/// ```
+/// use kumuh_domain::works::{Rupiah, TotalRp};
+/// let mut t = TotalRp::ZERO;
+/// t.add(Rupiah::MAX);
+/// t.add(Rupiah::MAX);
+/// assert_eq!(t.get(), 2 * i128::from(i64::MAX));
+/// assert_eq!(TotalRp::from(Rupiah::from_u32(1_500)).to_string(), "Rp 1.500");
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct TotalRp(i128);
+
+impl TotalRp {
+    /// Nothing.
+    pub const ZERO: TotalRp = TotalRp(0);
+
+    /// The sum in rupiah.
+    pub fn get(self) -> i128 {
+        self.0
+    }
+
+    /// Whether the sum is zero.
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Adds one amount in rupiah.
+    pub fn add(&mut self, r: Rupiah) {
+        self.0 = self.0.saturating_add(i128::from(r.get()));
+    }
+
+    /// Adds another sum. Saturates rather than wraps, though no sum of stored amounts
+    /// comes near the 128-bit limit.
+    pub fn plus(self, other: TotalRp) -> TotalRp {
+        TotalRp(self.0.saturating_add(other.0))
+    }
+}
+
+impl From<Rupiah> for TotalRp {
+    fn from(r: Rupiah) -> TotalRp {
+        TotalRp(i128::from(r.get()))
+    }
+}
+
+impl fmt::Display for TotalRp {
+    /// `Rp 100.000.000`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 < 0 {
+            f.write_str("-")?;
+        }
+        f.write_str("Rp ")?;
+        group_thousands(&self.0.unsigned_abs().to_string(), f)
+    }
+}
+
+/// The sum of allocations in a report: the known part in 128 bits and how many parts
+/// are unknown. With unknown parts it is a lower bound, never a total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TotalSum {
+    /// Total of the known parts, in rupiah.
+    pub diketahui_rp: TotalRp,
+    /// How many parts have an unknown amount.
+    pub tidak_diketahui: u64,
+}
+
+impl TotalSum {
+    /// Adds one amount.
+    pub fn add(&mut self, amount: Amount) {
+        match amount {
+            Amount::Known(r) => self.diketahui_rp.add(r),
+            Amount::Unknown => self.tidak_diketahui = self.tidak_diketahui.saturating_add(1),
+        }
+    }
+
+    /// Adds another sum.
+    pub fn plus(self, other: TotalSum) -> TotalSum {
+        TotalSum {
+            diketahui_rp: self.diketahui_rp.plus(other.diketahui_rp),
+            tidak_diketahui: self.tidak_diketahui.saturating_add(other.tidak_diketahui),
+        }
+    }
+
+    /// Whether every part is known, so that the known total is the whole total.
+    pub fn is_complete(&self) -> bool {
+        self.tidak_diketahui == 0
+    }
+}
+
+impl fmt::Display for TotalSum {
+    /// `Rp 100.000.000`, or `Rp 100.000.000 + 2 nilai tidak diketahui`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diketahui_rp.fmt(f)?;
+        if self.tidak_diketahui > 0 {
+            write!(f, " + {} nilai tidak diketahui", self.tidak_diketahui)?;
+        }
+        Ok(())
+    }
 }
 
 /// Allocated and spent totals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Allocated: known total and number of unknown parts.
-    pub alokasi: AmountSum,
+    pub alokasi: TotalSum,
     /// Spent, in rupiah.
-    pub realisasi_rp: Rupiah,
+    pub realisasi_rp: TotalRp,
 }
 
 impl Totals {
-    fn add_row(&mut self, row: &FundingRow) -> Result<()> {
-        self.alokasi = self.alokasi.plus(AmountSum {
+    fn add_row(&mut self, row: &FundingRow) {
+        self.alokasi = self.alokasi.plus(TotalSum {
             diketahui_rp: row.alokasi_rp,
             tidak_diketahui: row.alokasi_tidak_diketahui,
-        })?;
-        self.realisasi_rp = self.realisasi_rp.checked_add(row.realisasi_rp)?;
-        Ok(())
+        });
+        self.realisasi_rp = self.realisasi_rp.plus(row.realisasi_rp);
     }
 }
 
@@ -122,14 +233,15 @@ pub struct FundingReport {
 /// Illustrative (`contoh`) works are included and marked: filter them out first for
 /// official figures.
 ///
-/// Fails only when a total does not fit in 64 bits.
+/// Sums in 128 bits ([`TotalRp`]), so no stored amount makes it fail; the `Result`
+/// stays for errors of the works themselves.
 ///
 /// # Examples
 /// ```
 /// use kumuh_domain::works::{contoh, funding_report};
 /// let bibrik = contoh::bibrik_paving();
 /// let report = funding_report([&bibrik], |_| Some("Bibrik".to_owned())).unwrap();
-/// assert_eq!(report.total.alokasi.diketahui_rp.get(), 100_000_000);
+/// assert_eq!(report.total.alokasi.diketahui_rp.get(), 100_000_000i128);
 /// assert_eq!(report.total.alokasi.tidak_diketahui, 3);
 /// ```
 pub fn funding_report<'a>(
@@ -147,20 +259,17 @@ pub fn funding_report<'a>(
             .or_insert_with(|| nama_desa(k.kode_desa()))
             .clone();
         for s in k.segmen() {
-            let mut spent: BTreeMap<EntryId, Rupiah> = BTreeMap::new();
+            let mut spent: BTreeMap<EntryId, TotalRp> = BTreeMap::new();
             for (_, r) in s.live_realisasi() {
-                let e = spent.entry(r.alokasi).or_default();
-                *e = e.checked_add(r.jumlah)?;
+                spent.entry(r.alokasi).or_default().add(r.jumlah);
             }
-            let mut cells: BTreeMap<(SumberDana, YearKey), (AmountSum, Rupiah)> = BTreeMap::new();
+            let mut cells: BTreeMap<(SumberDana, YearKey), (TotalSum, TotalRp)> = BTreeMap::new();
             for (id, a) in s.live_alokasi() {
                 let cell = cells
                     .entry((a.sumber, YearKey(a.tahun_anggaran)))
                     .or_default();
-                cell.0.add(a.jumlah)?;
-                cell.1 = cell
-                    .1
-                    .checked_add(spent.get(&id).copied().unwrap_or_default())?;
+                cell.0.add(a.jumlah);
+                cell.1 = cell.1.plus(spent.get(&id).copied().unwrap_or_default());
             }
             for ((sumber, tahun), (alokasi, realisasi)) in cells {
                 rows.push(FundingRow {
@@ -186,25 +295,25 @@ pub fn funding_report<'a>(
     let mut per_desa: BTreeMap<Kode, Totals> = BTreeMap::new();
     let mut per_tahun: BTreeMap<YearKey, Totals> = BTreeMap::new();
     for row in &rows {
-        total.add_row(row)?;
-        per_sumber.entry(row.sumber).or_default().add_row(row)?;
+        total.add_row(row);
+        per_sumber.entry(row.sumber).or_default().add_row(row);
         per_desa
             .entry(row.kode_desa.clone())
             .or_default()
-            .add_row(row)?;
+            .add_row(row);
         per_tahun
             .entry(YearKey(row.tahun))
             .or_default()
-            .add_row(row)?;
+            .add_row(row);
     }
 
-    let known: Vec<Rupiah> = per_sumber
+    let known: Vec<i128> = per_sumber
         .values()
-        .map(|t| t.alokasi.diketahui_rp)
+        .map(|t| t.alokasi.diketahui_rp.get())
         .collect();
     let per_sumber = per_sumber
         .into_iter()
-        .zip(split_basis_points(&known))
+        .zip(split_basis_points_wide(&known))
         .map(|((sumber, total), bagian_bp)| SourceTotal {
             sumber,
             total,

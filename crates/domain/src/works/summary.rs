@@ -111,14 +111,22 @@ pub(crate) fn format_bp(bp: i64) -> String {
 /// assert_eq!(split_basis_points(&thirds), vec![3_334, 3_333, 3_333]);
 /// ```
 pub fn split_basis_points(parts: &[Rupiah]) -> Vec<u32> {
-    let total: i128 = parts.iter().map(|p| i128::from(p.get())).sum();
-    if total == 0 {
+    let wide: Vec<i128> = parts.iter().map(|p| i128::from(p.get())).collect();
+    split_basis_points_wide(&wide)
+}
+
+/// [`split_basis_points`] over non-negative 128-bit sums (report totals); parts are
+/// scaled by 10 000, so each must stay below `i128::MAX / 10_000`, which any sum of
+/// fewer than 2^50 amounts of 64 bits does.
+pub(crate) fn split_basis_points_wide(parts: &[i128]) -> Vec<u32> {
+    let total: i128 = parts.iter().fold(0i128, |a, p| a.saturating_add(*p));
+    if total <= 0 {
         return vec![0; parts.len()];
     }
     let mut shares: Vec<(i128, i128)> = parts
         .iter()
         .map(|p| {
-            let scaled = i128::from(p.get()) * 10_000;
+            let scaled = p.saturating_mul(10_000);
             (scaled / total, scaled % total)
         })
         .collect();

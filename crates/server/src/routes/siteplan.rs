@@ -152,10 +152,11 @@ pub struct VersiParams {
     responses((status = 200, body = SiteplanDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
     Query(params): Query<VersiParams>,
 ) -> ApiResult<Versioned<SiteplanDetail>> {
-    let d = kumuh_app::siteplan::get(&state.atlas(), &id, params.versi).await?;
+    let d = kumuh_app::siteplan::get(&state.atlas(), user.0.as_ref(), &id, params.versi).await?;
     Ok(Versioned(StatusCode::OK, d.revisi, d))
 }
 
@@ -180,7 +181,7 @@ pub async fn create(
     let contoh = b.opt::<bool>("contoh")?.unwrap_or(false);
     let catatan = b.opt_text("catatan")?;
     let fitur = match b.opt::<Value>("fitur")? {
-        Some(v) => drafts(&v)?,
+        Some(v) => kumuh_app::blocking(move || Ok(drafts(&v))).await??,
         None => Vec::new(),
     };
     b.finish()?;
@@ -231,7 +232,8 @@ pub async fn put_fitur(
         .ok_or_else(|| ApiError::unprocessable("fitur: is required"))?;
     let catatan = b.opt_text("catatan")?;
     b.finish()?;
-    let fitur = drafts(&fitur)?;
+    // Reading the geometry grows with the body: off the async workers.
+    let fitur = kumuh_app::blocking(move || Ok(drafts(&fitur))).await??;
     let atlas = state.atlas();
     let d = kumuh_app::siteplan::save_fitur(&atlas, user.0.as_ref(), &id, expected, fitur, catatan)
         .await?;
@@ -335,9 +337,10 @@ pub async fn export_geojson(
               (status = 404, body = ErrorBody)))]
 pub async fn export_gpkg(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let bytes = kumuh_app::siteplan::export_gpkg(&state.atlas(), &id).await?;
+    let bytes = kumuh_app::siteplan::export_gpkg(&state.atlas(), user.0.as_ref(), &id).await?;
     Ok(attachment(
         &format!("siteplan-{id}.gpkg"),
         "application/geopackage+sqlite3",

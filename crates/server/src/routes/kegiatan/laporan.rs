@@ -40,20 +40,26 @@ pub async fn pendanaan(
     }
     let report =
         kumuh_app::report::funding(&state.atlas(), wilayah, params.contoh.unwrap_or(true)).await?;
-    let mut out = Vec::new();
     let (content_type, file) = match format {
-        "csv" => {
-            kumuh_io::laporan::funding_csv(&report, &mut out).map_err(ApiError::internal)?;
-            ("text/csv; charset=utf-8", "laporan-pendanaan.csv")
-        }
-        "xlsx" => {
-            kumuh_io::laporan::funding_xlsx(&report, &mut out).map_err(ApiError::internal)?;
-            (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "laporan-pendanaan.xlsx",
-            )
-        }
+        "csv" => ("text/csv; charset=utf-8", "laporan-pendanaan.csv"),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "laporan-pendanaan.xlsx",
+        ),
         _ => return Ok(axum::Json(report).into_response()),
     };
+    let xlsx = format == "xlsx";
+    // Writing grows with the report's rows: off the async workers, as the report was.
+    let out = kumuh_app::blocking(move || {
+        let mut out = Vec::new();
+        let written = if xlsx {
+            kumuh_io::laporan::funding_xlsx(&report, &mut out)
+        } else {
+            kumuh_io::laporan::funding_csv(&report, &mut out)
+        };
+        written.map_err(kumuh_app::AppError::internal)?;
+        Ok(out)
+    })
+    .await?;
     Ok(attachment(file, content_type, out))
 }

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::KegiatanDetail;
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::routes::common::{Versioned, parse_wilayah};
@@ -99,15 +100,19 @@ pub async fn list(
     Ok(Json(out))
 }
 
-/// One work whole, with its summary; the ETag is its version.
+/// One work whole, with its summary; the ETag is its version. Personal data (the names
+/// and RT of the maintenance group's households, who approved an override) only for
+/// callers signed in for its desa, the kabupaten and admins; for everyone else member
+/// `nama` and `rt` are `null` and `oleh` is role and organisation (`lkm Bibrik`).
 #[utoipa::path(get, path = "/api/kegiatan/{id}", operation_id = "get_kegiatan", tag = "works",
     params(("id" = String, Path, description = "Work id")),
     responses((status = 200, body = KegiatanDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Versioned<KegiatanDetail>> {
-    let d = kumuh_app::works::get(&state.atlas(), &id).await?;
+    let d = kumuh_app::works::get(&state.atlas(), user.0.as_ref(), &id).await?;
     Ok(Versioned(StatusCode::OK, d.versi, d))
 }
 
@@ -145,8 +150,21 @@ pub async fn segmen_geojson(
         },
     )
     .await?;
+    // Summaries and the GeoJSON grow with every vertex of every segment: off the async
+    // workers.
+    let features = kumuh_app::blocking(move || segmen_features(&all, bbox)).await?;
+    Ok(GeoJson(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+/// One GeoJSON feature per segment of `all` whose bounds meet `bbox`.
+fn segmen_features(
+    all: &[StoredKegiatan],
+    bbox: Option<[f64; 4]>,
+) -> kumuh_app::Result<Vec<Value>> {
     let mut features = Vec::new();
-    for stored in &all {
+    for stored in all {
         let k = &stored.kegiatan;
         let summary = k.summary()?;
         for (s, sum) in k.segmen().iter().zip(&summary.segmen) {
@@ -193,9 +211,7 @@ pub async fn segmen_geojson(
             }));
         }
     }
-    Ok(GeoJson(
-        json!({"type": "FeatureCollection", "features": features}),
-    ))
+    Ok(features)
 }
 
 fn intersects(g: &geo_types::Geometry<f64>, b: [f64; 4]) -> bool {
@@ -216,25 +232,26 @@ pub struct AuditParams {
 }
 
 /// The audit log, newest first: who changed which work, money or progress, when, and
-/// what it was before and after.
+/// what it was before and after. `pengguna` is the username for callers signed in for
+/// the line's desa, the kabupaten and admins; for everyone else it is the writer's role
+/// and organisation (`lkm Bibrik`, `kabupaten`, `admin`).
 #[utoipa::path(get, path = "/api/audit", tag = "works", params(AuditParams),
     responses((status = 200, body = [Object]), (status = 400, body = ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
+    user: CurrentUser,
     Query(params): Query<AuditParams>,
 ) -> ApiResult<Json<Vec<kumuh_store::AuditEntry>>> {
     let limit = params.limit.unwrap_or(100);
     if limit == 0 || limit > 1000 {
         return Err(ApiError::bad_request("limit: between 1 and 1000"));
     }
+    let query = AuditQuery {
+        kunci: params.kunci,
+        sebelum_id: params.sebelum,
+        limit,
+    };
     Ok(Json(
-        state
-            .store
-            .audit(&AuditQuery {
-                kunci: params.kunci,
-                sebelum_id: params.sebelum,
-                limit,
-            })
-            .await?,
+        kumuh_app::audit::lines(&state.atlas(), user.0.as_ref(), &query).await?,
     ))
 }
