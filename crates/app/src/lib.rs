@@ -17,6 +17,7 @@ pub mod report;
 pub mod seed;
 pub mod siteplan;
 pub mod tiles;
+pub mod upk;
 pub mod users;
 pub mod versioned;
 pub mod works;

@@ -9,3 +9,4 @@ pub mod geojson;
 pub mod laporan;
 pub mod seed;
 pub mod text;
+pub mod upk;

@@ -9,3 +9,5 @@ pub mod siteplan;
 pub mod siteplan_bodies;
 pub mod system;
 pub mod tiles;
+pub mod upk;
+pub mod upk_bodies;
