@@ -8,6 +8,7 @@ mod assess;
 mod commands;
 mod kegiatan;
 mod maintenance;
+mod upk;
 
 use std::process::ExitCode;
 
