@@ -25,6 +25,7 @@
 //! Everything here is pure data and rules: storing and serving loans is for the store
 //! and server crates.
 
+pub mod contoh;
 pub mod error;
 pub mod indikator;
 pub mod jadwal;
