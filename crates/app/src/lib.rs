@@ -20,6 +20,7 @@ pub mod seed;
 pub mod siteplan;
 pub mod skenario;
 pub mod tiles;
+pub mod upk;
 pub mod users;
 pub mod versioned;
 pub mod works;

@@ -1,5 +1,6 @@
 //! A new store's first content: the shipped places, and the illustrative (`contoh`)
-//! Bibrik work and siteplan that every funding and planning screen can be tried on.
+//! Bibrik work, siteplan and KSM that every funding, planning and loan screen can be
+//! tried on.
 
 use kumuh_domain::Place;
 use kumuh_store::{KegiatanWrite, NewAudit, SiteplanWrite, UpsertReport};
@@ -10,8 +11,8 @@ use crate::{Atlas, Result};
 /// Who the audit log names for the seed.
 pub(crate) const SEEDER: &str = "kumuh init";
 
-/// Stores `places` (the shipped boundaries) and the Bibrik paving of 2018 and Bibrik
-/// tourism siteplan, both marked contoh.
+/// Stores `places` (the shipped boundaries) and the Bibrik paving of 2018, the Bibrik
+/// tourism siteplan and KSM Berkah Jaya of Bibrik, all marked contoh.
 pub async fn seed(atlas: &Atlas, places: &[Place]) -> Result<UpsertReport> {
     let report = atlas.store.upsert_places(places).await?;
     let bibrik = kumuh_domain::works::contoh::bibrik_paving();
@@ -46,6 +47,25 @@ pub async fn seed(atlas: &Atlas, places: &[Place]) -> Result<UpsertReport> {
                 sebelum: None,
                 sesudah: Some(json!({"judul": siteplan.judul(), "contoh": true})),
             }],
+        })
+        .await?;
+    let ksm = kumuh_domain::upk::contoh::berkah_jaya();
+    atlas
+        .store
+        .save_upk(&kumuh_store::UpkWrite {
+            ksm: Some(kumuh_store::Versi {
+                isi: &ksm,
+                versi: None,
+            }),
+            audit: vec![NewAudit {
+                pengguna: SEEDER.into(),
+                entitas: "ksm".into(),
+                kunci: ksm.id.to_string(),
+                aksi: "contoh".into(),
+                sebelum: None,
+                sesudah: Some(json!({"nama": ksm.nama, "contoh": true})),
+            }],
+            ..kumuh_store::UpkWrite::default()
         })
         .await?;
     Ok(report)

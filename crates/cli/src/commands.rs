@@ -559,9 +559,11 @@ async fn user(path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
                 scope.push(kode);
             }
             match (role, scope.is_empty()) {
-                (Role::Lkm, true) => bail!("--desa: an lkm user needs the desa it writes for"),
-                (Role::Lkm, false) | (_, true) => {}
-                (_, false) => bail!("--desa: only lkm users have a desa scope, not {role}"),
+                (Role::Lkm | Role::Upk, true) => {
+                    bail!("--desa: an {role} user needs the desa it writes for")
+                }
+                (Role::Lkm | Role::Upk, false) | (_, true) => {}
+                (_, false) => bail!("--desa: only lkm and upk users have a desa scope, not {role}"),
             }
             let username = username.trim().to_owned();
             if username.is_empty() || username.chars().any(char::is_whitespace) {

@@ -262,9 +262,7 @@ pub(crate) async fn run(path: &Path, args: ImportArgs) -> anyhow::Result<()> {
     let report = report?;
     println!(
         "{name}: {} added, {} updated in {}",
-        report.inserted,
-        report.updated,
-        location
+        report.inserted, report.updated, location
     );
     Ok(())
 }

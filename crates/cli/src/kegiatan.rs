@@ -16,6 +16,10 @@ pub enum ReportCommand {
     /// Who paid what: one row per segment, source and fiscal year (CSV columns
     /// kode_desa,desa,kegiatan,segmen,sumber,tahun,alokasi_rp,realisasi_rp).
     Funding(FundingArgs),
+    /// The UPK's arrears list (Daftar Tunggakan) on a date: one row per loan behind.
+    Tunggakan(crate::upk::UpkReportArgs),
+    /// The UPK's indicators (LAR, PAR, repayment rate) of an area and its desa, as JSON.
+    Kinerja(crate::upk::UpkReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -42,7 +46,15 @@ pub struct FundingArgs {
 }
 
 pub async fn report(path: &Path, cmd: ReportCommand) -> anyhow::Result<()> {
-    let ReportCommand::Funding(args) = cmd;
+    let args = match cmd {
+        ReportCommand::Funding(args) => args,
+        ReportCommand::Tunggakan(args) => {
+            return crate::upk::report(path, crate::upk::Laporan::Tunggakan, args).await;
+        }
+        ReportCommand::Kinerja(args) => {
+            return crate::upk::report(path, crate::upk::Laporan::Kinerja, args).await;
+        }
+    };
     let wilayah = args
         .wilayah
         .as_deref()

@@ -12,6 +12,7 @@ mod import_assessments;
 mod kegiatan;
 mod maintenance;
 mod skenario;
+mod upk;
 
 use std::process::ExitCode;
 

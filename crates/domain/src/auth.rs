@@ -16,8 +16,12 @@ define_code! {
         /// A village community board (lembaga keswadayaan masyarakat): writes the siteplans,
         /// works, segments and maintenance ledgers of its own desa only ([`User::desa`]).
         Lkm = "lkm",
-        /// Reads everything; writes nothing. The role of a signed-in guest.
+        /// Reads everything; writes nothing. The role of a signed-in guest. Of the
+        /// revolving loans it sees aggregates per desa only, like an anonymous caller.
         Viewer = "viewer",
+        /// The revolving-loan unit (Unit Pengelola Keuangan) of an LKM: writes the KSM,
+        /// savings and loans of its own desa ([`User::desa`]) and reads their details.
+        Upk = "upk",
     }
     from_str: Role::read => UnknownRole;
 }
@@ -32,7 +36,7 @@ impl Role {
 
 /// A role name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role `{0}`: expected admin, kabupaten, lkm or viewer")]
+#[error("unknown role `{0}`: expected admin, kabupaten, lkm, viewer or upk")]
 pub struct UnknownRole(pub String);
 
 /// A signed-in user.
@@ -42,7 +46,7 @@ pub struct User {
     pub username: String,
     /// The user's role.
     pub role: Role,
-    /// The desa an `lkm` user writes for (one or more); empty for other roles.
+    /// The desa an `lkm` or `upk` user works for (one or more); empty for other roles.
     #[serde(default)]
     pub desa: Vec<Kode>,
 }
@@ -83,6 +87,19 @@ pub enum Action {
         /// The desa the record belongs to, where it belongs to one.
         kode_desa: Option<Kode>,
     },
+    /// Create or change KSM (with their members and NIKs), group savings, loans,
+    /// repayments and collection records of a desa.
+    EditUpk {
+        /// The desa of the group.
+        kode_desa: Kode,
+    },
+    /// Read the revolving-loan records of a desa one by one: members' and borrowers'
+    /// names, NIKs, single loans and the arrears list. Everyone may read the totals per
+    /// desa; only this needs permission.
+    ReadUpk {
+        /// The desa of the records.
+        kode_desa: Kode,
+    },
 }
 
 /// Why a request may not proceed.
@@ -118,20 +135,29 @@ impl Action {
             Action::ReadPersonal { kode_desa: None } => {
                 "see personal data outside a desa".to_owned()
             }
+            Action::EditUpk { kode_desa } => {
+                format!("edit the revolving-loan records of desa {kode_desa}")
+            }
+            Action::ReadUpk { kode_desa } => {
+                format!("read the revolving-loan records of desa {kode_desa}")
+            }
         }
     }
 }
 
 /// The single authorization rule: may `user` perform `action`? Reads are public and
-/// never come here, except for the personal data inside them; every write does.
+/// never come here, except for the personal data inside them and the revolving-loan
+/// details; every write does.
 ///
-/// | action | admin | kabupaten | lkm | viewer |
-/// |---|---|---|---|---|
-/// | places | yes | no | no | no |
-/// | slum locations, assessments | yes | yes | no | no |
-/// | works, funding, maintenance | yes | yes | own desa | no |
-/// | siteplans | yes | no | own desa | no |
-/// | personal data (names of writers and members) | yes | yes | own desa | no |
+/// | action | admin | kabupaten | lkm | upk | viewer |
+/// |---|---|---|---|---|---|
+/// | places | yes | no | no | no | no |
+/// | slum locations, assessments | yes | yes | no | no | no |
+/// | works, funding, maintenance | yes | yes | own desa | no | no |
+/// | siteplans | yes | no | own desa | no | no |
+/// | personal data (names of writers and members) | yes | yes | own desa | own desa | no |
+/// | KSM, savings, loans: write | yes | no | no | own desa | no |
+/// | KSM, savings, loans: read details | yes | yes | own desa | own desa | no |
 ///
 /// # Examples
 /// ```
@@ -157,8 +183,23 @@ pub fn authorize(user: Option<&User>, action: &Action) -> Result<(), Denied> {
         (Role::Lkm, Action::EditKegiatan { kode_desa } | Action::EditSiteplan { kode_desa }) => {
             own_desa(kode_desa)
         }
-        (Role::Lkm, Action::ReadPersonal { kode_desa }) => kode_desa.as_ref().is_some_and(own_desa),
-        (Role::Lkm, Action::EditPlaces | Action::EditLokasi) => false,
+        (Role::Lkm | Role::Upk, Action::ReadPersonal { kode_desa }) => {
+            kode_desa.as_ref().is_some_and(own_desa)
+        }
+        (Role::Lkm, Action::EditPlaces | Action::EditLokasi | Action::EditUpk { .. }) => false,
+        (Role::Lkm, Action::ReadUpk { kode_desa }) => own_desa(kode_desa),
+        (Role::Kabupaten, Action::ReadUpk { .. }) => true,
+        (Role::Kabupaten, Action::EditUpk { .. }) => false,
+        (Role::Upk, Action::EditUpk { kode_desa } | Action::ReadUpk { kode_desa }) => {
+            own_desa(kode_desa)
+        }
+        (
+            Role::Upk,
+            Action::EditPlaces
+            | Action::EditLokasi
+            | Action::EditKegiatan { .. }
+            | Action::EditSiteplan { .. },
+        ) => false,
     };
     if allowed {
         Ok(())
@@ -279,5 +320,55 @@ mod tests {
         assert!(sees(Some(&lkm), Some(&bibrik)));
         assert!(!sees(Some(&lkm), Some(&wayut)));
         assert!(!sees(Some(&lkm), None));
+    }
+
+    #[test]
+    fn revolving_loans_are_written_by_the_desa_upk_and_read_in_detail_by_its_desa() {
+        let bibrik = Kode::parse("35.19.09.2014").unwrap();
+        let wayut = Kode::parse("35.19.09.2013").unwrap();
+        let scoped = |role| User {
+            desa: vec![bibrik.clone()],
+            ..user(role)
+        };
+        let (upk, lkm) = (scoped(Role::Upk), scoped(Role::Lkm));
+        let write = |k: &Kode| Action::EditUpk {
+            kode_desa: k.clone(),
+        };
+        let read = |k: &Kode| Action::ReadUpk {
+            kode_desa: k.clone(),
+        };
+        let ok = |u: Option<&User>, a: Action| authorize(u, &a).is_ok();
+        // (user, write Bibrik, read Bibrik, write Wayut, read Wayut)
+        let cases = [
+            (Some(&upk), true, true, false, false),
+            (Some(&lkm), false, true, false, false),
+            (Some(&user(Role::Kabupaten)), false, true, false, true),
+            (Some(&user(Role::Admin)), true, true, true, true),
+            (Some(&user(Role::Viewer)), false, false, false, false),
+            (None, false, false, false, false),
+        ];
+        for (u, wb, rb, ww, rw) in cases {
+            let got = (
+                ok(u, write(&bibrik)),
+                ok(u, read(&bibrik)),
+                ok(u, write(&wayut)),
+                ok(u, read(&wayut)),
+            );
+            assert_eq!(got, (wb, rb, ww, rw), "{u:?}");
+        }
+        // A upk user writes nothing else.
+        for a in [
+            Action::EditPlaces,
+            Action::EditLokasi,
+            Action::EditKegiatan {
+                kode_desa: bibrik.clone(),
+            },
+            Action::EditSiteplan {
+                kode_desa: bibrik.clone(),
+            },
+        ] {
+            assert!(!ok(Some(&upk), a));
+        }
+        assert_eq!("UPK".parse::<Role>().unwrap(), Role::Upk);
     }
 }

@@ -11,3 +11,4 @@ pub mod laporan;
 pub mod seed;
 pub mod skenario;
 pub mod text;
+pub mod upk;

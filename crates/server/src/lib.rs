@@ -173,7 +173,7 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles};
+    use routes::{jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles, upk};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -213,6 +213,15 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(siteplan::pulihkan))
         .routes(routes!(siteplan::export_geojson))
         .routes(routes!(siteplan::export_gpkg))
+        .routes(routes!(upk::list_ksm, upk::create_ksm))
+        .routes(routes!(upk::get_ksm, upk::update_ksm))
+        .routes(routes!(upk::tabungan))
+        .routes(routes!(upk::create_pinjaman))
+        .routes(routes!(upk::get_pinjaman))
+        .routes(routes!(upk::angsuran))
+        .routes(routes!(upk::batal))
+        .routes(routes!(upk::kinerja))
+        .routes(routes!(upk::tunggakan))
         .routes(routes!(tiles::catalog))
         .routes(routes!(tiles::tilejson))
         .routes(routes!(tiles::tile))

@@ -9,6 +9,7 @@ mod error;
 pub mod gpkg;
 mod kegiatan;
 pub mod postgis;
+pub mod upk;
 
 use std::fmt;
 
@@ -29,6 +30,10 @@ pub use kegiatan::{
     StoredSiteplan,
 };
 pub use postgis::PgStore;
+pub use upk::{
+    Penagihan, StoredKsm, StoredPenagihan, StoredPinjaman, StoredTabungan, UpkVersi, UpkWrite,
+    Versi,
+};
 
 /// The audit log's entity for places of every level (`wilayah`: region), whose key is
 /// the place's code.
@@ -322,6 +327,40 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// [`StoreError::Stale`] and writes nothing; creating an existing id fails with
     /// [`StoreError::Conflict`].
     async fn save_kegiatan(&self, write: &KegiatanWrite<'_>) -> Result<i64>;
+
+    /// KSM of a place (a desa or any place above it), ordered by desa and id.
+    async fn list_ksm(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredKsm>>;
+
+    /// One KSM by id (without NIKs).
+    async fn ksm(&self, id: &str) -> Result<Option<StoredKsm>>;
+
+    /// The members' NIKs of a KSM, kept apart from it; `None` when none were stored.
+    async fn ksm_nik(&self, id: &str) -> Result<Option<kumuh_domain::upk::DaftarNik>>;
+
+    /// Savings books of the KSM of a place, ordered by desa and KSM id.
+    async fn list_tabungan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredTabungan>>;
+
+    /// The savings book of a KSM.
+    async fn tabungan(&self, ksm: &str) -> Result<Option<StoredTabungan>>;
+
+    /// Loans of a place, optionally of one KSM only, ordered by desa and id.
+    async fn list_pinjaman(
+        &self,
+        wilayah: Option<&Kode>,
+        ksm: Option<&str>,
+    ) -> Result<Vec<StoredPinjaman>>;
+
+    /// One loan by id.
+    async fn pinjaman(&self, id: &str) -> Result<Option<StoredPinjaman>>;
+
+    /// Collection plans and visits of the loans of a place, oldest first.
+    async fn list_penagihan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredPenagihan>>;
+
+    /// Writes KSM, NIKs, a savings book, a loan and collection records with their audit
+    /// lines in one transaction, each record only on the version it was read at
+    /// ([`StoreError::Stale`], [`StoreError::Conflict`] as for works). A book entry
+    /// already stored cannot change: the write is refused with [`StoreError::Invalid`].
+    async fn save_upk(&self, write: &UpkWrite<'_>) -> Result<UpkVersi>;
 
     /// Siteplans of a place (a desa or any place above it), ordered by desa and id.
     async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>>;

@@ -85,14 +85,14 @@ impl AturanTingkat {
     }
 
     /// Whether `sumber` may fund a location of level `tingkat`: each budget its own
-    /// level; Dana Desa, community swadaya, CSR and other donors anywhere (in the desa
-    /// whose envelope they are).
+    /// level; Dana Desa, community swadaya, the UPK's profit, CSR and other donors
+    /// anywhere (in the desa whose envelope they are).
     pub fn boleh(sumber: SumberDana, tingkat: Tingkat) -> bool {
         match sumber {
             SumberDana::Apbn => tingkat == Tingkat::Nasional,
             SumberDana::ApbdProvinsi => tingkat == Tingkat::Provinsi,
             SumberDana::ApbdKabupaten => tingkat == Tingkat::Kabupaten,
-            SumberDana::DanaDesa | SumberDana::Swadaya | SumberDana::Csr => true,
+            SumberDana::DanaDesa | SumberDana::Swadaya | SumberDana::Upk | SumberDana::Csr => true,
             SumberDana::Lainnya => true,
         }
     }

@@ -15,6 +15,8 @@
 //!   set of loans, each with its band.
 //! - [`daftar_tunggakan`]: the monthly arrears list, with causes ([`Penyebab`]),
 //!   collection plans ([`RencanaPenagihan`]) and visit results ([`HasilKunjungan`]).
+//! - [`laba_ke_segmen`]: the UPK's net profit given to the desa's works, read from the
+//!   works' funding ledgers where it is recorded once (source `upk`).
 //!
 //! Money is [`Rupiah`](crate::works::Rupiah) and dates are
 //! [`Tanggal`](crate::works::Tanggal), shared with the works model. `docs/upk.md` defines
@@ -23,11 +25,13 @@
 //! Everything here is pure data and rules: storing and serving loans is for the store
 //! and server crates.
 
+pub mod contoh;
 pub mod error;
 pub mod indikator;
 pub mod jadwal;
 pub mod kolektibilitas;
 pub mod ksm;
+pub mod laba;
 pub mod pinjaman;
 pub mod posisi;
 pub mod tabungan;
@@ -40,6 +44,7 @@ pub use jadwal::{
 };
 pub use kolektibilitas::{AturanKolektibilitas, Dasar, Kolektibilitas, Minimum};
 pub use ksm::{AnggotaKsm, DaftarNik, JenisKelamin, JenisKsm, Kemandirian, Ksm, Nik, Pancasutra};
+pub use laba::{LabaKeSegmen, laba_ke_segmen};
 pub use pinjaman::{
     HapusBuku, Keputusan, KsmId, Pembayaran, Pinjaman, PinjamanEntry, PinjamanId, StatusPinjaman,
     SumberBayar,

@@ -29,6 +29,10 @@ define_code! {
         Swadaya = "swadaya",
         /// Companies' social responsibility funds and other private money.
         Csr = "csr",
+        /// The net profit (laba bersih) of the desa's UPK, the LKM's revolving-loan unit,
+        /// set aside for the desa's works. Recorded once, as an allocation on the segment
+        /// it pays for; the UPK's books read it from there (`upk::laba`).
+        Upk = "upk",
         /// Any other donor.
         Lainnya = "lainnya",
     }
@@ -45,6 +49,7 @@ impl SumberDana {
             SumberDana::DanaDesa => "Dana Desa",
             SumberDana::Swadaya => "Swadaya masyarakat",
             SumberDana::Csr => "CSR/swasta",
+            SumberDana::Upk => "Laba bersih UPK",
             SumberDana::Lainnya => "Lainnya",
         }
     }
@@ -67,6 +72,7 @@ impl SumberDana {
             "danadesa" | "dd" => Ok(SumberDana::DanaDesa),
             "swadaya" | "swadayamasyarakat" => Ok(SumberDana::Swadaya),
             "csr" | "swasta" | "csrswasta" => Ok(SumberDana::Csr),
+            "upk" | "lababersihupk" | "labaupk" => Ok(SumberDana::Upk),
             "lainnya" | "lain" => Ok(SumberDana::Lainnya),
             _ => Err(UnknownSumberDana(s.trim().to_owned())),
         }
@@ -76,7 +82,7 @@ impl SumberDana {
 /// A source id that is not one of [`SumberDana::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown funding source `{0}`: expected one of apbn, apbd_provinsi, apbd_kabupaten, dana_desa, swadaya, csr, lainnya"
+    "unknown funding source `{0}`: expected one of apbn, apbd_provinsi, apbd_kabupaten, dana_desa, swadaya, csr, upk, lainnya"
 )]
 pub struct UnknownSumberDana(pub String);
 
@@ -290,6 +296,7 @@ mod tests {
             ("DD", SumberDana::DanaDesa),
             ("Swadaya Masyarakat", SumberDana::Swadaya),
             ("CSR / swasta", SumberDana::Csr),
+            ("Laba UPK", SumberDana::Upk),
         ];
         for (text, want) in cases {
             assert_eq!(text.parse::<SumberDana>().unwrap(), want, "{text}");

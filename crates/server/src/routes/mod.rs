@@ -10,3 +10,5 @@ pub mod siteplan_bodies;
 pub mod skenario;
 pub mod system;
 pub mod tiles;
+pub mod upk;
+pub mod upk_bodies;

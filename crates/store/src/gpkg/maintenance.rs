@@ -311,7 +311,7 @@ impl GpkgStore {
     }
 }
 
-/// Removes the tokens and password hashes from a fresh copy.
+/// Removes the tokens, password hashes and KSM members' NIKs from a fresh copy.
 async fn scrub(path: &Path) -> Result<()> {
     let opts = SqliteConnectOptions::new().filename(path);
     let mut conn = <SqliteConnection as sqlx::Connection>::connect_with(&opts)
@@ -321,6 +321,7 @@ async fn scrub(path: &Path) -> Result<()> {
         "PRAGMA secure_delete = ON;
          DELETE FROM kumuh_tokens;
          UPDATE kumuh_users SET password_hash = '';
+         DELETE FROM upk_ksm_nik;
          VACUUM;",
     )
     .execute(&mut conn)

@@ -21,6 +21,7 @@ mod places;
 pub(crate) mod rows;
 mod schema;
 pub(crate) mod siteplan;
+mod upk;
 pub(crate) use siteplan::export as export_siteplan;
 mod users;
 pub(crate) mod versioned;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use kumuh_domain::jaringan::Ruas;
+use kumuh_domain::upk::DaftarNik;
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, User};
 use sqlx::sqlite::SqlitePool;
 use sqlx::{AssertSqlSafe, Sqlite, SqliteConnection, Transaction};
@@ -38,7 +40,8 @@ use crate::error::{DbContext, Result, StoreError};
 use crate::{
     AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch,
     Credentials, KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store,
-    StoreInfo, StoredKegiatan, StoredSiteplan, UpsertReport,
+    StoreInfo, StoredKegiatan, StoredKsm, StoredPenagihan, StoredPinjaman, StoredSiteplan,
+    StoredTabungan, UpkVersi, UpkWrite, UpsertReport,
 };
 
 pub use foreign::{ForeignLayer, foreign_layers, read_foreign_layer};
@@ -284,6 +287,46 @@ impl Store for GpkgStore {
 
     async fn siteplan(&self, id: &str) -> Result<Option<StoredSiteplan>> {
         siteplan::get(&self.pool, id).await
+    }
+
+    async fn list_ksm(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredKsm>> {
+        upk::list_ksm(&self.pool, wilayah).await
+    }
+
+    async fn ksm(&self, id: &str) -> Result<Option<StoredKsm>> {
+        upk::ksm(&self.pool, id).await
+    }
+
+    async fn ksm_nik(&self, id: &str) -> Result<Option<DaftarNik>> {
+        upk::ksm_nik(&self.pool, id).await
+    }
+
+    async fn list_tabungan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredTabungan>> {
+        upk::list_tabungan(&self.pool, wilayah).await
+    }
+
+    async fn tabungan(&self, ksm: &str) -> Result<Option<StoredTabungan>> {
+        upk::tabungan(&self.pool, ksm).await
+    }
+
+    async fn list_pinjaman(
+        &self,
+        wilayah: Option<&Kode>,
+        ksm: Option<&str>,
+    ) -> Result<Vec<StoredPinjaman>> {
+        upk::list_pinjaman(&self.pool, wilayah, ksm).await
+    }
+
+    async fn pinjaman(&self, id: &str) -> Result<Option<StoredPinjaman>> {
+        upk::pinjaman(&self.pool, id).await
+    }
+
+    async fn list_penagihan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredPenagihan>> {
+        upk::list_penagihan(&self.pool, wilayah).await
+    }
+
+    async fn save_upk(&self, write: &UpkWrite<'_>) -> Result<UpkVersi> {
+        upk::save(self.writer("saving the UPK's records")?, write).await
     }
 
     async fn save_siteplan(&self, write: &SiteplanWrite<'_>) -> Result<i64> {

@@ -403,6 +403,112 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             }),
         ],
     },
+    Migration {
+        version: 7,
+        name: "revolving loans: KSM, members' NIKs, savings and loan books, collection",
+        steps: &[
+            Step::Attributes(AttributesTable {
+                name: "upk_ksm",
+                description: "KSM (community self-help groups) that borrow from the UPK: each whole with its members, rules and checks, as checked JSON without NIKs; versi counts its changes",
+                create: "CREATE TABLE upk_ksm (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                kode_desa TEXT NOT NULL,
+                nama TEXT NOT NULL,
+                jenis TEXT NOT NULL,
+                jumlah_anggota INTEGER NOT NULL,
+                contoh INTEGER NOT NULL DEFAULT 0,
+                versi INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                diubah TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            Step::Sql("CREATE INDEX upk_ksm_kode_desa ON upk_ksm(kode_desa)"),
+            // Personal data, kept apart so that no listing reads it by accident; left out
+            // of copies made for sharing.
+            Step::Attributes(AttributesTable {
+                name: "upk_ksm_nik",
+                description: "NIKs (national identity numbers) of KSM members by member number; personal data, read only by users of the KSM's desa",
+                create: "CREATE TABLE upk_ksm_nik (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                ksm_id TEXT NOT NULL UNIQUE,
+                data TEXT NOT NULL)",
+            }),
+            Step::Attributes(AttributesTable {
+                name: "upk_tabungan",
+                description: "Joint-liability savings (tabungan tanggung renteng) of each KSM: the whole book as checked JSON, with the balance; versi counts its changes",
+                create: "CREATE TABLE upk_tabungan (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                ksm_id TEXT NOT NULL UNIQUE,
+                kode_desa TEXT NOT NULL,
+                saldo_rp INTEGER NOT NULL,
+                versi INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                diubah TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            Step::Attributes(AttributesTable {
+                name: "upk_pinjaman",
+                description: "Revolving loans (pinjaman dana bergulir) to KSM: each whole with terms, decision, disbursement and book, as checked JSON; versi counts its changes",
+                create: "CREATE TABLE upk_pinjaman (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                ksm_id TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                status TEXT NOT NULL,
+                pokok_rp INTEGER NOT NULL,
+                tanggal_cair TEXT,
+                contoh INTEGER NOT NULL DEFAULT 0,
+                versi INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                diubah TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            Step::Sql("CREATE INDEX upk_pinjaman_kode_desa ON upk_pinjaman(kode_desa, ksm_id)"),
+            Step::Attributes(AttributesTable {
+                name: "upk_buku",
+                description: "Every entry of the savings and loan books (deposits, withdrawals, repayments, write-offs, reversals) as appended; append-only",
+                create: "CREATE TABLE upk_buku (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                buku TEXT NOT NULL,
+                kunci TEXT NOT NULL,
+                entri INTEGER NOT NULL,
+                kode_desa TEXT NOT NULL,
+                jenis TEXT NOT NULL,
+                tanggal TEXT,
+                jumlah_rp INTEGER,
+                data TEXT NOT NULL,
+                dicatat TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                UNIQUE (buku, kunci, entri))",
+            }),
+            Step::Attributes(AttributesTable {
+                name: "upk_penagihan",
+                description: "Collection plans (rencana penagihan) and visit results (hasil kunjungan) for loans in arrears; append-only",
+                create: "CREATE TABLE upk_penagihan (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                pinjaman_id TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                jenis TEXT NOT NULL CHECK (jenis IN ('rencana', 'kunjungan')),
+                tanggal TEXT NOT NULL,
+                data TEXT NOT NULL,
+                dicatat TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            Step::Sql("CREATE INDEX upk_penagihan_kode_desa ON upk_penagihan(kode_desa)"),
+            Step::Sql(
+                "CREATE TRIGGER upk_buku_no_update BEFORE UPDATE ON upk_buku
+                 BEGIN SELECT RAISE(ABORT, 'upk_buku is append-only'); END",
+            ),
+            Step::Sql(
+                "CREATE TRIGGER upk_buku_no_delete BEFORE DELETE ON upk_buku
+                 BEGIN SELECT RAISE(ABORT, 'upk_buku is append-only'); END",
+            ),
+            Step::Sql(
+                "CREATE TRIGGER upk_penagihan_no_update BEFORE UPDATE ON upk_penagihan
+                 BEGIN SELECT RAISE(ABORT, 'upk_penagihan is append-only'); END",
+            ),
+            Step::Sql(
+                "CREATE TRIGGER upk_penagihan_no_delete BEFORE DELETE ON upk_penagihan
+                 BEGIN SELECT RAISE(ABORT, 'upk_penagihan is append-only'); END",
+            ),
+        ],
+    },
 ];
 
 /// The newest schema version this build knows.

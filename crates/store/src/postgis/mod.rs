@@ -23,9 +23,9 @@ use sqlx::{PgConnection, Postgres, Transaction};
 
 use crate::error::{DbContext, Result};
 use crate::{
-    AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch, Credentials,
-    KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store, StoreInfo,
-    StoredKegiatan, StoredSiteplan, UpsertReport,
+    AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch,
+    Credentials, KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store,
+    StoreInfo, StoredKegiatan, StoredSiteplan, UpsertReport,
 };
 
 pub use open::{create_database, is_postgres_url, redact_url, with_database};
@@ -229,6 +229,46 @@ impl Store for PgStore {
         Ok(report)
     }
 
+    async fn list_ksm(&self, _wilayah: Option<&Kode>) -> Result<Vec<crate::StoredKsm>> {
+        Err(upk_missing())
+    }
+
+    async fn ksm(&self, _id: &str) -> Result<Option<crate::StoredKsm>> {
+        Err(upk_missing())
+    }
+
+    async fn ksm_nik(&self, _id: &str) -> Result<Option<kumuh_domain::upk::DaftarNik>> {
+        Err(upk_missing())
+    }
+
+    async fn list_tabungan(&self, _wilayah: Option<&Kode>) -> Result<Vec<crate::StoredTabungan>> {
+        Err(upk_missing())
+    }
+
+    async fn tabungan(&self, _ksm: &str) -> Result<Option<crate::StoredTabungan>> {
+        Err(upk_missing())
+    }
+
+    async fn list_pinjaman(
+        &self,
+        _wilayah: Option<&Kode>,
+        _ksm: Option<&str>,
+    ) -> Result<Vec<crate::StoredPinjaman>> {
+        Err(upk_missing())
+    }
+
+    async fn pinjaman(&self, _id: &str) -> Result<Option<crate::StoredPinjaman>> {
+        Err(upk_missing())
+    }
+
+    async fn list_penagihan(&self, _wilayah: Option<&Kode>) -> Result<Vec<crate::StoredPenagihan>> {
+        Err(upk_missing())
+    }
+
+    async fn save_upk(&self, _write: &crate::UpkWrite<'_>) -> Result<crate::UpkVersi> {
+        Err(upk_missing())
+    }
+
     async fn begin_assessments(&self) -> Result<Box<dyn AssessmentWriter>> {
         let tx = self.begin_write("writing assessments").await?;
         Ok(Box::new(PgAssessmentWriter {
@@ -343,4 +383,10 @@ impl AssessmentWriter for PgAssessmentWriter {
         self.tx.commit().await.ctx("committing assessments")?;
         Ok(self.report)
     }
+}
+
+fn upk_missing() -> crate::StoreError {
+    crate::StoreError::Invalid(
+        "revolving-loan records are not kept in a PostGIS store yet".to_owned(),
+    )
 }

@@ -1,0 +1,403 @@
+//! The UPK's records in the GeoPackage: `upk_ksm`, `upk_tabungan` and `upk_pinjaman`
+//! (each record whole as checked JSON with a version, like works), `upk_ksm_nik` (the
+//! members' NIKs, apart from everything a listing reads), and the append-only
+//! `upk_buku` (every savings and loan book entry, as appended) and `upk_penagihan`
+//! (collection plans and visits).
+
+use kumuh_domain::Kode;
+use kumuh_domain::upk::{DaftarNik, Ksm, Pinjaman, Tabungan};
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use super::json_field;
+use super::versioned::Versioned;
+use super::works::append_audit_lines;
+use crate::error::{DbContext, Result, StoreError};
+use crate::upk::{
+    Penagihan, StoredKsm, StoredPenagihan, StoredPinjaman, StoredTabungan, UpkVersi, UpkWrite,
+};
+
+/// KSM: the JSON in `data` (never with NIKs), numbered by `versi`.
+const KSM: Versioned<Ksm, StoredKsm> = Versioned {
+    table: "upk_ksm",
+    key: "id",
+    version: "versi",
+    json: "data",
+    columns: &["kode_desa", "nama", "jenis", "jumlah_anggota", "contoh"],
+    what: "ksm",
+    noun: "ksm",
+    version_noun: "version",
+    on_exists: "change it instead",
+    stored: |ksm, versi, diubah| StoredKsm { ksm, versi, diubah },
+};
+
+/// A savings book with the desa of its group, so that books can be listed by area.
+#[derive(Serialize, Deserialize)]
+struct TabunganJson {
+    kode_desa: Kode,
+    tabungan: Tabungan,
+}
+
+const TABUNGAN: Versioned<TabunganJson, StoredTabungan> = Versioned {
+    table: "upk_tabungan",
+    key: "ksm_id",
+    version: "versi",
+    json: "data",
+    columns: &["kode_desa", "saldo_rp"],
+    what: "tabungan ksm",
+    noun: "savings book",
+    version_noun: "version",
+    on_exists: "change it instead",
+    stored: |t, versi, diubah| StoredTabungan {
+        tabungan: t.tabungan,
+        kode_desa: t.kode_desa,
+        versi,
+        diubah,
+    },
+};
+
+const PINJAMAN: Versioned<Pinjaman, StoredPinjaman> = Versioned {
+    table: "upk_pinjaman",
+    key: "id",
+    version: "versi",
+    json: "data",
+    columns: &[
+        "ksm_id",
+        "kode_desa",
+        "status",
+        "pokok_rp",
+        "tanggal_cair",
+        "contoh",
+    ],
+    what: "pinjaman",
+    noun: "loan",
+    version_noun: "version",
+    on_exists: "change it instead",
+    stored: |pinjaman, versi, diubah| StoredPinjaman {
+        pinjaman,
+        versi,
+        diubah,
+    },
+};
+
+/// The filter of records of a desa, or of any place above it (prefix of the code).
+const IN_WILAYAH: &str = "(?1 IS NULL OR kode_desa = ?1 OR kode_desa LIKE ?1 || '.%')";
+
+pub(super) async fn list_ksm(pool: &SqlitePool, wilayah: Option<&Kode>) -> Result<Vec<StoredKsm>> {
+    KSM.list(
+        pool,
+        &format!("WHERE {IN_WILAYAH} ORDER BY kode_desa, id"),
+        |q| q.bind(wilayah.map(Kode::as_str)),
+    )
+    .await
+}
+
+pub(super) async fn ksm(pool: &SqlitePool, id: &str) -> Result<Option<StoredKsm>> {
+    KSM.get(pool, id).await
+}
+
+pub(super) async fn ksm_nik(pool: &SqlitePool, id: &str) -> Result<Option<DaftarNik>> {
+    let row = sqlx::query("SELECT fid, data FROM upk_ksm_nik WHERE ksm_id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .ctx(format!("reading the NIKs of ksm {id}"))?;
+    row.map(|r| {
+        json_field(
+            "upk_ksm_nik",
+            r.get("fid"),
+            "data",
+            r.get::<&str, _>("data"),
+        )
+    })
+    .transpose()
+}
+
+pub(super) async fn list_tabungan(
+    pool: &SqlitePool,
+    wilayah: Option<&Kode>,
+) -> Result<Vec<StoredTabungan>> {
+    TABUNGAN
+        .list(
+            pool,
+            &format!("WHERE {IN_WILAYAH} ORDER BY kode_desa, ksm_id"),
+            |q| q.bind(wilayah.map(Kode::as_str)),
+        )
+        .await
+}
+
+pub(super) async fn tabungan(pool: &SqlitePool, ksm: &str) -> Result<Option<StoredTabungan>> {
+    TABUNGAN.get(pool, ksm).await
+}
+
+pub(super) async fn list_pinjaman(
+    pool: &SqlitePool,
+    wilayah: Option<&Kode>,
+    ksm: Option<&str>,
+) -> Result<Vec<StoredPinjaman>> {
+    PINJAMAN
+        .list(
+            pool,
+            &format!("WHERE {IN_WILAYAH} AND (?2 IS NULL OR ksm_id = ?2) ORDER BY kode_desa, id"),
+            |q| q.bind(wilayah.map(Kode::as_str)).bind(ksm),
+        )
+        .await
+}
+
+pub(super) async fn pinjaman(pool: &SqlitePool, id: &str) -> Result<Option<StoredPinjaman>> {
+    PINJAMAN.get(pool, id).await
+}
+
+pub(super) async fn list_penagihan(
+    pool: &SqlitePool,
+    wilayah: Option<&Kode>,
+) -> Result<Vec<StoredPenagihan>> {
+    let rows = sqlx::query(
+        "SELECT fid, kode_desa, jenis, data FROM upk_penagihan
+         WHERE (?1 IS NULL OR kode_desa = ?1 OR kode_desa LIKE ?1 || '.%') ORDER BY fid",
+    )
+    .bind(wilayah.map(Kode::as_str))
+    .fetch_all(pool)
+    .await
+    .ctx("reading collection plans and visits")?;
+    rows.iter()
+        .map(|r| {
+            let fid: i64 = r.get("fid");
+            let data: String = r.get("data");
+            let jenis: String = r.get("jenis");
+            let penagihan = match jenis.as_str() {
+                "rencana" => Penagihan::Rencana(json_field("upk_penagihan", fid, "data", &data)?),
+                "kunjungan" => {
+                    Penagihan::Kunjungan(json_field("upk_penagihan", fid, "data", &data)?)
+                }
+                other => {
+                    return Err(StoreError::Invalid(format!(
+                        "upk_penagihan row {fid}: field `jenis`: `{other}` is neither rencana nor kunjungan"
+                    )));
+                }
+            };
+            let kode: String = r.get("kode_desa");
+            let kode_desa = Kode::parse(&kode).map_err(|e| {
+                StoreError::Invalid(format!("upk_penagihan row {fid}: field `kode_desa`: {e}"))
+            })?;
+            Ok(StoredPenagihan {
+                id: fid,
+                kode_desa,
+                penagihan,
+            })
+        })
+        .collect()
+}
+
+/// Writes every record of `w` and its audit lines in one transaction.
+pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi> {
+    // Encoded before the transaction: nothing is written if a record cannot be.
+    let ksm_data = w
+        .ksm
+        .as_ref()
+        .map(|k| KSM.encode(k.isi.id.as_str(), k.isi))
+        .transpose()?;
+    let tabungan_json = w.tabungan.as_ref().map(|(t, kode)| TabunganJson {
+        kode_desa: (*kode).clone(),
+        tabungan: t.isi.clone(),
+    });
+    let tabungan_data = tabungan_json
+        .as_ref()
+        .map(|t| TABUNGAN.encode(t.tabungan.ksm.as_str(), t))
+        .transpose()?;
+    let pinjaman_data = w
+        .pinjaman
+        .as_ref()
+        .map(|p| PINJAMAN.encode(p.isi.id.as_str(), p.isi))
+        .transpose()?;
+    let mut versi = UpkVersi::default();
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("starting a transaction")?;
+    if let (Some(k), Some(data)) = (&w.ksm, ksm_data) {
+        let ksm = k.isi;
+        let jumlah = i64::try_from(ksm.anggota().iter().filter(|a| a.keluar.is_none()).count())
+            .unwrap_or(i64::MAX);
+        versi.ksm = Some(
+            KSM.write(&mut tx, ksm.id.as_str(), k.versi, data, |q| {
+                q.bind(ksm.kode_desa.as_str())
+                    .bind(&ksm.nama)
+                    .bind(jenis_ksm(ksm))
+                    .bind(jumlah)
+                    .bind(ksm.contoh)
+            })
+            .await?,
+        );
+        if let Some(nik) = w.nik {
+            let data = serde_json::to_string(nik).map_err(|e| {
+                StoreError::Invalid(format!("ksm {}: NIKs cannot be written: {e}", ksm.id))
+            })?;
+            sqlx::query(
+                "INSERT INTO upk_ksm_nik (ksm_id, data) VALUES (?1, ?2)
+                 ON CONFLICT (ksm_id) DO UPDATE SET data = ?2",
+            )
+            .bind(ksm.id.as_str())
+            .bind(data)
+            .execute(&mut *tx)
+            .await
+            .ctx(format!("writing the NIKs of ksm {}", ksm.id))?;
+        }
+    } else if w.nik.is_some() {
+        return Err(StoreError::Invalid(
+            "NIKs are written only with their KSM".into(),
+        ));
+    }
+    if let (Some((t, kode)), Some(data)) = (&w.tabungan, tabungan_data) {
+        let tab = t.isi;
+        let key = tab.ksm.as_str();
+        let saldo = tab
+            .saldo()
+            .map_err(|e| StoreError::Invalid(format!("tabungan ksm {key}: {e}")))?;
+        versi.tabungan = Some(
+            TABUNGAN
+                .write(&mut tx, key, t.versi, data, |q| {
+                    q.bind(kode.as_str()).bind(saldo.get())
+                })
+                .await?,
+        );
+        append_book(&mut tx, "tabungan", key, kode, tab.buku().entries()).await?;
+    }
+    if let (Some(p), Some(data)) = (&w.pinjaman, pinjaman_data) {
+        let pin = p.isi;
+        let key = pin.id.as_str();
+        let status = pin
+            .status()
+            .map_err(|e| StoreError::Invalid(format!("pinjaman {key}: {e}")))?;
+        versi.pinjaman = Some(
+            PINJAMAN
+                .write(&mut tx, key, p.versi, data, |q| {
+                    q.bind(pin.ksm.as_str())
+                        .bind(pin.kode_desa.as_str())
+                        .bind(status_code(status))
+                        .bind(pin.syarat().pokok_rp.get())
+                        .bind(pin.tanggal_cair().map(|t| t.to_string()))
+                        .bind(pin.contoh)
+                })
+                .await?,
+        );
+        append_book(
+            &mut tx,
+            "pinjaman",
+            key,
+            &pin.kode_desa,
+            pin.buku().entries(),
+        )
+        .await?;
+    }
+    for (p, kode) in &w.penagihan {
+        let (jenis, pinjaman, tanggal, data) = match p {
+            Penagihan::Rencana(r) => ("rencana", &r.pinjaman, r.tanggal, serde_json::to_string(r)),
+            Penagihan::Kunjungan(k) => (
+                "kunjungan",
+                &k.pinjaman,
+                k.tanggal,
+                serde_json::to_string(k),
+            ),
+        };
+        let data = data.map_err(|e| {
+            StoreError::Invalid(format!(
+                "penagihan {pinjaman} {tanggal}: cannot be written: {e}"
+            ))
+        })?;
+        sqlx::query(
+            "INSERT INTO upk_penagihan (pinjaman_id, kode_desa, jenis, tanggal, data)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(pinjaman.as_str())
+        .bind(kode.as_str())
+        .bind(jenis)
+        .bind(tanggal.to_string())
+        .bind(data)
+        .execute(&mut *tx)
+        .await
+        .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))?;
+    }
+    for a in &w.audit {
+        let v = match a.entitas.as_str() {
+            "ksm" => versi.ksm,
+            "tabungan" => versi.tabungan,
+            "pinjaman" => versi.pinjaman,
+            _ => None,
+        };
+        append_audit_lines(&mut tx, std::slice::from_ref(a), v).await?;
+    }
+    tx.commit().await.ctx("committing the UPK's records")?;
+    Ok(versi)
+}
+
+fn jenis_ksm(k: &Ksm) -> String {
+    serde_json::to_value(k.jenis)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn status_code(s: kumuh_domain::upk::StatusPinjaman) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Appends to `upk_buku` the entries of a book that are not there yet, after checking
+/// that those already there are unchanged: a book only grows.
+async fn append_book<T: Serialize>(
+    conn: &mut SqliteConnection,
+    buku: &str,
+    kunci: &str,
+    kode_desa: &Kode,
+    entries: &[kumuh_domain::works::Entry<T>],
+) -> Result<()> {
+    let stored: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT entri, data FROM upk_buku WHERE buku = ? AND kunci = ? ORDER BY entri",
+    )
+    .bind(buku)
+    .bind(kunci)
+    .fetch_all(&mut *conn)
+    .await
+    .ctx(format!("reading the book of {buku} {kunci}"))?;
+    let what = format!("{buku} {kunci}");
+    for (i, e) in entries.iter().enumerate() {
+        let entri = i64::try_from(e.id.0).unwrap_or(i64::MAX);
+        let value = serde_json::to_value(&e.isi)
+            .map_err(|err| StoreError::Invalid(format!("{what}: entry {}: {err}", e.id)))?;
+        let data = value.to_string();
+        if let Some((id, old)) = stored.get(i) {
+            if *id != entri || *old != data {
+                return Err(StoreError::Invalid(format!(
+                    "{what}: entry #{id} is already in the book and cannot be changed; record a reversal instead"
+                )));
+            }
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO upk_buku (buku, kunci, entri, kode_desa, jenis, tanggal, jumlah_rp, data)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(buku)
+        .bind(kunci)
+        .bind(entri)
+        .bind(kode_desa.as_str())
+        .bind(value.get("jenis").and_then(|v| v.as_str()).unwrap_or(""))
+        .bind(value.get("tanggal").and_then(|v| v.as_str()))
+        .bind(value.get("jumlah_rp").and_then(serde_json::Value::as_i64))
+        .bind(&data)
+        .execute(&mut *conn)
+        .await
+        .ctx(format!("appending entry {} to the book of {what}", e.id))?;
+    }
+    if stored.len() > entries.len() {
+        return Err(StoreError::Invalid(format!(
+            "{what}: the book holds {} entries and the change only {}; entries are never removed",
+            stored.len(),
+            entries.len()
+        )));
+    }
+    Ok(())
+}

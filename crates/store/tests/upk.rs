@@ -1,0 +1,402 @@
+//! The UPK's records (KSM, NIKs, savings and loan books, collection) in a real
+//! GeoPackage file: versions, the append-only books, the audit log and the migration.
+
+mod common;
+
+use std::path::Path;
+
+use common::sqlite3;
+use kumuh_domain::Kode;
+use kumuh_domain::upk::{
+    Hasil, HasilKunjungan, JenisKelamin, JenisKsm, Ksm, KsmId, MetodeJasa, Nik, Pembayaran,
+    PersenBulan, Pinjaman, PinjamanId, RencanaPenagihan, Setoran, SumberBayar, Syarat, Tabungan,
+};
+use kumuh_domain::works::{Reversal, Rupiah, Tanggal};
+use kumuh_store::{
+    AuditQuery, GpkgStore, NewAudit, OpenMode, Penagihan, Store, StoreError, UpkWrite, Versi,
+};
+
+const BIBRIK: &str = "35.19.09.2014";
+
+fn t(s: &str) -> Tanggal {
+    Tanggal::parse(s).unwrap()
+}
+
+async fn new_store(path: &Path) -> GpkgStore {
+    GpkgStore::open(path, OpenMode::CreateIfMissing)
+        .await
+        .unwrap()
+        .0
+}
+
+fn audit(entitas: &str, kunci: &str, aksi: &str) -> NewAudit {
+    NewAudit {
+        pengguna: "upk-bibrik".into(),
+        entitas: entitas.into(),
+        kunci: kunci.into(),
+        aksi: aksi.into(),
+        sebelum: None,
+        sesudah: Some(serde_json::json!({"aksi": aksi})),
+    }
+}
+
+fn berkah() -> Ksm {
+    let mut k = Ksm::new(
+        KsmId::new("ksm-berkah").unwrap(),
+        Kode::parse(BIBRIK).unwrap(),
+        "KSM Berkah Jaya",
+        JenisKsm::Ekonomi,
+        t("2017-03-01"),
+    )
+    .unwrap();
+    k.tambah_anggota(
+        "Sulastri",
+        JenisKelamin::P,
+        "KK Sulastri",
+        Some(Nik::new("3519094101800001").unwrap()),
+    )
+    .unwrap();
+    k.tambah_anggota("Sarni", JenisKelamin::P, "KK Sarni", None)
+        .unwrap();
+    k
+}
+
+fn loan() -> Pinjaman {
+    let syarat = Syarat {
+        pokok_rp: Rupiah::from_u32(3_000_000),
+        jangka_bulan: 10,
+        jasa_persen_bulan: PersenBulan::from_percent(1.5).unwrap(),
+        metode_jasa: MetodeJasa::Flat,
+    };
+    let mut p = Pinjaman::ajukan(
+        PinjamanId::new("P-01").unwrap(),
+        KsmId::new("ksm-berkah").unwrap(),
+        Kode::parse(BIBRIK).unwrap(),
+        t("2026-01-05"),
+        syarat,
+    )
+    .unwrap();
+    p.setujui(t("2026-01-05"), "upk-bibrik", None).unwrap();
+    p.cairkan(t("2026-01-05")).unwrap();
+    p
+}
+
+fn pay(p: &mut Pinjaman, tanggal: &str) {
+    p.bayar(Pembayaran {
+        tanggal: t(tanggal),
+        jumlah_rp: Rupiah::from_u32(345_000),
+        sumber: SumberBayar::Angsuran,
+        keterangan: None,
+    })
+    .unwrap();
+}
+
+#[tokio::test]
+async fn ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upk.gpkg");
+    let store = new_store(&path).await;
+    let k = berkah();
+    let nik = k.daftar_nik();
+    let v = store
+        .save_upk(&UpkWrite {
+            ksm: Some(Versi {
+                isi: &k,
+                versi: None,
+            }),
+            nik: Some(&nik),
+            audit: vec![audit("ksm", "ksm-berkah", "buat")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(v.ksm, Some(1));
+
+    // The KSM reads back without NIKs; they come only from their own table.
+    let stored = store.ksm("ksm-berkah").await.unwrap().unwrap();
+    assert_eq!(stored.versi, 1);
+    assert_eq!(stored.ksm.nama, "KSM Berkah Jaya");
+    assert!(stored.ksm.anggota().iter().all(|a| a.nik.is_none()));
+    let data = sqlite3(&path, "SELECT data FROM upk_ksm");
+    assert!(!data.contains("3519094101800001"), "{data}");
+    assert_eq!(store.ksm_nik("ksm-berkah").await.unwrap(), Some(nik));
+    let wilayah = Kode::parse("35.19.09").unwrap();
+    assert_eq!(store.list_ksm(Some(&wilayah)).await.unwrap().len(), 1);
+    let elsewhere = Kode::parse("35.20").unwrap();
+    assert!(store.list_ksm(Some(&elsewhere)).await.unwrap().is_empty());
+
+    // Savings and a loan, then a repayment on the version read.
+    let mut tab = Tabungan::new(KsmId::new("ksm-berkah").unwrap());
+    tab.setor(Setoran {
+        tanggal: t("2026-01-10"),
+        jumlah_rp: Rupiah::from_u32(150_000),
+        anggota: None,
+        keterangan: None,
+    })
+    .unwrap();
+    let desa = Kode::parse(BIBRIK).unwrap();
+    let mut p = loan();
+    let v = store
+        .save_upk(&UpkWrite {
+            tabungan: Some((
+                Versi {
+                    isi: &tab,
+                    versi: None,
+                },
+                &desa,
+            )),
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: None,
+            }),
+            audit: vec![
+                audit("tabungan", "ksm-berkah", "setoran"),
+                audit("pinjaman", "P-01", "buat"),
+            ],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((v.tabungan, v.pinjaman), (Some(1), Some(1)));
+    pay(&mut p, "2026-02-05");
+    let v = store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: Some(1),
+            }),
+            audit: vec![audit("pinjaman", "P-01", "angsuran")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(v.pinjaman, Some(2));
+    let back = store.pinjaman("P-01").await.unwrap().unwrap();
+    assert_eq!(back.pinjaman, p);
+    assert_eq!(
+        store
+            .tabungan("ksm-berkah")
+            .await
+            .unwrap()
+            .unwrap()
+            .tabungan,
+        tab
+    );
+    assert_eq!(
+        sqlite3(&path, "SELECT saldo_rp FROM upk_tabungan"),
+        "150000"
+    );
+    assert_eq!(
+        sqlite3(
+            &path,
+            "SELECT buku || ' ' || kunci || ' ' || entri || ' ' || jenis || ' ' || jumlah_rp
+             FROM upk_buku ORDER BY fid"
+        ),
+        "tabungan ksm-berkah 1 setoran 150000\npinjaman P-01 1 pembayaran 345000"
+    );
+
+    // A change made on an old version is refused and writes nothing.
+    pay(&mut p, "2026-03-05");
+    let stale = store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: Some(1),
+            }),
+            audit: vec![audit("pinjaman", "P-01", "angsuran")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            stale,
+            StoreError::Stale {
+                expected: 1,
+                current: 2,
+                ..
+            }
+        ),
+        "{stale:?}"
+    );
+
+    // Every write is in the audit log with the version it produced.
+    let log = store
+        .audit(&AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    let lines: Vec<(String, String, Option<i64>)> = log
+        .iter()
+        .map(|a| (a.entitas.clone(), a.aksi.clone(), a.versi))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("pinjaman".into(), "angsuran".into(), Some(2)),
+            ("pinjaman".into(), "buat".into(), Some(1)),
+            ("tabungan".into(), "setoran".into(), Some(1)),
+            ("ksm".into(), "buat".into(), Some(1)),
+        ]
+    );
+
+    // A copy made for sharing leaves the NIKs out.
+    let copy = dir.path().join("copy.gpkg");
+    store.export_copy(&copy).await.unwrap();
+    assert_eq!(sqlite3(&copy, "SELECT count(*) FROM upk_ksm_nik"), "0");
+    assert_eq!(sqlite3(&copy, "SELECT count(*) FROM upk_ksm"), "1");
+}
+
+#[tokio::test]
+async fn books_only_grow_and_their_rows_cannot_be_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upk.gpkg");
+    let store = new_store(&path).await;
+    let mut p = loan();
+    pay(&mut p, "2026-02-05");
+    store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: None,
+            }),
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+
+    // A book whose first entry differs from the stored one is refused.
+    let mut other = loan();
+    other
+        .bayar(Pembayaran {
+            tanggal: t("2026-02-06"),
+            jumlah_rp: Rupiah::from_u32(100_000),
+            sumber: SumberBayar::Angsuran,
+            keterangan: None,
+        })
+        .unwrap();
+    let e = store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &other,
+                versi: Some(1),
+            }),
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("pinjaman P-01: entry #1 is already in the book"),
+        "{e}"
+    );
+    // A book with fewer entries is refused too.
+    let e = store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &loan(),
+                versi: Some(1),
+            }),
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("entries are never removed"), "{e}");
+    assert_eq!(store.pinjaman("P-01").await.unwrap().unwrap().versi, 1);
+
+    // A reversal is how a mistake is undone.
+    p.batalkan(Reversal::new(
+        kumuh_domain::works::EntryId(1),
+        "salah catat",
+    ))
+    .unwrap();
+    store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: Some(1),
+            }),
+            penagihan: vec![
+                (
+                    Penagihan::Rencana(RencanaPenagihan {
+                        pinjaman: p.id.clone(),
+                        ksm: p.ksm.clone(),
+                        tanggal: t("2026-07-12"),
+                        petugas: vec!["Pak Kades".into()],
+                        bersama_pemerintah_desa: true,
+                        tujuan: Some("RKTL".into()),
+                    }),
+                    p.kode_desa.clone(),
+                ),
+                (
+                    Penagihan::Kunjungan(HasilKunjungan {
+                        pinjaman: p.id.clone(),
+                        tanggal: t("2026-07-12"),
+                        petugas: vec!["Pak Kades".into()],
+                        hasil: Hasil::JanjiBayar,
+                        jumlah_rp: None,
+                        janji_tanggal: Some(t("2026-07-31")),
+                        catatan: None,
+                    }),
+                    p.kode_desa.clone(),
+                ),
+            ],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        sqlite3(&path, "SELECT group_concat(jenis) FROM upk_buku"),
+        "pembayaran,reversal"
+    );
+    let plans = store.list_penagihan(None).await.unwrap();
+    assert_eq!(plans.len(), 2);
+    assert!(matches!(plans[1].penagihan, Penagihan::Kunjungan(_)));
+
+    // SQLite itself refuses to change or delete a book or collection row.
+    for sql in [
+        "UPDATE upk_buku SET jumlah_rp = 1",
+        "DELETE FROM upk_buku",
+        "UPDATE upk_penagihan SET tanggal = '2000-01-01'",
+        "DELETE FROM upk_penagihan",
+    ] {
+        let out = std::process::Command::new("sqlite3")
+            .arg(&path)
+            .arg(sql)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{sql} went through");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("append-only"),
+            "{sql}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_store_from_before_the_loans_is_migrated_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.gpkg");
+    new_store(&path).await.close().await;
+    // Back to schema 6: the tables of migration 7 and their registration removed.
+    sqlite3(
+        &path,
+        "DROP TABLE upk_ksm; DROP TABLE upk_ksm_nik; DROP TABLE upk_tabungan;
+         DROP TABLE upk_pinjaman; DROP TABLE upk_buku; DROP TABLE upk_penagihan;
+         DELETE FROM gpkg_contents WHERE table_name LIKE 'upk_%';
+         DELETE FROM kumuh_migrations WHERE version = 7;",
+    );
+    let store = new_store(&path).await;
+    assert_eq!(store.info().await.unwrap().schema_version, 7);
+    assert!(store.list_ksm(None).await.unwrap().is_empty());
+    assert_eq!(
+        sqlite3(
+            &path,
+            "SELECT group_concat(table_name) FROM (SELECT table_name FROM gpkg_contents
+             WHERE table_name LIKE 'upk_%' ORDER BY table_name)"
+        ),
+        "upk_buku,upk_ksm,upk_ksm_nik,upk_penagihan,upk_pinjaman,upk_tabungan"
+    );
+}
