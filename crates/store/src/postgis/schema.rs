@@ -26,11 +26,18 @@ pub(super) struct Migration {
 pub(super) const MIGRATION_LOCK: i64 = 0x4B55_4D55_485F_4D49; // "KUMUH_MI"
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "places, slum locations with their latest assessment, lines, users, assessments, works, segments, siteplans, audit log, change feed",
-    sql: version_1,
-}];
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "places, slum locations with their latest assessment, lines, users, assessments, works, segments, siteplans, audit log, change feed",
+        sql: version_1,
+    },
+    Migration {
+        version: 2,
+        name: "revolving loans: KSM, members' NIKs, savings and loan books, collection",
+        sql: version_2,
+    },
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn latest_version() -> i64 {
@@ -305,6 +312,97 @@ CREATE TABLE kumuh_gagal_masuk (
         ));
     }
     sql
+}
+
+/// The UPK's records, as the GeoPackage keeps them (its migration 7): KSM, savings and
+/// loans whole as JSON with a version, the members' NIKs apart, and the append-only book
+/// entries and collection records, which a trigger refuses to change or delete (as it
+/// does for the audit log).
+fn version_2() -> String {
+    format!(
+        r#"
+CREATE TABLE upk_ksm (
+  fid bigserial PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  kode_desa text NOT NULL,
+  nama text NOT NULL,
+  jenis text NOT NULL,
+  jumlah_anggota bigint NOT NULL,
+  contoh boolean NOT NULL DEFAULT false,
+  versi bigint NOT NULL,
+  data text NOT NULL,
+  diubah text NOT NULL DEFAULT {NOW});
+CREATE INDEX upk_ksm_kode_desa ON upk_ksm (kode_desa);
+
+-- Personal data, kept apart so that no listing reads it by accident; left out of
+-- copies made for sharing.
+CREATE TABLE upk_ksm_nik (
+  fid bigserial PRIMARY KEY,
+  ksm_id text NOT NULL UNIQUE,
+  data text NOT NULL);
+
+CREATE TABLE upk_tabungan (
+  fid bigserial PRIMARY KEY,
+  ksm_id text NOT NULL UNIQUE,
+  kode_desa text NOT NULL,
+  saldo_rp bigint NOT NULL,
+  versi bigint NOT NULL,
+  data text NOT NULL,
+  diubah text NOT NULL DEFAULT {NOW});
+CREATE INDEX upk_tabungan_kode_desa ON upk_tabungan (kode_desa);
+
+CREATE TABLE upk_pinjaman (
+  fid bigserial PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  ksm_id text NOT NULL,
+  kode_desa text NOT NULL,
+  status text NOT NULL,
+  pokok_rp bigint NOT NULL,
+  tanggal_cair text,
+  contoh boolean NOT NULL DEFAULT false,
+  versi bigint NOT NULL,
+  data text NOT NULL,
+  diubah text NOT NULL DEFAULT {NOW});
+CREATE INDEX upk_pinjaman_kode_desa ON upk_pinjaman (kode_desa, ksm_id);
+
+CREATE TABLE upk_buku (
+  fid bigserial PRIMARY KEY,
+  buku text NOT NULL,
+  kunci text NOT NULL,
+  entri bigint NOT NULL,
+  kode_desa text NOT NULL,
+  jenis text NOT NULL,
+  tanggal text,
+  jumlah_rp bigint,
+  data text NOT NULL,
+  dicatat text NOT NULL DEFAULT {NOW},
+  UNIQUE (buku, kunci, entri));
+CREATE INDEX upk_buku_kode_desa ON upk_buku (kode_desa);
+
+CREATE TABLE upk_penagihan (
+  fid bigserial PRIMARY KEY,
+  pinjaman_id text NOT NULL,
+  kode_desa text NOT NULL,
+  jenis text NOT NULL CHECK (jenis IN ('rencana', 'kunjungan')),
+  tanggal text NOT NULL,
+  data text NOT NULL,
+  dicatat text NOT NULL DEFAULT {NOW});
+CREATE INDEX upk_penagihan_kode_desa ON upk_penagihan (kode_desa);
+
+CREATE FUNCTION upk_hanya_tambah() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER upk_buku_no_update BEFORE UPDATE OR DELETE ON upk_buku
+  FOR EACH ROW EXECUTE FUNCTION upk_hanya_tambah();
+CREATE TRIGGER upk_buku_no_truncate BEFORE TRUNCATE ON upk_buku
+  FOR EACH STATEMENT EXECUTE FUNCTION upk_hanya_tambah();
+CREATE TRIGGER upk_penagihan_no_update BEFORE UPDATE OR DELETE ON upk_penagihan
+  FOR EACH ROW EXECUTE FUNCTION upk_hanya_tambah();
+CREATE TRIGGER upk_penagihan_no_truncate BEFORE TRUNCATE ON upk_penagihan
+  FOR EACH STATEMENT EXECUTE FUNCTION upk_hanya_tambah();
+"#
+    )
 }
 
 /// The advisory lock writers of the change feed hold until they commit.
