@@ -4,17 +4,19 @@
 //! store is exported as a GeoPackage.
 
 use kumuh_domain::jaringan::Ruas;
+use kumuh_domain::upk::DaftarNik;
 use kumuh_domain::{Level, LokasiKumuh, Place, User};
 
 use crate::error::Result;
 use crate::{
     AssessmentRecord, AuditEntry, AuditQuery, KegiatanQuery, PlaceQuery, Store, StoredKegiatan,
-    StoredSiteplan,
+    StoredKsm, StoredPenagihan, StoredPinjaman, StoredSiteplan, StoredTabungan,
 };
 
 /// Everything an atlas holds apart from API tokens and the change feed (a copy starts
-/// its own): places of every level, slum locations, lines, assessments, users, works and
-/// siteplans with their versions, and the audit log with its ids and times.
+/// its own): places of every level, slum locations, lines, assessments, users, works,
+/// siteplans and the UPK's records with their versions, and the audit log with its ids
+/// and times.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AtlasCopy {
     /// Places, parents before children.
@@ -31,6 +33,16 @@ pub struct AtlasCopy {
     pub kegiatan: Vec<StoredKegiatan>,
     /// Siteplans with their revisions.
     pub siteplan: Vec<StoredSiteplan>,
+    /// KSM with their versions (without NIKs).
+    pub ksm: Vec<StoredKsm>,
+    /// The members' NIKs by KSM id (empty where secrets were left out).
+    pub nik: Vec<(String, DaftarNik)>,
+    /// Savings books with their versions.
+    pub tabungan: Vec<StoredTabungan>,
+    /// Loans with their versions.
+    pub pinjaman: Vec<StoredPinjaman>,
+    /// Collection plans and visits, oldest first.
+    pub penagihan: Vec<StoredPenagihan>,
     /// The audit log, oldest first.
     pub audit: Vec<AuditEntry>,
 }
@@ -39,8 +51,8 @@ pub struct AtlasCopy {
 const AUDIT_PAGE: u32 = 1_000;
 
 impl AtlasCopy {
-    /// Reads the whole atlas from `store`; with `secrets` false the password hashes are
-    /// left out (a copy that leaves the machine).
+    /// Reads the whole atlas from `store`; with `secrets` false the password hashes and
+    /// the KSM members' NIKs are left out (a copy that leaves the machine).
     pub async fn read(store: &dyn Store, secrets: bool) -> Result<AtlasCopy> {
         let mut places = Vec::new();
         for level in Level::ALL {
@@ -74,6 +86,16 @@ impl AtlasCopy {
             audit.extend(page);
         }
         audit.reverse();
+        let ksm = store.list_ksm(None).await?;
+        let mut nik = Vec::new();
+        if secrets {
+            for k in &ksm {
+                let id = k.ksm.id.as_str();
+                if let Some(daftar) = store.ksm_nik(id).await? {
+                    nik.push((id.to_owned(), daftar));
+                }
+            }
+        }
         Ok(AtlasCopy {
             places,
             lokasi: store.list_lokasi(None).await?,
@@ -82,6 +104,11 @@ impl AtlasCopy {
             users,
             kegiatan: store.list_kegiatan(&KegiatanQuery::default()).await?,
             siteplan: store.list_siteplan(None).await?,
+            ksm,
+            nik,
+            tabungan: store.list_tabungan(None).await?,
+            pinjaman: store.list_pinjaman(None, None).await?,
+            penagihan: store.list_penagihan(None).await?,
             audit,
         })
     }
@@ -95,12 +122,23 @@ impl AtlasCopy {
             + self.users.len()
             + self.kegiatan.len()
             + self.siteplan.len()
+            + self.ksm.len()
+            + self.nik.len()
+            + self.tabungan.len()
+            + self.pinjaman.len()
+            + self.penagihan.len()
             + self.audit.len()
     }
 }
 
 /// The tables an atlas occupies, children before parents (the order to empty them in).
-pub(crate) const ATLAS_TABLES: [&str; 16] = [
+pub(crate) const ATLAS_TABLES: [&str; 22] = [
+    "upk_penagihan",
+    "upk_buku",
+    "upk_pinjaman",
+    "upk_tabungan",
+    "upk_ksm_nik",
+    "upk_ksm",
     "kumuh_tokens",
     "kumuh_users",
     "kegiatan_segmen",

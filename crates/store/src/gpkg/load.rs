@@ -2,7 +2,7 @@
 
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
-use super::{GpkgStore, layers, places, siteplan, touch_contents, works};
+use super::{GpkgStore, layers, places, siteplan, touch_contents, upk, works};
 use crate::copy::{ATLAS_TABLES, AtlasCopy};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{KegiatanWrite, SiteplanWrite};
@@ -24,7 +24,8 @@ impl GpkgStore {
     /// Writes `atlas` into this store in one transaction: whole, or nothing. A store that
     /// holds records already is refused ([`StoreError::Conflict`]) unless `replace`,
     /// which empties it first (its audit log too: the copy's log replaces it). Works and
-    /// siteplans keep their versions, audit lines their ids and times.
+    /// siteplans and the UPK's records keep their versions, audit lines their ids and
+    /// times, collection records their ids.
     pub async fn load_atlas(&self, atlas: &AtlasCopy, replace: bool) -> Result<()> {
         let mut tx = self.begin_write("copying an atlas in").await?;
         let found = held(&mut tx).await?;
@@ -35,13 +36,21 @@ impl GpkgStore {
                     self.path.display()
                 )));
             }
-            // The append-only trigger is lifted inside this transaction only.
-            let mut sql = String::from("DROP TRIGGER kumuh_audit_no_delete;");
+            // The append-only triggers are lifted inside this transaction only.
+            let mut sql = String::from(
+                "DROP TRIGGER kumuh_audit_no_delete; DROP TRIGGER upk_buku_no_delete;
+                 DROP TRIGGER upk_penagihan_no_delete;",
+            );
             for t in ATLAS_TABLES {
                 sql.push_str(&format!("DELETE FROM {t};"));
             }
-            sql.push_str(super::schema::AUDIT_NO_DELETE);
-            sql.push(';');
+            for trigger in [super::schema::AUDIT_NO_DELETE]
+                .into_iter()
+                .chain(super::schema::UPK_NO_DELETE)
+            {
+                sql.push_str(trigger);
+                sql.push(';');
+            }
             sqlx::raw_sql(AssertSqlSafe(sql))
                 .execute(&mut *tx)
                 .await
@@ -103,6 +112,7 @@ impl GpkgStore {
             )
             .await?;
         }
+        upk::load(&mut tx, atlas).await?;
         for a in &atlas.audit {
             sqlx::query(
                 "INSERT INTO kumuh_audit (fid, waktu, pengguna, entitas, kunci, aksi, versi, sebelum, sesudah)

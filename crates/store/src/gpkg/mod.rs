@@ -21,7 +21,7 @@ mod places;
 pub(crate) mod rows;
 mod schema;
 pub(crate) mod siteplan;
-mod upk;
+pub(crate) mod upk;
 pub(crate) use siteplan::export as export_siteplan;
 mod users;
 pub(crate) mod versioned;

@@ -80,6 +80,15 @@ pub(crate) const AUDIT_NO_DELETE: &str =
     "CREATE TRIGGER kumuh_audit_no_delete BEFORE DELETE ON kumuh_audit
                  BEGIN SELECT RAISE(ABORT, 'kumuh_audit is append-only'); END";
 
+/// The triggers that refuse deleting book entries and collection records; also lifted
+/// and put back by a copy that replaces an atlas.
+pub(crate) const UPK_NO_DELETE: [&str; 2] = [
+    "CREATE TRIGGER upk_buku_no_delete BEFORE DELETE ON upk_buku
+                 BEGIN SELECT RAISE(ABORT, 'upk_buku is append-only'); END",
+    "CREATE TRIGGER upk_penagihan_no_delete BEFORE DELETE ON upk_penagihan
+                 BEGIN SELECT RAISE(ABORT, 'upk_penagihan is append-only'); END",
+];
+
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -495,18 +504,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
                 "CREATE TRIGGER upk_buku_no_update BEFORE UPDATE ON upk_buku
                  BEGIN SELECT RAISE(ABORT, 'upk_buku is append-only'); END",
             ),
-            Step::Sql(
-                "CREATE TRIGGER upk_buku_no_delete BEFORE DELETE ON upk_buku
-                 BEGIN SELECT RAISE(ABORT, 'upk_buku is append-only'); END",
-            ),
+            Step::Sql(UPK_NO_DELETE[0]),
             Step::Sql(
                 "CREATE TRIGGER upk_penagihan_no_update BEFORE UPDATE ON upk_penagihan
                  BEGIN SELECT RAISE(ABORT, 'upk_penagihan is append-only'); END",
             ),
-            Step::Sql(
-                "CREATE TRIGGER upk_penagihan_no_delete BEFORE DELETE ON upk_penagihan
-                 BEGIN SELECT RAISE(ABORT, 'upk_penagihan is append-only'); END",
-            ),
+            Step::Sql(UPK_NO_DELETE[1]),
         ],
     },
 ];

@@ -4,21 +4,25 @@
 //! `upk_buku` (every savings and loan book entry, as appended) and `upk_penagihan`
 //! (collection plans and visits).
 
+use std::collections::HashMap;
+
 use kumuh_domain::Kode;
 use kumuh_domain::upk::{DaftarNik, Ksm, Pinjaman, Tabungan};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::json_field;
 use super::versioned::Versioned;
 use super::works::append_audit_lines;
+use crate::copy::AtlasCopy;
 use crate::error::{DbContext, Result, StoreError};
 use crate::upk::{
     Penagihan, StoredKsm, StoredPenagihan, StoredPinjaman, StoredTabungan, UpkVersi, UpkWrite,
+    Versi,
 };
 
 /// KSM: the JSON in `data` (never with NIKs), numbered by `versi`.
-const KSM: Versioned<Ksm, StoredKsm> = Versioned {
+pub(crate) const KSM: Versioned<Ksm, StoredKsm> = Versioned {
     table: "upk_ksm",
     key: "id",
     version: "versi",
@@ -33,12 +37,12 @@ const KSM: Versioned<Ksm, StoredKsm> = Versioned {
 
 /// A savings book with the desa of its group, so that books can be listed by area.
 #[derive(Serialize, Deserialize)]
-struct TabunganJson {
-    kode_desa: Kode,
-    tabungan: Tabungan,
+pub(crate) struct TabunganJson {
+    pub kode_desa: Kode,
+    pub tabungan: Tabungan,
 }
 
-const TABUNGAN: Versioned<TabunganJson, StoredTabungan> = Versioned {
+pub(crate) const TABUNGAN: Versioned<TabunganJson, StoredTabungan> = Versioned {
     table: "upk_tabungan",
     key: "ksm_id",
     version: "versi",
@@ -56,7 +60,7 @@ const TABUNGAN: Versioned<TabunganJson, StoredTabungan> = Versioned {
     },
 };
 
-const PINJAMAN: Versioned<Pinjaman, StoredPinjaman> = Versioned {
+pub(crate) const PINJAMAN: Versioned<Pinjaman, StoredPinjaman> = Versioned {
     table: "upk_pinjaman",
     key: "id",
     version: "versi",
@@ -191,7 +195,18 @@ pub(super) async fn list_penagihan(
 
 /// Writes every record of `w` and its audit lines in one transaction.
 pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi> {
-    // Encoded before the transaction: nothing is written if a record cannot be.
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("starting a transaction")?;
+    let versi = save_in(&mut tx, w).await?;
+    tx.commit().await.ctx("committing the UPK's records")?;
+    Ok(versi)
+}
+
+/// Writes every record of `w` and its audit lines inside the caller's transaction.
+async fn save_in(tx: &mut SqliteConnection, w: &UpkWrite<'_>) -> Result<UpkVersi> {
+    // Encoded before anything is written: nothing is written if a record cannot be.
     let ksm_data = w
         .ksm
         .as_ref()
@@ -211,16 +226,12 @@ pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi
         .map(|p| PINJAMAN.encode(p.isi.id.as_str(), p.isi))
         .transpose()?;
     let mut versi = UpkVersi::default();
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .ctx("starting a transaction")?;
     if let (Some(k), Some(data)) = (&w.ksm, ksm_data) {
         let ksm = k.isi;
         let jumlah = i64::try_from(ksm.anggota().iter().filter(|a| a.keluar.is_none()).count())
             .unwrap_or(i64::MAX);
         versi.ksm = Some(
-            KSM.write(&mut tx, ksm.id.as_str(), k.versi, data, |q| {
+            KSM.write(tx, ksm.id.as_str(), k.versi, data, |q| {
                 q.bind(ksm.kode_desa.as_str())
                     .bind(&ksm.nama)
                     .bind(jenis_ksm(ksm))
@@ -256,12 +267,12 @@ pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi
             .map_err(|e| StoreError::Invalid(format!("tabungan ksm {key}: {e}")))?;
         versi.tabungan = Some(
             TABUNGAN
-                .write(&mut tx, key, t.versi, data, |q| {
+                .write(tx, key, t.versi, data, |q| {
                     q.bind(kode.as_str()).bind(saldo.get())
                 })
                 .await?,
         );
-        append_book(&mut tx, "tabungan", key, kode, tab.buku().entries()).await?;
+        append_book(tx, "tabungan", key, kode, tab.buku().entries()).await?;
     }
     if let (Some(p), Some(data)) = (&w.pinjaman, pinjaman_data) {
         let pin = p.isi;
@@ -271,7 +282,7 @@ pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi
             .map_err(|e| StoreError::Invalid(format!("pinjaman {key}: {e}")))?;
         versi.pinjaman = Some(
             PINJAMAN
-                .write(&mut tx, key, p.versi, data, |q| {
+                .write(tx, key, p.versi, data, |q| {
                     q.bind(pin.ksm.as_str())
                         .bind(pin.kode_desa.as_str())
                         .bind(status_code(status))
@@ -281,42 +292,10 @@ pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi
                 })
                 .await?,
         );
-        append_book(
-            &mut tx,
-            "pinjaman",
-            key,
-            &pin.kode_desa,
-            pin.buku().entries(),
-        )
-        .await?;
+        append_book(tx, "pinjaman", key, &pin.kode_desa, pin.buku().entries()).await?;
     }
     for (p, kode) in &w.penagihan {
-        let (jenis, pinjaman, tanggal, data) = match p {
-            Penagihan::Rencana(r) => ("rencana", &r.pinjaman, r.tanggal, serde_json::to_string(r)),
-            Penagihan::Kunjungan(k) => (
-                "kunjungan",
-                &k.pinjaman,
-                k.tanggal,
-                serde_json::to_string(k),
-            ),
-        };
-        let data = data.map_err(|e| {
-            StoreError::Invalid(format!(
-                "penagihan {pinjaman} {tanggal}: cannot be written: {e}"
-            ))
-        })?;
-        sqlx::query(
-            "INSERT INTO upk_penagihan (pinjaman_id, kode_desa, jenis, tanggal, data)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(pinjaman.as_str())
-        .bind(kode.as_str())
-        .bind(jenis)
-        .bind(tanggal.to_string())
-        .bind(data)
-        .execute(&mut *tx)
-        .await
-        .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))?;
+        append_penagihan(tx, None, p, kode).await?;
     }
     for a in &w.audit {
         let v = match a.entitas.as_str() {
@@ -325,20 +304,125 @@ pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi
             "pinjaman" => versi.pinjaman,
             _ => None,
         };
-        append_audit_lines(&mut tx, std::slice::from_ref(a), v).await?;
+        append_audit_lines(tx, std::slice::from_ref(a), v).await?;
     }
-    tx.commit().await.ctx("committing the UPK's records")?;
     Ok(versi)
 }
 
-fn jenis_ksm(k: &Ksm) -> String {
+/// Appends one collection plan or visit, as row `fid` when copying an atlas.
+async fn append_penagihan(
+    conn: &mut SqliteConnection,
+    fid: Option<i64>,
+    p: &Penagihan,
+    kode: &Kode,
+) -> Result<()> {
+    let (jenis, pinjaman, tanggal, data) = match p {
+        Penagihan::Rencana(r) => ("rencana", &r.pinjaman, r.tanggal, serde_json::to_string(r)),
+        Penagihan::Kunjungan(k) => (
+            "kunjungan",
+            &k.pinjaman,
+            k.tanggal,
+            serde_json::to_string(k),
+        ),
+    };
+    let data = data.map_err(|e| {
+        StoreError::Invalid(format!(
+            "penagihan {pinjaman} {tanggal}: cannot be written: {e}"
+        ))
+    })?;
+    sqlx::query(
+        "INSERT INTO upk_penagihan (fid, pinjaman_id, kode_desa, jenis, tanggal, data)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(fid)
+    .bind(pinjaman.as_str())
+    .bind(kode.as_str())
+    .bind(jenis)
+    .bind(tanggal.to_string())
+    .bind(data)
+    .execute(&mut *conn)
+    .await
+    .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))?;
+    Ok(())
+}
+
+/// Writes the UPK's records of a copied atlas inside the caller's transaction, each
+/// with the version and change time it had; the books are rebuilt from the records.
+pub(super) async fn load(conn: &mut SqliteConnection, atlas: &AtlasCopy) -> Result<()> {
+    let nik: HashMap<&str, &DaftarNik> = atlas.nik.iter().map(|(k, n)| (k.as_str(), n)).collect();
+    for k in &atlas.ksm {
+        let id = k.ksm.id.as_str();
+        let w = UpkWrite {
+            ksm: Some(Versi {
+                isi: &k.ksm,
+                versi: None,
+            }),
+            nik: nik.get(id).copied(),
+            ..UpkWrite::default()
+        };
+        save_in(conn, &w).await?;
+        stamp(conn, &KSM, id, k.versi, &k.diubah).await?;
+    }
+    for t in &atlas.tabungan {
+        let w = UpkWrite {
+            tabungan: Some((
+                Versi {
+                    isi: &t.tabungan,
+                    versi: None,
+                },
+                &t.kode_desa,
+            )),
+            ..UpkWrite::default()
+        };
+        save_in(conn, &w).await?;
+        stamp(conn, &TABUNGAN, t.tabungan.ksm.as_str(), t.versi, &t.diubah).await?;
+    }
+    for p in &atlas.pinjaman {
+        let w = UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &p.pinjaman,
+                versi: None,
+            }),
+            ..UpkWrite::default()
+        };
+        save_in(conn, &w).await?;
+        stamp(conn, &PINJAMAN, p.pinjaman.id.as_str(), p.versi, &p.diubah).await?;
+    }
+    for p in &atlas.penagihan {
+        append_penagihan(conn, Some(p.id), &p.penagihan, &p.kode_desa).await?;
+    }
+    Ok(())
+}
+
+/// Gives a copied record the version and change time it had.
+async fn stamp<T: Serialize + serde::de::DeserializeOwned, S>(
+    conn: &mut SqliteConnection,
+    record: &Versioned<T, S>,
+    key: &str,
+    versi: i64,
+    diubah: &str,
+) -> Result<()> {
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {} SET {} = ?, diubah = ? WHERE {} = ?",
+        record.table, record.version, record.key
+    )))
+    .bind(versi)
+    .bind(diubah)
+    .bind(key)
+    .execute(conn)
+    .await
+    .ctx(format!("copying the version of {}", record.what(key)))?;
+    Ok(())
+}
+
+pub(crate) fn jenis_ksm(k: &Ksm) -> String {
     serde_json::to_value(k.jenis)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
 }
 
-fn status_code(s: kumuh_domain::upk::StatusPinjaman) -> String {
+pub(crate) fn status_code(s: kumuh_domain::upk::StatusPinjaman) -> String {
     serde_json::to_value(s)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -2,7 +2,7 @@
 
 use sqlx::{AssertSqlSafe, PgConnection};
 
-use super::{PgStore, layers, places, records};
+use super::{PgStore, layers, places, records, upk};
 use crate::copy::{ATLAS_TABLES, AtlasCopy};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{KegiatanWrite, SiteplanWrite};
@@ -24,7 +24,8 @@ impl PgStore {
     /// Writes `atlas` into this store in one transaction: whole, or nothing. A store that
     /// holds records already is refused ([`StoreError::Conflict`]) unless `replace`,
     /// which empties it first (its audit log too: the copy's log replaces it). Works and
-    /// siteplans keep their versions, audit lines their ids and times.
+    /// siteplans and the UPK's records keep their versions, audit lines their ids and
+    /// times, collection records their ids.
     pub async fn load_atlas(&self, atlas: &AtlasCopy, replace: bool) -> Result<()> {
         let mut tx = self.begin_write("copying an atlas in").await?;
         let found = held(&mut tx).await?;
@@ -35,13 +36,22 @@ impl PgStore {
                     self.location
                 )));
             }
-            // The append-only trigger is lifted for this transaction only.
-            let mut sql =
-                String::from("ALTER TABLE kumuh_audit DISABLE TRIGGER kumuh_audit_no_update;");
+            // The append-only triggers are lifted for this transaction only.
+            const LIFTED: [(&str, &str); 3] = [
+                ("kumuh_audit", "kumuh_audit_no_update"),
+                ("upk_buku", "upk_buku_no_update"),
+                ("upk_penagihan", "upk_penagihan_no_update"),
+            ];
+            let mut sql = String::new();
+            for (table, trigger) in LIFTED {
+                sql.push_str(&format!("ALTER TABLE {table} DISABLE TRIGGER {trigger};"));
+            }
             for t in ATLAS_TABLES {
                 sql.push_str(&format!("DELETE FROM {t};"));
             }
-            sql.push_str("ALTER TABLE kumuh_audit ENABLE TRIGGER kumuh_audit_no_update;");
+            for (table, trigger) in LIFTED {
+                sql.push_str(&format!("ALTER TABLE {table} ENABLE TRIGGER {trigger};"));
+            }
             sqlx::raw_sql(AssertSqlSafe(sql))
                 .execute(&mut *tx)
                 .await
@@ -100,6 +110,7 @@ impl PgStore {
             )
             .await?;
         }
+        upk::load(&mut tx, atlas).await?;
         for a in &atlas.audit {
             sqlx::query(
                 "INSERT INTO kumuh_audit (fid, waktu, pengguna, entitas, kunci, aksi, versi, sebelum, sesudah)
@@ -118,14 +129,16 @@ impl PgStore {
             .await
             .ctx(format!("copying audit line {}", a.id))?;
         }
-        // New audit lines continue after the copied ones.
-        sqlx::query(
-            "SELECT setval(pg_get_serial_sequence('kumuh_audit', 'fid'),
-                           greatest((SELECT max(fid) FROM kumuh_audit), 1))",
-        )
-        .execute(&mut *tx)
-        .await
-        .ctx("continuing the audit log's numbering")?;
+        // New audit lines and collection records continue after the copied ones.
+        for table in ["kumuh_audit", "upk_penagihan"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'fid'),
+                               greatest((SELECT max(fid) FROM {table}), 1))"
+            )))
+            .execute(&mut *tx)
+            .await
+            .ctx(format!("continuing the numbering of {table}"))?;
+        }
         tx.commit()
             .await
             .ctx(format!("committing the copy into {}", self.location))

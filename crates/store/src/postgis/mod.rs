@@ -13,6 +13,7 @@ mod places;
 mod records;
 mod rows;
 mod schema;
+mod upk;
 mod users;
 
 use async_trait::async_trait;
@@ -229,44 +230,47 @@ impl Store for PgStore {
         Ok(report)
     }
 
-    async fn list_ksm(&self, _wilayah: Option<&Kode>) -> Result<Vec<crate::StoredKsm>> {
-        Err(upk_missing())
+    async fn list_ksm(&self, wilayah: Option<&Kode>) -> Result<Vec<crate::StoredKsm>> {
+        upk::list_ksm(&self.pool, wilayah).await
     }
 
-    async fn ksm(&self, _id: &str) -> Result<Option<crate::StoredKsm>> {
-        Err(upk_missing())
+    async fn ksm(&self, id: &str) -> Result<Option<crate::StoredKsm>> {
+        upk::KSM.pg_get(&self.pool, id).await
     }
 
-    async fn ksm_nik(&self, _id: &str) -> Result<Option<kumuh_domain::upk::DaftarNik>> {
-        Err(upk_missing())
+    async fn ksm_nik(&self, id: &str) -> Result<Option<kumuh_domain::upk::DaftarNik>> {
+        upk::ksm_nik(&self.pool, id).await
     }
 
-    async fn list_tabungan(&self, _wilayah: Option<&Kode>) -> Result<Vec<crate::StoredTabungan>> {
-        Err(upk_missing())
+    async fn list_tabungan(&self, wilayah: Option<&Kode>) -> Result<Vec<crate::StoredTabungan>> {
+        upk::list_tabungan(&self.pool, wilayah).await
     }
 
-    async fn tabungan(&self, _ksm: &str) -> Result<Option<crate::StoredTabungan>> {
-        Err(upk_missing())
+    async fn tabungan(&self, ksm: &str) -> Result<Option<crate::StoredTabungan>> {
+        upk::TABUNGAN.pg_get(&self.pool, ksm).await
     }
 
     async fn list_pinjaman(
         &self,
-        _wilayah: Option<&Kode>,
-        _ksm: Option<&str>,
+        wilayah: Option<&Kode>,
+        ksm: Option<&str>,
     ) -> Result<Vec<crate::StoredPinjaman>> {
-        Err(upk_missing())
+        upk::list_pinjaman(&self.pool, wilayah, ksm).await
     }
 
-    async fn pinjaman(&self, _id: &str) -> Result<Option<crate::StoredPinjaman>> {
-        Err(upk_missing())
+    async fn pinjaman(&self, id: &str) -> Result<Option<crate::StoredPinjaman>> {
+        upk::PINJAMAN.pg_get(&self.pool, id).await
     }
 
-    async fn list_penagihan(&self, _wilayah: Option<&Kode>) -> Result<Vec<crate::StoredPenagihan>> {
-        Err(upk_missing())
+    async fn list_penagihan(&self, wilayah: Option<&Kode>) -> Result<Vec<crate::StoredPenagihan>> {
+        upk::list_penagihan(&self.pool, wilayah).await
     }
 
-    async fn save_upk(&self, _write: &crate::UpkWrite<'_>) -> Result<crate::UpkVersi> {
-        Err(upk_missing())
+    async fn save_upk(&self, write: &crate::UpkWrite<'_>) -> Result<crate::UpkVersi> {
+        let mut tx = self.begin_write("saving the UPK's records").await?;
+        let versi = upk::save(&mut tx, write).await?;
+        tx.commit().await.ctx("committing the UPK's records")?;
+        Ok(versi)
     }
 
     async fn begin_assessments(&self) -> Result<Box<dyn AssessmentWriter>> {
@@ -383,10 +387,4 @@ impl AssessmentWriter for PgAssessmentWriter {
         self.tx.commit().await.ctx("committing assessments")?;
         Ok(self.report)
     }
-}
-
-fn upk_missing() -> crate::StoreError {
-    crate::StoreError::Invalid(
-        "revolving-loan records are not kept in a PostGIS store yet".to_owned(),
-    )
 }
