@@ -1,6 +1,8 @@
-//! The UPK's records (KSM, NIKs, savings and loan books, collection) in a real
-//! GeoPackage file: versions, the append-only books, the audit log and the migration.
+//! The UPK's records (KSM, NIKs, savings and loan books, collection) in every backend:
+//! versions, the append-only books, the audit log and copies; and the migration of a
+//! GeoPackage file from before them.
 
+mod backend;
 mod common;
 
 use std::path::Path;
@@ -13,8 +15,17 @@ use kumuh_domain::upk::{
 };
 use kumuh_domain::works::{Reversal, Rupiah, Tanggal};
 use kumuh_store::{
-    AuditQuery, GpkgStore, NewAudit, OpenMode, Penagihan, Store, StoreError, UpkWrite, Versi,
+    AtlasCopy, AuditQuery, GpkgStore, NewAudit, OpenMode, Penagihan, PgStore, Store, StoreError,
+    UpkWrite, Versi,
 };
+
+use backend::{Backend, TestStore};
+
+for_each_backend!(
+    ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited,
+    books_only_grow_and_their_rows_cannot_be_changed,
+    a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets,
+);
 
 const BIBRIK: &str = "35.19.09.2014";
 
@@ -91,11 +102,7 @@ fn pay(p: &mut Pinjaman, tanggal: &str) {
     .unwrap();
 }
 
-#[tokio::test]
-async fn ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("upk.gpkg");
-    let store = new_store(&path).await;
+async fn ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited(store: TestStore) {
     let k = berkah();
     let nik = k.daftar_nik();
     let v = store
@@ -117,7 +124,7 @@ async fn ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited
     assert_eq!(stored.versi, 1);
     assert_eq!(stored.ksm.nama, "KSM Berkah Jaya");
     assert!(stored.ksm.anggota().iter().all(|a| a.nik.is_none()));
-    let data = sqlite3(&path, "SELECT data FROM upk_ksm");
+    let data = store.sql("SELECT data FROM upk_ksm").unwrap();
     assert!(!data.contains("3519094101800001"), "{data}");
     assert_eq!(store.ksm_nik("ksm-berkah").await.unwrap(), Some(nik));
     let wilayah = Kode::parse("35.19.09").unwrap();
@@ -183,15 +190,16 @@ async fn ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited
         tab
     );
     assert_eq!(
-        sqlite3(&path, "SELECT saldo_rp FROM upk_tabungan"),
+        store.sql("SELECT saldo_rp FROM upk_tabungan").unwrap(),
         "150000"
     );
     assert_eq!(
-        sqlite3(
-            &path,
-            "SELECT buku || ' ' || kunci || ' ' || entri || ' ' || jenis || ' ' || jumlah_rp
-             FROM upk_buku ORDER BY fid"
-        ),
+        store
+            .sql(
+                "SELECT buku || ' ' || kunci || ' ' || entri || ' ' || jenis || ' ' || jumlah_rp
+                 FROM upk_buku ORDER BY fid"
+            )
+            .unwrap(),
         "tabungan ksm-berkah 1 setoran 150000\npinjaman P-01 1 pembayaran 345000"
     );
 
@@ -243,17 +251,166 @@ async fn ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited
     );
 
     // A copy made for sharing leaves the NIKs out.
+    let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("copy.gpkg");
     store.export_copy(&copy).await.unwrap();
     assert_eq!(sqlite3(&copy, "SELECT count(*) FROM upk_ksm_nik"), "0");
     assert_eq!(sqlite3(&copy, "SELECT count(*) FROM upk_ksm"), "1");
+    assert_eq!(
+        sqlite3(
+            &copy,
+            "SELECT (SELECT count(*) FROM upk_tabungan) || ' ' || (SELECT count(*) FROM upk_pinjaman)
+             || ' ' || (SELECT group_concat(jenis) FROM upk_buku)"
+        ),
+        "1 1 setoran,pembayaran"
+    );
+    let copied = GpkgStore::open(&copy, OpenMode::MustExist).await.unwrap().0;
+    assert_eq!(copied.pinjaman("P-01").await.unwrap().unwrap(), back);
+    assert_eq!(copied.ksm_nik("ksm-berkah").await.unwrap(), None);
 }
 
-#[tokio::test]
-async fn books_only_grow_and_their_rows_cannot_be_changed() {
+/// KSM with NIKs, savings, a loan at version 2 and two collection records.
+async fn write_upk(store: &dyn Store) {
+    let k = berkah();
+    let nik = k.daftar_nik();
+    let desa = Kode::parse(BIBRIK).unwrap();
+    let mut tab = Tabungan::new(KsmId::new("ksm-berkah").unwrap());
+    tab.setor(Setoran {
+        tanggal: t("2026-01-10"),
+        jumlah_rp: Rupiah::from_u32(150_000),
+        anggota: None,
+        keterangan: None,
+    })
+    .unwrap();
+    let mut p = loan();
+    store
+        .save_upk(&UpkWrite {
+            ksm: Some(Versi {
+                isi: &k,
+                versi: None,
+            }),
+            nik: Some(&nik),
+            tabungan: Some((
+                Versi {
+                    isi: &tab,
+                    versi: None,
+                },
+                &desa,
+            )),
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: None,
+            }),
+            audit: vec![audit("ksm", "ksm-berkah", "buat")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    pay(&mut p, "2026-02-05");
+    let rencana = RencanaPenagihan {
+        pinjaman: p.id.clone(),
+        ksm: p.ksm.clone(),
+        tanggal: t("2026-07-12"),
+        petugas: vec!["Pak Kades".into()],
+        bersama_pemerintah_desa: true,
+        tujuan: None,
+    };
+    store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: Some(1),
+            }),
+            penagihan: vec![
+                (Penagihan::Rencana(rencana.clone()), desa.clone()),
+                (Penagihan::Rencana(rencana), desa.clone()),
+            ],
+            audit: vec![audit("pinjaman", "P-01", "angsuran")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+}
+
+async fn a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets(store: TestStore) {
+    write_upk(&*store).await;
+    let atlas = AtlasCopy::read(&*store, true).await.unwrap();
+    assert_eq!(
+        (
+            atlas.ksm.len(),
+            atlas.nik.len(),
+            atlas.tabungan.len(),
+            atlas.pinjaman.len(),
+            atlas.penagihan.len()
+        ),
+        (1, 1, 1, 1, 2)
+    );
+    assert_eq!(atlas.pinjaman[0].versi, 2);
+    let shared = AtlasCopy::read(&*store, false).await.unwrap();
+    assert!(shared.nik.is_empty());
+    assert_eq!(shared.ksm, atlas.ksm);
+
+    // Into a GeoPackage, as `kumuh migrate` copies: versions, books, NIKs and
+    // collection ids all arrive; a second copy replaces the first whole.
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("upk.gpkg");
-    let store = new_store(&path).await;
+    let path = dir.path().join("copy.gpkg");
+    let gpkg = new_store(&path).await;
+    gpkg.load_atlas(&atlas, false).await.unwrap();
+    assert_eq!(AtlasCopy::read(&gpkg, true).await.unwrap(), atlas);
+    assert_eq!(
+        sqlite3(&path, "SELECT group_concat(jenis) FROM upk_buku"),
+        "setoran,pembayaran"
+    );
+    gpkg.load_atlas(&atlas, true).await.unwrap();
+    assert_eq!(AtlasCopy::read(&gpkg, true).await.unwrap(), atlas);
+    assert_eq!(sqlite3(&path, "SELECT count(*) FROM upk_buku"), "2");
+
+    // And into a PostGIS database, when there is one.
+    if let Some(pg) = Backend::Postgis.open().await {
+        let pg_store = PgStore::open(&pg.location, OpenMode::CreateIfMissing)
+            .await
+            .unwrap()
+            .0;
+        pg_store.load_atlas(&atlas, false).await.unwrap();
+        assert_eq!(AtlasCopy::read(&pg_store, true).await.unwrap(), atlas);
+        pg_store.load_atlas(&atlas, true).await.unwrap();
+        assert_eq!(AtlasCopy::read(&pg_store, true).await.unwrap(), atlas);
+        assert_eq!(
+            pg.sql("SELECT string_agg(jenis, ',' ORDER BY fid) FROM upk_buku")
+                .unwrap(),
+            "setoran,pembayaran"
+        );
+        // New collection records are numbered after the copied ones.
+        let visit = HasilKunjungan {
+            pinjaman: PinjamanId::new("P-01").unwrap(),
+            tanggal: t("2026-07-12"),
+            petugas: vec!["Pak Kades".into()],
+            hasil: Hasil::JanjiBayar,
+            jumlah_rp: None,
+            janji_tanggal: Some(t("2026-07-31")),
+            catatan: None,
+        };
+        pg_store
+            .save_upk(&UpkWrite {
+                penagihan: vec![(Penagihan::Kunjungan(visit), Kode::parse(BIBRIK).unwrap())],
+                ..UpkWrite::default()
+            })
+            .await
+            .unwrap();
+        let ids: Vec<i64> = pg_store
+            .list_penagihan(None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        let copied: Vec<i64> = atlas.penagihan.iter().map(|p| p.id).collect();
+        assert_eq!(ids[..2], copied[..]);
+        assert!(ids[2] > copied[1], "{ids:?}");
+    }
+}
+
+async fn books_only_grow_and_their_rows_cannot_be_changed(store: TestStore) {
     let mut p = loan();
     pay(&mut p, "2026-02-05");
     store
@@ -348,31 +505,31 @@ async fn books_only_grow_and_their_rows_cannot_be_changed() {
         .await
         .unwrap();
     assert_eq!(
-        sqlite3(&path, "SELECT group_concat(jenis) FROM upk_buku"),
-        "pembayaran,reversal"
+        store
+            .sql("SELECT jenis FROM upk_buku ORDER BY fid")
+            .unwrap(),
+        "pembayaran\nreversal"
     );
     let plans = store.list_penagihan(None).await.unwrap();
     assert_eq!(plans.len(), 2);
     assert!(matches!(plans[1].penagihan, Penagihan::Kunjungan(_)));
 
-    // SQLite itself refuses to change or delete a book or collection row.
+    // The database itself refuses to change or delete a book or collection row,
+    // whoever asks.
     for sql in [
         "UPDATE upk_buku SET jumlah_rp = 1",
         "DELETE FROM upk_buku",
         "UPDATE upk_penagihan SET tanggal = '2000-01-01'",
         "DELETE FROM upk_penagihan",
     ] {
-        let out = std::process::Command::new("sqlite3")
-            .arg(&path)
-            .arg(sql)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{sql} went through");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("append-only"),
-            "{sql}"
-        );
+        let e = store.sql(sql).expect_err(sql);
+        assert!(e.contains("append-only"), "{sql}: {e}");
     }
+    assert_eq!(store.sql("SELECT count(*) FROM upk_buku").unwrap(), "2");
+    assert_eq!(
+        store.sql("SELECT count(*) FROM upk_penagihan").unwrap(),
+        "2"
+    );
 }
 
 #[tokio::test]
