@@ -38,7 +38,7 @@ async fn a_new_database_gets_typed_layers_with_gist_indexes() {
         return;
     };
     let info = t.info().await.unwrap();
-    assert_eq!((info.backend, info.schema_version), ("postgis", 1));
+    assert_eq!((info.backend, info.schema_version), ("postgis", 2));
     let columns = psql(
         &t.location,
         "SELECT f_table_name || ' ' || type || ' ' || srid FROM geometry_columns
@@ -73,13 +73,24 @@ async fn a_new_database_gets_typed_layers_with_gist_indexes() {
     )
     .unwrap();
     assert_eq!(money, "bigint\nbigint");
+    let upk_money = psql(
+        &t.location,
+        "SELECT table_name || '.' || column_name || ' ' || data_type
+         FROM information_schema.columns
+         WHERE table_name LIKE 'upk%' AND column_name LIKE '%_rp' ORDER BY table_name",
+    )
+    .unwrap();
+    assert_eq!(
+        upk_money,
+        "upk_buku.jumlah_rp bigint\nupk_pinjaman.pokok_rp bigint\nupk_tabungan.saldo_rp bigint"
+    );
 
     // Opening again finds the store and creates nothing.
     let (again, created) = PgStore::open(&t.location, OpenMode::CreateIfMissing)
         .await
         .unwrap();
     assert!(!created);
-    assert_eq!(again.info().await.unwrap().schema_version, 1);
+    assert_eq!(again.info().await.unwrap().schema_version, 2);
 }
 
 #[tokio::test]
@@ -95,7 +106,7 @@ async fn a_database_from_a_newer_kumuh_is_refused_and_left_untouched() {
     let before = psql(&t.location, "SELECT count(*) FROM pg_tables").unwrap();
     match PgStore::open(&t.location, OpenMode::CreateIfMissing).await {
         Err(StoreError::NewerDatabaseSchema { found, known, .. }) => {
-            assert_eq!((found, known), (99, 1));
+            assert_eq!((found, known), (99, 2));
         }
         other => panic!("expected a newer schema, got {other:?}"),
     }
@@ -182,7 +193,7 @@ async fn a_role_that_may_not_create_postgis_is_told_which_privilege_it_lacks() {
         .await
         .unwrap();
     assert!(created);
-    assert_eq!(store.info().await.unwrap().schema_version, 1);
+    assert_eq!(store.info().await.unwrap().schema_version, 2);
 }
 
 #[tokio::test]

@@ -557,3 +557,33 @@ async fn a_store_from_before_the_loans_is_migrated_on_open() {
         "upk_buku,upk_ksm,upk_ksm_nik,upk_penagihan,upk_pinjaman,upk_tabungan"
     );
 }
+
+#[tokio::test]
+async fn a_database_from_before_the_loans_is_migrated_on_open() {
+    let Some(t) = Backend::Postgis.open().await else {
+        return;
+    };
+    // Back to schema 1: the tables and function of migration 2 removed.
+    t.sql(
+        "DROP TABLE upk_ksm, upk_ksm_nik, upk_tabungan, upk_pinjaman, upk_buku, upk_penagihan;
+         DROP FUNCTION upk_hanya_tambah();
+         DELETE FROM kumuh_migrations WHERE version = 2;",
+    )
+    .unwrap();
+    assert_eq!(
+        t.sql("SELECT max(version) FROM kumuh_migrations").unwrap(),
+        "1"
+    );
+    let store = t.reopen().await;
+    assert_eq!(store.info().await.unwrap().schema_version, 2);
+    write_upk(&*store).await;
+    assert_eq!(store.list_ksm(None).await.unwrap().len(), 1);
+    assert_eq!(
+        t.sql(
+            "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables
+             WHERE tablename LIKE 'upk%'"
+        )
+        .unwrap(),
+        "upk_buku,upk_ksm,upk_ksm_nik,upk_penagihan,upk_pinjaman,upk_tabungan"
+    );
+}
