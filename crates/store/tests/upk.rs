@@ -25,6 +25,7 @@ for_each_backend!(
     ksm_savings_and_loans_round_trip_with_nik_apart_and_every_write_audited,
     books_only_grow_and_their_rows_cannot_be_changed,
     a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets,
+    concurrent_repayments_on_one_version_land_once,
 );
 
 const BIBRIK: &str = "35.19.09.2014";
@@ -586,4 +587,66 @@ async fn a_database_from_before_the_loans_is_migrated_on_open() {
         .unwrap(),
         "upk_buku,upk_ksm,upk_ksm_nik,upk_penagihan,upk_pinjaman,upk_tabungan"
     );
+}
+
+async fn concurrent_repayments_on_one_version_land_once(store: TestStore) {
+    store
+        .save_upk(&UpkWrite {
+            pinjaman: Some(Versi {
+                isi: &loan(),
+                versi: None,
+            }),
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    // Eight servers each record a repayment on the version they read.
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let s = store.shared();
+            tokio::spawn(async move {
+                let mut p = loan();
+                pay(&mut p, "2026-02-05");
+                s.save_upk(&UpkWrite {
+                    pinjaman: Some(Versi {
+                        isi: &p,
+                        versi: Some(1),
+                    }),
+                    audit: vec![audit("pinjaman", "P-01", "angsuran")],
+                    ..UpkWrite::default()
+                })
+                .await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(v) => {
+                won += 1;
+                assert_eq!(v.pinjaman, Some(2));
+            }
+            Err(StoreError::Stale {
+                expected: 1,
+                current: 2,
+                ..
+            }) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(
+        store
+            .sql("SELECT count(*) FROM upk_buku WHERE kunci = 'P-01'")
+            .unwrap(),
+        "1"
+    );
+    let log = store
+        .audit(&AuditQuery {
+            limit: 20,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1, "only the landed repayment is audited");
 }
