@@ -38,10 +38,13 @@ pub(crate) const KSM: Versioned<Ksm, StoredKsm> = Versioned {
 /// A savings book with the desa of its group, so that books can be listed by area.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct TabunganJson {
+    /// The desa of the group.
     pub kode_desa: Kode,
+    /// The book.
     pub tabungan: Tabungan,
 }
 
+/// Savings books: the JSON (with the group's desa) in `data`, numbered by `versi`.
 pub(crate) const TABUNGAN: Versioned<TabunganJson, StoredTabungan> = Versioned {
     table: "upk_tabungan",
     key: "ksm_id",
@@ -60,6 +63,7 @@ pub(crate) const TABUNGAN: Versioned<TabunganJson, StoredTabungan> = Versioned {
     },
 };
 
+/// Loans with their books: the JSON in `data`, numbered by `versi`.
 pub(crate) const PINJAMAN: Versioned<Pinjaman, StoredPinjaman> = Versioned {
     table: "upk_pinjaman",
     key: "id",
@@ -415,6 +419,7 @@ async fn stamp<T: Serialize + serde::de::DeserializeOwned, S>(
     Ok(())
 }
 
+/// The KSM's kind as its JSON name, for the `jenis` column.
 pub(crate) fn jenis_ksm(k: &Ksm) -> String {
     serde_json::to_value(k.jenis)
         .ok()
@@ -422,6 +427,7 @@ pub(crate) fn jenis_ksm(k: &Ksm) -> String {
         .unwrap_or_default()
 }
 
+/// A loan's status as its JSON name, for the `status` column.
 pub(crate) fn status_code(s: kumuh_domain::upk::StatusPinjaman) -> String {
     serde_json::to_value(s)
         .ok()
