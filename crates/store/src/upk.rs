@@ -5,8 +5,9 @@
 //! KSM, savings and loans are each kept whole as checked JSON with a version number, like
 //! works. The entries of the savings and loan books are also copied, as they are
 //! appended, into the append-only `upk_buku` table, and collection plans and visits into
-//! the append-only `upk_penagihan`: SQLite refuses to change or delete a row of either,
-//! and a write whose book does not extend the stored one is refused.
+//! the append-only `upk_penagihan`: the database (SQLite or PostgreSQL) refuses to
+//! change or delete a row of either, and a write whose book does not extend the stored
+//! one is refused.
 
 use kumuh_domain::Kode;
 use kumuh_domain::upk::{DaftarNik, HasilKunjungan, Ksm, Pinjaman, RencanaPenagihan, Tabungan};
