@@ -449,13 +449,25 @@ async fn openapi_documents_every_route() {
         ("/tiles/{layer}", "get"),
         ("/tiles/{layer}/{z}/{x}/{y}", "get"),
         ("/api/peta-luring", "get"),
+        ("/api/skenario", "post"),
+        ("/api/ksm", "get"),
+        ("/api/ksm", "post"),
+        ("/api/ksm/{id}", "get"),
+        ("/api/ksm/{id}", "patch"),
+        ("/api/ksm/{id}/tabungan", "post"),
+        ("/api/pinjaman", "post"),
+        ("/api/pinjaman/{id}", "get"),
+        ("/api/pinjaman/{id}/angsuran", "post"),
+        ("/api/pinjaman/{id}/batal", "post"),
+        ("/api/upk/kinerja", "get"),
+        ("/api/upk/tunggakan", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 41);
+    assert_eq!(paths.len(), 51);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

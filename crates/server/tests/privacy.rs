@@ -16,13 +16,19 @@ use common::{Fixture, fixture_with_bibrik_work};
 const BIBRIK: &str = "35.19.09.2014";
 const WORK: &str = "contoh-35.19.09.2014-2018-paving";
 const SITEPLAN: &str = "SP-PRIBADI";
+const KSM: &str = "ksm-pribadi";
+const PINJAMAN: &str = "P-PRIBADI";
 
 /// The writer's username and the household's name and RT: none of them occurs in the
 /// seed, so finding one in an answer means it leaked.
 const WRITER: &str = "sutrisnowidodo";
 const MEMBER: &str = "Sumarniyatun Wijayakusuma";
 const MEMBER_RT: &str = "Blok Kenanga Tujuhpuluhtujuh";
-const SEEDED: [&str; 3] = [WRITER, MEMBER, MEMBER_RT];
+/// The UPK's writer, a KSM member who borrows, and her NIK.
+const UPK_WRITER: &str = "bendaharaupkrahasia";
+const BORROWER: &str = "Warsiniyem Kartosumarto";
+const NIK: &str = "3519094101800077";
+const SEEDED: [&str; 6] = [WRITER, MEMBER, MEMBER_RT, UPK_WRITER, BORROWER, NIK];
 
 /// A real server with a work, an override, a maintenance group and a siteplan written
 /// by an `lkm` user of Bibrik.
@@ -63,6 +69,29 @@ async fn seeded() -> (Fixture, String, String) {
         let (s, b) = f.call(method.clone(), &uri, Some(&lkm), Some(body)).await;
         assert!(s.is_success(), "{method} {uri}: {s} {b}");
     }
+    // A KSM with a borrowing member and her NIK, and a loan, written by the UPK.
+    let upk = f
+        .token_for_user(kumuh_domain::User {
+            desa: vec![kumuh_domain::Kode::parse(BIBRIK).unwrap()],
+            ..kumuh_domain::User::new(UPK_WRITER, Role::Upk)
+        })
+        .await;
+    for (uri, body) in [
+        (
+            "/api/ksm",
+            json!({"kode_desa": BIBRIK, "id": KSM, "nama": "KSM Pribadi", "jenis": "ekonomi",
+                   "dibentuk": "2025-06-01",
+                   "anggota": [{"nama": BORROWER, "jenis_kelamin": "P", "nik": NIK}]}),
+        ),
+        (
+            "/api/pinjaman",
+            json!({"ksm": KSM, "id": PINJAMAN, "pokok_rp": 3_000_000, "jangka_bulan": 10,
+                   "jasa_persen_bulan": 1.5, "tanggal_cair": "2026-01-05"}),
+        ),
+    ] {
+        let (s, b) = f.call(Method::POST, uri, Some(&upk), Some(body)).await;
+        assert!(s.is_success(), "POST {uri}: {s} {b}");
+    }
     let viewer = f.token_for("tamu", Role::Viewer).await;
     let base = f.serve().await;
     (f, base, viewer)
@@ -76,6 +105,9 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
     match name {
         "id" if path.starts_with("/api/kegiatan/") => one(WORK),
         "id" if path.starts_with("/api/siteplan/") => one(SITEPLAN),
+        "id" if path.starts_with("/api/ksm/") => one(KSM),
+        "id" if path.starts_with("/api/pinjaman/") => one(PINJAMAN),
+        "per" => one("2026-07-10"),
         "kode" if path.starts_with("/api/lokasi/") => one(lokasi),
         "kode" | "wilayah" | "desa" | "parent" => one(BIBRIK),
         "layer" => Ok(layers.to_vec()),
@@ -234,6 +266,8 @@ async fn no_get_path_shows_personal_data_to_anonymous_callers_or_viewers() {
         "/api/audit".to_owned(),
         format!("/api/siteplan/{SITEPLAN}"),
         format!("/api/siteplan/{SITEPLAN}/gpkg"),
+        "/api/ksm".to_owned(),
+        "/api/upk/kinerja".to_owned(),
     ] {
         assert_eq!(
             answered.get(&format!("{url} as anonymous")),
@@ -278,7 +312,10 @@ async fn the_lkm_of_the_desa_and_the_admin_see_personal_data() {
     let admin = f.token_for("ana", Role::Admin).await;
     let http = reqwest::Client::new();
     let urls = [
-        (format!("/api/kegiatan/{WORK}"), &SEEDED[..]),
+        (
+            format!("/api/kegiatan/{WORK}"),
+            &[WRITER, MEMBER, MEMBER_RT][..],
+        ),
         ("/api/audit".to_owned(), &[WRITER][..]),
         (format!("/api/siteplan/{SITEPLAN}"), &[WRITER][..]),
         (format!("/api/siteplan/{SITEPLAN}/gpkg"), &[WRITER][..]),
