@@ -153,7 +153,7 @@ pub struct KsmDetail {
     /// Version: send it back as `versi` (or `If-Match`) with a change.
     pub versi: i64,
     /// Members' NIKs by member number.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub nik: Option<DaftarNik>,
     /// The savings book, entries oldest first.
     #[schema(value_type = Object)]
@@ -202,7 +202,7 @@ pub struct PinjamanDetail {
     /// Class 1-5 (1 before disbursement).
     pub kolektibilitas: u8,
     /// The whole standing, `null` before disbursement.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub posisi: Option<Posisi>,
 }
 
