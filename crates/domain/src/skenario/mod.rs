@@ -278,11 +278,21 @@ pub fn hitung(
             .map(|(s, rp)| (*s, *rp))
             .collect(),
     };
+    // Every touched location scored once as it stands, for every option to compare with.
+    let sebelum: Sebelum<'_> = usable
+        .iter()
+        .flat_map(|u| u.lokasi.iter().copied())
+        .map(|c| {
+            let l = &lokasi[c];
+            let a = l.aturan.assess(&l.masukan);
+            (c, (a.class, a.total))
+        })
+        .collect();
     let groups = kelompokkan(&usable);
     let mut exact = true;
     let mut kelompok = Vec::with_capacity(groups.len());
     for g in &groups {
-        let (k, complete) = options(lokasi, &usable, g, permintaan, &sources);
+        let (k, complete) = options(lokasi, &sebelum, &usable, g, permintaan, &sources);
         exact &= complete;
         kelompok.push(k);
     }
@@ -298,7 +308,9 @@ pub fn hitung(
         .zip(&pilihan.opsi)
         .flat_map(|(k, &j)| k.opsi[j].kandidat.iter().copied())
         .collect();
-    let mut result = assemble(lokasi, &usable, &groups, &chosen, permintaan, &sources);
+    let mut result = assemble(
+        lokasi, &sebelum, &usable, &groups, &chosen, permintaan, &sources,
+    );
     result.optimal = exact && pilihan.optimal;
     result.metode = metode(&permintaan.anggaran, exact, pilihan.optimal);
     result.dilewati = dilewati;
@@ -325,6 +337,9 @@ fn metode(anggaran: &Anggaran, exact_groups: bool, solver: bool) -> String {
     }
     m
 }
+
+/// The class and total of each touched location as it stands, by code.
+type Sebelum<'a> = BTreeMap<&'a str, (SlumClass, u32)>;
 
 struct Usable<'a> {
     kegiatan: &'a Kegiatan,
@@ -396,6 +411,7 @@ fn simulate(
 /// leave the slum classes, or (score points × m²).
 fn nilai(
     lokasi: &BTreeMap<String, Lokasi>,
+    sebelum: &Sebelum<'_>,
     after: &BTreeMap<String, (SlumClass, u32)>,
     tujuan: Tujuan,
 ) -> (i64, f64, f64) {
@@ -403,11 +419,11 @@ fn nilai(
     let mut penurunan = 0.0;
     for (code, (class, total)) in after {
         let l = &lokasi[code];
-        let before = l.aturan.assess(&l.masukan);
-        if before.class != SlumClass::TidakKumuh && *class == SlumClass::TidakKumuh {
+        let (kelas_sebelum, total_sebelum) = sebelum[code.as_str()];
+        if kelas_sebelum != SlumClass::TidakKumuh && *class == SlumClass::TidakKumuh {
             luas_keluar += l.luas_ha;
         }
-        penurunan += (f64::from(before.total) - f64::from(*total)) * l.luas_ha;
+        penurunan += (f64::from(total_sebelum) - f64::from(*total)) * l.luas_ha;
     }
     let v = match tujuan {
         Tujuan::LuasKeluarKumuhHa => luas_keluar,
@@ -443,6 +459,7 @@ fn mask(
 
 fn options(
     lokasi: &BTreeMap<String, Lokasi>,
+    sebelum: &Sebelum<'_>,
     usable: &[Usable<'_>],
     group: &[usize],
     p: &Permintaan,
@@ -459,7 +476,7 @@ fn options(
         pilih::Opsi {
             biaya: taken.iter().map(|&i| usable[i].biaya).collect(),
             sumber: members.iter().map(|&m| masks[m]).collect(),
-            nilai: nilai(lokasi, &after, p.tujuan).0,
+            nilai: nilai(lokasi, sebelum, &after, p.tujuan).0,
             kandidat: taken,
         }
     };
@@ -494,6 +511,7 @@ fn options(
 
 fn assemble(
     lokasi: &BTreeMap<String, Lokasi>,
+    sebelum: &Sebelum<'_>,
     usable: &[Usable<'_>],
     groups: &[Vec<usize>],
     chosen: &[usize],
@@ -501,7 +519,7 @@ fn assemble(
     sources: &[(SumberDana, i64)],
 ) -> Skenario {
     let after = simulate(lokasi, usable, chosen, p.tahun);
-    let (_, luas_keluar, penurunan) = nilai(lokasi, &after, p.tujuan);
+    let (_, luas_keluar, penurunan) = nilai(lokasi, sebelum, &after, p.tujuan);
     let mut chosen_sorted = chosen.to_vec();
     chosen_sorted.sort_by(|a, b| usable[*a].kegiatan.id().cmp(usable[*b].kegiatan.id()));
     let total = matches!(p.anggaran, Anggaran::Total(_));
@@ -543,19 +561,19 @@ fn assemble(
         .collect();
     for code in touched {
         let l = &lokasi[code];
-        let before = l.aturan.assess(&l.masukan);
+        let (kelas_sebelum, total_sebelum) = sebelum[code];
         let (kelas_sesudah, total_sesudah) = after
             .get(code)
             .copied()
-            .unwrap_or((before.class, before.total));
+            .unwrap_or((kelas_sebelum, total_sebelum));
         per_lokasi.push(HasilLokasi {
             kode_lokasi: code.to_owned(),
             kode_desa: l.masukan.kode_desa.clone(),
             luas_ha: l.luas_ha,
             tingkat: p.aturan_tingkat.tingkat(l.luas_ha),
-            kelas_sebelum: before.class,
+            kelas_sebelum,
             kelas_sesudah,
-            total_sebelum: before.total,
+            total_sebelum,
             total_sesudah,
             kegiatan: chosen_sorted
                 .iter()
