@@ -84,7 +84,10 @@ pub async fn hitung_as(
 /// store (the command line).
 pub async fn hitung(atlas: &Atlas, cmd: SkenarioCommand) -> Result<Skenario> {
     check_anggaran(&cmd.anggaran)?;
-    let (lo, hi) = cmd.aturan_tingkat_bounds();
+    let AturanTingkat {
+        batas_kabupaten_ha: lo,
+        batas_provinsi_ha: hi,
+    } = cmd.aturan_tingkat;
     if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi >= lo) {
         return Err(AppError::invalid(
             "aturan_tingkat",
@@ -164,15 +167,6 @@ pub async fn hitung(atlas: &Atlas, cmd: SkenarioCommand) -> Result<Skenario> {
     })
     .await
     .map_err(AppError::internal)
-}
-
-impl SkenarioCommand {
-    fn aturan_tingkat_bounds(&self) -> (f64, f64) {
-        (
-            self.aturan_tingkat.batas_kabupaten_ha,
-            self.aturan_tingkat.batas_provinsi_ha,
-        )
-    }
 }
 
 /// The slum locations of a place with their last survey, each with the rule set it was
