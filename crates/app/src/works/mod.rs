@@ -152,19 +152,31 @@ impl Change {
 
 /// Loads, authorizes, applies `apply`, evaluates finished segments and saves, retrying
 /// on a lost race unless the caller named a version.
-async fn change(
+///
+/// `apply` runs on the blocking pool, not on an async worker: it checks geometry (a
+/// segment may carry tens of thousands of vertices) and re-measures, so one large change
+/// does not hold up other requests.
+async fn change<F>(
     atlas: &Atlas,
     user: Option<&User>,
     id: &str,
     expected: Option<i64>,
-    apply: impl Fn(&mut Kegiatan) -> Result<Change>,
-) -> Result<KegiatanDetail> {
+    apply: F,
+) -> Result<KegiatanDetail>
+where
+    F: Fn(&mut Kegiatan) -> Result<Change> + Send + Sync + 'static,
+{
+    let apply = std::sync::Arc::new(apply);
     for _ in 0..MAX_ATTEMPTS {
         let stored = load(atlas, id).await?;
         let who = may_edit(user, stored.kegiatan.kode_desa())?;
         crate::versioned::check(|| format!("kegiatan {id}"), expected, stored.versi)?;
-        let mut k = stored.kegiatan.clone();
-        let mut ch = apply(&mut k)?;
+        let (apply, mut k) = (std::sync::Arc::clone(&apply), stored.kegiatan.clone());
+        let (k, mut ch) = crate::blocking(move || {
+            let ch = apply(&mut k)?;
+            Ok((k, ch))
+        })
+        .await?;
         if k.kode_desa() != stored.kegiatan.kode_desa() {
             may_edit(user, k.kode_desa())?;
             crate::places::check_desa(atlas, k.kode_desa(), "kode_desa").await?;
@@ -361,7 +373,7 @@ pub async fn update(
     expected: Option<i64>,
     cmd: UpdateKegiatan,
 ) -> Result<KegiatanDetail> {
-    change(atlas, user, id, expected, |k| {
+    change(atlas, user, id, expected, move |k| {
         let before = header_json(k);
         if let Some(n) = &cmd.nama {
             k.nama.clone_from(n);
@@ -467,7 +479,7 @@ pub async fn add_segmen(
 ) -> Result<KegiatanDetail> {
     check_lokasi(atlas, cmd.kode_lokasi.as_ref()).await?;
     let desa = desa_of(atlas, id).await?;
-    change(atlas, user, id, expected, |k| {
+    change(atlas, user, id, expected, move |k| {
         let sid = match &cmd.id {
             Some(s) => SegmenId::new(s.clone())?,
             None => SegmenId::new(format!("S{}", k.segmen().len() + 1))?,
@@ -552,12 +564,12 @@ pub async fn update_segmen(
     expected: Option<i64>,
     cmd: UpdateSegmen,
 ) -> Result<KegiatanDetail> {
-    let sid = segmen;
+    let sid = segmen.clone();
     check_lokasi(atlas, cmd.kode_lokasi.as_ref().and_then(Option::as_ref)).await?;
     let desa = desa_of(atlas, id).await?;
-    change(atlas, user, id, expected, |k| {
+    change(atlas, user, id, expected, move |k| {
         let key = format!("{}/{sid}", k.id());
-        let s = k.segmen_mut(sid)?;
+        let s = k.segmen_mut(&sid)?;
         let before = segmen_json(s);
         let was = s.status();
         if let Some(n) = &cmd.nama {
@@ -692,7 +704,7 @@ pub async fn record_segmen(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn ledger<T: Clone + Serialize>(
+async fn ledger<T: Clone + Serialize + Send + Sync + 'static>(
     atlas: &Atlas,
     user: Option<&User>,
     id: &str,
@@ -700,11 +712,12 @@ async fn ledger<T: Clone + Serialize>(
     expected: Option<i64>,
     aksi: &'static str,
     entry: T,
-    record: impl Fn(&mut Segmen, T) -> Result<EntryId, WorksError>,
+    record: impl Fn(&mut Segmen, T) -> Result<EntryId, WorksError> + Send + Sync + 'static,
 ) -> Result<KegiatanDetail> {
-    change(atlas, user, id, expected, |k| {
+    let sid = sid.clone();
+    change(atlas, user, id, expected, move |k| {
         let key = format!("{}/{sid}", k.id());
-        let s = k.segmen_mut(sid)?;
+        let s = k.segmen_mut(&sid)?;
         let before = totals(s);
         let entri = record(s, entry.clone())?;
         Ok(Change::line(
@@ -754,7 +767,7 @@ pub async fn put_kpp(
     expected: Option<i64>,
     cmd: PutKpp,
 ) -> Result<KegiatanDetail> {
-    change(atlas, user, id, expected, |k| {
+    change(atlas, user, id, expected, move |k| {
         let before = k.kpp.as_ref().map(kpp_json);
         let mut kpp = match k.kpp.take() {
             Some(mut kpp) => {
@@ -813,16 +826,16 @@ pub async fn record_kas(
     }
 }
 
-async fn kas<T: Clone + Serialize>(
+async fn kas<T: Clone + Serialize + Send + Sync + 'static>(
     atlas: &Atlas,
     user: Option<&User>,
     id: &str,
     expected: Option<i64>,
     aksi: &'static str,
     entry: T,
-    record: impl Fn(&mut Kpp, T) -> Result<EntryId, WorksError>,
+    record: impl Fn(&mut Kpp, T) -> Result<EntryId, WorksError> + Send + Sync + 'static,
 ) -> Result<KegiatanDetail> {
-    change(atlas, user, id, expected, |k| {
+    change(atlas, user, id, expected, move |k| {
         let key = k.id().to_string();
         let kpp = k.kpp.as_mut().ok_or_else(|| {
             AppError::rule(format!(

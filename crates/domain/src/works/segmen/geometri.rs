@@ -16,15 +16,84 @@ pub(super) fn check_rencana(
     volume_rencana: Option<Volume>,
     satuan: Satuan,
 ) -> Result<()> {
-    let count = geometry.coords_count();
-    if let Some(m) = vertex_limit_problem(count, MAX_VERTICES_DRAWN) {
+    check_vertex_count(label, geometry)?;
+    let kind = classify(geometry).map_err(|m| WorksError::field(label, "geometry", m))?;
+    check_fit(label, geometry, kind, volume_rencana, satuan)
+}
+
+/// The checks a stored segment passes again on every read, each linear in its size: the
+/// vertex limit, finite coordinates in range, the geometry type against the unit and the
+/// stored measure. Rings were checked for crossings when it was written
+/// ([`check_rencana`]); that is not repeated.
+pub(super) fn check_stored_rencana(
+    label: &str,
+    geometry: &Geometry<f64>,
+    volume_rencana: Option<Volume>,
+    satuan: Satuan,
+    terukur: Terukur,
+) -> Result<()> {
+    check_vertex_count(label, geometry)?;
+    let invalid = |m: String| WorksError::field(label, "geometry", m);
+    let kind = kind_of(geometry).ok_or_else(|| {
+        invalid(format!(
+            "a {} cannot be a segment",
+            geometry_type_name(geometry)
+        ))
+    })?;
+    if let Some(m) = geometry.coords_iter().find_map(coord_problem) {
+        return Err(invalid(m));
+    }
+    let open_ring = |p: &geo_types::Polygon<f64>| {
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .any(|r| r.0.len() < 4 || r.0.first() != r.0.last())
+    };
+    let rings_open = match geometry {
+        Geometry::Polygon(p) => open_ring(p),
+        Geometry::MultiPolygon(mp) => mp.0.is_empty() || mp.0.iter().any(open_ring),
+        _ => false,
+    };
+    if rings_open {
+        return Err(invalid(
+            "a stored ring is not closed or has fewer than 4 points".to_owned(),
+        ));
+    }
+    let fits = matches!(
+        (kind, terukur),
+        (GeometryKind::Garis, Terukur::PanjangM(_)) | (GeometryKind::Area, Terukur::LuasM2(_))
+    );
+    if !fits || !terukur.value().is_finite() || terukur.value() < 0.0 {
         return Err(WorksError::field(
+            label,
+            "terukur",
+            format!(
+                "the stored measure {terukur:?} does not fit a {}",
+                geometry_type_name(geometry)
+            ),
+        ));
+    }
+    check_fit(label, geometry, kind, volume_rencana, satuan)
+}
+
+fn check_vertex_count(label: &str, geometry: &Geometry<f64>) -> Result<()> {
+    let count = geometry.coords_count();
+    match vertex_limit_problem(count, MAX_VERTICES_DRAWN) {
+        Some(m) => Err(WorksError::field(
             label,
             "geometry",
             format!("the geometry has {m}"),
-        ));
+        )),
+        None => Ok(()),
     }
-    let kind = classify(geometry).map_err(|m| WorksError::field(label, "geometry", m))?;
+}
+
+fn check_fit(
+    label: &str,
+    geometry: &Geometry<f64>,
+    kind: GeometryKind,
+    volume_rencana: Option<Volume>,
+    satuan: Satuan,
+) -> Result<()> {
     if !satuan.fits(kind) {
         let needs = match satuan {
             Satuan::M => "a line",

@@ -12,7 +12,7 @@ use super::money::{Amount, Rupiah};
 #[cfg(doc)]
 use crate::geometry::MAX_VERTICES_DRAWN;
 use crate::geometry::normalise_geometry_orientation;
-use geometri::{check_rencana, kind_of, measure};
+use geometri::{check_rencana, check_stored_rencana, kind_of, measure};
 
 mod geometri;
 mod satuan;
@@ -40,6 +40,10 @@ pub struct Segmen {
     geometry: Geometry<f64>,
     volume_rencana: Option<Volume>,
     satuan: Satuan,
+    /// The geometry's geodesic length or area, measured once when the geometry is set
+    /// and stored with it, so that reads do not measure (or check) large geometries again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terukur: Option<Terukur>,
     /// Who carries out this segment, where not the work's executing body.
     pub pelaksana: Option<Pelaksana>,
     /// Condition of the thing improved, before the work.
@@ -68,6 +72,10 @@ struct SegmenData {
     geometry: Geometry<f64>,
     volume_rencana: Option<Volume>,
     satuan: Satuan,
+    /// Present on every segment written since measures are stored; its presence marks a
+    /// geometry that passed [`Segmen::new`]'s checks when it was written.
+    #[serde(default)]
+    terukur: Option<Terukur>,
     pelaksana: Option<Pelaksana>,
     kondisi_sebelum: Option<Kondisi>,
     kondisi_sesudah: Option<Kondisi>,
@@ -90,7 +98,20 @@ fn rencana() -> StatusKegiatan {
 impl TryFrom<SegmenData> for Segmen {
     type Error = WorksError;
     fn try_from(d: SegmenData) -> Result<Segmen> {
-        let mut s = Segmen::new(d.id, d.nama, d.geometry, d.volume_rencana, d.satuan)?;
+        let mut s = match d.terukur {
+            // Written by this version or a later one: the geometry was checked and
+            // oriented then. Only the linear checks run again (a damaged record must
+            // still not pass), not the ring-crossing sweep nor the measure.
+            Some(terukur) => Segmen::stored(
+                d.id,
+                d.nama,
+                d.geometry,
+                d.volume_rencana,
+                d.satuan,
+                terukur,
+            )?,
+            None => Segmen::new(d.id, d.nama, d.geometry, d.volume_rencana, d.satuan)?,
+        };
         s.pelaksana = d.pelaksana;
         s.kondisi_sebelum = d.kondisi_sebelum;
         s.kondisi_sesudah = d.kondisi_sesudah;
@@ -194,12 +215,56 @@ impl Segmen {
         let mut geometry = geometry;
         check_rencana(&label, &geometry, volume_rencana, satuan)?;
         normalise_geometry_orientation(&mut geometry);
-        Ok(Segmen {
+        let terukur = measure(&geometry);
+        Ok(Segmen::bare(
             id,
             nama,
             geometry,
             volume_rencana,
             satuan,
+            terukur,
+        ))
+    }
+
+    /// A segment read back from the store with the measure stored beside its geometry.
+    fn stored(
+        id: SegmenId,
+        nama: String,
+        geometry: Geometry<f64>,
+        volume_rencana: Option<Volume>,
+        satuan: Satuan,
+        terukur: Terukur,
+    ) -> Result<Segmen> {
+        let label = format!("segmen `{id}`");
+        if nama.trim().is_empty() {
+            return Err(WorksError::field(&label, "nama", "a segment needs a name"));
+        }
+        check_stored_rencana(&label, &geometry, volume_rencana, satuan, terukur)?;
+        Ok(Segmen::bare(
+            id,
+            nama,
+            geometry,
+            volume_rencana,
+            satuan,
+            Some(terukur),
+        ))
+    }
+
+    fn bare(
+        id: SegmenId,
+        nama: String,
+        geometry: Geometry<f64>,
+        volume_rencana: Option<Volume>,
+        satuan: Satuan,
+        terukur: Option<Terukur>,
+    ) -> Segmen {
+        Segmen {
+            id,
+            nama,
+            geometry,
+            volume_rencana,
+            satuan,
+            terukur,
             pelaksana: None,
             kondisi_sebelum: None,
             kondisi_sesudah: None,
@@ -209,7 +274,7 @@ impl Segmen {
             keterangan: None,
             status: StatusKegiatan::Rencana,
             buku: Ledger::new(),
-        })
+        }
     }
 
     /// The segment's id.
@@ -265,6 +330,7 @@ impl Segmen {
                 ),
             ));
         }
+        self.terukur = measure(&geometry);
         self.geometry = geometry;
         self.volume_rencana = volume_rencana;
         self.satuan = satuan;
@@ -297,7 +363,7 @@ impl Segmen {
 
     /// The geodesic length (lines) or area (polygons) of the geometry; `None` for points.
     pub fn measured(&self) -> Option<Terukur> {
-        measure(&self.geometry)
+        self.terukur
     }
 
     /// The funding and progress ledger.

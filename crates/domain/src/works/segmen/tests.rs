@@ -165,3 +165,94 @@ fn criterion_codes_are_checked_and_normalised() {
         assert!(KodeKriteria::parse(bad).is_err(), "{bad}");
     }
 }
+
+fn square(clockwise: bool) -> Geometry<f64> {
+    let mut ring = vec![
+        (111.49, -7.57),
+        (111.491, -7.57),
+        (111.491, -7.571),
+        (111.49, -7.571),
+        (111.49, -7.57),
+    ];
+    if !clockwise {
+        ring.reverse();
+    }
+    Geometry::Polygon(geo_types::Polygon::new(ring.into(), vec![]))
+}
+
+#[test]
+fn the_measure_is_stored_with_the_geometry_and_read_back_unchanged() {
+    let s = Segmen::new(id(), "Taman", square(false), None, Satuan::M2).unwrap();
+    let Some(Terukur::LuasM2(m2)) = s.measured() else {
+        panic!("{:?}", s.measured())
+    };
+    assert!((12_000.0..12_500.0).contains(&m2), "{m2}");
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["terukur"]["luas_m2"], m2, "{json}");
+    let back: Segmen = serde_json::from_value(json).unwrap();
+    assert_eq!(back, s);
+
+    // Replacing the geometry measures the new one.
+    let mut s = s;
+    let road: Geometry<f64> = line_string![(x: 111.49, y: -7.57), (x: 111.491, y: -7.57)].into();
+    s.set_rencana(road, None, Satuan::M).unwrap();
+    let Some(Terukur::PanjangM(m)) = s.measured() else {
+        panic!("{:?}", s.measured())
+    };
+    assert!((110.0..111.0).contains(&m), "{m}");
+}
+
+#[test]
+fn a_segment_stored_before_measures_were_kept_is_checked_measured_and_oriented() {
+    let s = Segmen::new(id(), "Taman", square(false), None, Satuan::M2).unwrap();
+    let mut json = serde_json::to_value(&s).unwrap();
+    json.as_object_mut().unwrap().remove("terukur");
+    // Stored clockwise, as an older version wrote it from a Shapefile.
+    json["geometry"] = serde_json::to_value(square(true)).unwrap();
+    let back: Segmen = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back.measured(), s.measured());
+    assert_eq!(back.geometry(), s.geometry(), "oriented on the way in");
+
+    // Without a stored measure the full check runs: a crossing ring is refused.
+    json["geometry"] = serde_json::to_value(Geometry::Polygon(polygon![
+        (x: 111.49, y: -7.57), (x: 111.491, y: -7.571), (x: 111.491, y: -7.57),
+        (x: 111.49, y: -7.571)
+    ]))
+    .unwrap();
+    let e = serde_json::from_value::<Segmen>(json).unwrap_err();
+    assert!(e.to_string().contains("geometry"), "{e}");
+}
+
+#[test]
+fn a_damaged_stored_segment_is_refused_naming_the_field() {
+    let s = Segmen::new(id(), "Taman", square(false), None, Satuan::M2).unwrap();
+    let json = serde_json::to_value(&s).unwrap();
+    let damaged = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut j = json.clone();
+        edit(&mut j);
+        serde_json::from_value::<Segmen>(j).unwrap_err().to_string()
+    };
+    let e = damaged(&|j| j["terukur"] = serde_json::json!({"panjang_m": 5.0}));
+    assert!(e.contains("`terukur`") && e.contains("PanjangM"), "{e}");
+    let e = damaged(&|j| j["terukur"] = serde_json::json!({"luas_m2": -1.0}));
+    assert!(e.contains("`terukur`"), "{e}");
+    let with_ring = |ring: Vec<(f64, f64)>| {
+        let g = Geometry::Polygon(geo_types::Polygon::new(ring.into(), vec![]));
+        serde_json::to_value(g).unwrap()
+    };
+    let far = with_ring(vec![
+        (111.49, -7.57),
+        (200.0, -7.57),
+        (111.491, -7.571),
+        (111.49, -7.57),
+    ]);
+    let e = damaged(&|j| j["geometry"] = far.clone());
+    assert!(e.contains("`geometry`") && e.contains("longitude"), "{e}");
+    // geo_types closes rings it builds, so an open one can only come from stored text.
+    let mut open = with_ring(vec![(111.49, -7.57), (111.491, -7.57), (111.491, -7.571)]);
+    open["Polygon"]["exterior"].as_array_mut().unwrap().pop();
+    let e = damaged(&|j| j["geometry"] = open.clone());
+    assert!(e.contains("not closed"), "{e}");
+    let e = damaged(&|j| j["satuan"] = serde_json::json!("m"));
+    assert!(e.contains("`satuan`"), "{e}");
+}
