@@ -186,6 +186,22 @@ fn two_servers_on_one_database_serve_each_others_writes() {
         "an edit through one server reached the other's tiles in {} ms",
         edited.elapsed().as_millis()
     );
+
+    // Failed sign-ins count across servers: five wrong guesses at A slow down the sixth
+    // at B, which has seen none of them itself.
+    let login = |s: &Server, password: &str| {
+        client()
+            .post(format!("{}/api/auth/login", s.base))
+            .json(&json!({"username": "ana", "password": password}))
+            .send()
+            .unwrap()
+    };
+    for _ in 0..5 {
+        assert_eq!(login(&a, "salah").status(), 401);
+    }
+    let res = login(&b, "salah");
+    assert_eq!(res.status(), 429, "{}", res.text().unwrap());
+    assert!(res.headers().contains_key("retry-after"));
 }
 
 #[test]

@@ -122,7 +122,13 @@ mod tests {
         ] {
             assert!(json_content_type(&typed(yes)), "{yes}");
         }
-        for no in ["text/plain", "application/jsonx", "json", "application/+json x", ""] {
+        for no in [
+            "text/plain",
+            "application/jsonx",
+            "json",
+            "application/+json x",
+            "",
+        ] {
             assert!(!json_content_type(&typed(no)), "{no}");
         }
         assert!(!json_content_type(&HeaderMap::new()));

@@ -391,4 +391,34 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The change feed after change `after`: at most `limit` changes, oldest first, with the
     /// newest id and whether some were pruned (`limit` 0 just answers the newest id).
     async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch>;
+
+    /// Where failed sign-ins are counted for every server on this store, when the store
+    /// is shared by several servers (PostGIS). `None` for a GeoPackage, which one process
+    /// serves: its server counts in memory.
+    fn login_failure_log(&self) -> Option<&dyn LoginFailureLog> {
+        None
+    }
+}
+
+/// Failed sign-ins counted in the store, under keys the server makes (a name at an
+/// address, an address), with Unix-second times, so that every server on one database
+/// sees the same counts.
+#[async_trait]
+pub trait LoginFailureLog: Send + Sync {
+    /// Counts a failure under `key` at `now_unix` and answers the count; a key quiet for
+    /// `window_secs` starts again at one.
+    async fn record_login_failure(&self, key: &str, now_unix: i64, window_secs: i64)
+    -> Result<u64>;
+
+    /// The count under `key` and the time of its last failure, unless it has been quiet
+    /// for `window_secs` before `now_unix`.
+    async fn login_failures(
+        &self,
+        key: &str,
+        now_unix: i64,
+        window_secs: i64,
+    ) -> Result<Option<(u64, i64)>>;
+
+    /// Forgets the failures under `key`.
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }

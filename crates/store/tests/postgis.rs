@@ -3,6 +3,7 @@
 //! and the sign-in failures shared by every server. Each test uses a new database on
 //! the server `KUMUH_TEST_POSTGRES` names and passes with a notice without one.
 
+use kumuh_store::LoginFailureLog;
 use kumuh_store::{OpenMode, PgStore, Store, StoreError};
 
 mod backend;

@@ -8,6 +8,8 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use kumuh_store::Store;
+
 /// Failed sign-ins one address may make for one user name before each further attempt
 /// waits (1 s after the last, then 2 s, 4 s … up to [`LOGIN_MAX_DELAY`]).
 pub const LOGIN_ATTEMPTS: u32 = 5;
@@ -35,11 +37,24 @@ struct Failures {
 impl Failures {
     /// When the next attempt may be made, if the allowance is used up.
     fn next_allowed(&self, allowed: u32) -> Option<Instant> {
-        let over = self.count.checked_sub(allowed)?;
-        let delay = Duration::from_secs(1u64 << over.min(20)).min(LOGIN_MAX_DELAY);
-        Some(self.last + delay)
+        Some(self.last + delay_after(self.count, allowed)?)
     }
 }
+
+/// How long after the last of `count` failures the next attempt waits, if `allowed` are
+/// used up: 1 s after the first beyond them, doubling up to [`LOGIN_MAX_DELAY`].
+fn delay_after(count: u32, allowed: u32) -> Option<Duration> {
+    let over = count.checked_sub(allowed)?;
+    Some(Duration::from_secs(1u64 << over.min(20)).min(LOGIN_MAX_DELAY))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+const WINDOW_SECS: i64 = LOGIN_WINDOW.as_secs() as i64;
 
 /// Counts failed sign-ins (see the module documentation). Addresses are the peer address
 /// of the connection; an in-process call (no address) counts under one key of its own.
@@ -60,6 +75,64 @@ fn keys(username: &str, addr: Option<IpAddr>) -> [(String, u32); 2] {
 }
 
 impl LoginLimiter {
+    /// Seconds `username` must wait before trying again from `addr`, if it must, counting
+    /// both this server's failures and, where `store` keeps them for every server on it
+    /// ([`Store::login_failure_log`]), the failures seen by all of them.
+    pub async fn blocked_in(
+        &self,
+        store: &dyn Store,
+        username: &str,
+        addr: Option<IpAddr>,
+    ) -> Option<u64> {
+        let here = self.blocked(username, addr);
+        let Some(log) = store.login_failure_log() else {
+            return here;
+        };
+        let now = unix_now();
+        let mut wait = here;
+        for (key, allowed) in keys(username, addr) {
+            match log.login_failures(&key, now, WINDOW_SECS).await {
+                Ok(Some((count, last))) => {
+                    let count = u32::try_from(count).unwrap_or(u32::MAX);
+                    if let Some(delay) = delay_after(count, allowed) {
+                        let next = last.saturating_add(delay.as_secs() as i64);
+                        if next > now {
+                            wait = wait.max(Some((next - now).unsigned_abs()));
+                        }
+                    }
+                }
+                Ok(None) => {}
+                // This server's own count still holds while the database does not answer.
+                Err(e) => tracing::warn!(error = %e, "reading the shared sign-in failures"),
+            }
+        }
+        wait
+    }
+
+    /// Counts a failed sign-in here and, where `store` keeps them, for every server.
+    pub async fn failed_in(&self, store: &dyn Store, username: &str, addr: Option<IpAddr>) {
+        self.failed(username, addr);
+        if let Some(log) = store.login_failure_log() {
+            let now = unix_now();
+            for (key, _) in keys(username, addr) {
+                if let Err(e) = log.record_login_failure(&key, now, WINDOW_SECS).await {
+                    tracing::warn!(error = %e, "counting a failed sign-in in the store");
+                }
+            }
+        }
+    }
+
+    /// Forgets `username`'s failures from `addr` here and in `store`.
+    pub async fn succeeded_in(&self, store: &dyn Store, username: &str, addr: Option<IpAddr>) {
+        self.succeeded(username, addr);
+        if let Some(log) = store.login_failure_log() {
+            let [(user_key, _), _] = keys(username, addr);
+            if let Err(e) = log.clear_login_failures(&user_key).await {
+                tracing::warn!(error = %e, "clearing sign-in failures in the store");
+            }
+        }
+    }
+
     /// Seconds `username` must wait before trying again from `addr`, if it must.
     pub fn blocked(&self, username: &str, addr: Option<IpAddr>) -> Option<u64> {
         self.blocked_at(username, addr, Instant::now())

@@ -162,21 +162,22 @@ pub async fn login(
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Response> {
     let ip = addr.0.map(|a| a.ip());
-    if let Some(wait) = state.logins.blocked(&req.username, ip) {
+    let atlas = state.atlas();
+    let store = atlas.store.as_ref();
+    if let Some(wait) = state.logins.blocked_in(store, &req.username, ip).await {
         return Err(ApiError::too_many(
             format!("too many failed sign-ins; try again in {wait} s"),
             wait,
         ));
     }
-    let atlas = state.atlas();
     let Some(signed_in) =
         kumuh_app::users::check_login(&atlas, &req.username, &req.password).await?
     else {
-        state.logins.failed(&req.username, ip);
+        state.logins.failed_in(store, &req.username, ip).await;
         tracing::warn!(user = %req.username, "failed sign-in");
         return Err(ApiError::unauthenticated("wrong username or password"));
     };
-    state.logins.succeeded(&req.username, ip);
+    state.logins.succeeded_in(store, &req.username, ip).await;
     let (token, expires_unix) =
         kumuh_app::users::issue_token(&atlas, &signed_in.username, auth::TOKEN_LIFETIME_SECS)
             .await?;

@@ -57,12 +57,16 @@ impl PgStore {
             .await
             .ctx(format!("starting a transaction for {action}"))
     }
+}
 
+/// Failed sign-ins are kept in the database, so the count is the same for every server
+/// on it.
+#[async_trait]
+impl crate::LoginFailureLog for PgStore {
     /// Counts a failed sign-in under `key` (a name at an address, an address) at
     /// `now_unix` and answers the count; failures are forgotten once `window_secs` pass
-    /// without a new one, so the count then starts again at one. Kept in the database,
-    /// so the count is the same for every server on it.
-    pub async fn record_login_failure(
+    /// without a new one, so the count then starts again at one.
+    async fn record_login_failure(
         &self,
         key: &str,
         now_unix: i64,
@@ -87,7 +91,7 @@ impl PgStore {
 
     /// The failures counted under `key` and when the last one was (Unix seconds), if
     /// the last came less than `window_secs` before `now_unix`.
-    pub async fn login_failures(
+    async fn login_failures(
         &self,
         key: &str,
         now_unix: i64,
@@ -107,7 +111,7 @@ impl PgStore {
     }
 
     /// Forgets the failures under `key` (after a successful sign-in).
-    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
         sqlx::query("DELETE FROM kumuh_gagal_masuk WHERE kunci = $1")
             .bind(key)
             .execute(&self.pool)
@@ -135,6 +139,10 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 #[async_trait]
 impl Store for PgStore {
+    fn login_failure_log(&self) -> Option<&dyn crate::LoginFailureLog> {
+        Some(self)
+    }
+
     async fn info(&self) -> Result<StoreInfo> {
         let v: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM kumuh_migrations")
             .fetch_one(&self.pool)
