@@ -29,9 +29,12 @@ fi
 # crate builds the viewer itself.
 (cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 
-# Under a throwaway PostgreSQL (scripts/with-postgres.sh sets KUMUH_TEST_POSTGRES), so
-# the PostGIS runs of the store, server and CLI tests run here rather than skip.
-scripts/with-postgres.sh cargo test --workspace --locked "$@"
+# Under a throwaway PostgreSQL (scripts/with-postgres.sh sets KUMUH_TEST_POSTGRES): the
+# store tests run on both backends, the CLI's PostGIS tests run, and then the HTTP API
+# tests run a second time with every fixture on a PostGIS database.
+scripts/with-postgres.sh bash -c '
+  cargo test --workspace --locked "$@" &&
+  KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh-server --tests "$@"' test.sh "$@"
 
 # The API against its own OpenAPI document (schemathesis, installed from PyPI when
 # missing), on the binary the tests above built.

@@ -1,8 +1,8 @@
 //! The `kumuh` binary on a PostGIS store: `init`, `serve` (one server and two on one
 //! database), `migrate` between a GeoPackage file and the database in both directions,
 //! and `export --format gpkg`. Each test makes a new database on the server
-//! `KUMUH_TEST_POSTGRES` names (`scripts/with-postgres.sh` starts one) and passes with a
-//! printed notice without one.
+//! `KUMUH_TEST_POSTGRES` names (`scripts/with-postgres.sh` starts one); without one it
+//! fails saying how to get one (`KUMUH_TEST_POSTGRES=skip` leaves these tests out).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -16,9 +16,19 @@ use common::{fails, kumuh, kumuh_stdin, ok};
 
 /// A new empty database, or `None` with a notice when no server is configured.
 fn fresh_database() -> Option<String> {
-    let Ok(url) = std::env::var("KUMUH_TEST_POSTGRES") else {
-        eprintln!("KUMUH_TEST_POSTGRES is not set: skipping this PostGIS test");
-        return None;
+    let url = match std::env::var("KUMUH_TEST_POSTGRES").as_deref() {
+        Ok("skip") => {
+            eprintln!("KUMUH_TEST_POSTGRES=skip: leaving out this PostGIS test");
+            return None;
+        }
+        Ok(url) => url.to_owned(),
+        Err(_) => panic!(
+            "KUMUH_TEST_POSTGRES is not set, so this PostGIS test cannot run. Run the tests \
+             through scripts/with-postgres.sh (it starts a throwaway PostgreSQL 15 with \
+             PostGIS 3; Debian package postgresql-15-postgis-3), or scripts/test.sh; or set \
+             KUMUH_TEST_POSTGRES=postgres://USER@HOST/DB; or KUMUH_TEST_POSTGRES=skip to \
+             leave it out"
+        ),
     };
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!(

@@ -10,7 +10,7 @@ use common::{Fixture, fixture};
 
 async fn add_user(f: &Fixture, name: &str) {
     let hash = kumuh_server::auth::hash_password("kata-sandi-uji").unwrap();
-    kumuh_store::Store::add_user(&f.store, &User::new(name, Role::Admin), &hash)
+    kumuh_store::Store::add_user(f.store.as_ref(), &User::new(name, Role::Admin), &hash)
         .await
         .unwrap();
 }

@@ -221,7 +221,7 @@ async fn a_report_over_stored_amounts_near_i64_max_still_answers() {
         near_max(&mut v["segmen"]);
         let k: kumuh_domain::works::Kegiatan = serde_json::from_value(v).unwrap();
         kumuh_store::Store::save_kegiatan(
-            &f.store,
+            f.store.as_ref(),
             &kumuh_store::KegiatanWrite {
                 kegiatan: &k,
                 versi: None,

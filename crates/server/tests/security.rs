@@ -178,7 +178,7 @@ fn retry_after(h: &HeaderMap) -> u64 {
 async fn wrong_passwords_from_one_address_do_not_lock_the_user_out_elsewhere() {
     let f = fixture_with_bibrik_work().await;
     let hash = kumuh_server::auth::hash_password("kata-sandi-uji").unwrap();
-    kumuh_store::Store::add_user(&f.store, &User::new("admin", Role::Admin), &hash)
+    kumuh_store::Store::add_user(f.store.as_ref(), &User::new("admin", Role::Admin), &hash)
         .await
         .unwrap();
     for _ in 0..kumuh_server::auth::LOGIN_ATTEMPTS {

@@ -6,7 +6,6 @@ use axum::http::{Method, StatusCode};
 use geo_types::{LineString, MultiPolygon, Polygon};
 use kumuh_domain::assessment::AssessmentInput;
 use kumuh_domain::{Kode, LokasiKumuh, Role};
-use kumuh_store::Store;
 use serde_json::{Value, json};
 
 mod common;

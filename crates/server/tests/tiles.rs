@@ -290,9 +290,14 @@ fn decoded(f: &common::Fixture, layer: &str, tile: TileId) -> String {
 #[tokio::test]
 async fn writes_from_other_processes_reach_the_tiles() {
     let f = fixture_with_bibrik_work().await;
+    // Another process on the same file; on PostGIS the two-server test of the command
+    // line (crates/cli/tests/postgis.rs) covers the same path.
+    if f.gpkg.is_none() {
+        return;
+    }
     let bibrik = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
     let far = TileId::covering_lonlat(111.491857, -7.653604, 14).unwrap();
-    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 0);
+    assert_eq!(f.state.tiles.sync(f.store.as_ref()).await.unwrap(), 0);
     assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik"));
     f.state.tiles.tile("desa", far).unwrap();
     assert_eq!(f.state.tiles.cache_stats().0, 2);
@@ -307,7 +312,7 @@ async fn writes_from_other_processes_reach_the_tiles() {
         .unwrap();
     bibrik_place.nama = "Bibrik Lor".into();
     other.upsert_places(&[bibrik_place]).await.unwrap();
-    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 1);
+    assert_eq!(f.state.tiles.sync(f.store.as_ref()).await.unwrap(), 1);
     assert_eq!(
         f.state.tiles.cache_stats().0,
         1,
@@ -315,7 +320,7 @@ async fn writes_from_other_processes_reach_the_tiles() {
     );
     assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik Lor"));
     assert!(decoded(&f, "label", bibrik).contains("nama (String) = Bibrik Lor"));
-    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 0);
+    assert_eq!(f.state.tiles.sync(f.store.as_ref()).await.unwrap(), 0);
 
     // It renames the example work: its segments follow.
     let mut stored = other
@@ -334,7 +339,7 @@ async fn writes_from_other_processes_reach_the_tiles() {
         })
         .await
         .unwrap();
-    assert_eq!(f.state.tiles.sync(&f.store).await.unwrap(), 1);
+    assert_eq!(f.state.tiles.sync(f.store.as_ref()).await.unwrap(), 1);
     assert!(decoded(&f, "segmen", bibrik).contains("kegiatan (String) = Paving gang lele"));
 
     // An API edit is applied at once; seen again in the feed, it drops nothing.
@@ -342,7 +347,7 @@ async fn writes_from_other_processes_reach_the_tiles() {
     shrink_bibrik(&f, &token).await;
     assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik\n"));
     let cached = f.state.tiles.cache_stats().0;
-    assert!(f.state.tiles.sync(&f.store).await.unwrap() >= 1);
+    assert!(f.state.tiles.sync(f.store.as_ref()).await.unwrap() >= 1);
     assert_eq!(
         f.state.tiles.cache_stats().0,
         cached,

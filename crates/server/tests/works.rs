@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::http::{Method, StatusCode};
 use kumuh_domain::assessment::AssessmentInput;
 use kumuh_domain::{Kode, Role};
-use kumuh_store::Store;
 use serde_json::{Value, json};
 
 mod common;

@@ -1,5 +1,7 @@
-//! The test fixture shared by the API tests: a real GeoPackage store with the Jiwan seed
-//! in a temporary directory, the router from `app(state)`, and signed-in users.
+//! The test fixture shared by the API tests: a real store with the Jiwan seed, the router
+//! from `app(state)`, and signed-in users. The store is a GeoPackage in a temporary
+//! directory, or with `KUMUH_TEST_BACKEND=postgis` a new database on the PostgreSQL
+//! server `KUMUH_TEST_POSTGRES` names (`scripts/test.sh` runs the API tests both ways).
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -9,14 +11,46 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use kumuh_domain::{Kode, Role, User};
 use kumuh_server::{AppState, Config, app, auth};
-use kumuh_store::{GpkgStore, OpenMode, Store};
+use kumuh_store::{GpkgStore, OpenMode, PgStore, Store};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 pub struct Fixture {
     pub _dir: tempfile::TempDir,
-    pub store: GpkgStore,
+    pub store: Arc<dyn Store>,
+    /// The GeoPackage, when the store is one (tests of its R-tree need it).
+    pub gpkg: Option<GpkgStore>,
     pub state: AppState,
+}
+
+/// Whether the API tests run on PostGIS (`KUMUH_TEST_BACKEND=postgis`).
+pub fn on_postgis() -> bool {
+    std::env::var("KUMUH_TEST_BACKEND").is_ok_and(|b| b == "postgis")
+}
+
+/// A new empty store of the backend the run asks for.
+async fn new_store(dir: &std::path::Path) -> (Arc<dyn Store>, Option<GpkgStore>) {
+    if !on_postgis() {
+        let (store, _) = GpkgStore::open(&dir.join("api.gpkg"), OpenMode::CreateIfMissing)
+            .await
+            .unwrap();
+        return (Arc::new(store.clone()), Some(store));
+    }
+    let url = std::env::var("KUMUH_TEST_POSTGRES").expect(
+        "KUMUH_TEST_BACKEND=postgis needs KUMUH_TEST_POSTGRES, the URL of a PostgreSQL server \
+         with PostGIS: run the tests through scripts/with-postgres.sh, which starts one",
+    );
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "kumuh_api_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let db = kumuh_store::postgis::create_database(&url, &name)
+        .await
+        .unwrap();
+    let (store, _) = PgStore::open(&db, OpenMode::CreateIfMissing).await.unwrap();
+    (Arc::new(store), None)
 }
 
 pub async fn fixture() -> Fixture {
@@ -30,9 +64,7 @@ pub async fn fixture_with_bibrik_work() -> Fixture {
 
 async fn fixture_with(bibrik_work: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = GpkgStore::open(&dir.path().join("api.gpkg"), OpenMode::CreateIfMissing)
-        .await
-        .unwrap();
+    let (store, gpkg) = new_store(dir.path()).await;
     store
         .upsert_places(&kumuh_io::seed::jiwan().unwrap())
         .await
@@ -50,12 +82,13 @@ async fn fixture_with(bibrik_work: bool) -> Fixture {
             .await
             .unwrap();
     }
-    let state = AppState::open(Arc::new(store.clone()), Config::default())
+    let state = AppState::open(Arc::clone(&store), Config::default())
         .await
         .unwrap();
     Fixture {
         _dir: dir,
         store,
+        gpkg,
         state,
     }
 }

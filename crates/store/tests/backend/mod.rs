@@ -1,8 +1,8 @@
 //! The store tests that hold for every backend run once per backend: against a new
 //! GeoPackage file in a temporary directory, and against a new PostgreSQL database on the
 //! server `KUMUH_TEST_POSTGRES` names (`scripts/with-postgres.sh` starts one; without the
-//! variable the PostGIS runs print a notice and pass, so a plain `cargo test` needs no
-//! database server).
+//! variable the PostGIS runs fail saying how to get one, and `KUMUH_TEST_POSTGRES=skip`
+//! leaves them out).
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -136,13 +136,28 @@ pub fn database_name(prefix: &str) -> String {
     )
 }
 
-/// The URL of a new empty database, or `None` (with a printed notice) when no server is
-/// configured.
+/// The PostgreSQL server to test on. Without one the run fails, saying how to get one,
+/// unless `KUMUH_TEST_POSTGRES=skip` asks to leave the PostGIS runs out (then `None`).
+pub fn postgres_url() -> Option<String> {
+    match std::env::var(POSTGRES_VAR).as_deref() {
+        Ok("skip") => {
+            eprintln!("{POSTGRES_VAR}=skip: leaving out the PostGIS run of this test");
+            None
+        }
+        Ok(url) => Some(url.to_owned()),
+        Err(_) => panic!(
+            "{POSTGRES_VAR} is not set, so the PostGIS runs cannot run. Run the tests \
+             through scripts/with-postgres.sh (it starts a throwaway PostgreSQL 15 with \
+             PostGIS 3; Debian package postgresql-15-postgis-3), or scripts/test.sh; or \
+             set {POSTGRES_VAR}=postgres://USER@HOST/DB; or {POSTGRES_VAR}=skip to leave \
+             them out"
+        ),
+    }
+}
+
+/// The URL of a new empty database, or `None` when the PostGIS runs are left out.
 pub async fn fresh_database() -> Option<String> {
-    let Ok(url) = std::env::var(POSTGRES_VAR) else {
-        eprintln!("{POSTGRES_VAR} is not set: skipping the PostGIS run of this test");
-        return None;
-    };
+    let url = postgres_url()?;
     Some(
         kumuh_store::postgis::create_database(&url, &database_name("kumuh_t"))
             .await
