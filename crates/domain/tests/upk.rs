@@ -87,7 +87,7 @@ fn worked_case_standing_on_10_july_is_four_behind_and_class_3() {
     assert_eq!(s.kolektibilitas, Kolektibilitas::KurangLancar);
     assert_eq!(s.kolektibilitas.kelas(), 3);
     // The oldest unpaid instalment fell due on 5 April: 96 days before 10 July.
-    assert_eq!(s.hari_terlambat, 96);
+    assert_eq!(s.hari_tunggak, 96);
     assert_eq!(s.status, StatusPinjaman::Berjalan);
     assert_eq!(s.dibayar_pokok_rp, rp(600_000));
     assert_eq!(s.dibayar_jasa_rp, rp(90_000));
@@ -108,7 +108,7 @@ fn a_due_date_on_the_standing_date_counts_as_due() {
             (
                 s.angsuran_jatuh_tempo,
                 s.angsuran_tertunggak,
-                s.hari_terlambat,
+                s.hari_tunggak,
                 s.kolektibilitas.kelas()
             ),
             (due, behind, days, kelas),

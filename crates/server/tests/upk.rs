@@ -91,7 +91,7 @@ async fn the_worked_case_stands_four_behind_in_class_3_on_10_july() {
     assert_eq!(p["sisa_pokok_rp"], 2_400_000);
     assert_eq!(p["tunggakan_pokok_rp"], 1_200_000);
     assert_eq!(p["tunggakan_jasa_rp"], 180_000);
-    assert_eq!(p["hari_terlambat"], 96);
+    assert_eq!(p["hari_tunggak"], 96);
     assert_eq!(p["kolektibilitas"], 3);
     assert_eq!(p["versi"], 3);
 

@@ -198,7 +198,7 @@ pub struct PinjamanDetail {
     /// Instalments due and not fully paid.
     pub angsuran_tertunggak: u16,
     /// Days since the oldest unpaid instalment fell due.
-    pub hari_terlambat: u32,
+    pub hari_tunggak: u32,
     /// Class 1-5 (1 before disbursement).
     pub kolektibilitas: u8,
     /// The whole standing, `null` before disbursement.
@@ -382,7 +382,7 @@ pub(crate) fn detail(p: &Pinjaman, versi: i64, per: Tanggal) -> Result<PinjamanD
         tunggakan_pokok_rp: get(|x| x.tunggakan_pokok_rp.get()),
         tunggakan_jasa_rp: get(|x| x.tunggakan_jasa_rp.get()),
         angsuran_tertunggak: pos.as_ref().map_or(0, |x| x.angsuran_tertunggak),
-        hari_terlambat: pos.as_ref().map_or(0, |x| x.hari_terlambat),
+        hari_tunggak: pos.as_ref().map_or(0, |x| x.hari_tunggak),
         kolektibilitas: pos.as_ref().map_or(1, |x| x.kolektibilitas.kelas()),
         posisi: pos,
     })

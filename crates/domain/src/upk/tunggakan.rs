@@ -115,7 +115,7 @@ pub struct BarisTunggakan {
     /// Instalments behind.
     pub angsuran_tertunggak: u16,
     /// Days overdue of the oldest unpaid instalment.
-    pub hari_terlambat: u32,
+    pub hari_tunggak: u32,
     /// The quality class.
     pub kolektibilitas: Kolektibilitas,
     /// Class 3-5: in arrears in the field's sense, for a follow-up plan and visits.
@@ -161,7 +161,7 @@ pub fn daftar_tunggakan<'a>(
             tunggakan_pokok_rp: pos.tunggakan_pokok_rp,
             tunggakan_jasa_rp: pos.tunggakan_jasa_rp,
             angsuran_tertunggak: pos.angsuran_tertunggak,
-            hari_terlambat: pos.hari_terlambat,
+            hari_tunggak: pos.hari_tunggak,
             kolektibilitas: pos.kolektibilitas,
             menunggak: pos.kolektibilitas.menunggak(),
             penyebab: p.penyebab_per(per),
@@ -170,7 +170,7 @@ pub fn daftar_tunggakan<'a>(
     baris.sort_by(|a, b| {
         b.kolektibilitas
             .cmp(&a.kolektibilitas)
-            .then(b.hari_terlambat.cmp(&a.hari_terlambat))
+            .then(b.hari_tunggak.cmp(&a.hari_tunggak))
             .then(a.pinjaman.cmp(&b.pinjaman))
     });
     Ok(DaftarTunggakan {
