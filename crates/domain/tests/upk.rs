@@ -578,12 +578,13 @@ fn collection_plans_and_visits_are_checked() {
         tanggal: t("2026-08-03"),
         petugas: vec![" ".to_owned()],
         bersama_pemerintah_desa: true,
-        tujuan: Some("RKTL langkah 1".to_owned()),
+        catatan: Some("RKTL langkah 1".to_owned()),
     };
     let e = plan.check().unwrap_err();
     assert!(e.to_string().contains("field `petugas`"), "{e}");
     let visit = |hasil, jumlah: Option<u32>, janji: Option<&str>| HasilKunjungan {
         pinjaman: PinjamanId::new("P-01").unwrap(),
+        rencana: None,
         tanggal: t("2026-08-03"),
         petugas: vec!["Pak Kades".to_owned()],
         hasil,

@@ -314,7 +314,7 @@ async fn write_upk(store: &dyn Store) {
         tanggal: t("2026-07-12"),
         petugas: vec!["Pak Kades".into()],
         bersama_pemerintah_desa: true,
-        tujuan: None,
+        catatan: None,
     };
     store
         .save_upk(&UpkWrite {
@@ -384,6 +384,7 @@ async fn a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets(st
         // New collection records are numbered after the copied ones.
         let visit = HasilKunjungan {
             pinjaman: PinjamanId::new("P-01").unwrap(),
+            rencana: None,
             tanggal: t("2026-07-12"),
             petugas: vec!["Pak Kades".into()],
             hasil: Hasil::JanjiBayar,
@@ -484,13 +485,14 @@ async fn books_only_grow_and_their_rows_cannot_be_changed(store: TestStore) {
                         tanggal: t("2026-07-12"),
                         petugas: vec!["Pak Kades".into()],
                         bersama_pemerintah_desa: true,
-                        tujuan: Some("RKTL".into()),
+                        catatan: Some("RKTL".into()),
                     }),
                     p.kode_desa.clone(),
                 ),
                 (
                     Penagihan::Kunjungan(HasilKunjungan {
                         pinjaman: p.id.clone(),
+                        rencana: None,
                         tanggal: t("2026-07-12"),
                         petugas: vec!["Pak Kades".into()],
                         hasil: Hasil::JanjiBayar,

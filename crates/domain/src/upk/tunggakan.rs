@@ -195,9 +195,10 @@ pub struct RencanaPenagihan {
     /// Whether the village government comes along.
     #[serde(default)]
     pub bersama_pemerintah_desa: bool,
-    /// What the visit is for, e.g. the step of the follow-up plan (RKTL) it carries out.
-    #[serde(default)]
-    pub tujuan: Option<String>,
+    /// A note: what the visit is for, e.g. the step of the follow-up plan (RKTL) it
+    /// carries out. Records written before it had this name call it `tujuan`.
+    #[serde(default, alias = "tujuan")]
+    pub catatan: Option<String>,
 }
 
 impl RencanaPenagihan {
@@ -235,6 +236,10 @@ pub enum Hasil {
 pub struct HasilKunjungan {
     /// The loan.
     pub pinjaman: PinjamanId,
+    /// The planned visit this is the result of (the plan's id among the collection
+    /// records), where the visit was planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rencana: Option<i64>,
     /// The day of the visit.
     pub tanggal: Tanggal,
     /// Who visited.

@@ -299,7 +299,7 @@ async fn save_in(tx: &mut SqliteConnection, w: &UpkWrite<'_>) -> Result<UpkVersi
         append_book(tx, "pinjaman", key, &pin.kode_desa, pin.buku().entries()).await?;
     }
     for (p, kode) in &w.penagihan {
-        append_penagihan(tx, None, p, kode).await?;
+        versi.penagihan = Some(append_penagihan(tx, None, p, kode).await?);
     }
     for a in &w.audit {
         let v = match a.entitas.as_str() {
@@ -319,7 +319,7 @@ async fn append_penagihan(
     fid: Option<i64>,
     p: &Penagihan,
     kode: &Kode,
-) -> Result<()> {
+) -> Result<i64> {
     let (jenis, pinjaman, tanggal, data) = match p {
         Penagihan::Rencana(r) => ("rencana", &r.pinjaman, r.tanggal, serde_json::to_string(r)),
         Penagihan::Kunjungan(k) => (
@@ -346,8 +346,8 @@ async fn append_penagihan(
     .bind(data)
     .execute(&mut *conn)
     .await
-    .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))?;
-    Ok(())
+    .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))
+    .map(|done| done.last_insert_rowid())
 }
 
 /// Writes the UPK's records of a copied atlas inside the caller's transaction, each
