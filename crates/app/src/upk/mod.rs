@@ -10,6 +10,8 @@
 
 mod laporan;
 
+mod siklus;
+mod tagih;
 mod tulis;
 
 use std::collections::BTreeMap;
@@ -27,6 +29,11 @@ use crate::{AppError, Atlas, Result};
 pub use laporan::{
     KinerjaDesa, KinerjaWilayah, NilaiPersen, TunggakanWilayah, kinerja, laba_ke_kegiatan,
     tunggakan,
+};
+pub use siklus::{Putuskan, cairkan, hapus_buku, putuskan};
+pub use tagih::{
+    BarisPenagihan, CatatPenyebab, HasilBaris, HasilBaru, RencanaBaru, catat_penyebab,
+    daftar_penagihan, hasil_penagihan, rencana_penagihan,
 };
 pub use tulis::{
     AnggotaBaru, BuatKsm, BuatPinjaman, CatatTabungan, JenisTabungan, UbahKsm, angsuran,
@@ -54,7 +61,7 @@ pub fn boleh_baca(user: Option<&User>, kode: &Kode) -> bool {
 }
 
 /// The details of the desa `kode`, or why not (unauthenticated, or forbidden).
-fn harus_baca(user: Option<&User>, kode: &Kode) -> Result<()> {
+pub(crate) fn harus_baca(user: Option<&User>, kode: &Kode) -> Result<()> {
     kumuh_domain::authorize(
         user,
         &Action::ReadUpk {
@@ -201,6 +208,10 @@ pub struct PinjamanDetail {
     pub hari_tunggak: u32,
     /// Class 1-5 (1 before disbursement).
     pub kolektibilitas: u8,
+    /// Causes of arrears noted by `per`, each once, in the order first noted
+    /// (`seleksi_lemah`, `usaha_gagal`, `meninggal`, `pindah`, `karakter`, `lainnya`);
+    /// the notes themselves are in `pinjaman.penyebab_tunggakan`.
+    pub penyebab: Vec<String>,
     /// The whole standing, `null` before disbursement.
     #[schema(value_type = Option<Object>)]
     pub posisi: Option<Posisi>,
@@ -384,6 +395,15 @@ pub(crate) fn detail(p: &Pinjaman, versi: i64, per: Tanggal) -> Result<PinjamanD
         angsuran_tertunggak: pos.as_ref().map_or(0, |x| x.angsuran_tertunggak),
         hari_tunggak: pos.as_ref().map_or(0, |x| x.hari_tunggak),
         kolektibilitas: pos.as_ref().map_or(1, |x| x.kolektibilitas.kelas()),
+        penyebab: p
+            .penyebab_per(per)
+            .into_iter()
+            .filter_map(|c| {
+                serde_json::to_value(c)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            })
+            .collect(),
         posisi: pos,
     })
 }
