@@ -26,6 +26,7 @@ for_each_backend!(
     books_only_grow_and_their_rows_cannot_be_changed,
     a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets,
     concurrent_repayments_on_one_version_land_once,
+    a_visit_result_names_the_plan_id_the_write_answered,
 );
 
 const BIBRIK: &str = "35.19.09.2014";
@@ -651,4 +652,59 @@ async fn concurrent_repayments_on_one_version_land_once(store: TestStore) {
         .await
         .unwrap();
     assert_eq!(log.len(), 1, "only the landed repayment is audited");
+}
+
+async fn a_visit_result_names_the_plan_id_the_write_answered(store: TestStore) {
+    write_upk(&*store).await;
+    let before = store.list_penagihan(None).await.unwrap();
+    let desa = Kode::parse(BIBRIK).unwrap();
+    let plan = RencanaPenagihan {
+        pinjaman: PinjamanId::new("P-01").unwrap(),
+        ksm: KsmId::new("ksm-berkah").unwrap(),
+        tanggal: t("2026-08-03"),
+        petugas: vec!["Bu Sri".into()],
+        bersama_pemerintah_desa: false,
+        catatan: Some("RKTL langkah 2".into()),
+    };
+    let v = store
+        .save_upk(&UpkWrite {
+            penagihan: vec![(Penagihan::Rencana(plan), desa.clone())],
+            audit: vec![audit("penagihan", "P-01", "rencana")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    let id = v.penagihan.expect("the plan's id");
+    assert!(before.iter().all(|r| r.id < id), "{before:?} then {id}");
+    let visit = HasilKunjungan {
+        pinjaman: PinjamanId::new("P-01").unwrap(),
+        rencana: Some(id),
+        tanggal: t("2026-08-03"),
+        petugas: vec!["Bu Sri".into()],
+        hasil: Hasil::TidakDitemui,
+        jumlah_rp: None,
+        janji_tanggal: None,
+        catatan: None,
+    };
+    let v2 = store
+        .save_upk(&UpkWrite {
+            penagihan: vec![(Penagihan::Kunjungan(visit.clone()), desa)],
+            audit: vec![audit("penagihan", "P-01", "hasil")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    assert!(v2.penagihan > Some(id));
+    let all = store
+        .list_penagihan(Some(&Kode::parse(BIBRIK).unwrap()))
+        .await
+        .unwrap();
+    let plan_row = all.iter().find(|r| r.id == id).unwrap();
+    match &plan_row.penagihan {
+        Penagihan::Rencana(r) => assert_eq!(r.catatan.as_deref(), Some("RKTL langkah 2")),
+        other => panic!("row {id} is {other:?}"),
+    }
+    let last = all.last().unwrap();
+    assert_eq!(Some(last.id), v2.penagihan);
+    assert_eq!(last.penagihan, Penagihan::Kunjungan(visit));
 }
