@@ -1,10 +1,17 @@
-//! The revolving-loan unit's lists out: the arrears list (Daftar Tunggakan) as CSV and
-//! XLSX.
+//! The revolving-loan unit's files: the arrears list (Daftar Tunggakan) out as CSV and
+//! XLSX, and a UPK's existing loan book in ([`read_pinjaman`], `impor.rs`).
 //!
 //! One row per running loan with an instalment behind, worst first, with the columns
 //! [`TUNGGAKAN_COLUMNS`]; the XLSX adds a `TOTAL` row under the amounts. Money is whole
 //! rupiah. Group names come from users, so CSV cells go through [`csv_text`] and XLSX
 //! cells are written as text, never as formulas.
+
+mod impor;
+
+pub use impor::{
+    BarisPinjaman, BukuPinjaman, KOLOM_PINJAMAN, MAX_BARIS_PINJAMAN, Masalah, read_pinjaman,
+    read_pinjaman_csv, write_template_pinjaman,
+};
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -27,6 +27,7 @@ for_each_backend!(
     a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets,
     concurrent_repayments_on_one_version_land_once,
     a_visit_result_names_the_plan_id_the_write_answered,
+    several_writes_land_together_or_not_at_all,
 );
 
 const BIBRIK: &str = "35.19.09.2014";
@@ -707,4 +708,48 @@ async fn a_visit_result_names_the_plan_id_the_write_answered(store: TestStore) {
     let last = all.last().unwrap();
     assert_eq!(Some(last.id), v2.penagihan);
     assert_eq!(last.penagihan, Penagihan::Kunjungan(visit));
+}
+
+async fn several_writes_land_together_or_not_at_all(store: TestStore) {
+    let k = berkah();
+    let p = loan();
+    let ksm_write = || UpkWrite {
+        ksm: Some(Versi {
+            isi: &k,
+            versi: None,
+        }),
+        audit: vec![audit("ksm", "ksm-berkah", "impor")],
+        ..UpkWrite::default()
+    };
+    // The loan names a version it never had: the whole batch is refused, the KSM too.
+    let stale = UpkWrite {
+        pinjaman: Some(Versi {
+            isi: &p,
+            versi: Some(7),
+        }),
+        audit: vec![audit("pinjaman", "P-01", "impor")],
+        ..UpkWrite::default()
+    };
+    assert!(store.save_upk_all(&[ksm_write(), stale]).await.is_err());
+    assert!(store.ksm("ksm-berkah").await.unwrap().is_none());
+    assert!(store.pinjaman("P-01").await.unwrap().is_none());
+    let lines = |kunci: &str| AuditQuery {
+        kunci: Some(kunci.into()),
+        sebelum_id: None,
+        limit: 10,
+    };
+    assert!(store.audit(&lines("ksm-berkah")).await.unwrap().is_empty());
+
+    let fresh = UpkWrite {
+        pinjaman: Some(Versi {
+            isi: &p,
+            versi: None,
+        }),
+        audit: vec![audit("pinjaman", "P-01", "impor")],
+        ..UpkWrite::default()
+    };
+    let v = store.save_upk_all(&[ksm_write(), fresh]).await.unwrap();
+    assert_eq!((v[0].ksm, v[1].pinjaman), (Some(1), Some(1)));
+    assert_eq!(store.pinjaman("P-01").await.unwrap().unwrap().versi, 1);
+    assert_eq!(store.audit(&lines("P-01")).await.unwrap().len(), 1);
 }

@@ -8,6 +8,7 @@
 //! desa's `upk` user, or an admin. Every write lands in the audit log with the record's
 //! new version, in the same transaction.
 
+mod impor;
 mod laporan;
 
 mod siklus;
@@ -26,6 +27,7 @@ use serde_json::Value;
 
 use crate::{AppError, Atlas, Result};
 
+pub use impor::{HasilImpor, impor_pinjaman};
 pub use laporan::{
     KinerjaDesa, KinerjaWilayah, NilaiPersen, TunggakanWilayah, kinerja, laba_ke_kegiatan,
     tunggakan,

@@ -208,6 +208,20 @@ pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi
     Ok(versi)
 }
 
+/// Writes every change of `writes` in order, in one transaction.
+pub(super) async fn save_all(pool: &SqlitePool, writes: &[UpkWrite<'_>]) -> Result<Vec<UpkVersi>> {
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("starting a transaction")?;
+    let mut out = Vec::with_capacity(writes.len());
+    for w in writes {
+        out.push(save_in(&mut tx, w).await?);
+    }
+    tx.commit().await.ctx("committing the UPK's records")?;
+    Ok(out)
+}
+
 /// Writes every record of `w` and its audit lines inside the caller's transaction.
 async fn save_in(tx: &mut SqliteConnection, w: &UpkWrite<'_>) -> Result<UpkVersi> {
     // Encoded before anything is written: nothing is written if a record cannot be.
