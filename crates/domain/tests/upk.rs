@@ -614,3 +614,38 @@ fn collection_plans_and_visits_are_checked() {
         Hasil::JanjiBayar
     );
 }
+
+#[test]
+fn a_plan_written_with_tujuan_reads_as_catatan_and_a_result_names_its_plan() {
+    let plan: RencanaPenagihan = serde_json::from_value(serde_json::json!({
+        "pinjaman": "P-01", "ksm": "ksm-maju", "tanggal": "2026-08-03",
+        "petugas": ["Pak Kades"], "tujuan": "RKTL langkah 1"
+    }))
+    .unwrap();
+    assert_eq!(plan.catatan.as_deref(), Some("RKTL langkah 1"));
+    let written = serde_json::to_value(&plan).unwrap();
+    assert_eq!(written["catatan"], "RKTL langkah 1");
+    assert!(written.get("tujuan").is_none(), "{written}");
+
+    let visit = |rencana: Option<i64>| HasilKunjungan {
+        pinjaman: PinjamanId::new("P-01").unwrap(),
+        rencana,
+        tanggal: t("2026-08-03"),
+        petugas: vec!["Pak Kades".to_owned()],
+        hasil: Hasil::TidakDitemui,
+        jumlah_rp: None,
+        janji_tanggal: None,
+        catatan: None,
+    };
+    // A result without a plan is written as before, so older records read the same.
+    assert!(
+        serde_json::to_value(visit(None))
+            .unwrap()
+            .get("rencana")
+            .is_none()
+    );
+    let named = serde_json::to_value(visit(Some(7))).unwrap();
+    assert_eq!(named["rencana"], 7);
+    let back: HasilKunjungan = serde_json::from_value(named).unwrap();
+    assert_eq!(back, visit(Some(7)));
+}
