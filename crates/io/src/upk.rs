@@ -10,7 +10,7 @@ mod impor;
 
 pub use impor::{
     BarisPinjaman, BukuPinjaman, KOLOM_PINJAMAN, MAX_BARIS_PINJAMAN, Masalah, read_pinjaman,
-    read_pinjaman_csv, write_template_pinjaman,
+    read_pinjaman_csv, read_pinjaman_workbook, write_template_pinjaman,
 };
 
 use std::collections::BTreeMap;

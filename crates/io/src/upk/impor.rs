@@ -152,7 +152,7 @@ pub fn read_pinjaman(path: &Path, desa: Option<&Kode>) -> Result<BukuPinjaman, E
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let bytes = std::fs::read(path).map_err(read_err)?;
-            open_workbook(&bytes, &file)?
+            return read_pinjaman_workbook(&bytes, &file, desa);
         }
         _ => return Err(Error::UnsupportedFormat { file }),
     };
@@ -177,6 +177,17 @@ pub fn read_pinjaman_csv(
     desa: Option<&Kode>,
 ) -> Result<BukuPinjaman, Error> {
     let (head, rows) = open_csv(Box::new(std::io::Cursor::new(bytes.to_vec())), file)?;
+    Ok(read_rows(file, &head, rows, desa))
+}
+
+/// Reads a loan book from a workbook held in memory (XLSX through the bounded reader;
+/// XLS and ODS): its first sheet other than `Petunjuk`.
+pub fn read_pinjaman_workbook(
+    bytes: &[u8],
+    file: &str,
+    desa: Option<&Kode>,
+) -> Result<BukuPinjaman, Error> {
+    let (head, rows) = open_workbook(bytes, file)?;
     Ok(read_rows(file, &head, rows, desa))
 }
 
