@@ -55,6 +55,9 @@ enum Command {
     Template(crate::assess::TemplateArgs),
     /// Score an assessment table and store the results (per location and year).
     ImportAssessments(crate::import_assessments::ImportAssessmentsArgs),
+    /// Bring a UPK's existing loan book (XLSX or CSV, one row per loan) into the store in
+    /// one transaction, creating missing KSM; `--template FILE.xlsx` writes the template.
+    ImportPinjaman(crate::upk::ImportPinjamanArgs),
     /// Reports from the store.
     #[command(subcommand)]
     Report(crate::kegiatan::ReportCommand),
@@ -190,6 +193,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(&cli.store, cmd).await,
         Command::Assess(args) => crate::assess::run_assess(&args, &mut std::io::stdout().lock()),
         Command::ImportAssessments(args) => crate::import_assessments::run(&cli.store, args).await,
+        Command::ImportPinjaman(args) => crate::upk::import_pinjaman(&cli.store, args).await,
         Command::Report(cmd) => crate::kegiatan::report(&cli.store, cmd).await,
         Command::Call(args) => crate::kegiatan::call(&cli.store, args).await,
         Command::Skenario(args) => crate::skenario::run(&cli.store, args).await,

@@ -1,5 +1,6 @@
 //! `kumuh report tunggakan|kinerja`: the UPK's arrears list and indicators from the
-//! store, as CSV, XLSX or JSON.
+//! store, as CSV, XLSX or JSON; and `kumuh import-pinjaman`, a UPK's existing loan book
+//! brought in whole (`docs/upk-impor.md`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -103,6 +104,83 @@ pub async fn report(path: &Path, which: Laporan, args: UpkReportArgs) -> anyhow:
             .lock()
             .write_all(&bytes)
             .context("writing the report")?,
+    }
+    Ok(())
+}
+
+/// Arguments of `kumuh import-pinjaman`.
+#[derive(Debug, Args)]
+pub struct ImportPinjamanArgs {
+    /// The loan book, `.xlsx` or `.csv`: one row per loan (see docs/upk-impor.md).
+    #[arg(required_unless_present = "template")]
+    file: Option<PathBuf>,
+    /// The desa of rows whose `kode_desa` is empty (or of a book without that column).
+    #[arg(long)]
+    desa: Option<String>,
+    /// Check the whole book and say what would be imported; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the empty template (XLSX, with a `Petunjuk` sheet) to this file instead.
+    #[arg(long, value_name = "FILE.xlsx", conflicts_with_all = ["file", "dry_run"])]
+    template: Option<PathBuf>,
+}
+
+/// The operator of an import holds the store file, so writes as an administrator; the
+/// name is what the audit log shows.
+fn importer() -> User {
+    User::new("kumuh import-pinjaman", Role::Admin)
+}
+
+/// Imports a loan book, or writes its template. Every problem is printed, by row and
+/// column, and nothing is written while there is one.
+pub async fn import_pinjaman(path: &Path, args: ImportPinjamanArgs) -> anyhow::Result<()> {
+    if let Some(out) = &args.template {
+        let mut bytes = Vec::new();
+        kumuh_io::upk::write_template_pinjaman(&mut bytes)?;
+        std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("template written to {}", out.display());
+        return Ok(());
+    }
+    let Some(file) = &args.file else {
+        bail!("name the loan book to import, or --template FILE.xlsx");
+    };
+    let desa = args
+        .desa
+        .as_deref()
+        .map(kumuh_domain::Kode::parse)
+        .transpose()
+        .context("--desa")?;
+    let book = kumuh_io::upk::read_pinjaman(file, desa.as_ref())
+        .with_context(|| format!("reading the loan book {}", file.display()))?;
+    let store = open(path, OpenMode::MustExist).await?;
+    let atlas = crate::commands::atlas(&store);
+    let outcome = kumuh_app::upk::impor_pinjaman(&atlas, Some(&importer()), book, args.dry_run)
+        .await
+        .context("importing the loan book");
+    store.close().await;
+    let outcome = outcome?;
+    if !outcome.masalah.is_empty() {
+        for m in &outcome.masalah {
+            eprintln!("{}: {m}", file.display());
+        }
+        bail!(
+            "{}: {} problem(s); nothing was imported",
+            file.display(),
+            outcome.masalah.len()
+        );
+    }
+    let verb = if outcome.ditulis {
+        "imported"
+    } else {
+        "would import (--dry-run)"
+    };
+    eprintln!(
+        "{verb}: {} loan(s), {} new KSM",
+        outcome.pinjaman.len(),
+        outcome.ksm_baru.len()
+    );
+    for (id, nama) in &outcome.ksm_baru {
+        eprintln!("  new KSM {id}: {nama}");
     }
     Ok(())
 }

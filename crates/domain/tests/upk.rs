@@ -87,7 +87,7 @@ fn worked_case_standing_on_10_july_is_four_behind_and_class_3() {
     assert_eq!(s.kolektibilitas, Kolektibilitas::KurangLancar);
     assert_eq!(s.kolektibilitas.kelas(), 3);
     // The oldest unpaid instalment fell due on 5 April: 96 days before 10 July.
-    assert_eq!(s.hari_terlambat, 96);
+    assert_eq!(s.hari_tunggak, 96);
     assert_eq!(s.status, StatusPinjaman::Berjalan);
     assert_eq!(s.dibayar_pokok_rp, rp(600_000));
     assert_eq!(s.dibayar_jasa_rp, rp(90_000));
@@ -108,7 +108,7 @@ fn a_due_date_on_the_standing_date_counts_as_due() {
             (
                 s.angsuran_jatuh_tempo,
                 s.angsuran_tertunggak,
-                s.hari_terlambat,
+                s.hari_tunggak,
                 s.kolektibilitas.kelas()
             ),
             (due, behind, days, kelas),
@@ -578,12 +578,13 @@ fn collection_plans_and_visits_are_checked() {
         tanggal: t("2026-08-03"),
         petugas: vec![" ".to_owned()],
         bersama_pemerintah_desa: true,
-        tujuan: Some("RKTL langkah 1".to_owned()),
+        catatan: Some("RKTL langkah 1".to_owned()),
     };
     let e = plan.check().unwrap_err();
     assert!(e.to_string().contains("field `petugas`"), "{e}");
     let visit = |hasil, jumlah: Option<u32>, janji: Option<&str>| HasilKunjungan {
         pinjaman: PinjamanId::new("P-01").unwrap(),
+        rencana: None,
         tanggal: t("2026-08-03"),
         petugas: vec!["Pak Kades".to_owned()],
         hasil,
@@ -612,4 +613,39 @@ fn collection_plans_and_visits_are_checked() {
             .hasil,
         Hasil::JanjiBayar
     );
+}
+
+#[test]
+fn a_plan_written_with_tujuan_reads_as_catatan_and_a_result_names_its_plan() {
+    let plan: RencanaPenagihan = serde_json::from_value(serde_json::json!({
+        "pinjaman": "P-01", "ksm": "ksm-maju", "tanggal": "2026-08-03",
+        "petugas": ["Pak Kades"], "tujuan": "RKTL langkah 1"
+    }))
+    .unwrap();
+    assert_eq!(plan.catatan.as_deref(), Some("RKTL langkah 1"));
+    let written = serde_json::to_value(&plan).unwrap();
+    assert_eq!(written["catatan"], "RKTL langkah 1");
+    assert!(written.get("tujuan").is_none(), "{written}");
+
+    let visit = |rencana: Option<i64>| HasilKunjungan {
+        pinjaman: PinjamanId::new("P-01").unwrap(),
+        rencana,
+        tanggal: t("2026-08-03"),
+        petugas: vec!["Pak Kades".to_owned()],
+        hasil: Hasil::TidakDitemui,
+        jumlah_rp: None,
+        janji_tanggal: None,
+        catatan: None,
+    };
+    // A result without a plan is written as before, so older records read the same.
+    assert!(
+        serde_json::to_value(visit(None))
+            .unwrap()
+            .get("rencana")
+            .is_none()
+    );
+    let named = serde_json::to_value(visit(Some(7))).unwrap();
+    assert_eq!(named["rencana"], 7);
+    let back: HasilKunjungan = serde_json::from_value(named).unwrap();
+    assert_eq!(back, visit(Some(7)));
 }

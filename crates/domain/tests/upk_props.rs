@@ -212,7 +212,7 @@ proptest! {
             prop_assert!(pos.angsuran_tertunggak <= pos.angsuran_jatuh_tempo);
             let arrears = pos.tunggakan_pokok_rp.get() + pos.tunggakan_jasa_rp.get();
             if pos.angsuran_tertunggak == 0 {
-                prop_assert_eq!((pos.hari_terlambat, arrears), (0, 0));
+                prop_assert_eq!((pos.hari_tunggak, arrears), (0, 0));
             } else {
                 prop_assert!(arrears > 0);
             }

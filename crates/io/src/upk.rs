@@ -1,10 +1,17 @@
-//! The revolving-loan unit's lists out: the arrears list (Daftar Tunggakan) as CSV and
-//! XLSX.
+//! The revolving-loan unit's files: the arrears list (Daftar Tunggakan) out as CSV and
+//! XLSX, and a UPK's existing loan book in ([`read_pinjaman`], `impor.rs`).
 //!
 //! One row per running loan with an instalment behind, worst first, with the columns
 //! [`TUNGGAKAN_COLUMNS`]; the XLSX adds a `TOTAL` row under the amounts. Money is whole
 //! rupiah. Group names come from users, so CSV cells go through [`csv_text`] and XLSX
 //! cells are written as text, never as formulas.
+
+mod impor;
+
+pub use impor::{
+    BarisPinjaman, BukuPinjaman, KOLOM_PINJAMAN, MAX_BARIS_PINJAMAN, Masalah, read_pinjaman,
+    read_pinjaman_csv, read_pinjaman_workbook, write_template_pinjaman,
+};
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -25,7 +32,7 @@ pub const TUNGGAKAN_COLUMNS: [&str; 12] = [
     "tunggakan_pokok_rp",
     "tunggakan_jasa_rp",
     "angsuran_tertunggak",
-    "hari_terlambat",
+    "hari_tunggak",
     "kolektibilitas",
     "menunggak",
     "penyebab",
@@ -53,7 +60,7 @@ fn cells(d: &DaftarTunggakan, nama_ksm: &BTreeMap<String, String>) -> Vec<[Strin
                 b.tunggakan_pokok_rp.get().to_string(),
                 b.tunggakan_jasa_rp.get().to_string(),
                 b.angsuran_tertunggak.to_string(),
-                b.hari_terlambat.to_string(),
+                b.hari_tunggak.to_string(),
                 b.kolektibilitas.kelas().to_string(),
                 if b.menunggak { "ya" } else { "tidak" }.to_owned(),
                 penyebab.join(" "),

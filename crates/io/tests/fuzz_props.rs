@@ -12,6 +12,8 @@ mod geojson_import;
 mod props;
 #[path = "../../../fuzz/bodies/siteplan_fitur.rs"]
 mod siteplan_fitur;
+#[path = "../../../fuzz/bodies/upk_pinjaman.rs"]
+mod upk_pinjaman;
 
 use proptest::prelude::*;
 
@@ -56,6 +58,16 @@ fn kml_seeds_are_read() {
     seeds_accepted("kml", foreign::kml);
 }
 
+#[test]
+fn upk_pinjaman_csv_seeds_are_read() {
+    seeds_accepted("upk_pinjaman_csv", upk_pinjaman::upk_pinjaman_csv);
+}
+
+#[test]
+fn upk_pinjaman_xlsx_seeds_are_read() {
+    seeds_accepted("upk_pinjaman_xlsx", upk_pinjaman::upk_pinjaman_xlsx);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -87,5 +99,15 @@ proptest! {
     #[test]
     fn kml_never_panics(data in props::near_seeds("kml")) {
         foreign::kml(&data);
+    }
+
+    #[test]
+    fn upk_pinjaman_csv_never_panics(data in props::near_seeds("upk_pinjaman_csv")) {
+        upk_pinjaman::upk_pinjaman_csv(&data);
+    }
+
+    #[test]
+    fn upk_pinjaman_xlsx_never_panics(data in props::near_seeds("upk_pinjaman_xlsx")) {
+        upk_pinjaman::upk_pinjaman_xlsx(&data);
     }
 }

@@ -173,7 +173,9 @@ impl Modify for BearerAuth {
 /// The API routes and, from the same registrations, their OpenAPI document: a route
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
-    use routes::{jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles, upk};
+    use routes::{
+        jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles, upk, upk_tagih,
+    };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
@@ -220,6 +222,12 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(upk::get_pinjaman))
         .routes(routes!(upk::angsuran))
         .routes(routes!(upk::batal))
+        .routes(routes!(upk::keputusan))
+        .routes(routes!(upk::cair))
+        .routes(routes!(upk::hapus_buku))
+        .routes(routes!(upk_tagih::penyebab))
+        .routes(routes!(upk_tagih::daftar, upk_tagih::rencana))
+        .routes(routes!(upk_tagih::hasil))
         .routes(routes!(upk::kinerja))
         .routes(routes!(upk::tunggakan))
         .routes(routes!(tiles::catalog))

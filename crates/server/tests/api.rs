@@ -466,13 +466,20 @@ async fn openapi_documents_every_route() {
         ("/api/pinjaman/{id}/batal", "post"),
         ("/api/upk/kinerja", "get"),
         ("/api/upk/tunggakan", "get"),
+        ("/api/pinjaman/{id}/keputusan", "post"),
+        ("/api/pinjaman/{id}/cair", "post"),
+        ("/api/pinjaman/{id}/hapus-buku", "post"),
+        ("/api/pinjaman/{id}/penyebab", "post"),
+        ("/api/upk/penagihan", "get"),
+        ("/api/upk/penagihan", "post"),
+        ("/api/upk/penagihan/{id}/hasil", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 51);
+    assert_eq!(paths.len(), 57);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

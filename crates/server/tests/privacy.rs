@@ -28,7 +28,11 @@ const MEMBER_RT: &str = "Blok Kenanga Tujuhpuluhtujuh";
 const UPK_WRITER: &str = "bendaharaupkrahasia";
 const BORROWER: &str = "Warsiniyem Kartosumarto";
 const NIK: &str = "3519094101800077";
-const SEEDED: [&str; 6] = [WRITER, MEMBER, MEMBER_RT, UPK_WRITER, BORROWER, NIK];
+/// Who visits the borrowing group on the collection plan.
+const VISITOR: &str = "Petugas Tagih Sukmawatiningsih";
+const SEEDED: [&str; 7] = [
+    WRITER, MEMBER, MEMBER_RT, UPK_WRITER, BORROWER, NIK, VISITOR,
+];
 
 /// A real server with a work, an override, a maintenance group and a siteplan written
 /// by an `lkm` user of Bibrik.
@@ -88,6 +92,10 @@ async fn seeded() -> (Fixture, String, String) {
             json!({"ksm": KSM, "id": PINJAMAN, "pokok_rp": 3_000_000, "jangka_bulan": 10,
                    "jasa_persen_bulan": 1.5, "tanggal_cair": "2026-01-05"}),
         ),
+        (
+            "/api/upk/penagihan",
+            json!({"pinjaman": PINJAMAN, "petugas": [VISITOR], "tanggal": "2026-07-14"}),
+        ),
     ] {
         let (s, b) = f.call(Method::POST, uri, Some(&upk), Some(body)).await;
         assert!(s.is_success(), "POST {uri}: {s} {b}");
@@ -108,6 +116,7 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         "id" if path.starts_with("/api/ksm/") => one(KSM),
         "id" if path.starts_with("/api/pinjaman/") => one(PINJAMAN),
         "per" => one("2026-07-10"),
+        "bulan" => one("2026-07"),
         "kode" if path.starts_with("/api/lokasi/") => one(lokasi),
         "kode" | "wilayah" | "desa" | "parent" => one(BIBRIK),
         "layer" => Ok(layers.to_vec()),
@@ -319,6 +328,10 @@ async fn the_lkm_of_the_desa_and_the_admin_see_personal_data() {
         ("/api/audit".to_owned(), &[WRITER][..]),
         (format!("/api/siteplan/{SITEPLAN}"), &[WRITER][..]),
         (format!("/api/siteplan/{SITEPLAN}/gpkg"), &[WRITER][..]),
+        (
+            format!("/api/upk/penagihan?wilayah={BIBRIK}"),
+            &[VISITOR][..],
+        ),
     ];
     for (url, names) in &urls {
         for (who, token) in [

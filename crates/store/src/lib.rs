@@ -362,6 +362,11 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// already stored cannot change: the write is refused with [`StoreError::Invalid`].
     async fn save_upk(&self, write: &UpkWrite<'_>) -> Result<UpkVersi>;
 
+    /// Writes several UPK changes in one transaction, in order (a loan book imported
+    /// whole: its new KSM and loans); all are written or none. Answers each one's
+    /// versions.
+    async fn save_upk_all(&self, writes: &[UpkWrite<'_>]) -> Result<Vec<UpkVersi>>;
+
     /// Siteplans of a place (a desa or any place above it), ordered by desa and id.
     async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>>;
 

@@ -105,4 +105,7 @@ pub struct UpkVersi {
     pub tabungan: Option<i64>,
     /// The loan's new version.
     pub pinjaman: Option<i64>,
+    /// The id ([`StoredPenagihan::id`]) of the last collection record appended, so that
+    /// a visit's result can name the plan it carries out.
+    pub penagihan: Option<i64>,
 }

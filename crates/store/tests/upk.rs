@@ -26,6 +26,8 @@ for_each_backend!(
     books_only_grow_and_their_rows_cannot_be_changed,
     a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets,
     concurrent_repayments_on_one_version_land_once,
+    a_visit_result_names_the_plan_id_the_write_answered,
+    several_writes_land_together_or_not_at_all,
 );
 
 const BIBRIK: &str = "35.19.09.2014";
@@ -314,7 +316,7 @@ async fn write_upk(store: &dyn Store) {
         tanggal: t("2026-07-12"),
         petugas: vec!["Pak Kades".into()],
         bersama_pemerintah_desa: true,
-        tujuan: None,
+        catatan: None,
     };
     store
         .save_upk(&UpkWrite {
@@ -384,6 +386,7 @@ async fn a_whole_atlas_copy_carries_the_upk_records_and_nik_only_with_secrets(st
         // New collection records are numbered after the copied ones.
         let visit = HasilKunjungan {
             pinjaman: PinjamanId::new("P-01").unwrap(),
+            rencana: None,
             tanggal: t("2026-07-12"),
             petugas: vec!["Pak Kades".into()],
             hasil: Hasil::JanjiBayar,
@@ -484,13 +487,14 @@ async fn books_only_grow_and_their_rows_cannot_be_changed(store: TestStore) {
                         tanggal: t("2026-07-12"),
                         petugas: vec!["Pak Kades".into()],
                         bersama_pemerintah_desa: true,
-                        tujuan: Some("RKTL".into()),
+                        catatan: Some("RKTL".into()),
                     }),
                     p.kode_desa.clone(),
                 ),
                 (
                     Penagihan::Kunjungan(HasilKunjungan {
                         pinjaman: p.id.clone(),
+                        rencana: None,
                         tanggal: t("2026-07-12"),
                         petugas: vec!["Pak Kades".into()],
                         hasil: Hasil::JanjiBayar,
@@ -649,4 +653,103 @@ async fn concurrent_repayments_on_one_version_land_once(store: TestStore) {
         .await
         .unwrap();
     assert_eq!(log.len(), 1, "only the landed repayment is audited");
+}
+
+async fn a_visit_result_names_the_plan_id_the_write_answered(store: TestStore) {
+    write_upk(&*store).await;
+    let before = store.list_penagihan(None).await.unwrap();
+    let desa = Kode::parse(BIBRIK).unwrap();
+    let plan = RencanaPenagihan {
+        pinjaman: PinjamanId::new("P-01").unwrap(),
+        ksm: KsmId::new("ksm-berkah").unwrap(),
+        tanggal: t("2026-08-03"),
+        petugas: vec!["Bu Sri".into()],
+        bersama_pemerintah_desa: false,
+        catatan: Some("RKTL langkah 2".into()),
+    };
+    let v = store
+        .save_upk(&UpkWrite {
+            penagihan: vec![(Penagihan::Rencana(plan), desa.clone())],
+            audit: vec![audit("penagihan", "P-01", "rencana")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    let id = v.penagihan.expect("the plan's id");
+    assert!(before.iter().all(|r| r.id < id), "{before:?} then {id}");
+    let visit = HasilKunjungan {
+        pinjaman: PinjamanId::new("P-01").unwrap(),
+        rencana: Some(id),
+        tanggal: t("2026-08-03"),
+        petugas: vec!["Bu Sri".into()],
+        hasil: Hasil::TidakDitemui,
+        jumlah_rp: None,
+        janji_tanggal: None,
+        catatan: None,
+    };
+    let v2 = store
+        .save_upk(&UpkWrite {
+            penagihan: vec![(Penagihan::Kunjungan(visit.clone()), desa)],
+            audit: vec![audit("penagihan", "P-01", "hasil")],
+            ..UpkWrite::default()
+        })
+        .await
+        .unwrap();
+    assert!(v2.penagihan > Some(id));
+    let all = store
+        .list_penagihan(Some(&Kode::parse(BIBRIK).unwrap()))
+        .await
+        .unwrap();
+    let plan_row = all.iter().find(|r| r.id == id).unwrap();
+    match &plan_row.penagihan {
+        Penagihan::Rencana(r) => assert_eq!(r.catatan.as_deref(), Some("RKTL langkah 2")),
+        other => panic!("row {id} is {other:?}"),
+    }
+    let last = all.last().unwrap();
+    assert_eq!(Some(last.id), v2.penagihan);
+    assert_eq!(last.penagihan, Penagihan::Kunjungan(visit));
+}
+
+async fn several_writes_land_together_or_not_at_all(store: TestStore) {
+    let k = berkah();
+    let p = loan();
+    let ksm_write = || UpkWrite {
+        ksm: Some(Versi {
+            isi: &k,
+            versi: None,
+        }),
+        audit: vec![audit("ksm", "ksm-berkah", "impor")],
+        ..UpkWrite::default()
+    };
+    // The loan names a version it never had: the whole batch is refused, the KSM too.
+    let stale = UpkWrite {
+        pinjaman: Some(Versi {
+            isi: &p,
+            versi: Some(7),
+        }),
+        audit: vec![audit("pinjaman", "P-01", "impor")],
+        ..UpkWrite::default()
+    };
+    assert!(store.save_upk_all(&[ksm_write(), stale]).await.is_err());
+    assert!(store.ksm("ksm-berkah").await.unwrap().is_none());
+    assert!(store.pinjaman("P-01").await.unwrap().is_none());
+    let lines = |kunci: &str| AuditQuery {
+        kunci: Some(kunci.into()),
+        sebelum_id: None,
+        limit: 10,
+    };
+    assert!(store.audit(&lines("ksm-berkah")).await.unwrap().is_empty());
+
+    let fresh = UpkWrite {
+        pinjaman: Some(Versi {
+            isi: &p,
+            versi: None,
+        }),
+        audit: vec![audit("pinjaman", "P-01", "impor")],
+        ..UpkWrite::default()
+    };
+    let v = store.save_upk_all(&[ksm_write(), fresh]).await.unwrap();
+    assert_eq!((v[0].ksm, v[1].pinjaman), (Some(1), Some(1)));
+    assert_eq!(store.pinjaman("P-01").await.unwrap().unwrap().versi, 1);
+    assert_eq!(store.audit(&lines("P-01")).await.unwrap().len(), 1);
 }

@@ -8,8 +8,11 @@
 //! desa's `upk` user, or an admin. Every write lands in the audit log with the record's
 //! new version, in the same transaction.
 
+mod impor;
 mod laporan;
 
+mod siklus;
+mod tagih;
 mod tulis;
 
 use std::collections::BTreeMap;
@@ -24,9 +27,15 @@ use serde_json::Value;
 
 use crate::{AppError, Atlas, Result};
 
+pub use impor::{HasilImpor, impor_pinjaman};
 pub use laporan::{
     KinerjaDesa, KinerjaWilayah, NilaiPersen, TunggakanWilayah, kinerja, laba_ke_kegiatan,
     tunggakan,
+};
+pub use siklus::{Putuskan, cairkan, hapus_buku, putuskan};
+pub use tagih::{
+    BarisPenagihan, CatatPenyebab, HasilBaris, HasilBaru, RencanaBaru, catat_penyebab,
+    daftar_penagihan, hasil_penagihan, rencana_penagihan,
 };
 pub use tulis::{
     AnggotaBaru, BuatKsm, BuatPinjaman, CatatTabungan, JenisTabungan, UbahKsm, angsuran,
@@ -54,7 +63,7 @@ pub fn boleh_baca(user: Option<&User>, kode: &Kode) -> bool {
 }
 
 /// The details of the desa `kode`, or why not (unauthenticated, or forbidden).
-fn harus_baca(user: Option<&User>, kode: &Kode) -> Result<()> {
+pub(crate) fn harus_baca(user: Option<&User>, kode: &Kode) -> Result<()> {
     kumuh_domain::authorize(
         user,
         &Action::ReadUpk {
@@ -198,9 +207,13 @@ pub struct PinjamanDetail {
     /// Instalments due and not fully paid.
     pub angsuran_tertunggak: u16,
     /// Days since the oldest unpaid instalment fell due.
-    pub hari_terlambat: u32,
+    pub hari_tunggak: u32,
     /// Class 1-5 (1 before disbursement).
     pub kolektibilitas: u8,
+    /// Causes of arrears noted by `per`, each once, in the order first noted
+    /// (`seleksi_lemah`, `usaha_gagal`, `meninggal`, `pindah`, `karakter`, `lainnya`);
+    /// the notes themselves are in `pinjaman.penyebab_tunggakan`.
+    pub penyebab: Vec<String>,
     /// The whole standing, `null` before disbursement.
     #[schema(value_type = Option<Object>)]
     pub posisi: Option<Posisi>,
@@ -382,8 +395,17 @@ pub(crate) fn detail(p: &Pinjaman, versi: i64, per: Tanggal) -> Result<PinjamanD
         tunggakan_pokok_rp: get(|x| x.tunggakan_pokok_rp.get()),
         tunggakan_jasa_rp: get(|x| x.tunggakan_jasa_rp.get()),
         angsuran_tertunggak: pos.as_ref().map_or(0, |x| x.angsuran_tertunggak),
-        hari_terlambat: pos.as_ref().map_or(0, |x| x.hari_terlambat),
+        hari_tunggak: pos.as_ref().map_or(0, |x| x.hari_tunggak),
         kolektibilitas: pos.as_ref().map_or(1, |x| x.kolektibilitas.kelas()),
+        penyebab: p
+            .penyebab_per(per)
+            .into_iter()
+            .filter_map(|c| {
+                serde_json::to_value(c)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            })
+            .collect(),
         posisi: pos,
     })
 }

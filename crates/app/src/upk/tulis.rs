@@ -4,7 +4,8 @@
 
 use kumuh_domain::upk::{
     JenisKelamin, JenisKsm, Ksm, KsmId, MetodeJasa, Nik, Pembayaran, Penarikan, PersenBulan,
-    Pinjaman, PinjamanEntry, PinjamanId, Setoran, SumberBayar, Syarat, Tabungan,
+    Pinjaman, PinjamanEntry, PinjamanId, Setoran, SumberBayar, Syarat, Tabungan, TutupAngsuran,
+    UpkError,
 };
 use kumuh_domain::works::{EntryId, Reversal, Rupiah, Tanggal};
 use kumuh_domain::{Action, Kode, User};
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 use super::{KsmDetail, PinjamanDetail, detail, hari_ini};
 use crate::{AppError, Atlas, Result, authorize};
 
-fn may_edit(user: Option<&User>, kode_desa: &Kode) -> Result<User> {
+pub(super) fn may_edit(user: Option<&User>, kode_desa: &Kode) -> Result<User> {
     authorize(
         user,
         &Action::EditUpk {
@@ -23,7 +24,13 @@ fn may_edit(user: Option<&User>, kode_desa: &Kode) -> Result<User> {
     )
 }
 
-fn line(user: &User, entitas: &str, kunci: &str, aksi: &str, sesudah: Value) -> NewAudit {
+pub(super) fn line(
+    user: &User,
+    entitas: &str,
+    kunci: &str,
+    aksi: &str,
+    sesudah: Value,
+) -> NewAudit {
     NewAudit {
         pengguna: user.username.clone(),
         entitas: entitas.into(),
@@ -369,7 +376,7 @@ pub async fn buat_pinjaman(
     )
 }
 
-async fn load_pinjaman(atlas: &Atlas, id: &str) -> Result<StoredPinjaman> {
+pub(super) async fn load_pinjaman(atlas: &Atlas, id: &str) -> Result<StoredPinjaman> {
     atlas
         .store
         .pinjaman(id)
@@ -377,7 +384,7 @@ async fn load_pinjaman(atlas: &Atlas, id: &str) -> Result<StoredPinjaman> {
         .ok_or_else(|| AppError::NotFound(format!("pinjaman {id} does not exist")))
 }
 
-async fn save_pinjaman(
+pub(super) async fn save_pinjaman(
     atlas: &Atlas,
     p: &Pinjaman,
     versi: i64,
@@ -399,17 +406,24 @@ async fn save_pinjaman(
 }
 
 /// Records a repayment; answers the loan standing on the repayment's day.
+///
+/// A repayment from [`SumberBayar::TabunganTanggungRenteng`] is also taken out of the
+/// group's savings as a use to cover an instalment, with `alasan`, in the same
+/// transaction: both books change or neither does. It is refused when the savings
+/// hold less than the amount.
 pub async fn angsuran(
     atlas: &Atlas,
     user: Option<&User>,
     id: &str,
     bayar: Pembayaran,
+    alasan: Option<String>,
     versi: Option<i64>,
 ) -> Result<PinjamanDetail> {
     let stored = load_pinjaman(atlas, id).await?;
     let who = may_edit(user, &stored.pinjaman.kode_desa)?;
     let mut p = stored.pinjaman.clone();
     let tanggal = bayar.tanggal;
+    let (jumlah_rp, sumber) = (bayar.jumlah_rp, bayar.sumber);
     let sesudah = json!({"tanggal": bayar.tanggal, "jumlah_rp": bayar.jumlah_rp,
                          "sumber": bayar.sumber});
     let entri = p.bayar(bayar)?;
@@ -417,7 +431,62 @@ pub async fn angsuran(
     if let Some(s) = audit.sesudah.as_mut() {
         s["entri"] = json!(entri.0);
     }
-    save_pinjaman(atlas, &p, versi.unwrap_or(stored.versi), audit, tanggal).await
+    let versi = versi.unwrap_or(stored.versi);
+    if sumber != SumberBayar::TabunganTanggungRenteng {
+        return save_pinjaman(atlas, &p, versi, audit, tanggal).await;
+    }
+    let alasan = alasan.map(|a| a.trim().to_owned()).unwrap_or_default();
+    if alasan.is_empty() {
+        return Err(AppError::invalid(
+            "alasan",
+            "say why the group's savings cover this instalment",
+        ));
+    }
+    let tab_stored = atlas.store.tabungan(p.ksm.as_str()).await?;
+    let mut tab = tab_stored
+        .as_ref()
+        .map_or_else(|| Tabungan::new(p.ksm.clone()), |s| s.tabungan.clone());
+    let tutup = tab
+        .tutup_angsuran(TutupAngsuran {
+            tanggal,
+            jumlah_rp,
+            pinjaman: p.id.clone(),
+            alasan: alasan.clone(),
+        })
+        .map_err(|e| match e {
+            UpkError::InsufficientBalance { .. } => AppError::invalid("jumlah_rp", e.to_string()),
+            other => other.into(),
+        })?;
+    let saldo = tab.saldo()?;
+    let v = atlas
+        .store
+        .save_upk(&UpkWrite {
+            tabungan: Some((
+                Versi {
+                    isi: &tab,
+                    versi: tab_stored.as_ref().map(|s| s.versi),
+                },
+                &p.kode_desa,
+            )),
+            pinjaman: Some(Versi {
+                isi: &p,
+                versi: Some(versi),
+            }),
+            audit: vec![
+                audit,
+                line(
+                    &who,
+                    "tabungan",
+                    p.ksm.as_str(),
+                    "tutup_angsuran",
+                    json!({"entri": tutup.0, "pinjaman": id, "tanggal": tanggal,
+                           "jumlah_rp": jumlah_rp, "alasan": alasan, "saldo_rp": saldo}),
+                ),
+            ],
+            ..UpkWrite::default()
+        })
+        .await?;
+    detail(&p, v.pinjaman.unwrap_or(versi + 1), tanggal)
 }
 
 /// Reverses a repayment (the latest live one when `entri` is not given), with the

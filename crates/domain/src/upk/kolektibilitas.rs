@@ -214,11 +214,11 @@ impl AturanKolektibilitas {
     }
 
     /// The class of a loan with `angsuran_tertunggak` instalments behind whose oldest
-    /// unpaid instalment is `hari_terlambat` days overdue.
-    pub fn kelas(&self, angsuran_tertunggak: u32, hari_terlambat: u32) -> Kolektibilitas {
+    /// unpaid instalment is `hari_tunggak` days overdue.
+    pub fn kelas(&self, angsuran_tertunggak: u32, hari_tunggak: u32) -> Kolektibilitas {
         let n = match self.dasar {
             Dasar::Angsuran => angsuran_tertunggak,
-            Dasar::Hari => hari_terlambat,
+            Dasar::Hari => hari_tunggak,
         };
         let m = self.minimum;
         if n >= m.kelas_5 {

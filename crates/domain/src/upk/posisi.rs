@@ -117,7 +117,7 @@ pub struct Posisi {
     pub angsuran_tertunggak: u16,
     /// Days from the due date of the oldest unpaid due instalment to the standing date;
     /// zero when nothing is behind.
-    pub hari_terlambat: u32,
+    pub hari_tunggak: u32,
     /// The quality class.
     pub kolektibilitas: Kolektibilitas,
     /// Whether the loan was written off by the date.
@@ -194,7 +194,7 @@ impl Pinjaman {
         let tunggakan_jasa_rp = sum(behind
             .iter()
             .map(|(a, p)| a.jasa_rp.saturating_sub(p.jasa_rp)))?;
-        let hari_terlambat = behind.first().map_or(0, |(a, _)| {
+        let hari_tunggak = behind.first().map_or(0, |(a, _)| {
             u32::try_from(per.day_number() - a.jatuh_tempo.day_number()).unwrap_or(u32::MAX)
         });
         // A schedule has at most 120 instalments.
@@ -227,8 +227,8 @@ impl Pinjaman {
             tunggakan_jasa_rp,
             angsuran_jatuh_tempo,
             angsuran_tertunggak,
-            hari_terlambat,
-            kolektibilitas: aturan.kelas(u32::from(angsuran_tertunggak), hari_terlambat),
+            hari_tunggak,
+            kolektibilitas: aturan.kelas(u32::from(angsuran_tertunggak), hari_tunggak),
             dihapusbukukan,
         }))
     }

@@ -115,7 +115,7 @@ pub struct BarisTunggakan {
     /// Instalments behind.
     pub angsuran_tertunggak: u16,
     /// Days overdue of the oldest unpaid instalment.
-    pub hari_terlambat: u32,
+    pub hari_tunggak: u32,
     /// The quality class.
     pub kolektibilitas: Kolektibilitas,
     /// Class 3-5: in arrears in the field's sense, for a follow-up plan and visits.
@@ -161,7 +161,7 @@ pub fn daftar_tunggakan<'a>(
             tunggakan_pokok_rp: pos.tunggakan_pokok_rp,
             tunggakan_jasa_rp: pos.tunggakan_jasa_rp,
             angsuran_tertunggak: pos.angsuran_tertunggak,
-            hari_terlambat: pos.hari_terlambat,
+            hari_tunggak: pos.hari_tunggak,
             kolektibilitas: pos.kolektibilitas,
             menunggak: pos.kolektibilitas.menunggak(),
             penyebab: p.penyebab_per(per),
@@ -170,7 +170,7 @@ pub fn daftar_tunggakan<'a>(
     baris.sort_by(|a, b| {
         b.kolektibilitas
             .cmp(&a.kolektibilitas)
-            .then(b.hari_terlambat.cmp(&a.hari_terlambat))
+            .then(b.hari_tunggak.cmp(&a.hari_tunggak))
             .then(a.pinjaman.cmp(&b.pinjaman))
     });
     Ok(DaftarTunggakan {
@@ -195,9 +195,10 @@ pub struct RencanaPenagihan {
     /// Whether the village government comes along.
     #[serde(default)]
     pub bersama_pemerintah_desa: bool,
-    /// What the visit is for, e.g. the step of the follow-up plan (RKTL) it carries out.
-    #[serde(default)]
-    pub tujuan: Option<String>,
+    /// A note: what the visit is for, e.g. the step of the follow-up plan (RKTL) it
+    /// carries out. Records written before it had this name call it `tujuan`.
+    #[serde(default, alias = "tujuan")]
+    pub catatan: Option<String>,
 }
 
 impl RencanaPenagihan {
@@ -235,6 +236,10 @@ pub enum Hasil {
 pub struct HasilKunjungan {
     /// The loan.
     pub pinjaman: PinjamanId,
+    /// The planned visit this is the result of (the plan's id among the collection
+    /// records), where the visit was planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rencana: Option<i64>,
     /// The day of the visit.
     pub tanggal: Tanggal,
     /// Who visited.

@@ -17,7 +17,7 @@ mod output;
 mod read;
 mod results_csv;
 mod stream;
-mod table;
+pub(crate) mod table;
 mod template;
 mod xlsx;
 

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kumuh_app::upk::{
     AnggotaBaru, BuatKsm, BuatPinjaman, CatatTabungan, DaftarKsm, JenisTabungan, KinerjaWilayah,
-    KsmDetail, PinjamanDetail, TunggakanWilayah, UbahKsm,
+    KsmDetail, PinjamanDetail, Putuskan, TunggakanWilayah, UbahKsm,
 };
 use kumuh_domain::Kode;
 use kumuh_domain::upk::{JenisKelamin, JenisKsm, MetodeJasa, Pembayaran};
@@ -23,7 +23,8 @@ use crate::extract::{Json, Path, Query};
 use crate::routes::common::{Versioned, attachment, if_match, parse_wilayah};
 use crate::routes::kegiatan::input::Body;
 use crate::routes::upk_bodies::{
-    AngsuranBody, BatalBody, KsmBody, KsmPatchBody, PinjamanBody, TabunganBody,
+    AngsuranBody, BatalBody, CairBody, HapusBukuBody, KeputusanBody, KsmBody, KsmPatchBody,
+    PinjamanBody, TabunganBody,
 };
 
 /// Which area to list.
@@ -54,7 +55,7 @@ pub struct PerParams {
     pub per: Option<String>,
 }
 
-fn parse_per(per: Option<&str>) -> ApiResult<Option<Tanggal>> {
+pub(crate) fn parse_per(per: Option<&str>) -> ApiResult<Option<Tanggal>> {
     per.map(|p| Tanggal::parse(p).map_err(|e| ApiError::bad_request(format!("per: {e}"))))
         .transpose()
 }
@@ -297,7 +298,10 @@ pub async fn get_pinjaman(
 }
 
 /// Records a repayment: applied to the oldest instalment not paid, service first. A
-/// repayment beyond what is still owed is refused. Answers the standing on its day.
+/// repayment beyond what is still owed is refused. With `sumber`
+/// `tabungan_tanggung_renteng` (and `alasan`) the same amount is taken out of the
+/// group's savings in the same transaction, refused (422, `jumlah_rp`) when the savings
+/// hold less. Answers the standing on its day.
 #[utoipa::path(post, path = "/api/pinjaman/{id}/angsuran", operation_id = "record_angsuran", tag = "upk",
     request_body = AngsuranBody,
     params(("id" = String, Path, description = "Loan id"),
@@ -319,6 +323,7 @@ pub async fn angsuran(
     let jumlah_rp = b.req_rupiah("jumlah_rp")?;
     let sumber = kumuh_app::upk::sumber_bayar(b.opt_text("sumber")?.as_deref())?;
     let keterangan = b.opt_text("keterangan")?;
+    let alasan = b.opt_text("alasan")?;
     b.finish()?;
     let bayar = Pembayaran {
         tanggal,
@@ -326,7 +331,8 @@ pub async fn angsuran(
         sumber,
         keterangan,
     };
-    let d = kumuh_app::upk::angsuran(&state.atlas(), user.0.as_ref(), &id, bayar, versi).await?;
+    let d = kumuh_app::upk::angsuran(&state.atlas(), user.0.as_ref(), &id, bayar, alasan, versi)
+        .await?;
     Ok(Versioned(StatusCode::OK, d.versi, d))
 }
 
@@ -355,6 +361,96 @@ pub async fn batal(
     let d =
         kumuh_app::upk::batal_angsuran(&state.atlas(), user.0.as_ref(), &id, entri, &alasan, versi)
             .await?;
+    Ok(Versioned(StatusCode::OK, d.versi, d))
+}
+
+/// Decides a loan application: `setuju` true approves it on the terms applied for,
+/// false refuses it (with `alasan`). The signed-in user is recorded as the one who
+/// decided.
+#[utoipa::path(post, path = "/api/pinjaman/{id}/keputusan", operation_id = "decide_pinjaman",
+    tag = "upk", request_body = KeputusanBody,
+    params(("id" = String, Path, description = "Loan id"),
+           ("If-Match" = Option<String>, Header, description = "The ETag read")),
+    responses((status = 200, body = PinjamanDetail), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn keputusan(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> ApiResult<Versioned<PinjamanDetail>> {
+    let mut b = Body::new(body)?;
+    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let cmd = Putuskan {
+        setuju: b.req::<bool>("setuju")?,
+        tanggal: b.req_tanggal("tanggal")?,
+        alasan: b.opt_text("alasan")?,
+        versi,
+    };
+    b.finish()?;
+    let d = kumuh_app::upk::putuskan(&state.atlas(), user.0.as_ref(), &id, cmd).await?;
+    Ok(Versioned(StatusCode::OK, d.versi, d))
+}
+
+/// Disburses an approved loan on `tanggal_cair`; answers the loan with its schedule.
+#[utoipa::path(post, path = "/api/pinjaman/{id}/cair", operation_id = "disburse_pinjaman",
+    tag = "upk", request_body = CairBody,
+    params(("id" = String, Path, description = "Loan id"),
+           ("If-Match" = Option<String>, Header, description = "The ETag read")),
+    responses((status = 200, body = PinjamanDetail), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn cair(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> ApiResult<Versioned<PinjamanDetail>> {
+    let mut b = Body::new(body)?;
+    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let tanggal_cair = b.req_tanggal("tanggal_cair")?;
+    b.finish()?;
+    let d =
+        kumuh_app::upk::cairkan(&state.atlas(), user.0.as_ref(), &id, tanggal_cair, versi).await?;
+    Ok(Versioned(StatusCode::OK, d.versi, d))
+}
+
+/// Writes a disbursed loan off (hapus buku) on `tanggal`, with the reason; the
+/// signed-in user (the desa's `upk` user, or an admin) is recorded as approving it.
+#[utoipa::path(post, path = "/api/pinjaman/{id}/hapus-buku", operation_id = "write_off_pinjaman",
+    tag = "upk", request_body = HapusBukuBody,
+    params(("id" = String, Path, description = "Loan id"),
+           ("If-Match" = Option<String>, Header, description = "The ETag read")),
+    responses((status = 200, body = PinjamanDetail), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn hapus_buku(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> ApiResult<Versioned<PinjamanDetail>> {
+    let mut b = Body::new(body)?;
+    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let tanggal = b.req_tanggal("tanggal")?;
+    let alasan = b.req_text("alasan")?;
+    b.finish()?;
+    let d = kumuh_app::upk::hapus_buku(
+        &state.atlas(),
+        user.0.as_ref(),
+        &id,
+        tanggal,
+        &alasan,
+        versi,
+    )
+    .await?;
     Ok(Versioned(StatusCode::OK, d.versi, d))
 }
 

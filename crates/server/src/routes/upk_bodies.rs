@@ -143,6 +143,9 @@ pub struct AngsuranBody {
     pub sumber: Option<String>,
     /// Notes.
     pub keterangan: Option<String>,
+    /// Why the group's savings cover the instalment; required with `sumber`
+    /// `tabungan_tanggung_renteng`.
+    pub alasan: Option<String>,
     /// The loan's version read.
     pub versi: Option<i64>,
 }
@@ -157,4 +160,94 @@ pub struct BatalBody {
     pub alasan: String,
     /// The loan's version read.
     pub versi: Option<i64>,
+}
+
+/// The decision on an application (`POST /api/pinjaman/{id}/keputusan`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"setuju": true, "tanggal": "2026-01-03"}))]
+pub struct KeputusanBody {
+    /// `true` approves on the terms applied for, `false` refuses.
+    pub setuju: bool,
+    /// The day of the decision, not before the application.
+    pub tanggal: String,
+    /// Why; required for a refusal.
+    pub alasan: Option<String>,
+    /// The loan's version read.
+    pub versi: Option<i64>,
+}
+
+/// A disbursement (`POST /api/pinjaman/{id}/cair`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"tanggal_cair": "2026-01-05"}))]
+pub struct CairBody {
+    /// The day the money went out, not before approval.
+    pub tanggal_cair: String,
+    /// The loan's version read.
+    pub versi: Option<i64>,
+}
+
+/// A write-off (`POST /api/pinjaman/{id}/hapus-buku`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"tanggal": "2026-12-31", "alasan": "peminjam meninggal dunia"}))]
+pub struct HapusBukuBody {
+    /// The day of the decision, not before disbursement.
+    pub tanggal: String,
+    /// Why.
+    pub alasan: String,
+    /// The loan's version read.
+    pub versi: Option<i64>,
+}
+
+/// A cause of arrears (`POST /api/pinjaman/{id}/penyebab`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"tanggal": "2026-07-10", "penyebab": "usaha_gagal",
+    "keterangan": "warung tutup sejak Mei"}))]
+pub struct PenyebabBody {
+    /// The day it was noted.
+    pub tanggal: String,
+    /// `seleksi_lemah`, `usaha_gagal`, `meninggal`, `pindah`, `karakter` or `lainnya`.
+    #[schema(example = "usaha_gagal")]
+    pub penyebab: String,
+    /// Details; required for `lainnya`.
+    pub keterangan: Option<String>,
+    /// The loan's version read.
+    pub versi: Option<i64>,
+}
+
+/// A plan line of the collection plan (`POST /api/upk/penagihan`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"pinjaman": "P-01", "petugas": ["Bu Sri (UPK)", "Pak Kades"],
+    "tanggal": "2026-07-14", "bersama_pemerintah_desa": true, "catatan": "RKTL langkah 1"}))]
+pub struct RencanaBody {
+    /// The loan in arrears (disbursed).
+    pub pinjaman: String,
+    /// Who visits: one name or more.
+    pub petugas: Vec<String>,
+    /// The planned day.
+    pub tanggal: String,
+    /// Whether the village government comes along (default false).
+    pub bersama_pemerintah_desa: Option<bool>,
+    /// What the visit is for.
+    pub catatan: Option<String>,
+}
+
+/// What a visit found (`POST /api/upk/penagihan/{id}/hasil`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"tanggal": "2026-07-14", "hasil": "janji_bayar",
+    "janji_tanggal": "2026-07-31", "catatan": "bayar setelah panen"}))]
+pub struct HasilBody {
+    /// The day of the visit.
+    pub tanggal: String,
+    /// `membayar`, `janji_bayar`, `tidak_ditemui`, `menolak` or `lainnya`.
+    #[schema(example = "janji_bayar")]
+    pub hasil: String,
+    /// Who visited; the plan's visitors when not given.
+    pub petugas: Option<Vec<String>>,
+    /// Money collected, whole rupiah (required for `membayar`; recorded on the loan).
+    #[schema(minimum = 1)]
+    pub jumlah_rp: Option<i64>,
+    /// The promised day (required for `janji_bayar`).
+    pub janji_tanggal: Option<String>,
+    /// Notes (required for `lainnya`).
+    pub catatan: Option<String>,
 }

@@ -329,6 +329,10 @@ impl Store for GpkgStore {
         upk::save(self.writer("saving the UPK's records")?, write).await
     }
 
+    async fn save_upk_all(&self, writes: &[UpkWrite<'_>]) -> Result<Vec<UpkVersi>> {
+        upk::save_all(self.writer("saving the UPK's records")?, writes).await
+    }
+
     async fn save_siteplan(&self, write: &SiteplanWrite<'_>) -> Result<i64> {
         let action = format!("saving siteplan {}", write.siteplan.id());
         siteplan::save(self.writer(&action)?, write).await

@@ -208,6 +208,20 @@ pub(super) async fn save(pool: &SqlitePool, w: &UpkWrite<'_>) -> Result<UpkVersi
     Ok(versi)
 }
 
+/// Writes every change of `writes` in order, in one transaction.
+pub(super) async fn save_all(pool: &SqlitePool, writes: &[UpkWrite<'_>]) -> Result<Vec<UpkVersi>> {
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("starting a transaction")?;
+    let mut out = Vec::with_capacity(writes.len());
+    for w in writes {
+        out.push(save_in(&mut tx, w).await?);
+    }
+    tx.commit().await.ctx("committing the UPK's records")?;
+    Ok(out)
+}
+
 /// Writes every record of `w` and its audit lines inside the caller's transaction.
 async fn save_in(tx: &mut SqliteConnection, w: &UpkWrite<'_>) -> Result<UpkVersi> {
     // Encoded before anything is written: nothing is written if a record cannot be.
@@ -299,7 +313,7 @@ async fn save_in(tx: &mut SqliteConnection, w: &UpkWrite<'_>) -> Result<UpkVersi
         append_book(tx, "pinjaman", key, &pin.kode_desa, pin.buku().entries()).await?;
     }
     for (p, kode) in &w.penagihan {
-        append_penagihan(tx, None, p, kode).await?;
+        versi.penagihan = Some(append_penagihan(tx, None, p, kode).await?);
     }
     for a in &w.audit {
         let v = match a.entitas.as_str() {
@@ -319,7 +333,7 @@ async fn append_penagihan(
     fid: Option<i64>,
     p: &Penagihan,
     kode: &Kode,
-) -> Result<()> {
+) -> Result<i64> {
     let (jenis, pinjaman, tanggal, data) = match p {
         Penagihan::Rencana(r) => ("rencana", &r.pinjaman, r.tanggal, serde_json::to_string(r)),
         Penagihan::Kunjungan(k) => (
@@ -346,8 +360,8 @@ async fn append_penagihan(
     .bind(data)
     .execute(&mut *conn)
     .await
-    .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))?;
-    Ok(())
+    .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))
+    .map(|done| done.last_insert_rowid())
 }
 
 /// Writes the UPK's records of a copied atlas inside the caller's transaction, each

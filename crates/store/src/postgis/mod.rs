@@ -281,6 +281,16 @@ impl Store for PgStore {
         Ok(versi)
     }
 
+    async fn save_upk_all(&self, writes: &[crate::UpkWrite<'_>]) -> Result<Vec<crate::UpkVersi>> {
+        let mut tx = self.begin_write("saving the UPK's records").await?;
+        let mut out = Vec::with_capacity(writes.len());
+        for w in writes {
+            out.push(upk::save(&mut tx, w).await?);
+        }
+        tx.commit().await.ctx("committing the UPK's records")?;
+        Ok(out)
+    }
+
     async fn begin_assessments(&self) -> Result<Box<dyn AssessmentWriter>> {
         let tx = self.begin_write("writing assessments").await?;
         Ok(Box::new(PgAssessmentWriter {

@@ -230,7 +230,7 @@ pub(super) async fn save(conn: &mut PgConnection, w: &UpkWrite<'_>) -> Result<Up
         append_book(conn, "pinjaman", key, &pin.kode_desa, pin.buku().entries()).await?;
     }
     for (p, kode) in &w.penagihan {
-        append_penagihan(conn, None, p, kode).await?;
+        versi.penagihan = Some(append_penagihan(conn, None, p, kode).await?);
     }
     for a in &w.audit {
         let v = match a.entitas.as_str() {
@@ -250,7 +250,7 @@ async fn append_penagihan(
     fid: Option<i64>,
     p: &Penagihan,
     kode: &Kode,
-) -> Result<()> {
+) -> Result<i64> {
     let (jenis, pinjaman, tanggal, data) = match p {
         Penagihan::Rencana(r) => ("rencana", &r.pinjaman, r.tanggal, serde_json::to_string(r)),
         Penagihan::Kunjungan(k) => (
@@ -268,7 +268,8 @@ async fn append_penagihan(
     sqlx::query(
         "INSERT INTO upk_penagihan (fid, pinjaman_id, kode_desa, jenis, tanggal, data)
          VALUES (coalesce($1, nextval(pg_get_serial_sequence('upk_penagihan', 'fid'))),
-                 $2, $3, $4, $5, $6)",
+                 $2, $3, $4, $5, $6)
+         RETURNING fid",
     )
     .bind(fid)
     .bind(pinjaman.as_str())
@@ -276,10 +277,10 @@ async fn append_penagihan(
     .bind(jenis)
     .bind(tanggal.to_string())
     .bind(data)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await
-    .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))?;
-    Ok(())
+    .ctx(format!("writing the {jenis} of pinjaman {pinjaman}"))
+    .map(|row| row.get::<i64, _>("fid"))
 }
 
 /// Writes the UPK's records of a copied atlas inside the caller's transaction, each
