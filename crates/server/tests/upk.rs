@@ -383,7 +383,6 @@ async fn the_arrears_list_comes_as_json_csv_and_an_xlsx_that_opens_with_its_tota
 
 /// The audit lines of a key as `(aksi, pengguna)`, oldest first.
 async fn audit_of(f: &Fixture, kunci: &str) -> Vec<(String, String)> {
-    use kumuh_store::Store;
     let mut lines = f
         .store
         .audit(&kumuh_store::AuditQuery {
