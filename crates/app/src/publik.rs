@@ -234,16 +234,16 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
             .iter()
             .map(|&c| KelasLuas {
                 kelas: c,
+                // Folded from +0.0: `sum` of no floats is -0.0, which a page would
+                // print as "-0,00".
                 awal_ha: first_and_latest
                     .iter()
                     .filter(|e| e.1 == c)
-                    .map(|e| e.4)
-                    .sum(),
+                    .fold(0.0, |ha, e| ha + e.4),
                 kini_ha: first_and_latest
                     .iter()
                     .filter(|e| e.3 == c)
-                    .map(|e| e.4)
-                    .sum(),
+                    .fold(0.0, |ha, e| ha + e.4),
             })
             .collect();
         let tahun = first_and_latest

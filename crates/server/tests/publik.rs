@@ -79,6 +79,7 @@ async fn the_bibrik_page_shows_the_paving_its_money_and_the_location_before_and_
     assert!(ringan[0] > 2.5 && ringan[1] == 0.0, "{ringan:?}");
     assert!(tidak[0] == 0.0 && tidak[1] == ringan[0], "{tidak:?}");
     assert!(html.contains("tahun 2017\u{2013}2018"), "{html}");
+    assert!(!html.contains("-0,00"), "no negative zero hectares: {html}");
     assert!(!html.contains("<script"), "no script on the page");
 }
 
