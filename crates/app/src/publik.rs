@@ -133,6 +133,19 @@ pub struct PetaDesa {
     pub batas: Option<MultiPolygon<f64>>,
     /// Each segment's label (`work id / segment id`) and line or area.
     pub segmen: Vec<(String, Geometry<f64>)>,
+    /// The desa's slum locations.
+    pub lokasi: Vec<LokasiPeta>,
+}
+
+/// A slum location on a desa's map.
+#[derive(Debug, Clone)]
+pub struct LokasiPeta {
+    /// Its name.
+    pub nama: String,
+    /// Its delineation.
+    pub geometry: MultiPolygon<f64>,
+    /// The class of its latest record; `None` for a location not assessed yet.
+    pub kelas: Option<SlumClass>,
 }
 
 /// Money of one source in one budget year (or in all, for the total).
@@ -204,10 +217,12 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
     }
     let desa_listed: BTreeSet<Kode> = listed.iter().map(|k| k.kode_desa().clone()).collect();
     let mut batas = HashMap::new();
+    let mut lokasi: HashMap<Kode, Vec<kumuh_domain::LokasiKumuh>> = HashMap::new();
     for d in &desa_listed {
         if let Some(p) = store.place(d).await? {
             batas.insert(d.clone(), p.geometry);
         }
+        lokasi.insert(d.clone(), store.list_lokasi(Some(d)).await?);
     }
     let records = store
         .assessments(&AssessmentQuery {
@@ -215,6 +230,24 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
             ..AssessmentQuery::default()
         })
         .await?;
+    let latest_class: HashMap<&str, SlumClass> = records
+        .iter()
+        .map(|r| (r.kode_lokasi.as_str(), r.class))
+        .collect();
+    let mut lokasi: HashMap<Kode, Vec<LokasiPeta>> = lokasi
+        .into_iter()
+        .map(|(d, list)| {
+            let drawn = list
+                .into_iter()
+                .map(|l| LokasiPeta {
+                    kelas: latest_class.get(l.kode.as_str()).copied(),
+                    nama: l.nama,
+                    geometry: l.geometry,
+                })
+                .collect();
+            (d, drawn)
+        })
+        .collect();
     let first_and_latest: Vec<(u16, SlumClass, u16, SlumClass, f64)> = {
         let mut by_lokasi: BTreeMap<&str, (u16, SlumClass, u16, SlumClass, f64)> = BTreeMap::new();
         // Records come ordered by location, year and date: the last one is the latest.
@@ -256,6 +289,7 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
             .map(|d| PetaDesa {
                 nama: names.get(&d).cloned(),
                 batas: batas.remove(&d).flatten(),
+                lokasi: lokasi.remove(&d).unwrap_or_default(),
                 segmen: listed
                     .iter()
                     .filter(|k| *k.kode_desa() == d)

@@ -55,6 +55,8 @@ async fn the_bibrik_page_shows_the_paving_its_money_and_the_location_before_and_
         "100%",
         "Paseduluran Jalan Poros RT 09/10, 30 KK; saldo kas Rp 0",
         "<svg",
+        // The location on the map, coloured by its latest class.
+        "<title>Bibrik RT 09/10 (Tidak kumuh)</title>",
         "Contoh",
     ] {
         assert!(html.contains(expected), "no `{expected}` in {html}");

@@ -13,6 +13,7 @@ use geo_types::{Coord, Geometry, LineString, MultiPolygon};
 use kumuh_app::AppError;
 use kumuh_app::publik::{self, DanaBaris, Halaman, KegiatanPublik, PetaDesa};
 use kumuh_domain::Level;
+use kumuh_domain::assessment::SlumClass;
 use kumuh_domain::works::{AmountSum, TotalSum};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -342,7 +343,9 @@ fn maps_section(out: &mut String, peta: &[PetaDesa]) {
         );
     }
     out.push_str(
-        "<p class=\"catatan\">Garis merah: segmen kegiatan; bidang abu-abu: batas desa. \
+        "<p class=\"catatan\">Garis merah: segmen kegiatan; bidang abu-abu: batas desa; \
+         bidang berwarna: lokasi kumuh menurut kelas terakhirnya (merah tua kumuh berat, \
+         merah kumuh sedang, jingga kumuh ringan, hijau tidak kumuh). \
          Peta sederhana, bukan untuk pengukuran.</p></section>",
     );
 }
@@ -404,18 +407,24 @@ impl Projection {
 
 fn bounds_of(p: &PetaDesa) -> Option<[f64; 4]> {
     let mut b: Option<[f64; 4]> = p.batas.as_ref().and_then(kumuh_domain::geometry::bbox);
-    for (_, g) in &p.segmen {
-        if let Some(s) = kumuh_domain::geometry::geometry_bbox(g) {
-            b = Some(match b {
-                None => s,
-                Some(a) => [
-                    a[0].min(s[0]),
-                    a[1].min(s[1]),
-                    a[2].max(s[2]),
-                    a[3].max(s[3]),
-                ],
-            });
-        }
+    let lokasi = p
+        .lokasi
+        .iter()
+        .filter_map(|l| kumuh_domain::geometry::bbox(&l.geometry));
+    let segmen = p
+        .segmen
+        .iter()
+        .filter_map(|(_, g)| kumuh_domain::geometry::geometry_bbox(g));
+    for s in lokasi.chain(segmen) {
+        b = Some(match b {
+            None => s,
+            Some(a) => [
+                a[0].min(s[0]),
+                a[1].min(s[1]),
+                a[2].max(s[2]),
+                a[3].max(s[3]),
+            ],
+        });
     }
     b.filter(|b| b.iter().all(|v| v.is_finite()))
 }
@@ -447,6 +456,20 @@ fn svg(p: &PetaDesa, name: &str) -> String {
         let _ = write!(
             out,
             "<path d=\"{d}\" fill=\"#e8e8e0\" stroke=\"#666\" stroke-width=\"1\" fill-rule=\"evenodd\"/>"
+        );
+    }
+    for l in &p.lokasi {
+        let mut d = String::new();
+        polygons(&proj, &l.geometry, &mut d);
+        let (fill, label) = match l.kelas {
+            Some(k) => (class_colour(k), format!("{} ({})", l.nama, k.label_id())),
+            None => ("#bbb", format!("{} (belum dinilai)", l.nama)),
+        };
+        let _ = write!(
+            out,
+            "<path d=\"{d}\" fill=\"{fill}\" fill-opacity=\"0.7\" stroke=\"#333\" \
+             stroke-width=\"0.5\" fill-rule=\"evenodd\"><title>{}</title></path>",
+            esc(&label)
         );
     }
     for (label, g) in &p.segmen {
@@ -490,6 +513,16 @@ fn svg(p: &PetaDesa, name: &str) -> String {
     }
     out.push_str("</svg>");
     out
+}
+
+/// The fill of a slum location by its latest class, heaviest darkest.
+fn class_colour(k: SlumClass) -> &'static str {
+    match k {
+        SlumClass::KumuhBerat => "#b30000",
+        SlumClass::KumuhSedang => "#e34a33",
+        SlumClass::KumuhRingan => "#fdbb84",
+        SlumClass::TidakKumuh => "#a1d99b",
+    }
 }
 
 /// Text from the store, safe inside HTML elements and quoted attributes.
