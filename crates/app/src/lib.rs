@@ -15,6 +15,7 @@ pub mod audit;
 mod error;
 pub mod personal;
 pub mod places;
+pub mod publik;
 pub mod report;
 pub mod seed;
 pub mod siteplan;

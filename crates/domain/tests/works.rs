@@ -157,6 +157,41 @@ fn bibrik_line_lies_inside_bibrik_and_is_about_170_m() {
 }
 
 #[test]
+fn bibrik_location_holds_the_paving_and_its_survey_falls_below_slum_after_it() {
+    use kumuh_domain::assessment::{RuleSet, SlumClass};
+    let lokasi = contoh::bibrik_lokasi();
+    let bibrik = bibrik_polygon();
+    let area = &lokasi.geometry.0[0];
+    assert!(bibrik.contains(area), "the location lies inside Bibrik");
+    for (x, y) in contoh::BIBRIK_PAVING_LINE {
+        assert!(area.contains(&Point::new(x, y)), "({x}, {y})");
+    }
+    assert!(
+        (2.5..4.0).contains(&lokasi.area_ha()),
+        "{}",
+        lokasi.area_ha()
+    );
+
+    let k = contoh::bibrik_paving();
+    let paving = &k.segmen()[0];
+    assert_eq!(
+        paving.kode_lokasi.as_deref(),
+        Some(contoh::BIBRIK_LOKASI_KODE)
+    );
+    assert_eq!(k.segmen()[1].kode_lokasi, None);
+
+    let rules = RuleSet::default_rules();
+    let survey = contoh::bibrik_survei_2017();
+    assert_eq!(survey.kode_lokasi, lokasi.kode);
+    assert!((survey.luas_ha - lokasi.area_ha()).abs() < 0.01);
+    let before = rules.assess(&survey);
+    assert_eq!((before.total, before.class), (16, SlumClass::KumuhRingan));
+    let e = dampak::evaluate_completion(&rules, paving, &survey, 2018);
+    let after = rules.assess(&e.masukan);
+    assert_eq!((after.total, after.class), (12, SlumClass::TidakKumuh));
+}
+
+#[test]
 fn bibrik_round_trips_through_json() {
     let k = contoh::bibrik_paving();
     let json = serde_json::to_value(&k).unwrap();

@@ -234,6 +234,7 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(tiles::tilejson))
         .routes(routes!(tiles::tile))
         .routes(routes!(tiles::package))
+        .merge(routes::publik::routes())
         .split_for_parts()
 }
 

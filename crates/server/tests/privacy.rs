@@ -1,7 +1,7 @@
 //! Personal data (who wrote a record, the names and RT of a maintenance group's
 //! households) reaches only callers signed in for the record's desa, the kabupaten and
-//! admins. Every GET path of the OpenAPI document is walked, so a new endpoint is
-//! covered as soon as it is registered.
+//! admins. Every GET path of the OpenAPI document is walked (the public HTML pages under
+//! `/publik` among them), so a new endpoint is covered as soon as it is registered.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -118,6 +118,8 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         "per" => one("2026-07-10"),
         "bulan" => one("2026-07"),
         "kode" if path.starts_with("/api/lokasi/") => one(lokasi),
+        "kode" if path.starts_with("/publik/kecamatan/") => one("35.19.09"),
+        "kode" if path.starts_with("/publik/kabupaten/") => one("35.19"),
         "kode" | "wilayah" | "desa" | "parent" => one(BIBRIK),
         "layer" => Ok(layers.to_vec()),
         "z" => Ok(vec![z.to_string()]),
@@ -277,6 +279,9 @@ async fn no_get_path_shows_personal_data_to_anonymous_callers_or_viewers() {
         format!("/api/siteplan/{SITEPLAN}/gpkg"),
         "/api/ksm".to_owned(),
         "/api/upk/kinerja".to_owned(),
+        format!("/publik/desa/{BIBRIK}"),
+        "/publik/kecamatan/35.19.09".to_owned(),
+        "/publik/kabupaten/35.19".to_owned(),
     ] {
         assert_eq!(
             answered.get(&format!("{url} as anonymous")),

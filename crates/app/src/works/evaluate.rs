@@ -62,16 +62,16 @@ pub struct JaringanBaru {
 
 /// What finishing segments changed: evaluations, the report, audit lines, and new
 /// conditions of mapped lines (with the lines as they now are, for the tiles).
-pub(super) struct Evaluated {
-    pub(super) penilaian: Vec<AssessmentRecord>,
-    pub(super) evaluasi: Vec<EvaluasiLokasi>,
-    pub(super) audit: Vec<NewAudit>,
-    pub(super) kondisi_jaringan: Vec<(String, JaringanKondisi)>,
-    pub(super) ruas: Vec<Ruas>,
+pub(crate) struct Evaluated {
+    pub(crate) penilaian: Vec<AssessmentRecord>,
+    pub(crate) evaluasi: Vec<EvaluasiLokasi>,
+    pub(crate) audit: Vec<NewAudit>,
+    pub(crate) kondisi_jaringan: Vec<(String, JaringanKondisi)>,
+    pub(crate) ruas: Vec<Ruas>,
 }
 
 /// New evaluations of the slum locations of the segments finished in a change.
-pub(super) async fn evaluate(
+pub(crate) async fn evaluate(
     atlas: &Atlas,
     k: &Kegiatan,
     selesai: &[(SegmenId, Tanggal)],

@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use self::evaluate::{EvaluasiLokasi, JaringanBaru, Skor};
-use self::evaluate::{Evaluated, evaluate};
+pub(crate) use self::evaluate::{Evaluated, evaluate};
 use crate::{AppError, Atlas, Result, authorize};
 
 /// How often a change without an expected version is retried when other writes keep

@@ -1,7 +1,7 @@
 //! Illustrative seed data (contoh): field cases written down as data, marked `contoh`
 //! so that they are never mistaken for surveyed records.
 
-use geo_types::{Geometry, LineString};
+use geo_types::{Geometry, LineString, MultiPolygon, Polygon};
 
 use super::dana::{Alokasi, Bentuk, Dokumen, JenisDokumen, Progres, Realisasi, SumberDana};
 use super::error::Result;
@@ -12,7 +12,8 @@ use super::kpp::{Anggota, AturanIuran, Jadwal, Kpp};
 use super::money::{Amount, Rupiah};
 use super::segmen::{KodeKriteria, Kondisi, Satuan, Segmen, SegmenId, Volume};
 use super::tanggal::{Hari, Tanggal};
-use crate::Kode;
+use crate::assessment::AssessmentInput;
+use crate::{Kode, LokasiKumuh};
 
 /// Kemendagri code of Desa Bibrik, Kecamatan Jiwan.
 pub const BIBRIK_KODE: &str = "35.19.09.2014";
@@ -21,6 +22,17 @@ pub const BIBRIK_KODE: &str = "35.19.09.2014";
 /// boundary, about 170 m apart on the WGS84 ellipsoid. The real alignment in RT 09/10 is
 /// not mapped yet.
 pub const BIBRIK_PAVING_LINE: [(f64, f64); 2] = [(111.4935, -7.5753), (111.49504, -7.5753)];
+
+/// The code of the illustrative slum location around the paving (Bibrik RT 09/10).
+/// Prefixed like the work's id, so that no surveyed location of an import can take it.
+pub const BIBRIK_LOKASI_KODE: &str = "contoh-35.19.09.2014-K01";
+
+/// The day the paving is taken as finished (it stands for "August 2018").
+pub const BIBRIK_PAVING_SELESAI: &str = "2018-08-31";
+
+/// How far the location reaches beyond the paving line's bounds, in degrees (about 55 m
+/// at Bibrik's latitude): enough for the houses on both sides of the road.
+const LOKASI_MARGIN_DEG: f64 = 0.0005;
 
 /// The illustrative line of the Dana Desa continuation, from the end of the paving on.
 /// Its length is not known; this line is only a placeholder.
@@ -86,7 +98,7 @@ fn build_bibrik_paving() -> Result<Kegiatan> {
          Contoh: geometri dan tanggal ilustratif."
             .to_owned(),
     );
-    let agustus = Tanggal::parse("2018-08-31")?;
+    let agustus = Tanggal::parse(BIBRIK_PAVING_SELESAI)?;
     let jalan = KodeKriteria::parse("2b")?;
 
     let mut paving = Segmen::new(
@@ -98,6 +110,9 @@ fn build_bibrik_paving() -> Result<Kegiatan> {
     )?;
     paving.kondisi_sesudah = Some(Kondisi::Baik);
     paving.kriteria = vec![jalan.clone()];
+    // Only the paving is linked: the continuation's length and year are unknown, so
+    // it could not change the location's survey.
+    paving.kode_lokasi = Some(BIBRIK_LOKASI_KODE.to_owned());
     let apbd = paving.allocate(Alokasi {
         dokumen: Some(Dokumen {
             jenis: JenisDokumen::Dpa,
@@ -181,4 +196,100 @@ fn build_bibrik_paving() -> Result<Kegiatan> {
         k.set_status(status)?;
     }
     Ok(k)
+}
+
+/// The illustrative slum location Bibrik RT 09/10 around the paving: the bounds of the
+/// paving line widened by about 55 m on every side (a rectangle of about 3 ha), marked
+/// `contoh` in its attributes. The real delineation of RT 09/10 is not mapped yet.
+///
+/// # Examples
+/// ```
+/// use kumuh_domain::works::contoh;
+/// let l = contoh::bibrik_lokasi();
+/// assert!((2.5..4.0).contains(&l.area_ha()), "{}", l.area_ha());
+/// assert_eq!(l.attributes["contoh"], true);
+/// ```
+pub fn bibrik_lokasi() -> LokasiKumuh {
+    let (mut min_lon, mut min_lat) = (f64::INFINITY, f64::INFINITY);
+    let (mut max_lon, mut max_lat) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for (lon, lat) in BIBRIK_PAVING_LINE {
+        min_lon = min_lon.min(lon);
+        min_lat = min_lat.min(lat);
+        max_lon = max_lon.max(lon);
+        max_lat = max_lat.max(lat);
+    }
+    let m = LOKASI_MARGIN_DEG;
+    let (w, s, e, n) = (min_lon - m, min_lat - m, max_lon + m, max_lat + m);
+    // Counter-clockwise, as RFC 7946 wants an exterior ring.
+    let ring = LineString::from(vec![(w, s), (e, s), (e, n), (w, n), (w, s)]);
+    let mut attributes = serde_json::Map::new();
+    attributes.insert("contoh".into(), serde_json::Value::Bool(true));
+    attributes.insert(
+        "keterangan".into(),
+        serde_json::Value::String(
+            "Contoh: batas ilustratif di sekitar jalan paving RT 09/10, belum dipetakan.".into(),
+        ),
+    );
+    LokasiKumuh {
+        kode: BIBRIK_LOKASI_KODE.to_owned(),
+        nama: "Bibrik RT 09/10".to_owned(),
+        kode_desa: bibrik_kode(),
+        kawasan: None,
+        rt: vec![],
+        sk: None,
+        geometry: MultiPolygon(vec![Polygon::new(ring, vec![])]),
+        attributes,
+    }
+}
+
+/// The illustrative 2017 survey of Bibrik RT 09/10, before the paving: 330.8 m of the
+/// 400 m of neighbourhood road the location needs are damaged (criterion 2b, 82.7 %)
+/// and a quarter of it lacks any road (2a), beside irregular, dense buildings and poor
+/// water supply. The default rule set scores it 16, kumuh ringan; the paving's 170 m
+/// leave 160.8 m damaged (40.2 %) and bring it below the slum threshold.
+///
+/// The area is the location's own geodesic area, in hectares to two decimals.
+///
+/// # Examples
+/// ```
+/// use kumuh_domain::assessment::{RuleSet, SlumClass};
+/// use kumuh_domain::works::contoh;
+/// let a = RuleSet::default_rules().assess(&contoh::bibrik_survei_2017());
+/// assert_eq!(a.class, SlumClass::KumuhRingan);
+/// ```
+pub fn bibrik_survei_2017() -> AssessmentInput {
+    let lokasi = bibrik_lokasi();
+    let mut input = AssessmentInput::new(BIBRIK_LOKASI_KODE, bibrik_kode(), 2017);
+    input.nama_lokasi = lokasi.nama.clone();
+    input.luas_ha = (lokasi.area_ha() * 100.0).round() / 100.0;
+    input.jumlah_bangunan = 120;
+    input.jumlah_kk = 130;
+    input.jumlah_penduduk = 450;
+    input.panjang_jalan_ideal_m = 400.0;
+    input.panjang_drainase_ideal_m = 400.0;
+    for (kode, volume) in [
+        ("1a", 90.0),
+        ("1b", 0.0),
+        ("1c", 90.0),
+        ("2a", 100.0),
+        ("2b", 330.8),
+        ("3a", 80.0),
+        ("3b", 40.0),
+        ("4a", 0.0),
+        ("4b", 0.0),
+        ("4c", 0.0),
+        ("5a", 0.0),
+        ("5b", 0.0),
+        ("6a", 0.0),
+        ("6b", 0.0),
+        ("7a", 0.0),
+        ("7b", 0.0),
+    ] {
+        input.volumes.insert(kode.to_owned(), volume);
+    }
+    input
+}
+
+fn bibrik_kode() -> Kode {
+    Kode::parse(BIBRIK_KODE).expect("BIBRIK_KODE is a valid desa code; tests/works.rs checks it")
 }

@@ -5,6 +5,7 @@ pub mod jaringan;
 pub mod kegiatan;
 pub mod penilaian;
 pub mod places;
+pub mod publik;
 pub mod siteplan;
 pub mod siteplan_bodies;
 pub mod skenario;

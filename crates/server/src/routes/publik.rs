@@ -1,0 +1,614 @@
+//! The public transparency pages (`/publik/desa/{kode}`, `/publik/kecamatan/{kode}`,
+//! `/publik/kabupaten/{kode}`): plain HTML in Bahasa Indonesia, without sign-in or
+//! script, small enough for a cheap phone and fit to print. The data comes from
+//! [`kumuh_app::publik`]; this file only writes it out, escaping every text from the
+//! store.
+
+use std::fmt::Write as _;
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use geo_types::{Coord, Geometry, LineString, MultiPolygon};
+use kumuh_app::AppError;
+use kumuh_app::publik::{self, DanaBaris, Halaman, KegiatanPublik, PetaDesa};
+use kumuh_domain::Level;
+use kumuh_domain::assessment::SlumClass;
+use kumuh_domain::works::{AmountSum, TotalSum};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+/// The three public pages, for the API's router and its OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(publik_desa))
+        .routes(routes!(publik_kecamatan))
+        .routes(routes!(publik_kabupaten))
+}
+
+/// The public page of a desa: its works, money, progress and slum hectares.
+#[utoipa::path(get, path = "/publik/desa/{kode}", tag = "publik",
+    params(("kode" = String, Path, description = "Kemendagri code of the desa, e.g. `35.19.09.2014`")),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html", body = String),
+        (status = 404, description = "No such desa", content_type = "text/html", body = String)))]
+pub async fn publik_desa(State(state): State<AppState>, Path(kode): Path<String>) -> Response {
+    page(&state, &kode, Level::Desa).await
+}
+
+/// The public page of a kecamatan: the works of all its desa.
+#[utoipa::path(get, path = "/publik/kecamatan/{kode}", tag = "publik",
+    params(("kode" = String, Path, description = "Kemendagri code of the kecamatan, e.g. `35.19.09`")),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html", body = String),
+        (status = 404, description = "No such kecamatan", content_type = "text/html", body = String)))]
+pub async fn publik_kecamatan(State(state): State<AppState>, Path(kode): Path<String>) -> Response {
+    page(&state, &kode, Level::Kecamatan).await
+}
+
+/// The public page of a kabupaten: the works of all its desa.
+#[utoipa::path(get, path = "/publik/kabupaten/{kode}", tag = "publik",
+    params(("kode" = String, Path, description = "Kemendagri code of the kabupaten, e.g. `35.19`")),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html", body = String),
+        (status = 404, description = "No such kabupaten", content_type = "text/html", body = String)))]
+pub async fn publik_kabupaten(State(state): State<AppState>, Path(kode): Path<String>) -> Response {
+    page(&state, &kode, Level::Kabupaten).await
+}
+
+async fn page(state: &AppState, kode: &str, level: Level) -> Response {
+    match publik::halaman(&state.atlas(), kode, level).await {
+        Ok(h) => html(StatusCode::OK, render(&h)),
+        Err(AppError::NotFound(_)) => html(
+            StatusCode::NOT_FOUND,
+            message_page(
+                "Wilayah tidak ditemukan",
+                &format!(
+                    "Tidak ada {} dengan kode {} di atlas ini.",
+                    level_label(level).to_lowercase(),
+                    esc(kode)
+                ),
+            ),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, kode, "public page");
+            html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                message_page(
+                    "Terjadi kesalahan",
+                    "Halaman ini tidak dapat dibuat sekarang. Silakan coba lagi nanti.",
+                ),
+            )
+        }
+    }
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Small, print-friendly styles; no web fonts, no script.
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0 auto;max-width:56rem;\
+padding:0 .75rem 2rem;line-height:1.4;color:#1a1a1a}h1{font-size:1.4rem;margin:1rem 0 .25rem}\
+h2{font-size:1.15rem;border-bottom:2px solid #2b6cb0;padding-bottom:.2rem;margin-top:1.75rem}\
+h3{font-size:1rem;margin:1.25rem 0 .25rem}table{border-collapse:collapse;width:100%;\
+font-size:.9rem;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;\
+vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}tfoot td{font-weight:bold}\
+.contoh{background:#fff3c4;border:1px solid #c9a400;border-radius:.25rem;padding:0 .3rem;\
+font-size:.8rem}.catatan{color:#555;font-size:.85rem}.peta{display:inline-block;margin:.25rem;\
+vertical-align:top}.peta svg{width:18rem;max-width:100%;height:auto;border:1px solid #ccc;\
+background:#fbfbf8}dl{display:grid;grid-template-columns:max-content 1fr;gap:0 .75rem;margin:.25rem 0}\
+dt{color:#555}dd{margin:0}@media print{body{max-width:none;font-size:10pt}a{color:inherit;\
+text-decoration:none}section,.kegiatan,.peta{break-inside:avoid-page}}";
+
+fn head(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body>",
+        esc(title)
+    );
+}
+
+fn message_page(title: &str, message_html: &str) -> String {
+    let mut out = String::new();
+    head(&mut out, title);
+    let _ = write!(
+        out,
+        "<h1>{}</h1><p>{message_html}</p></body></html>",
+        esc(title)
+    );
+    out
+}
+
+fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::Provinsi => "Provinsi",
+        Level::Kabupaten => "Kabupaten",
+        Level::Kecamatan => "Kecamatan",
+        Level::Desa => "Desa",
+        _ => "Wilayah",
+    }
+}
+
+/// The whole page of an area.
+fn render(h: &Halaman) -> String {
+    let w = &h.wilayah;
+    let place = format!("{} {}", level_label(w.level), w.nama);
+    let mut out = String::with_capacity(16 * 1024);
+    head(&mut out, &format!("Transparansi penanganan kumuh: {place}"));
+    let _ = write!(
+        out,
+        "<header><h1>Transparansi penanganan permukiman kumuh</h1>\
+         <p><strong>{}</strong> (kode {})</p></header>",
+        esc(&place),
+        esc(w.kode.as_str())
+    );
+    if h.jumlah_contoh > 0 {
+        let _ = write!(
+            out,
+            "<p class=\"catatan\"><span class=\"contoh\">Contoh</span> {} kegiatan di halaman ini \
+             adalah contoh ilustratif, bukan catatan lapangan; angkanya ikut dihitung di bawah.</p>",
+            h.jumlah_contoh
+        );
+    }
+    money_section(&mut out, h);
+    slum_section(&mut out, h);
+    works_section(&mut out, h);
+    maps_section(&mut out, &h.peta);
+    out.push_str(
+        "<footer><p class=\"catatan\">Jumlah \"tidak diketahui\" berarti nilainya belum dicatat, \
+         bukan nol. Halaman ini tidak memuat nama warga, anggota kelompok, atau pengguna.</p>\
+         </footer></body></html>",
+    );
+    out
+}
+
+fn money_section(out: &mut String, h: &Halaman) {
+    out.push_str("<section><h2>Dana menurut sumber dan tahun anggaran</h2>");
+    if h.dana.is_empty() {
+        out.push_str("<p>Belum ada alokasi dana yang tercatat.</p></section>");
+        return;
+    }
+    out.push_str(
+        "<table><thead><tr><th>Sumber dana</th><th>Tahun anggaran</th>\
+         <th class=\"n\">Alokasi</th><th class=\"n\">Realisasi</th></tr></thead><tbody>",
+    );
+    for row in &h.dana {
+        money_row(out, row);
+    }
+    let _ = write!(
+        out,
+        "</tbody><tfoot><tr><td colspan=\"2\">Jumlah</td><td class=\"n\">{}</td>\
+         <td class=\"n\">{}</td></tr></tfoot></table></section>",
+        total_sum(&h.dana_total.alokasi),
+        rupiah(h.dana_total.realisasi_rp.get())
+    );
+}
+
+fn money_row(out: &mut String, row: &DanaBaris) {
+    let sumber = row.sumber.map_or("Lainnya", |s| s.label_id());
+    let tahun = row
+        .tahun
+        .map_or_else(|| "tidak diketahui".to_owned(), |t| t.to_string());
+    let _ = write!(
+        out,
+        "<tr><td>{}</td><td>{tahun}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+        esc(sumber),
+        total_sum(&row.alokasi),
+        rupiah(row.realisasi_rp.get())
+    );
+}
+
+fn slum_section(out: &mut String, h: &Halaman) {
+    out.push_str("<section><h2>Luas permukiman kumuh menurut kelas</h2>");
+    let Some((awal, kini)) = h.tahun else {
+        out.push_str("<p>Belum ada penilaian kekumuhan yang tercatat.</p></section>");
+        return;
+    };
+    let _ = write!(
+        out,
+        "<p class=\"catatan\">{} lokasi; \"awal\" adalah catatan pertama tiap lokasi, \"kini\" \
+         catatan terakhirnya (tahun {awal}\u{2013}{kini}).</p>\
+         <table><thead><tr><th>Kelas</th><th class=\"n\">Awal (ha)</th>\
+         <th class=\"n\">Kini (ha)</th></tr></thead><tbody>",
+        h.jumlah_lokasi
+    );
+    for k in &h.kelas {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            k.kelas.label_id(),
+            hektar(k.awal_ha),
+            hektar(k.kini_ha)
+        );
+    }
+    out.push_str("</tbody></table></section>");
+}
+
+fn works_section(out: &mut String, h: &Halaman) {
+    out.push_str("<section><h2>Kegiatan</h2>");
+    if h.kegiatan.is_empty() {
+        out.push_str("<p>Belum ada kegiatan yang tercatat.</p></section>");
+        return;
+    }
+    if h.jumlah_kegiatan > h.kegiatan.len() {
+        let _ = write!(
+            out,
+            "<p class=\"catatan\">Ditampilkan {} dari {} kegiatan (paling banyak {} per halaman); \
+             tabel dana dan luas di atas menghitung semuanya. Buka halaman desa untuk rinciannya.</p>",
+            h.kegiatan.len(),
+            h.jumlah_kegiatan,
+            publik::MAX_KEGIATAN
+        );
+    }
+    for k in &h.kegiatan {
+        work(out, k, h.wilayah.level);
+    }
+    out.push_str("</section>");
+}
+
+fn work(out: &mut String, k: &KegiatanPublik, level: Level) {
+    let _ = write!(out, "<div class=\"kegiatan\"><h3>{}", esc(&k.nama));
+    if k.contoh {
+        out.push_str(" <span class=\"contoh\">Contoh</span>");
+    }
+    out.push_str("</h3><dl>");
+    let desa = k.desa.as_deref().unwrap_or(k.kode_desa.as_str());
+    let desa = if level == Level::Desa {
+        esc(desa)
+    } else {
+        // Relative, so that the link holds behind any path prefix.
+        format!(
+            "<a href=\"../desa/{}\">{}</a>",
+            esc(k.kode_desa.as_str()),
+            esc(desa)
+        )
+    };
+    for (term, value) in [
+        ("Jenis", esc(k.jenis)),
+        ("Desa", desa),
+        ("Tahun", k.tahun.to_string()),
+        ("Tahap", esc(k.status)),
+        ("Pelaksana", esc(&k.pelaksana)),
+    ] {
+        let _ = write!(out, "<dt>{term}</dt><dd>{value}</dd>");
+    }
+    out.push_str("</dl>");
+    if let Some(note) = &k.keterangan {
+        let _ = write!(out, "<p class=\"catatan\">{}</p>", esc(note));
+    }
+    out.push_str(
+        "<table><thead><tr><th>Segmen</th><th>Tahap</th><th class=\"n\">Volume terbangun</th>\
+         <th class=\"n\">Progres fisik</th><th class=\"n\">Alokasi</th><th class=\"n\">Realisasi</th>\
+         </tr></thead><tbody>",
+    );
+    for s in &k.segmen {
+        let volume = match &s.volume_rencana {
+            Some(r) => format!("{} dari {}", esc(&s.volume_realisasi), esc(r)),
+            None => format!("{} (rencana tidak diketahui)", esc(&s.volume_realisasi)),
+        };
+        let progres = s.progres_fisik.map_or_else(
+            || "tidak diketahui".to_owned(),
+            |r| format!("{:.0}%", r.percent()),
+        );
+        let _ = write!(
+            out,
+            "<tr><td>{} {}</td><td>{}</td><td class=\"n\">{volume}</td><td class=\"n\">{progres}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&s.id),
+            esc(&s.nama),
+            esc(s.status),
+            amount_sum(&s.alokasi),
+            rupiah(i128::from(s.realisasi_rp))
+        );
+    }
+    out.push_str("</tbody></table>");
+    if let Some(kpp) = &k.kpp {
+        let _ = write!(
+            out,
+            "<p>Kelompok pemanfaat dan pemelihara (KPP): {}, {} KK; saldo kas {}.</p>",
+            esc(&kpp.nama),
+            kpp.jumlah_kk,
+            rupiah(i128::from(kpp.saldo_rp))
+        );
+    }
+    out.push_str("</div>");
+}
+
+fn maps_section(out: &mut String, peta: &[PetaDesa]) {
+    if peta.is_empty() {
+        return;
+    }
+    out.push_str("<section><h2>Peta segmen</h2>");
+    for p in peta {
+        let name = p.nama.as_deref().unwrap_or(p.kode_desa.as_str());
+        let _ = write!(
+            out,
+            "<figure class=\"peta\">{}<figcaption>Desa {} \u{2014} {} segmen</figcaption></figure>",
+            svg(p, name),
+            esc(name),
+            p.segmen.len()
+        );
+    }
+    out.push_str(
+        "<p class=\"catatan\">Garis merah: segmen kegiatan; bidang abu-abu: batas desa; \
+         bidang berwarna: lokasi kumuh menurut kelas terakhirnya (merah tua kumuh berat, \
+         merah kumuh sedang, jingga kumuh ringan, hijau tidak kumuh). \
+         Peta sederhana, bukan untuk pengukuran.</p></section>",
+    );
+}
+
+/// Width and height of a map, in SVG units.
+const MAP_W: f64 = 300.0;
+const MAP_H: f64 = 220.0;
+const MAP_PAD: f64 = 8.0;
+
+/// An equirectangular projection (longitude shrunk by the cosine of the middle
+/// latitude) that fits `bounds` into the map: plenty for a village a few km across.
+struct Projection {
+    min_lon: f64,
+    max_lat: f64,
+    kx: f64,
+    scale: f64,
+}
+
+impl Projection {
+    fn fit(b: [f64; 4]) -> Projection {
+        let kx = ((b[1] + b[3]) / 2.0).to_radians().cos().abs().max(0.01);
+        let w = ((b[2] - b[0]) * kx).max(1e-9);
+        let h = (b[3] - b[1]).max(1e-9);
+        let scale = ((MAP_W - 2.0 * MAP_PAD) / w).min((MAP_H - 2.0 * MAP_PAD) / h);
+        Projection {
+            min_lon: b[0],
+            max_lat: b[3],
+            kx,
+            scale,
+        }
+    }
+
+    fn xy(&self, c: Coord<f64>) -> (f64, f64) {
+        (
+            MAP_PAD + (c.x - self.min_lon) * self.kx * self.scale,
+            MAP_PAD + (self.max_lat - c.y) * self.scale,
+        )
+    }
+
+    /// An SVG path of a line, leaving out points less than half a unit from the last
+    /// one kept, so that a detailed boundary stays a few kilobytes.
+    fn path(&self, line: &LineString<f64>, close: bool, d: &mut String) {
+        let mut last: Option<(f64, f64)> = None;
+        for c in line.coords() {
+            let (x, y) = self.xy(*c);
+            if let Some((lx, ly)) = last
+                && (x - lx).hypot(y - ly) < 0.5
+            {
+                continue;
+            }
+            let _ = write!(d, "{}{x:.1} {y:.1}", if last.is_none() { "M" } else { "L" });
+            last = Some((x, y));
+        }
+        if close && last.is_some() {
+            d.push('Z');
+        }
+    }
+}
+
+fn bounds_of(p: &PetaDesa) -> Option<[f64; 4]> {
+    let mut b: Option<[f64; 4]> = p.batas.as_ref().and_then(kumuh_domain::geometry::bbox);
+    let lokasi = p
+        .lokasi
+        .iter()
+        .filter_map(|l| kumuh_domain::geometry::bbox(&l.geometry));
+    let segmen = p
+        .segmen
+        .iter()
+        .filter_map(|(_, g)| kumuh_domain::geometry::geometry_bbox(g));
+    for s in lokasi.chain(segmen) {
+        b = Some(match b {
+            None => s,
+            Some(a) => [
+                a[0].min(s[0]),
+                a[1].min(s[1]),
+                a[2].max(s[2]),
+                a[3].max(s[3]),
+            ],
+        });
+    }
+    b.filter(|b| b.iter().all(|v| v.is_finite()))
+}
+
+fn polygons(proj: &Projection, g: &MultiPolygon<f64>, d: &mut String) {
+    for poly in &g.0 {
+        proj.path(poly.exterior(), true, d);
+        for hole in poly.interiors() {
+            proj.path(hole, true, d);
+        }
+    }
+}
+
+/// A small static map of a desa: its boundary and the segments drawn over it.
+fn svg(p: &PetaDesa, name: &str) -> String {
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {MAP_W} {MAP_H}\" role=\"img\">\
+         <title>Peta Desa {}</title>",
+        esc(name)
+    );
+    let Some(b) = bounds_of(p) else {
+        out.push_str("<text x=\"10\" y=\"20\" font-size=\"12\">Tanpa geometri</text></svg>");
+        return out;
+    };
+    let proj = Projection::fit(b);
+    if let Some(batas) = &p.batas {
+        let mut d = String::new();
+        polygons(&proj, batas, &mut d);
+        let _ = write!(
+            out,
+            "<path d=\"{d}\" fill=\"#e8e8e0\" stroke=\"#666\" stroke-width=\"1\" fill-rule=\"evenodd\"/>"
+        );
+    }
+    for l in &p.lokasi {
+        let mut d = String::new();
+        polygons(&proj, &l.geometry, &mut d);
+        let (fill, label) = match l.kelas {
+            Some(k) => (class_colour(k), format!("{} ({})", l.nama, k.label_id())),
+            None => ("#bbb", format!("{} (belum dinilai)", l.nama)),
+        };
+        let _ = write!(
+            out,
+            "<path d=\"{d}\" fill=\"{fill}\" fill-opacity=\"0.7\" stroke=\"#333\" \
+             stroke-width=\"0.5\" fill-rule=\"evenodd\"><title>{}</title></path>",
+            esc(&label)
+        );
+    }
+    for (label, g) in &p.segmen {
+        let mut d = String::new();
+        let fill = match g {
+            Geometry::LineString(l) => {
+                proj.path(l, false, &mut d);
+                "none"
+            }
+            Geometry::MultiLineString(m) => {
+                for l in &m.0 {
+                    proj.path(l, false, &mut d);
+                }
+                "none"
+            }
+            Geometry::Polygon(poly) => {
+                polygons(&proj, &MultiPolygon(vec![poly.clone()]), &mut d);
+                "#d33"
+            }
+            Geometry::MultiPolygon(m) => {
+                polygons(&proj, m, &mut d);
+                "#d33"
+            }
+            Geometry::Point(pt) => {
+                let (x, y) = proj.xy(pt.0);
+                let _ = write!(
+                    out,
+                    "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#d33\"><title>{}</title></circle>",
+                    esc(label)
+                );
+                continue;
+            }
+            _ => continue,
+        };
+        let _ = write!(
+            out,
+            "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#d33\" stroke-width=\"3\" \
+             stroke-linecap=\"round\"><title>{}</title></path>",
+            esc(label)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The fill of a slum location by its latest class, heaviest darkest.
+fn class_colour(k: SlumClass) -> &'static str {
+    match k {
+        SlumClass::KumuhBerat => "#b30000",
+        SlumClass::KumuhSedang => "#e34a33",
+        SlumClass::KumuhRingan => "#fdbb84",
+        SlumClass::TidakKumuh => "#a1d99b",
+    }
+}
+
+/// Text from the store, safe inside HTML elements and quoted attributes.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Rp 100.000.000`: whole rupiah with dots between thousands.
+fn rupiah(rp: i128) -> String {
+    let digits = rp.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    format!("{}Rp {grouped}", if rp < 0 { "-" } else { "" })
+}
+
+/// A sum of allocations: the known part in rupiah, and the parts of unknown amount
+/// said as such, never counted as zero.
+fn known_and_unknown(known: i128, unknown: u64) -> String {
+    match (known, unknown) {
+        (_, 0) => rupiah(known),
+        (0, _) => "tidak diketahui".to_owned(),
+        _ => format!("{} + {unknown} alokasi tidak diketahui", rupiah(known)),
+    }
+}
+
+fn total_sum(s: &TotalSum) -> String {
+    known_and_unknown(s.diketahui_rp.get(), s.tidak_diketahui)
+}
+
+fn amount_sum(s: &AmountSum) -> String {
+    known_and_unknown(i128::from(s.diketahui_rp.get()), s.tidak_diketahui)
+}
+
+/// Hectares with two decimals and a decimal comma, as Indonesian tables write them.
+fn hektar(ha: f64) -> String {
+    format!("{ha:.2}").replace('.', ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rupiah_groups_thousands_with_dots() {
+        for (rp, text) in [
+            (0, "Rp 0"),
+            (5_000, "Rp 5.000"),
+            (100_000_000, "Rp 100.000.000"),
+            (1_234_567, "Rp 1.234.567"),
+            (-150_000, "-Rp 150.000"),
+        ] {
+            assert_eq!(rupiah(rp), text);
+        }
+    }
+
+    #[test]
+    fn unknown_amounts_are_never_zero() {
+        assert_eq!(known_and_unknown(0, 2), "tidak diketahui");
+        assert_eq!(known_and_unknown(0, 0), "Rp 0");
+        assert_eq!(
+            known_and_unknown(100_000_000, 1),
+            "Rp 100.000.000 + 1 alokasi tidak diketahui"
+        );
+    }
+
+    #[test]
+    fn text_is_escaped_for_elements_and_attributes() {
+        assert_eq!(
+            esc("<script>alert(\"x\" & 'y')</script>"),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+    }
+}
