@@ -8,6 +8,7 @@
 //! desa's `upk` user, or an admin. Every write lands in the audit log with the record's
 //! new version, in the same transaction.
 
+mod bulanan;
 mod laporan;
 
 mod tulis;
@@ -24,6 +25,7 @@ use serde_json::Value;
 
 use crate::{AppError, Atlas, Result};
 
+pub use bulanan::{KinerjaBulan, MAKS_BULAN, kinerja_bulanan};
 pub use laporan::{
     KinerjaDesa, KinerjaWilayah, NilaiPersen, TunggakanWilayah, kinerja, laba_ke_kegiatan,
     tunggakan,

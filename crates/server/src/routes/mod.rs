@@ -12,3 +12,4 @@ pub mod system;
 pub mod tiles;
 pub mod upk;
 pub mod upk_bodies;
+pub mod upk_bulanan;
