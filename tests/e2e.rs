@@ -392,3 +392,137 @@ fn an_import_while_serving_reaches_the_tiles() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// A new store with an `upk` user of Bibrik (sri-upk), a group of Bibrik whose loan fell
+/// behind (Rp 3,000,000 over 10 months at 1.5 % flat from 5 January 2025, two instalments
+/// paid: eight behind once the term is over, class 4), and a group of Wayut whose loan is
+/// paid well ahead (Rp 1,200,000 over 120 months, five years paid in January 2025), so
+/// that from November 2025 on Bibrik's PAR is 100 % (kurang) and Wayut's 0 % (baik).
+/// Written through `kumuh call` as the users who may write there.
+fn seed_upk(store: &Path, dir: &Path) {
+    kumuh(store, &["init"]);
+    for (name, desa, password) in [
+        ("sri-upk", "35.19.09.2014", "kata-sandi-upk"),
+        ("wayut-upk", "35.19.09.2009", "kata-sandi-wayut"),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
+            .args(["user", "add", name, "--role", "upk", "--desa", desa])
+            .arg("--password-stdin")
+            .env("KUMUH_STORE", store)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("running kumuh");
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{password}").unwrap();
+        drop(stdin);
+        assert!(child.wait().unwrap().success(), "kumuh user add {name}");
+    }
+    let calls = [
+        (
+            "sri-upk",
+            "/api/ksm",
+            serde_json::json!({"kode_desa": "35.19.09.2014", "id": "ksm-maju-bersama",
+                "nama": "KSM Maju Bersama", "jenis": "ekonomi", "dibentuk": "2024-10-01",
+                "anggota": [{"nama": "Sulastri (uji)", "jenis_kelamin": "P"},
+                            {"nama": "Sarmin (uji)", "jenis_kelamin": "L"}]}),
+        ),
+        (
+            "sri-upk",
+            "/api/pinjaman",
+            serde_json::json!({"ksm": "ksm-maju-bersama", "id": "P-01", "pokok_rp": 3_000_000,
+                "jangka_bulan": 10, "jasa_persen_bulan": 1.5, "tanggal_cair": "2025-01-05"}),
+        ),
+        (
+            "sri-upk",
+            "/api/pinjaman/P-01/angsuran",
+            serde_json::json!({"tanggal": "2025-02-05", "jumlah_rp": 345_000}),
+        ),
+        (
+            "sri-upk",
+            "/api/pinjaman/P-01/angsuran",
+            serde_json::json!({"tanggal": "2025-03-05", "jumlah_rp": 345_000}),
+        ),
+        (
+            "sri-upk",
+            "/api/upk/penagihan",
+            serde_json::json!({"pinjaman": "P-01", "petugas": ["Bu Sri (UPK)"],
+                "tanggal": "2025-04-10", "catatan": "Kunjungan pertama"}),
+        ),
+        (
+            "wayut-upk",
+            "/api/ksm",
+            serde_json::json!({"kode_desa": "35.19.09.2009", "id": "ksm-sido-rukun",
+                "nama": "KSM Sido Rukun", "jenis": "lingkungan",
+                "anggota": [{"nama": "Warsini (uji)", "jenis_kelamin": "P"}]}),
+        ),
+        (
+            "wayut-upk",
+            "/api/pinjaman",
+            serde_json::json!({"ksm": "ksm-sido-rukun", "id": "W-01", "pokok_rp": 1_200_000,
+                "jangka_bulan": 120, "jasa_persen_bulan": 1, "tanggal_cair": "2025-01-05"}),
+        ),
+        (
+            "wayut-upk",
+            "/api/pinjaman/W-01/angsuran",
+            // 60 instalments of Rp 10,000 principal and Rp 12,000 service.
+            serde_json::json!({"tanggal": "2025-01-10", "jumlah_rp": 1_320_000}),
+        ),
+    ];
+    for (user, path, body) in calls {
+        let file = dir.join("body.json");
+        std::fs::write(&file, body.to_string()).unwrap();
+        let data = format!("@{}", file.display());
+        kumuh(
+            store,
+            &["call", "POST", path, "--as", user, "--data", data.as_str()],
+        );
+    }
+}
+
+#[test]
+fn a_upk_user_sees_the_loan_layer_and_a_desa_loan_panel_in_chromium() {
+    let server = Server::start_with(seed_upk);
+    for (viewport, shot) in [("1280x800", "upk.png"), ("390x844", "upk-phone.png")] {
+        let summary = browser_check("upk.mjs", &server.base, &[], shot, viewport, &[]);
+        // Drawn: every desa of the kecamatan, Bibrik and Wayut in their PAR band.
+        assert_eq!(summary["desa"], 14, "{summary}");
+        assert_eq!(summary["bibrik"], "kurang", "{summary}");
+        assert_eq!(summary["wayut"], "baik", "{summary}");
+        assert_eq!(summary["legend"], 4, "{summary}");
+        // Anonymous: the indicators, and a year of months in the charts.
+        assert_eq!(summary["title"], "Bibrik", "{summary}");
+        assert_eq!(summary["par"]["persen"], "100,00 %", "{summary}");
+        assert_eq!(summary["par"]["pita"], "kurang", "{summary}");
+        assert_eq!(summary["lar"]["persen"], "100,00 %", "{summary}");
+        // Principal due 3,000,000, paid 600,000.
+        assert_eq!(summary["rr"]["persen"], "20,00 %", "{summary}");
+        assert_eq!(summary["chart"]["months"], 12, "{summary}");
+        assert_eq!(summary["anonim"], "indikator", "{summary}");
+        // Signed in as Bibrik's UPK: the group, the loan eight behind (class 4), its
+        // arrears (8 × 300,000 principal + 8 × 45,000 service).
+        let ksm = summary["ksm"].as_array().unwrap();
+        assert!(ksm.iter().any(|k| k == "KSM Maju Bersama"), "{summary}");
+        assert!(!ksm.iter().any(|k| k == "KSM Sido Rukun"), "{summary}");
+        assert_eq!(summary["kolektibilitas"], 4, "{summary}");
+        assert_eq!(
+            summary["kolektibilitas_text"], "Kol. 4 diragukan",
+            "{summary}"
+        );
+        let row = &summary["tunggakan"];
+        assert_eq!(row[1], "8", "{summary}");
+        assert_eq!(row[3], "Rp 2.760.000", "{summary}");
+        assert_eq!(summary["tunggakan_total"], "Rp 2.760.000", "{summary}");
+        assert_eq!(summary["xlsx"]["status"], 200, "{summary}");
+        // The collection plan: the one planned visit, not made yet.
+        let plan = summary["penagihan"].as_array().unwrap();
+        assert_eq!(plan.len(), 1, "{summary}");
+        let line = plan[0].as_str().unwrap();
+        for part in ["KSM Maju Bersama", "Bu Sri (UPK)", "Kunjungan pertama", "belum dikunjungi"] {
+            assert!(line.contains(part), "{part} missing in {line}");
+        }
+        assert_eq!(summary["en"], "Revolving loans", "{summary}");
+    }
+}

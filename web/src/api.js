@@ -89,6 +89,16 @@ export const api = {
   kegiatan: (id, { signal } = {}) => get(`kegiatan/${enc(id)}`, null, { signal }),
   audit: (kunci, { limit = 20, signal } = {}) => get('audit', { kunci, limit }, { signal }),
 
+  // Revolving loans: totals per desa for everyone; KSM names, loans, arrears and the
+  // collection plan for users who may read the desa's details (401/403 otherwise).
+  upkKinerja: (wilayah) => get('upk/kinerja', { wilayah }),
+  upkBulanan: (wilayah, bulan = 12) => get('upk/kinerja/bulanan', { wilayah, bulan }),
+  ksm: (wilayah) => get('ksm', { wilayah }),
+  upkTunggakan: (wilayah) => get('upk/tunggakan', { wilayah }),
+  upkPenagihan: (wilayah) => get('upk/penagihan', { wilayah }),
+  /** Where the arrears list downloads as `xlsx` or `csv` (a link, not a request). */
+  upkTunggakanUrl: (wilayah, format) => apiUrl('upk/tunggakan', { wilayah, format }).href,
+
   // Sign-in (a session cookie; `sesi: true` asks for it instead of a bearer token).
   login: (username, password) => request('POST', 'auth/login', { body: { username, password, sesi: true } }),
   me: () => get('auth/me'),

@@ -13,11 +13,14 @@ function svgEl(name, attrs = {}, text) {
   return node;
 }
 
-// points: [{label, value, color?}] in order; yMax: top of the scale; title: accessible name.
-export function lineChart({ points, yMax, title, format = String }) {
+// points: [{label, value, color?}] in order (a `null` value is a gap: no point, the line
+// breaks); yMax: top of the scale; title: accessible name; values: whether each point's
+// value is written above it (else in its tooltip only); labelEvery: write every n-th
+// label only, counted back from the last, so that many labels stay apart.
+export function lineChart({ points, yMax, title, format = String, values = true, labelEvery = 1 }) {
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, class: 'line-chart', role: 'img', 'aria-label': title });
   svg.append(svgEl('title', {}, title));
-  const max = Math.max(yMax || 0, ...points.map((p) => p.value), 1);
+  const max = Math.max(yMax || 0, ...points.map((p) => p.value ?? 0), 1);
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const x = (i) => PAD.left + (points.length === 1 ? innerW / 2 : (i * innerW) / (points.length - 1));
@@ -29,20 +32,27 @@ export function lineChart({ points, yMax, title, format = String }) {
     svg.append(svgEl('text', { class: 'chart-axis', x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, format(Math.round(v))));
   }
 
-  if (points.length > 1) {
-    const d = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-    svg.append(svgEl('path', { class: 'chart-line', d }));
-  }
+  let d = '';
+  let pen = false;
+  points.forEach((p, i) => {
+    if (p.value == null) {
+      pen = false;
+      return;
+    }
+    d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value).toFixed(1)} `;
+    pen = true;
+  });
+  if (d.includes('L')) svg.append(svgEl('path', { class: 'chart-line', d: d.trim() }));
   points.forEach((p, i) => {
     const g = svgEl('g', { class: 'chart-mark' });
-    const circle = svgEl('circle', { class: 'chart-point', cx: x(i), cy: y(p.value), r: 4.5 });
-    if (p.color) circle.setAttribute('fill', p.color);
-    circle.append(svgEl('title', {}, `${p.label}: ${format(p.value)}`));
-    g.append(
-      circle,
-      svgEl('text', { class: 'chart-value', x: x(i), y: y(p.value) - 8, 'text-anchor': 'middle' }, format(p.value)),
-      svgEl('text', { class: 'chart-axis', x: x(i), y: H - 6, 'text-anchor': 'middle' }, p.label),
-    );
+    if (p.value != null) {
+      const circle = svgEl('circle', { class: 'chart-point', cx: x(i), cy: y(p.value), r: values ? 4.5 : 3 });
+      if (p.color) circle.setAttribute('fill', p.color);
+      circle.append(svgEl('title', {}, `${p.label}: ${format(p.value)}`));
+      g.append(circle);
+      if (values) g.append(svgEl('text', { class: 'chart-value', x: x(i), y: y(p.value) - 8, 'text-anchor': 'middle' }, format(p.value)));
+    }
+    if ((points.length - 1 - i) % labelEvery === 0) g.append(svgEl('text', { class: 'chart-axis', x: x(i), y: H - 6, 'text-anchor': 'middle' }, p.label));
     svg.append(g);
   });
   return svg;

@@ -19,12 +19,13 @@ function saved() {
 }
 
 // groups: [{ id, swatch?: () => Node, legend?: () => Node, legendOpen?: boolean,
-//            onChange?: (visible) => void }], in the order of LAYER_GROUPS ids;
+//            onChange?: (visible) => void }], in the order of LAYER_GROUPS ids (a group
+// marked `defaultOn: false` there starts hidden until chosen);
 // footer: an optional node shown below the groups.
 export function createLayerPanel({ map, groups, footer = null }) {
   const byId = new Map(LAYER_GROUPS.map((g) => [g.id, g]));
   const stored = saved();
-  const visible = new Map(groups.map((g) => [g.id, stored[g.id] !== false]));
+  const visible = new Map(groups.map((g) => [g.id, typeof stored[g.id] === 'boolean' ? stored[g.id] : byId.get(g.id)?.defaultOn !== false]));
   const legendOpen = new Map(groups.map((g) => [g.id, g.legendOpen ?? true]));
   let open = !narrow();
 

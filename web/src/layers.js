@@ -21,6 +21,7 @@ export const LAYERS = {
   segmenCasing: 'segmen-casing',
   segmenLine: 'segmen-line',
   segmenPoint: 'segmen-point',
+  upkFill: 'upk-fill',
 };
 
 // The layers that answer a click on a work segment (they win over lokasi and desa).
@@ -31,6 +32,8 @@ export const SEGMEN_HIT_LAYERS = [LAYERS.segmenLine, LAYERS.segmenPoint, LAYERS.
 export const LAYER_GROUPS = [
   { id: 'kecamatan', layers: [LAYERS.kabupatenLine, LAYERS.kecamatanFill, LAYERS.kecamatanLine, LAYERS.homeOutline, LAYERS.kecamatanLabel] },
   { id: 'desa', layers: [LAYERS.desaFill, LAYERS.desaLine, LAYERS.desaLabel] },
+  // Revolving loans: off until asked for (its data and panel are loaded then).
+  { id: 'upk', layers: [LAYERS.upkFill], defaultOn: false },
   { id: 'lokasi', layers: [LAYERS.lokasiFill, LAYERS.lokasiHatch, LAYERS.lokasiLine] },
   { id: 'jaringan', layers: [LAYERS.jaringanCasing, LAYERS.jaringanLine] },
   {
@@ -38,6 +41,13 @@ export const LAYER_GROUPS = [
     layers: [LAYERS.segmenFill, LAYERS.segmenOutline, LAYERS.segmenHalo, LAYERS.segmenCasing, LAYERS.segmenLine, LAYERS.segmenPoint],
   },
 ];
+
+// The bands of the UPK's portfolio at risk (PAR: good below 10 %, poor above 20 %), on a
+// colour-blind-safe diverging ramp (ColorBrewer RdYlBu ends and an amber middle), and a
+// grey for a desa with no running loan.
+export const PITA = ['baik', 'cukup', 'kurang'];
+export const PITA_COLORS = { baik: '#2c7bb6', cukup: '#f4a52b', kurang: '#c8201e' };
+export const UPK_NONE_COLOR = '#b3ada5';
 
 // Vector tile sources are named like their tile layer (and `source-layer`).
 export const SOURCES = {
@@ -273,6 +283,7 @@ export function atlasLayers(homeKode, { segmenMode = 'status', offline = false }
       filter: isHome,
       paint: { 'line-color': COLORS.home, 'line-width': 2.5 },
     },
+    upkLayer(),
     ...lokasiLayers(),
     ...jaringanLayers(),
     ...segmenLayers(segmenMode),
@@ -338,6 +349,25 @@ export function labelLayers(homeKode, { offline = false } = {}) {
       },
     },
   ];
+}
+
+// Revolving loans over the desa fill: each desa in the colour of its PAR band, from the
+// feature state `upk` that the UPK module sets from /api/upk/kinerja (no state: grey).
+// Hidden until the layer panel shows it.
+function upkLayer() {
+  const pita = ['coalesce', ['feature-state', 'upk'], ''];
+  return {
+    id: LAYERS.upkFill,
+    type: 'fill',
+    source: SOURCES.desa,
+    'source-layer': SOURCES.desa,
+    minzoom: MIN_ZOOM.desa,
+    layout: { visibility: 'none' },
+    paint: {
+      'fill-color': ['match', pita, ...PITA.flatMap((k) => [k, PITA_COLORS[k]]), UPK_NONE_COLOR],
+      'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.9, ['boolean', ['feature-state', 'hover'], false], 0.85, 0.75],
+    },
+  };
 }
 
 // Slum locations above the desa, below the labels. `lokasi-fill` holds every

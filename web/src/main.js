@@ -16,6 +16,7 @@ import { createLokasi, addLokasiImages } from './lokasi.js';
 import { createSegmen } from './segmen.js';
 import { createLabels } from './labels.js';
 import { createLayerPanel } from './layer-panel.js';
+import { createUpkLayer } from './upk-layer.js';
 import { initSiteplan } from './siteplan/index.js';
 import { createOffline } from './offline.js';
 import { geometryBounds } from './geo.js';
@@ -94,6 +95,9 @@ async function start() {
   let hovered = null;
   let selected = null;
   const labels = createLabels({ map, home, errors });
+  // The sign-in control and the siteplan button (the revolving-loan panel asks who is
+  // signed in, too).
+  const siteplan = initSiteplan(map, { errors, config });
   // A desa's name: from the label points fetched, else from the loaded desa tiles.
   const desaName = (kode) => {
     const known = labels.desaName(kode) ?? places.get(kode)?.properties?.nama;
@@ -110,6 +114,7 @@ async function start() {
     onOpen: () => {
       panel.close();
       segmen.close();
+      upk.close();
     },
   });
   // Work segments: hover, hit-testing, colouring, legend and panel.
@@ -120,6 +125,26 @@ async function start() {
     onOpen: () => {
       panel.close();
       lokasi.close();
+      upk.close();
+    },
+  });
+  // Revolving loans: desa coloured by their PAR band and a desa panel, while the layer is
+  // shown (a chunk loaded on first use).
+  const upk = createUpkLayer({
+    map,
+    errors,
+    auth: siteplan.auth,
+    home: { ...home, nama: config.title },
+    desaName,
+    onOpen: (kode) => {
+      panel.close();
+      lokasi.close();
+      segmen.close();
+      setSelected(kode);
+    },
+    // Another panel may have selected a desa meanwhile: only the panel's own is cleared.
+    onClose: (kode) => {
+      if (selected === kode && !panel.isOpen()) setSelected(null);
     },
   });
   // An offline package (PMTiles) read from the device instead of the server's tiles.
@@ -131,6 +156,7 @@ async function start() {
       panel.close();
       lokasi.close();
       segmen.close();
+      upk.close();
       swapLabelLayers();
       // On a phone the panel covers the map: out of the way once the file is open.
       if (pkg && layerPanel.narrow()) layerPanel.setOpen(false);
@@ -147,6 +173,7 @@ async function start() {
     groups: [
       { id: 'kecamatan', swatch: () => lineSample(COLORS.home, 'solid') },
       { id: 'desa', swatch: () => fillSample(COLORS.desa, COLORS.desaLine), onChange: (on) => on || panel.close() },
+      { id: 'upk', legend: upk.legend, onChange: (on) => upk.show(on) },
       { id: 'lokasi', legend: lokasi.legend, onChange: (on) => on || lokasi.close() },
       { id: 'jaringan', legend: lokasi.jaringanLegend, legendOpen: false },
       { id: 'segmen', legend: segmen.legend, onChange: (on) => on || segmen.close() },
@@ -154,6 +181,8 @@ async function start() {
   });
   lokasi.onLegendChange(() => layerPanel.refresh('jaringan'));
   segmen.onLegendChange(() => layerPanel.refresh('segmen'));
+  // Shown since an earlier visit: its data now.
+  if (layerPanel.isVisible('upk')) upk.show(true);
 
   // Feature state of a desa, by code (promoted to the tile feature id).
   function setFeatureState(kode, key, value) {
@@ -174,6 +203,7 @@ async function start() {
     if (!feature) return;
     lokasi.close();
     segmen.close();
+    upk.close();
     setSelected(kode);
     panel.open(feature.properties);
     if (fly && feature.geometry) {
@@ -236,6 +266,7 @@ async function start() {
     setFeatureState(selected, 'selected', true);
     lokasi.apply();
     segmen.apply();
+    upk.apply();
   }
 
   map.on('style.load', installAtlas);
@@ -272,14 +303,18 @@ async function start() {
       lokasi.open(lokasiHit);
       return;
     }
-    const hit = map.getLayer(LAYERS.desaFill) ? map.queryRenderedFeatures(e.point, { layers: [LAYERS.desaFill] }) : [];
+    const desaLayers = [LAYERS.desaFill, LAYERS.upkFill].filter((id) => map.getLayer(id));
+    const hit = desaLayers.length ? map.queryRenderedFeatures(e.point, { layers: desaLayers }) : [];
     const kode = hit.find((f) => f.properties?.kode)?.properties.kode;
-    if (kode) select(kode).catch((err) => errors.show(err));
+    // With the revolving-loan layer shown, a desa opens its loan panel.
+    if (kode && layerPanel.isVisible('upk') && !offline.current()) upk.open(kode).catch((err) => errors.show(err));
+    else if (kode) select(kode).catch((err) => errors.show(err));
     else if (hit.length) zoomInto(e.lngLat);
     else {
       panel.close();
       lokasi.close();
       segmen.close();
+      upk.close();
     }
   });
 
@@ -290,7 +325,6 @@ async function start() {
     onError: (err) => errors.show(err),
   });
 
-  initSiteplan(map, { errors, config });
   await labels.ready.catch((err) => errors.show(err));
   await new Promise((resolve) => whenDesaDrawn(map, resolve));
   document.body.dataset.ready = '1';

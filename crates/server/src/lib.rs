@@ -215,6 +215,7 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(siteplan::pulihkan))
         .routes(routes!(siteplan::export_geojson))
         .routes(routes!(siteplan::export_gpkg))
+        .routes(routes!(routes::upk_bulanan::kinerja_bulanan))
         .routes(routes!(upk::list_ksm, upk::create_ksm))
         .routes(routes!(upk::get_ksm, upk::update_ksm))
         .routes(routes!(upk::tabungan))

@@ -94,7 +94,12 @@ fn operation_ids_are_present_and_unique() {
 #[test]
 fn list_answers_are_declared_as_arrays() {
     let doc = document();
-    for path in ["/api/audit", "/api/siteplan-kategori", "/api/upk/penagihan"] {
+    for path in [
+        "/api/audit",
+        "/api/siteplan-kategori",
+        "/api/upk/penagihan",
+        "/api/upk/kinerja/bulanan",
+    ] {
         let schema =
             &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
         assert_eq!(schema["type"], "array", "{path}: {schema}");

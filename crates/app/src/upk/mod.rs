@@ -9,6 +9,7 @@
 //! new version, in the same transaction.
 
 mod impor;
+mod bulanan;
 mod laporan;
 
 mod siklus;
@@ -28,6 +29,7 @@ use serde_json::Value;
 use crate::{AppError, Atlas, Result};
 
 pub use impor::{HasilImpor, impor_pinjaman};
+pub use bulanan::{KinerjaBulan, MAKS_BULAN, kinerja_bulanan};
 pub use laporan::{
     KinerjaDesa, KinerjaWilayah, NilaiPersen, TunggakanWilayah, kinerja, laba_ke_kegiatan,
     tunggakan,

@@ -14,3 +14,4 @@ pub mod tiles;
 pub mod upk;
 pub mod upk_bodies;
 pub mod upk_tagih;
+pub mod upk_bulanan;
