@@ -520,7 +520,12 @@ fn a_upk_user_sees_the_loan_layer_and_a_desa_loan_panel_in_chromium() {
         let plan = summary["penagihan"].as_array().unwrap();
         assert_eq!(plan.len(), 1, "{summary}");
         let line = plan[0].as_str().unwrap();
-        for part in ["KSM Maju Bersama", "Bu Sri (UPK)", "Kunjungan pertama", "belum dikunjungi"] {
+        for part in [
+            "KSM Maju Bersama",
+            "Bu Sri (UPK)",
+            "Kunjungan pertama",
+            "belum dikunjungi",
+        ] {
             assert!(line.contains(part), "{part} missing in {line}");
         }
         assert_eq!(summary["en"], "Revolving loans", "{summary}");

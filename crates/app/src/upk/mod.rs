@@ -8,8 +8,8 @@
 //! desa's `upk` user, or an admin. Every write lands in the audit log with the record's
 //! new version, in the same transaction.
 
-mod impor;
 mod bulanan;
+mod impor;
 mod laporan;
 
 mod siklus;
@@ -28,8 +28,8 @@ use serde_json::Value;
 
 use crate::{AppError, Atlas, Result};
 
-pub use impor::{HasilImpor, impor_pinjaman};
 pub use bulanan::{KinerjaBulan, MAKS_BULAN, kinerja_bulanan};
+pub use impor::{HasilImpor, impor_pinjaman};
 pub use laporan::{
     KinerjaDesa, KinerjaWilayah, NilaiPersen, TunggakanWilayah, kinerja, laba_ke_kegiatan,
     tunggakan,

@@ -13,5 +13,5 @@ pub mod system;
 pub mod tiles;
 pub mod upk;
 pub mod upk_bodies;
-pub mod upk_tagih;
 pub mod upk_bulanan;
+pub mod upk_tagih;
