@@ -286,9 +286,10 @@ async function start() {
     map.getCanvas().style.cursor = '';
   });
   map.on('click', (e) => {
-    // A work segment wins over the slum location and the desa under it, unless the click
-    // is on a desa name drawn over it (labels are on top: near the desa's label point a
-    // short segment would otherwise swallow clicks on the name at overview zooms).
+    // A work segment wins over the slum location and the desa under it, and a slum
+    // location wins over its desa, unless the click is on a desa name drawn over them
+    // (labels are on top: near the desa's label point a short segment or a small location
+    // would otherwise swallow clicks on the name at overview zooms).
     const onLabel = map.getLayer(LAYERS.desaLabel) && map.queryRenderedFeatures(e.point, { layers: [LAYERS.desaLabel] }).length > 0;
     const segmenHit = onLabel ? null : segmen.hit(e.point);
     if (segmenHit?.nodata) return zoomInto(e.lngLat);
@@ -296,8 +297,7 @@ async function start() {
       segmen.open(segmenHit);
       return;
     }
-    // A slum location wins over the desa under it.
-    const lokasiHit = lokasi.hit(e.point);
+    const lokasiHit = onLabel ? null : lokasi.hit(e.point);
     if (lokasiHit?.nodata) return zoomInto(e.lngLat);
     if (lokasiHit) {
       lokasi.open(lokasiHit);
