@@ -40,6 +40,9 @@ pub struct Atlas {
     /// The vector tile layers and their cache; every change through a use case updates
     /// them before it answers.
     pub tiles: Arc<tiles::Tiles>,
+    /// The limits between a loan's kolektibilitas classes the UPK reports use (the shipped
+    /// `upk-angsuran` unless the district chose its own: `kumuh serve --kolektibilitas`).
+    pub kolektibilitas: Arc<kumuh_domain::upk::AturanKolektibilitas>,
 }
 
 impl Atlas {
@@ -50,7 +53,17 @@ impl Atlas {
             tiles: Arc::new(
                 tiles::Tiles::empty(0).unwrap_or_else(|e| unreachable!("default options: {e}")),
             ),
+            kolektibilitas: Arc::new(kumuh_domain::upk::AturanKolektibilitas::bawaan()),
         }
+    }
+
+    /// The same atlas with the district's own kolektibilitas limits.
+    pub fn with_kolektibilitas(
+        mut self,
+        aturan: Arc<kumuh_domain::upk::AturanKolektibilitas>,
+    ) -> Atlas {
+        self.kolektibilitas = aturan;
+        self
     }
 
     /// An atlas whose tile layers are built from the store, with a cache of
@@ -63,6 +76,7 @@ impl Atlas {
         Ok(Atlas {
             store,
             tiles: Arc::new(tiles),
+            kolektibilitas: Arc::new(kumuh_domain::upk::AturanKolektibilitas::bawaan()),
         })
     }
 }

@@ -105,6 +105,10 @@ struct ServeArgs {
     /// client connected to is used.
     #[arg(long, env = "KUMUH_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The limits between a loan's kolektibilitas classes: a shipped set (`upk-angsuran`,
+    /// the default, or `bank-hari`) or a TOML file of the district's own (docs/upk.md).
+    #[arg(long, env = "KUMUH_KOLEKTIBILITAS")]
+    kolektibilitas: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -338,6 +342,7 @@ async fn seed(store: &Opened) -> anyhow::Result<()> {
 
 async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     kumuh_domain::Kode::parse(&args.home).context("--home")?;
+    let kolektibilitas = crate::upk::kolektibilitas(args.kolektibilitas.as_deref())?;
     let store = open(path, OpenMode::CreateIfMissing).await?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -358,6 +363,7 @@ async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
                 .transpose()
                 .map_err(anyhow::Error::msg)
                 .context("--public-url")?,
+            kolektibilitas: std::sync::Arc::new(kolektibilitas),
             ..Default::default()
         },
     )

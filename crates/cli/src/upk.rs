@@ -29,6 +29,27 @@ pub struct UpkReportArgs {
     /// Output file (standard output when omitted; XLSX needs a file).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The limits between kolektibilitas classes: `upk-angsuran` (default), `bank-hari`
+    /// or a TOML file (as `kumuh serve --kolektibilitas`).
+    #[arg(long, env = "KUMUH_KOLEKTIBILITAS")]
+    kolektibilitas: Option<String>,
+}
+
+/// The kolektibilitas limits `spec` names: a shipped set by its id, else a TOML file;
+/// the shipped default without one.
+pub fn kolektibilitas(
+    spec: Option<&str>,
+) -> anyhow::Result<kumuh_domain::upk::AturanKolektibilitas> {
+    use kumuh_domain::upk::AturanKolektibilitas;
+    let Some(spec) = spec else {
+        return Ok(AturanKolektibilitas::bawaan());
+    };
+    if !Path::new(spec).exists() && !spec.contains(['/', '.']) {
+        return AturanKolektibilitas::builtin(spec).context("--kolektibilitas");
+    }
+    let text = std::fs::read_to_string(spec)
+        .with_context(|| format!("--kolektibilitas: reading {spec}"))?;
+    AturanKolektibilitas::read(&text, spec).context("--kolektibilitas")
 }
 
 /// Whoever runs the command holds the store file itself, so reads as an administrator
@@ -60,8 +81,9 @@ pub async fn report(path: &Path, which: Laporan, args: UpkReportArgs) -> anyhow:
         .map(Tanggal::parse)
         .transpose()
         .context("--per")?;
+    let aturan = kolektibilitas(args.kolektibilitas.as_deref())?;
     let store = open(path, OpenMode::MustExist).await?;
-    let atlas = crate::commands::atlas(&store);
+    let atlas = crate::commands::atlas(&store).with_kolektibilitas(std::sync::Arc::new(aturan));
     let mut bytes = Vec::new();
     let rows = match which {
         Laporan::Tunggakan => {

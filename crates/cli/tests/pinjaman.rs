@@ -170,3 +170,79 @@ fn the_template_is_an_xlsx_the_import_reads() {
         "{err}"
     );
 }
+
+#[test]
+fn a_district_sets_its_own_kolektibilitas_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let file = dir.path().join("buku.csv");
+    book(
+        &file,
+        &["KSM Maju,35.19.09.2014,P-01,3000000,10,\"1,5\",flat,2026-01-05,690000,2026-03-05"],
+    );
+    ok(&kumuh(
+        &store,
+        &[
+            "import-pinjaman",
+            file.to_str().unwrap(),
+            "--desa",
+            "35.19.09.2014",
+        ],
+    ));
+    let class_of_p01 = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "tunggakan",
+            "--per",
+            "2026-07-10",
+            "--format",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        let csv = ok(&kumuh(&store, &args));
+        let row = csv
+            .lines()
+            .find(|l| l.contains(",P-01,"))
+            .unwrap()
+            .to_owned();
+        // …,angsuran_tertunggak,hari_tunggak,kolektibilitas,menunggak,penyebab
+        row.split(',').rev().nth(2).unwrap().to_owned()
+    };
+    // Four instalments behind: class 3 by the shipped limits (3-5 behind).
+    assert_eq!(class_of_p01(&[]), "3");
+    assert_eq!(class_of_p01(&["--kolektibilitas", "upk-angsuran"]), "3");
+    // A stricter district: 2-3 behind is class 3, 4-5 class 4.
+    let own = dir.path().join("batas.toml");
+    std::fs::write(
+        &own,
+        "id = \"madiun\"\nnama = \"Batas Kabupaten Madiun\"\ndasar = \"angsuran\"\n\
+         [minimum]\nkelas_2 = 1\nkelas_3 = 2\nkelas_4 = 4\nkelas_5 = 6\n",
+    )
+    .unwrap();
+    assert_eq!(
+        class_of_p01(&["--kolektibilitas", own.to_str().unwrap()]),
+        "4"
+    );
+    // Limits out of order, and an unknown set, are refused naming what is wrong.
+    std::fs::write(
+        &own,
+        "id = \"salah\"\nnama = \"Salah\"\ndasar = \"angsuran\"\n\
+         [minimum]\nkelas_2 = 1\nkelas_3 = 5\nkelas_4 = 4\nkelas_5 = 6\n",
+    )
+    .unwrap();
+    let o = own.to_str().unwrap();
+    let err = fails(&kumuh(
+        &store,
+        &["report", "tunggakan", "--kolektibilitas", o],
+    ));
+    assert!(
+        err.contains("batas.toml") && err.contains("kelas_4"),
+        "{err}"
+    );
+    let err = fails(&kumuh(
+        &store,
+        &["report", "tunggakan", "--kolektibilitas", "tidak-ada"],
+    ));
+    assert!(err.contains("upk-angsuran, bank-hari"), "{err}");
+}

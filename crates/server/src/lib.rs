@@ -53,6 +53,9 @@ pub struct Config {
     /// server's own address on the connection is used; the `Host` header never is,
     /// since the client chooses it.
     pub public_url: Option<String>,
+    /// The limits between a loan's kolektibilitas classes (the shipped `upk-angsuran`
+    /// unless the district chose its own).
+    pub kolektibilitas: Arc<kumuh_domain::upk::AturanKolektibilitas>,
 }
 
 /// Checks a public URL for [`Config::public_url`]: `http` or `https`, a host, no query or
@@ -86,6 +89,7 @@ impl Default for Config {
             tile_cache_bytes: 64 * 1024 * 1024,
             follow_interval: Duration::from_secs(2),
             public_url: None,
+            kolektibilitas: Arc::new(kumuh_domain::upk::AturanKolektibilitas::bawaan()),
         }
     }
 }
@@ -122,6 +126,7 @@ impl AppState {
         kumuh_app::Atlas {
             store: self.store.clone(),
             tiles: self.tiles.clone(),
+            kolektibilitas: Arc::clone(&self.config.kolektibilitas),
         }
     }
 

@@ -76,12 +76,15 @@ fn tanggal_akhir(sampai: Tanggal, bulan: u8, hari_ini: Tanggal) -> Result<Vec<Ta
 }
 
 /// The indicators of `pinjaman` at each of the dates given.
-fn seri(pinjaman: &[Pinjaman], tanggal: &[Tanggal]) -> Result<Vec<KinerjaBulan>> {
-    let aturan = AturanKolektibilitas::bawaan();
+fn seri(
+    aturan: &AturanKolektibilitas,
+    pinjaman: &[Pinjaman],
+    tanggal: &[Tanggal],
+) -> Result<Vec<KinerjaBulan>> {
     tanggal
         .iter()
         .map(|&per| {
-            let i = indikator(pinjaman, per, &aturan, None)?;
+            let i = indikator(pinjaman, per, aturan, None)?;
             Ok(KinerjaBulan {
                 bulan: format!("{:04}-{:02}", per.tahun(), per.bulan()),
                 per,
@@ -119,7 +122,8 @@ pub async fn kinerja_bulanan(
         .into_iter()
         .map(|s| s.pinjaman)
         .collect();
-    crate::blocking(move || seri(&pinjaman, &tanggal)).await
+    let aturan = std::sync::Arc::clone(&atlas.kolektibilitas);
+    crate::blocking(move || seri(&aturan, &pinjaman, &tanggal)).await
 }
 
 #[cfg(test)]

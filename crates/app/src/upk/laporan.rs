@@ -89,11 +89,12 @@ pub struct KinerjaWilayah {
 }
 
 fn kinerja_of<'a>(
+    aturan: &AturanKolektibilitas,
     kode: String,
     loans: impl IntoIterator<Item = &'a Pinjaman>,
     per: Tanggal,
 ) -> Result<KinerjaDesa> {
-    let i = indikator(loans, per, &AturanKolektibilitas::bawaan(), None)?;
+    let i = indikator(loans, per, aturan, None)?;
     Ok(KinerjaDesa {
         kode,
         pinjaman_dicairkan: i.pinjaman_dicairkan,
@@ -126,12 +127,17 @@ pub async fn kinerja(
     }
     let per_desa = by_desa
         .into_iter()
-        .map(|(kode, loans)| kinerja_of(kode.to_owned(), loans, per))
+        .map(|(kode, loans)| kinerja_of(&atlas.kolektibilitas, kode.to_owned(), loans, per))
         .collect::<Result<Vec<_>>>()?;
     let name = wilayah.map_or_else(|| "semua".to_owned(), |k| k.as_str().to_owned());
     Ok(KinerjaWilayah {
         per,
-        total: kinerja_of(name, stored.iter().map(|s| &s.pinjaman), per)?,
+        total: kinerja_of(
+            &atlas.kolektibilitas,
+            name,
+            stored.iter().map(|s| &s.pinjaman),
+            per,
+        )?,
         per_desa,
     })
 }
@@ -176,7 +182,7 @@ pub async fn tunggakan(
         // empty list that looks like no arrears.
         super::harus_baca(user, &stored[0].pinjaman.kode_desa)?;
     }
-    let daftar = daftar_tunggakan(readable, per, &AturanKolektibilitas::bawaan())?;
+    let daftar = daftar_tunggakan(readable, per, &atlas.kolektibilitas)?;
     let mut nama_ksm = BTreeMap::new();
     for k in atlas.store.list_ksm(wilayah).await? {
         if daftar.baris.iter().any(|b| b.ksm == k.ksm.id) {

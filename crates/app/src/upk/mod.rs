@@ -375,14 +375,20 @@ pub async fn pinjaman(
         .ok_or_else(|| AppError::NotFound(format!("pinjaman {id} does not exist")))?;
     harus_baca(user, &stored.pinjaman.kode_desa)?;
     detail(
+        &atlas.kolektibilitas,
         &stored.pinjaman,
         stored.versi,
         per.map_or_else(hari_ini, Ok)?,
     )
 }
 
-pub(crate) fn detail(p: &Pinjaman, versi: i64, per: Tanggal) -> Result<PinjamanDetail> {
-    let pos = p.posisi_dengan(per, &AturanKolektibilitas::bawaan())?;
+pub(crate) fn detail(
+    aturan: &AturanKolektibilitas,
+    p: &Pinjaman,
+    versi: i64,
+    per: Tanggal,
+) -> Result<PinjamanDetail> {
+    let pos = p.posisi_dengan(per, aturan)?;
     let get = |f: fn(&Posisi) -> i64| pos.as_ref().map_or(0, f);
     Ok(PinjamanDetail {
         id: p.id.as_str().to_owned(),

@@ -370,6 +370,7 @@ pub async fn buat_pinjaman(
         })
         .await?;
     detail(
+        &atlas.kolektibilitas,
         &p,
         v.pinjaman.unwrap_or(1),
         p.tanggal_cair().map_or_else(hari_ini, Ok)?,
@@ -402,7 +403,12 @@ pub(super) async fn save_pinjaman(
             ..UpkWrite::default()
         })
         .await?;
-    detail(p, v.pinjaman.unwrap_or(versi + 1), per)
+    detail(
+        &atlas.kolektibilitas,
+        p,
+        v.pinjaman.unwrap_or(versi + 1),
+        per,
+    )
 }
 
 /// Records a repayment; answers the loan standing on the repayment's day.
@@ -486,7 +492,12 @@ pub async fn angsuran(
             ..UpkWrite::default()
         })
         .await?;
-    detail(&p, v.pinjaman.unwrap_or(versi + 1), tanggal)
+    detail(
+        &atlas.kolektibilitas,
+        &p,
+        v.pinjaman.unwrap_or(versi + 1),
+        tanggal,
+    )
 }
 
 /// Reverses a repayment (the latest live one when `entri` is not given), with the

@@ -186,7 +186,8 @@ impl AturanKolektibilitas {
         AturanKolektibilitas::read(text, "<text>")
     }
 
-    fn read(text: &str, file: &str) -> Result<AturanKolektibilitas> {
+    /// Reads limits written as TOML from the file named `file` (errors name it).
+    pub fn read(text: &str, file: &str) -> Result<AturanKolektibilitas> {
         let aturan: AturanKolektibilitas =
             toml::from_str(text).map_err(|source| UpkError::Toml {
                 file: file.to_owned(),
