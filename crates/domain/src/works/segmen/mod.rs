@@ -98,20 +98,17 @@ fn rencana() -> StatusKegiatan {
 impl TryFrom<SegmenData> for Segmen {
     type Error = WorksError;
     fn try_from(d: SegmenData) -> Result<Segmen> {
-        let mut s = match d.terukur {
-            // Written by this version or a later one: the geometry was checked and
-            // oriented then. Only the linear checks run again (a damaged record must
-            // still not pass), not the ring-crossing sweep nor the measure.
-            Some(terukur) => Segmen::stored(
-                d.id,
-                d.nama,
-                d.geometry,
-                d.volume_rencana,
-                d.satuan,
-                terukur,
-            )?,
-            None => Segmen::new(d.id, d.nama, d.geometry, d.volume_rencana, d.satuan)?,
-        };
+        // A stored measure means the geometry was checked and oriented when written: only
+        // the linear checks run again (a damaged record must still not pass), not the
+        // ring-crossing sweep nor the measure.
+        let mut s = Segmen::build(
+            d.id,
+            d.nama,
+            d.geometry,
+            d.volume_rencana,
+            d.satuan,
+            d.terukur,
+        )?;
         s.pelaksana = d.pelaksana;
         s.kondisi_sebelum = d.kondisi_sebelum;
         s.kondisi_sesudah = d.kondisi_sesudah;
@@ -207,58 +204,36 @@ impl Segmen {
         volume_rencana: Option<Volume>,
         satuan: Satuan,
     ) -> Result<Segmen> {
-        let nama = nama.into();
-        let label = format!("segmen `{id}`");
-        if nama.trim().is_empty() {
-            return Err(WorksError::field(&label, "nama", "a segment needs a name"));
-        }
-        let mut geometry = geometry;
-        check_rencana(&label, &geometry, volume_rencana, satuan)?;
-        normalise_geometry_orientation(&mut geometry);
-        let terukur = measure(&geometry);
-        Ok(Segmen::bare(
-            id,
-            nama,
-            geometry,
-            volume_rencana,
-            satuan,
-            terukur,
-        ))
+        Segmen::build(id, nama.into(), geometry, volume_rencana, satuan, None)
     }
 
-    /// A segment read back from the store with the measure stored beside its geometry.
-    fn stored(
+    /// A segment from its parts. With `stored`, the measure kept beside a geometry that
+    /// passed these checks when it was written: only the linear checks run again. Without
+    /// it, the full checks run, and the geometry is oriented and measured.
+    fn build(
         id: SegmenId,
         nama: String,
-        geometry: Geometry<f64>,
+        mut geometry: Geometry<f64>,
         volume_rencana: Option<Volume>,
         satuan: Satuan,
-        terukur: Terukur,
+        stored: Option<Terukur>,
     ) -> Result<Segmen> {
         let label = format!("segmen `{id}`");
         if nama.trim().is_empty() {
             return Err(WorksError::field(&label, "nama", "a segment needs a name"));
         }
-        check_stored_rencana(&label, &geometry, volume_rencana, satuan, terukur)?;
-        Ok(Segmen::bare(
-            id,
-            nama,
-            geometry,
-            volume_rencana,
-            satuan,
-            Some(terukur),
-        ))
-    }
-
-    fn bare(
-        id: SegmenId,
-        nama: String,
-        geometry: Geometry<f64>,
-        volume_rencana: Option<Volume>,
-        satuan: Satuan,
-        terukur: Option<Terukur>,
-    ) -> Segmen {
-        Segmen {
+        let terukur = match stored {
+            Some(t) => {
+                check_stored_rencana(&label, &geometry, volume_rencana, satuan, t)?;
+                Some(t)
+            }
+            None => {
+                check_rencana(&label, &geometry, volume_rencana, satuan)?;
+                normalise_geometry_orientation(&mut geometry);
+                measure(&geometry)
+            }
+        };
+        Ok(Segmen {
             id,
             nama,
             geometry,
@@ -274,7 +249,7 @@ impl Segmen {
             keterangan: None,
             status: StatusKegiatan::Rencana,
             buku: Ledger::new(),
-        }
+        })
     }
 
     /// The segment's id.
