@@ -13,7 +13,7 @@ use kumuh_domain::works::Tanggal;
 use serde_json::json;
 
 use super::PinjamanDetail;
-use super::tulis::{line, load_pinjaman, may_edit, save_pinjaman};
+use super::tulis::ubah_pinjaman;
 use crate::{AppError, Atlas, Result};
 
 /// The decision on a loan application.
@@ -37,34 +37,22 @@ pub async fn putuskan(
     id: &str,
     cmd: Putuskan,
 ) -> Result<PinjamanDetail> {
-    let stored = load_pinjaman(atlas, id).await?;
-    let who = may_edit(user, &stored.pinjaman.kode_desa)?;
-    let mut p = stored.pinjaman.clone();
     let alasan = cmd.alasan.as_deref().map(str::trim).unwrap_or_default();
-    let aksi = if cmd.setuju {
-        p.setujui(cmd.tanggal, &who.username, None)?;
-        "setujui"
-    } else {
-        if alasan.is_empty() {
-            return Err(AppError::invalid("alasan", "a refusal needs a reason"));
-        }
-        p.tolak(cmd.tanggal, &who.username, alasan)?;
-        "tolak"
-    };
-    let audit = line(
-        &who,
-        "pinjaman",
-        id,
-        aksi,
-        json!({"tanggal": cmd.tanggal, "alasan": (!alasan.is_empty()).then_some(alasan)}),
-    );
-    save_pinjaman(
-        atlas,
-        &p,
-        cmd.versi.unwrap_or(stored.versi),
-        audit,
-        cmd.tanggal,
-    )
+    ubah_pinjaman(atlas, user, id, cmd.versi, |p, who| {
+        let aksi = if cmd.setuju {
+            p.setujui(cmd.tanggal, &who.username, None)?;
+            "setujui"
+        } else {
+            if alasan.is_empty() {
+                return Err(AppError::invalid("alasan", "a refusal needs a reason"));
+            }
+            p.tolak(cmd.tanggal, &who.username, alasan)?;
+            "tolak"
+        };
+        let logged =
+            json!({"tanggal": cmd.tanggal, "alasan": (!alasan.is_empty()).then_some(alasan)});
+        Ok((aksi, logged, cmd.tanggal))
+    })
     .await
 }
 
@@ -76,24 +64,11 @@ pub async fn cairkan(
     tanggal_cair: Tanggal,
     versi: Option<i64>,
 ) -> Result<PinjamanDetail> {
-    let stored = load_pinjaman(atlas, id).await?;
-    let who = may_edit(user, &stored.pinjaman.kode_desa)?;
-    let mut p = stored.pinjaman.clone();
-    p.cairkan(tanggal_cair)?;
-    let audit = line(
-        &who,
-        "pinjaman",
-        id,
-        "cair",
-        json!({"tanggal_cair": tanggal_cair, "pokok_rp": p.syarat().pokok_rp}),
-    );
-    save_pinjaman(
-        atlas,
-        &p,
-        versi.unwrap_or(stored.versi),
-        audit,
-        tanggal_cair,
-    )
+    ubah_pinjaman(atlas, user, id, versi, |p, _| {
+        p.cairkan(tanggal_cair)?;
+        let logged = json!({"tanggal_cair": tanggal_cair, "pokok_rp": p.syarat().pokok_rp});
+        Ok(("cair", logged, tanggal_cair))
+    })
     .await
 }
 
@@ -107,23 +82,17 @@ pub async fn hapus_buku(
     alasan: &str,
     versi: Option<i64>,
 ) -> Result<PinjamanDetail> {
-    let stored = load_pinjaman(atlas, id).await?;
-    let who = may_edit(user, &stored.pinjaman.kode_desa)?;
-    let mut p = stored.pinjaman.clone();
     let alasan = alasan.trim();
-    let entri = p.hapus_buku(HapusBuku {
-        tanggal,
-        alasan: alasan.to_owned(),
-        disetujui_oleh: who.username.clone(),
-    })?;
-    let sisa = p.posisi(tanggal)?.map_or(0, |pos| pos.sisa_pokok_rp.get());
-    let audit = line(
-        &who,
-        "pinjaman",
-        id,
-        "hapus_buku",
-        json!({"entri": entri.0, "tanggal": tanggal, "alasan": alasan,
-               "sisa_pokok_rp": sisa}),
-    );
-    save_pinjaman(atlas, &p, versi.unwrap_or(stored.versi), audit, tanggal).await
+    ubah_pinjaman(atlas, user, id, versi, |p, who| {
+        let entri = p.hapus_buku(HapusBuku {
+            tanggal,
+            alasan: alasan.to_owned(),
+            disetujui_oleh: who.username.clone(),
+        })?;
+        let sisa = p.posisi(tanggal)?.map_or(0, |pos| pos.sisa_pokok_rp.get());
+        let logged = json!({"entri": entri.0, "tanggal": tanggal, "alasan": alasan,
+                            "sisa_pokok_rp": sisa});
+        Ok(("hapus_buku", logged, tanggal))
+    })
+    .await
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::PinjamanDetail;
-use super::tulis::{line, load_pinjaman, may_edit, save_pinjaman};
+use super::tulis::{line, load_pinjaman, may_edit, ubah_pinjaman};
 use super::{boleh_baca, harus_baca};
 use crate::{AppError, Atlas, Result};
 
@@ -44,38 +44,26 @@ pub async fn catat_penyebab(
     id: &str,
     cmd: CatatPenyebab,
 ) -> Result<PinjamanDetail> {
-    let stored = load_pinjaman(atlas, id).await?;
-    let who = may_edit(user, &stored.pinjaman.kode_desa)?;
-    let mut p = stored.pinjaman.clone();
-    if p.tanggal_cair().is_none() {
-        return Err(AppError::invalid(
-            "pinjaman",
-            format!("pinjaman {id} is not disbursed, so it cannot be in arrears"),
-        ));
-    }
     let keterangan = cmd
         .keterangan
         .map(|k| k.trim().to_owned())
         .filter(|k| !k.is_empty());
-    p.catat_penyebab(CatatanPenyebab {
-        tanggal: cmd.tanggal,
-        penyebab: cmd.penyebab,
-        keterangan: keterangan.clone(),
-    })?;
-    let audit = line(
-        &who,
-        "pinjaman",
-        id,
-        "penyebab",
-        json!({"tanggal": cmd.tanggal, "penyebab": cmd.penyebab, "keterangan": keterangan}),
-    );
-    save_pinjaman(
-        atlas,
-        &p,
-        cmd.versi.unwrap_or(stored.versi),
-        audit,
-        cmd.tanggal,
-    )
+    ubah_pinjaman(atlas, user, id, cmd.versi, |p, _| {
+        if p.tanggal_cair().is_none() {
+            return Err(AppError::invalid(
+                "pinjaman",
+                format!("pinjaman {id} is not disbursed, so it cannot be in arrears"),
+            ));
+        }
+        p.catat_penyebab(CatatanPenyebab {
+            tanggal: cmd.tanggal,
+            penyebab: cmd.penyebab,
+            keterangan: keterangan.clone(),
+        })?;
+        let logged =
+            json!({"tanggal": cmd.tanggal, "penyebab": cmd.penyebab, "keterangan": keterangan});
+        Ok(("penyebab", logged, cmd.tanggal))
+    })
     .await
 }
 

@@ -377,6 +377,28 @@ pub async fn buat_pinjaman(
     )
 }
 
+/// What one change of a loan records: the audit action, what it logs, and the day the
+/// answer's standing is taken on.
+pub(super) type Ubahan = (&'static str, Value, Tanggal);
+
+/// Loads loan `id`, checks that `user` may write for its desa, applies `change` and saves
+/// the loan on version `versi` (the loaded one when not given) with its audit line;
+/// answers the loan standing on the day `change` names.
+pub(super) async fn ubah_pinjaman(
+    atlas: &Atlas,
+    user: Option<&User>,
+    id: &str,
+    versi: Option<i64>,
+    change: impl FnOnce(&mut Pinjaman, &User) -> Result<Ubahan>,
+) -> Result<PinjamanDetail> {
+    let stored = load_pinjaman(atlas, id).await?;
+    let who = may_edit(user, &stored.pinjaman.kode_desa)?;
+    let mut p = stored.pinjaman.clone();
+    let (aksi, sesudah, per) = change(&mut p, &who)?;
+    let audit = line(&who, "pinjaman", id, aksi, sesudah);
+    save_pinjaman(atlas, &p, versi.unwrap_or(stored.versi), audit, per).await
+}
+
 pub(super) async fn load_pinjaman(atlas: &Atlas, id: &str) -> Result<StoredPinjaman> {
     atlas
         .store
