@@ -1,5 +1,5 @@
 //! Files from other GIS tools: ESRI Shapefiles (loose or zipped), KML and KMZ, CSV with
-//! a WKT or longitude/latitude columns, GeoJSON in a projected system, and GeoPackage
+//! a WKT or longitude/latitude columns, FlatGeobuf, GeoJSON in a projected system, and GeoPackage
 //! layers handed over as rows (io never opens a database; the store crate reads them).
 //! Each becomes a [`Layer`]: GeoJSON-shaped features in the file's coordinates with the
 //! file's field names. [`Layer::to_geojson`] brings them to EPSG:4326 and Kumuh's field
