@@ -235,3 +235,16 @@ fn damaged_flatgeobuf_is_refused_not_a_panic() {
     let e = foreign::read_flatgeobuf("cut.fgb", &bytes[..8]).unwrap_err();
     assert!(e.to_string().contains("cut.fgb"), "{e}");
 }
+
+#[test]
+fn flatgeobuf_with_a_forged_feature_length_is_refused_before_reading() {
+    let mut bytes = write_fgb(&layer()).unwrap();
+    // The last feature's stated length, 4 bytes before its body, becomes 4 GiB - 1.
+    let header = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
+    let mut at = 12 + header + flatgeobuf::packed_r_tree::PackedRTree::index_size(2, 16);
+    let first = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    at += 4 + first;
+    bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    let e = foreign::read_flatgeobuf("forged.fgb", &bytes).unwrap_err();
+    assert!(e.to_string().contains("feature 1 runs past its end"), "{e}");
+}

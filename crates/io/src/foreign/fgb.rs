@@ -51,6 +51,38 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Layer, String> {
     })
 }
 
+/// Checks that the index and every feature's stated length lie inside the file. The
+/// crate allocates (and zeroes) a buffer of a feature's stated length before reading it,
+/// so a forged length of 4 GiB in a small file would otherwise cost 4 GiB of memory.
+fn check_lengths(bytes: &[u8], features: usize, node_size: u16) -> Result<(), String> {
+    let past_end = |what: &str| format!("a damaged FlatGeobuf file: {what} runs past its end");
+    let u32_at = |at: usize| -> Option<usize> {
+        let b = bytes.get(at..at.checked_add(4)?)?;
+        usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
+    };
+    let header = u32_at(8).ok_or_else(|| past_end("the header"))?;
+    let index = if node_size >= 2 && features > 0 {
+        flatgeobuf::packed_r_tree::PackedRTree::index_size(features, node_size)
+    } else {
+        0
+    };
+    let mut at = 12usize
+        .checked_add(header)
+        .and_then(|a| a.checked_add(index))
+        .filter(|&a| a <= bytes.len())
+        .ok_or_else(|| past_end("the header or the index"))?;
+    let mut i = 0usize;
+    while at < bytes.len() {
+        let size = u32_at(at).ok_or_else(|| past_end(&format!("feature {i}")))?;
+        at = at
+            .checked_add(4 + size)
+            .filter(|&a| a <= bytes.len())
+            .ok_or_else(|| past_end(&format!("feature {i}")))?;
+        i += 1;
+    }
+    Ok(())
+}
+
 fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
     let reader = FgbReader::open(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a readable FlatGeobuf file: {e}"))?;
@@ -61,6 +93,7 @@ fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
             "{n} features, more than the {MAX_FEATURES} read from one file"
         ));
     }
+    check_lengths(bytes, n, header.index_node_size())?;
     let crs = match header.crs() {
         None => None,
         Some(c) if c.code() > 0 && c.org().is_none_or(|o| o.eq_ignore_ascii_case("EPSG")) => {
