@@ -248,3 +248,23 @@ fn flatgeobuf_with_a_forged_feature_length_is_refused_before_reading() {
     let e = foreign::read_flatgeobuf("forged.fgb", &bytes).unwrap_err();
     assert!(e.to_string().contains("feature 1 runs past its end"), "{e}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// A FlatGeobuf file with bytes overwritten or cut answers a layer or an error: no
+    /// panic escapes and no forged length makes it allocate beyond the file.
+    #[test]
+    fn damaged_flatgeobuf_answers(
+        edits in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 1..8),
+        keep in 0usize..4096,
+    ) {
+        let mut bytes = write_fgb(&layer()).unwrap();
+        let len = bytes.len();
+        for (at, b) in edits {
+            bytes[at % len] = b;
+        }
+        bytes.truncate(keep.max(8).min(len));
+        let _ = foreign::read_flatgeobuf("damaged.fgb", &bytes);
+    }
+}
