@@ -60,6 +60,8 @@ pub fn write_fgb(layer: &ExportLayer) -> Result<Vec<u8>, ExportError> {
         },
     };
     let options = FgbWriterOptions {
+        // A packed R-tree of no features cannot be built (GDAL refuses the file).
+        write_index: !layer.features.is_empty(),
         crs: FgbCrs {
             code: 4326,
             ..Default::default()

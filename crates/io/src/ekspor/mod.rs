@@ -181,6 +181,11 @@ impl ExportLayer {
             "nama" => 1,
             _ => 2,
         });
+        // An empty layer still has the code and the name, so that every format has at
+        // least one field (GDAL does not open a CSV of the geometry column alone).
+        if names.is_empty() {
+            names = vec!["kode".to_owned(), "nama".to_owned()];
+        }
         let columns: Vec<Column> = names
             .iter()
             .map(|n| Column {

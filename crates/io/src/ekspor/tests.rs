@@ -150,6 +150,18 @@ fn shapefile_reads_back_with_short_names_types_and_rings() {
 }
 
 #[test]
+fn an_empty_layer_has_code_and_name_columns_and_every_format_writes() {
+    let fc = json!({"type": "FeatureCollection", "features": []});
+    let l = ExportLayer::from_geojson("rt", &fc).unwrap();
+    let names: Vec<&str> = l.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["kode", "nama"]);
+    assert_eq!(write_csv(&l).unwrap(), b"WKT,kode,nama\n");
+    let back = foreign::read_flatgeobuf("rt.fgb", &write_fgb(&l).unwrap()).unwrap();
+    assert_eq!((back.features.len(), back.fields.len()), (0, 2));
+    assert!(write_kml(&l).is_ok() && write_shapefile_zip(&l).is_ok());
+}
+
+#[test]
 fn shapefile_of_mixed_kinds_is_one_per_kind() {
     let fc = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"kode": "S1"}, "geometry": geojson_of(&square_with_hole())},
