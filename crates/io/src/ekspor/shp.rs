@@ -148,7 +148,7 @@ pub fn write_shapefile_zip(layer: &ExportLayer) -> Result<Vec<u8>, ExportError> 
             layer.name.clone()
         };
         let (shp, shx) = shp_shx(layer, *kind, indices)?;
-        let dbf = dbf(layer, indices);
+        let dbf = dbf(layer, indices)?;
         for (ext, bytes) in [
             ("shp", shp),
             ("shx", shx),
@@ -409,26 +409,42 @@ fn dbf_column(
     }
 }
 
-/// The `.dbf` of the features at `indices`, text in UTF-8.
-fn dbf(layer: &ExportLayer, indices: &[usize]) -> Vec<u8> {
+/// The `.dbf` of the features at `indices`, text in UTF-8. A DBF holds at most 255
+/// fields of at most 65,535 bytes a record; a wider layer is refused, naming the sizes.
+fn dbf(layer: &ExportLayer, indices: &[usize]) -> Result<Vec<u8>, ExportError> {
     let names = dbf_field_names(&layer.columns.iter().map(|c| &c.name).collect::<Vec<_>>());
     let cols: Vec<_> = (0..layer.columns.len())
         .map(|c| dbf_column(layer, c, indices))
         .collect();
     let record_len = 1 + cols.iter().map(|c| c.1).sum::<usize>();
     let header_len = 32 + 32 * cols.len() + 1;
+    let too_wide = |message: String| ExportError::Layer {
+        layer: layer.name.clone(),
+        message,
+    };
+    if cols.len() > 255 {
+        return Err(too_wide(format!(
+            "{} fields; a Shapefile's DBF holds at most 255 (export GeoPackage or FlatGeobuf instead)",
+            cols.len()
+        )));
+    }
+    let (Ok(header_len_u16), Ok(record_len_u16)) =
+        (u16::try_from(header_len), u16::try_from(record_len))
+    else {
+        return Err(too_wide(format!(
+            "a record of {record_len} bytes; a Shapefile's DBF holds at most 65,535 (export GeoPackage or FlatGeobuf instead)"
+        )));
+    };
+    let records = u32::try_from(indices.len())
+        .map_err(|_| too_wide("more records than a DBF counts".to_owned()))?;
     let mut out = Vec::with_capacity(header_len + record_len * indices.len() + 1);
     out.push(0x03);
     // The date of last update: the format's epoch is 1900; a fixed date keeps exports
     // of the same data byte for byte the same.
     out.extend_from_slice(&[100, 1, 1]);
-    out.extend_from_slice(
-        &u32::try_from(indices.len())
-            .unwrap_or(u32::MAX)
-            .to_le_bytes(),
-    );
-    out.extend_from_slice(&u16::try_from(header_len).unwrap_or(u16::MAX).to_le_bytes());
-    out.extend_from_slice(&u16::try_from(record_len).unwrap_or(u16::MAX).to_le_bytes());
+    out.extend_from_slice(&records.to_le_bytes());
+    out.extend_from_slice(&header_len_u16.to_le_bytes());
+    out.extend_from_slice(&record_len_u16.to_le_bytes());
     out.extend_from_slice(&[0; 20]);
     for (name, (kind, width, decimals, _)) in names.iter().zip(&cols) {
         let mut field = [0u8; 32];
@@ -455,5 +471,5 @@ fn dbf(layer: &ExportLayer, indices: &[usize]) -> Vec<u8> {
         }
     }
     out.push(0x1a);
-    out
+    Ok(out)
 }

@@ -162,6 +162,25 @@ fn an_empty_layer_has_code_and_name_columns_and_every_format_writes() {
 }
 
 #[test]
+fn a_layer_wider_than_a_dbf_is_refused_naming_the_limit() {
+    let props: serde_json::Map<String, Value> =
+        (0..300).map(|i| (format!("f{i}"), json!("x"))).collect();
+    let fc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": props, "geometry": geojson_of(&square_with_hole())}]});
+    let l = ExportLayer::from_geojson("desa", &fc).unwrap();
+    let e = write_shapefile_zip(&l).unwrap_err().to_string();
+    assert!(e.contains("desa") && e.contains("255"), "{e}");
+    // 255 fields of the widest text still fit the DBF's 65,535-byte record.
+    let widest: serde_json::Map<String, Value> = (0..255)
+        .map(|i| (format!("f{i}"), json!("y".repeat(300))))
+        .collect();
+    let fc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": widest, "geometry": geojson_of(&square_with_hole())}]});
+    let l = ExportLayer::from_geojson("desa", &fc).unwrap();
+    assert!(write_shapefile_zip(&l).is_ok());
+}
+
+#[test]
 fn shapefile_of_mixed_kinds_is_one_per_kind() {
     let fc = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"kode": "S1"}, "geometry": geojson_of(&square_with_hole())},
