@@ -184,8 +184,18 @@ fn lokasi_exports_carry_the_latest_assessment() {
         &["-f", "GeoJSON", "/vsistdout/", out.to_str().unwrap()],
     );
     let fc: serde_json::Value = serde_json::from_str(&gj).unwrap();
-    let p = &fc["features"][0]["properties"];
-    let want = &geojson(&store, "lokasi")["features"][0]["properties"];
+    // FlatGeobuf orders features along its index, GeoJSON by code: find SKL-01 in both.
+    let skl = |fc: &serde_json::Value| -> serde_json::Value {
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["kode"] == "SKL-01")
+            .map(|f| f["properties"].clone())
+            .unwrap_or_else(|| panic!("no SKL-01 in {fc}"))
+    };
+    let p = &skl(&fc);
+    let want = &skl(&geojson(&store, "lokasi"));
     assert_eq!(p["kode"], "SKL-01", "{p}");
     assert_eq!(p["tahun"], 2024, "{p}");
     assert!(!p["total"].is_null() && !p["kelas"].is_null(), "{p}");
