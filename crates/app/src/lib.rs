@@ -12,6 +12,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod ekspor;
 mod error;
 pub mod personal;
 pub mod places;

@@ -119,23 +119,35 @@ struct InitArgs {
     force: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExportFormat {
+    /// One layer as GeoJSON.
     Geojson,
+    /// The whole store as a standalone copy; with --layer, that layer alone.
     Gpkg,
+    /// One layer as zipped ESRI Shapefiles (.shp .shx .dbf .prj .cpg).
+    Shp,
+    /// One layer as KML.
+    Kml,
+    /// One layer as FlatGeobuf.
+    Fgb,
+    /// One layer as CSV with a WKT geometry column.
+    Csv,
     /// Vector tiles of the layers over a region, one PMTiles file for field work offline.
     Pmtiles,
 }
 
 #[derive(Debug, Args)]
 struct ExportArgs {
-    /// `geojson` writes one layer; `gpkg` a standalone copy of the whole store.
+    /// `geojson`, `shp`, `kml`, `fgb`, `csv` write one layer; `gpkg` a standalone copy of
+    /// the whole store, or of one layer with --layer; `pmtiles` vector tiles.
     #[arg(long)]
     format: ExportFormat,
-    /// The layer for GeoJSON: provinsi, kabupaten, kecamatan, desa, rw, rt or lokasi.
-    #[arg(long, default_value = "desa")]
-    layer: String,
-    /// Output file (GeoJSON goes to standard output when omitted).
+    /// The layer: provinsi, kabupaten, kecamatan, desa, rw, rt, lokasi, jaringan or
+    /// segmen (default desa; for gpkg, the whole store when omitted).
+    #[arg(long)]
+    layer: Option<String>,
+    /// Output file (GeoJSON, KML and CSV go to standard output when omitted).
     #[arg(long)]
     out: Option<PathBuf>,
     /// PMTiles: the region, a place code (default: every feature in the store).
@@ -440,47 +452,84 @@ async fn init(path: &Path, args: InitArgs) -> anyhow::Result<()> {
 
 async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let store = open(path, OpenMode::MustExist).await?;
-    match args.format {
-        ExportFormat::Gpkg => {
+    let result = match (args.format, args.layer.as_deref()) {
+        (ExportFormat::Gpkg, None) => {
             let out = args.out.context("--out is required for --format gpkg")?;
             store.export_copy(&out).await?;
             println!("wrote {}", out.display());
+            Ok(())
         }
-        ExportFormat::Pmtiles => export_pmtiles(&store, &args).await?,
-        ExportFormat::Geojson => {
-            let value = if args.layer == "lokasi" {
-                let items = store.list_lokasi(None).await?;
-                let records = store.assessments(&Default::default()).await?;
-                kumuh_io::geojson::lokasi_collection(
-                    &items,
-                    kumuh_store::latest_assessments(&records),
-                )
-            } else {
-                let level: Level = args.layer.parse().context("--layer")?;
-                let places = store.places(&PlaceQuery::level(level)).await?;
-                kumuh_io::geojson::places_collection(&places, true)
-            };
-            let text = value.to_string();
-            match args.out {
-                Some(out) => {
-                    if out.exists() {
-                        bail!("{} already exists; choose a new file", out.display());
+        (ExportFormat::Pmtiles, _) => export_pmtiles(&store, &args).await,
+        (format, layer) => export_layer(&store, format, layer.unwrap_or("desa"), args.out).await,
+    };
+    store.close().await;
+    result
+}
+
+/// One layer in a GIS format, to `out` (written beside it and renamed, so a failed
+/// export leaves no half file) or, for text formats, to standard output.
+async fn export_layer(
+    store: &Opened,
+    format: ExportFormat,
+    layer: &str,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use kumuh_app::ekspor::{Format, Lapisan};
+    let lapisan: Lapisan = layer
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!("--layer: {e}"))?;
+    let format = match format {
+        ExportFormat::Geojson => Format::GeoJson,
+        ExportFormat::Gpkg => Format::Gpkg,
+        ExportFormat::Shp => Format::Shapefile,
+        ExportFormat::Kml => Format::Kml,
+        ExportFormat::Fgb => Format::FlatGeobuf,
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Pmtiles => bail!("--format pmtiles takes --layers, not --layer"),
+    };
+    if let Some(out) = &out
+        && out.exists()
+    {
+        bail!("{} already exists; choose a new file", out.display());
+    }
+    let binary = matches!(
+        format,
+        Format::Gpkg | Format::Shapefile | Format::FlatGeobuf
+    );
+    if out.is_none() && binary {
+        bail!("--out is required for a binary format (gpkg, shp, fgb)");
+    }
+    let atlas = kumuh_app::Atlas::new(store.shared());
+    let file = kumuh_app::ekspor::ekspor(&atlas, None, lapisan, format)
+        .await
+        .with_context(|| format!("exporting {layer}"))?;
+    match out {
+        Some(out) => {
+            let mut part = out.as_os_str().to_owned();
+            part.push(".part");
+            let part = PathBuf::from(part);
+            std::fs::write(&part, &file.bytes)
+                .and_then(|()| std::fs::rename(&part, &out))
+                .inspect_err(|_| {
+                    let _ = std::fs::remove_file(&part);
+                })
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!("wrote {}: {} features", out.display(), file.features);
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&file.bytes)
+                .and_then(|()| {
+                    if file.bytes.ends_with(b"\n") {
+                        Ok(())
+                    } else {
+                        stdout.write_all(b"\n")
                     }
-                    std::fs::write(&out, text)
-                        .with_context(|| format!("writing {}", out.display()))?;
-                    println!("wrote {}", out.display());
-                }
-                None => {
-                    let mut stdout = std::io::stdout().lock();
-                    stdout
-                        .write_all(text.as_bytes())
-                        .and_then(|()| stdout.write_all(b"\n"))
-                        .context("writing to standard output")?;
-                }
-            }
+                })
+                .context("writing to standard output")?;
         }
     }
-    store.close().await;
     Ok(())
 }
 

@@ -179,7 +179,8 @@ impl Modify for BearerAuth {
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
     use routes::{
-        jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles, upk, upk_tagih,
+        ekspor, jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles, upk,
+        upk_tagih,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
@@ -193,6 +194,7 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(places::get, places::put, places::delete))
         .routes(routes!(places::search))
         .routes(routes!(places::lokasi))
+        .routes(routes!(ekspor::ekspor))
         .routes(routes!(penilaian::list))
         .routes(routes!(penilaian::ringkasan))
         .routes(routes!(jaringan::list))

@@ -454,6 +454,7 @@ async fn openapi_documents_every_route() {
         ("/tiles/{layer}", "get"),
         ("/tiles/{layer}/{z}/{x}/{y}", "get"),
         ("/api/peta-luring", "get"),
+        ("/api/ekspor", "get"),
         ("/api/skenario", "post"),
         ("/api/ksm", "get"),
         ("/api/ksm", "post"),
@@ -479,7 +480,7 @@ async fn openapi_documents_every_route() {
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 57);
+    assert_eq!(paths.len(), 58);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

@@ -1,5 +1,5 @@
 //! Files from other GIS tools: ESRI Shapefiles (loose or zipped), KML and KMZ, CSV with
-//! a WKT or longitude/latitude columns, GeoJSON in a projected system, and GeoPackage
+//! a WKT or longitude/latitude columns, FlatGeobuf, GeoJSON in a projected system, and GeoPackage
 //! layers handed over as rows (io never opens a database; the store crate reads them).
 //! Each becomes a [`Layer`]: GeoJSON-shaped features in the file's coordinates with the
 //! file's field names. [`Layer::to_geojson`] brings them to EPSG:4326 and Kumuh's field
@@ -19,6 +19,7 @@ use crate::geojson::{ImportError, Problem};
 
 mod crs;
 mod dbf;
+mod fgb;
 mod kml;
 pub mod mapping;
 mod shp;
@@ -454,6 +455,11 @@ pub fn read_geojson(file: &str, text: &str) -> Result<Layer, ImportError> {
     Ok(layer)
 }
 
+/// A FlatGeobuf file's bytes as a layer, in the system its header names.
+pub fn read_flatgeobuf(file: &str, bytes: &[u8]) -> Result<Layer, ImportError> {
+    fgb::read(bytes).map_err(|m| error(file, "-", m))
+}
+
 /// Reads a file of any format but GeoPackage (the store crate reads those). `layer`
 /// picks the Shapefile of a zip that holds several.
 pub fn read_path(path: &Path, layer: Option<&str>) -> Result<Layer, ImportError> {
@@ -493,10 +499,7 @@ pub fn read_path(path: &Path, layer: Option<&str>) -> Result<Layer, ImportError>
         }
         Format::Zip | Format::Kmz => read_zip(&file, &bytes, layer),
         Format::GeoPackage => Err(fail("a GeoPackage is read through the store".to_owned())),
-        Format::FlatGeobuf => Err(fail(
-            "FlatGeobuf is not read yet; convert it with ogr2ogr -f GPKG out.gpkg IN.fgb"
-                .to_owned(),
-        )),
+        Format::FlatGeobuf => read_flatgeobuf(&file, &bytes),
     }
 }
 

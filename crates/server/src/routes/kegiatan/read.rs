@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use kumuh_domain::works::{JenisKegiatan, StatusKegiatan, SumberDana};
 use kumuh_store::{AuditQuery, KegiatanQuery, StoredKegiatan};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::KegiatanDetail;
@@ -152,71 +152,11 @@ pub async fn segmen_geojson(
     .await?;
     // Summaries and the GeoJSON grow with every vertex of every segment: off the async
     // workers.
-    let features = kumuh_app::blocking(move || segmen_features(&all, bbox)).await?;
+    let features =
+        kumuh_app::blocking(move || kumuh_app::ekspor::segmen_features(&all, bbox)).await?;
     Ok(GeoJson(
         json!({"type": "FeatureCollection", "features": features}),
     ))
-}
-
-/// One GeoJSON feature per segment of `all` whose bounds meet `bbox`.
-fn segmen_features(
-    all: &[StoredKegiatan],
-    bbox: Option<[f64; 4]>,
-) -> kumuh_app::Result<Vec<Value>> {
-    let mut features = Vec::new();
-    for stored in all {
-        let k = &stored.kegiatan;
-        let summary = k.summary()?;
-        for (s, sum) in k.segmen().iter().zip(&summary.segmen) {
-            if let Some(b) = bbox
-                && !intersects(s.geometry(), b)
-            {
-                continue;
-            }
-            let per_sumber: Vec<Value> = sum
-                .per_sumber
-                .iter()
-                .map(|l| {
-                    json!({
-                        "sumber": l.sumber, "alokasi_rp": l.alokasi.diketahui_rp,
-                        "tidak_diketahui": l.alokasi.tidak_diketahui,
-                        "realisasi_rp": l.realisasi_rp, "bagian_bp": l.bagian_bp,
-                    })
-                })
-                .collect();
-            features.push(json!({
-                "type": "Feature",
-                "id": format!("{}/{}", k.id(), s.id()),
-                "properties": {
-                    "kegiatan_id": k.id(), "segmen_id": s.id(),
-                    "kegiatan": k.nama, "segmen": s.nama,
-                    "jenis": k.jenis, "kode_desa": k.kode_desa(), "tahun": k.tahun(),
-                    "status": s.status(), "status_kegiatan": k.status(),
-                    "sumber_utama": sum.sumber_utama(),
-                    "alokasi_rp": sum.alokasi.diketahui_rp,
-                    "alokasi_tidak_diketahui": sum.alokasi.tidak_diketahui,
-                    "realisasi_rp": sum.realisasi_rp,
-                    "progres_fisik_persen": sum.progres_fisik.map(|r| r.percent()),
-                    "progres_keuangan_persen": sum.progres_keuangan.map(|r| r.percent()),
-                    "volume_rencana": s.volume_rencana().map(|v| v.as_f64()),
-                    "volume_realisasi": sum.volume_realisasi.as_f64(),
-                    "satuan": s.satuan(),
-                    "terukur": s.measured().map(|t| t.value()),
-                    "kondisi_sebelum": s.kondisi_sebelum, "kondisi_sesudah": s.kondisi_sesudah,
-                    "kriteria": s.kriteria.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","),
-                    "kode_lokasi": s.kode_lokasi, "contoh": k.contoh,
-                    "per_sumber": per_sumber,
-                },
-                "geometry": kumuh_io::geojson::geometry_json(s.geometry()),
-            }));
-        }
-    }
-    Ok(features)
-}
-
-fn intersects(g: &geo_types::Geometry<f64>, b: [f64; 4]) -> bool {
-    kumuh_domain::geometry::geometry_bbox(g)
-        .is_some_and(|g| kumuh_domain::geometry::bbox_intersects(g, b))
 }
 
 /// Which audit lines to read.

@@ -1,0 +1,148 @@
+//! FlatGeobuf in, through the `flatgeobuf` crate: the header's coordinate system
+//! (an EPSG code, else its WKT), its columns as fields, and every feature's geometry
+//! and properties.
+//!
+//! The crate slices property bytes by the lengths the file states without checking
+//! them against the buffer, so a damaged file could panic inside it; the whole read
+//! runs under `catch_unwind` and such a file is refused as damaged.
+
+use flatgeobuf::{FallibleStreamingIterator, FgbReader};
+use geozero::{ColumnValue, FeatureProperties, PropertyProcessor, ToGeo};
+use serde_json::{Map, Value, json};
+
+use super::{Crs, Layer, MAX_FEATURES};
+
+/// The properties of one feature as JSON values.
+struct Properties(Map<String, Value>);
+
+impl PropertyProcessor for Properties {
+    fn property(
+        &mut self,
+        _i: usize,
+        name: &str,
+        value: &ColumnValue<'_>,
+    ) -> geozero::error::Result<bool> {
+        let v = match value {
+            ColumnValue::Byte(n) => json!(n),
+            ColumnValue::UByte(n) => json!(n),
+            ColumnValue::Bool(b) => json!(b),
+            ColumnValue::Short(n) => json!(n),
+            ColumnValue::UShort(n) => json!(n),
+            ColumnValue::Int(n) => json!(n),
+            ColumnValue::UInt(n) => json!(n),
+            ColumnValue::Long(n) => json!(n),
+            ColumnValue::ULong(n) => json!(n),
+            ColumnValue::Float(n) => json!(n),
+            ColumnValue::Double(n) => json!(n),
+            ColumnValue::String(s) | ColumnValue::DateTime(s) => json!(s),
+            ColumnValue::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| json!(s)),
+            ColumnValue::Binary(b) => json!(format!("<{} bytes>", b.len())),
+        };
+        self.0.insert(name.to_owned(), v);
+        Ok(false)
+    }
+}
+
+/// Reads a FlatGeobuf file's bytes into a layer; `Err` says why the file as a whole
+/// cannot be read.
+pub(crate) fn read(bytes: &[u8]) -> Result<Layer, String> {
+    std::panic::catch_unwind(|| read_unguarded(bytes)).unwrap_or_else(|_| {
+        Err("a damaged FlatGeobuf file: a length inside it points beyond the file".to_owned())
+    })
+}
+
+/// Checks that the index and every feature's stated length lie inside the file. The
+/// crate allocates (and zeroes) a buffer of a feature's stated length before reading it,
+/// so a forged length of 4 GiB in a small file would otherwise cost 4 GiB of memory.
+fn check_lengths(bytes: &[u8], features: usize, node_size: u16) -> Result<(), String> {
+    let past_end = |what: &str| format!("a damaged FlatGeobuf file: {what} runs past its end");
+    let u32_at = |at: usize| -> Option<usize> {
+        let b = bytes.get(at..at.checked_add(4)?)?;
+        usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
+    };
+    let header = u32_at(8).ok_or_else(|| past_end("the header"))?;
+    let index = if node_size >= 2 && features > 0 {
+        flatgeobuf::packed_r_tree::PackedRTree::index_size(features, node_size)
+    } else {
+        0
+    };
+    let mut at = 12usize
+        .checked_add(header)
+        .and_then(|a| a.checked_add(index))
+        .filter(|&a| a <= bytes.len())
+        .ok_or_else(|| past_end("the header or the index"))?;
+    let mut i = 0usize;
+    while at < bytes.len() {
+        let size = u32_at(at).ok_or_else(|| past_end(&format!("feature {i}")))?;
+        at = at
+            .checked_add(4 + size)
+            .filter(|&a| a <= bytes.len())
+            .ok_or_else(|| past_end(&format!("feature {i}")))?;
+        i += 1;
+    }
+    Ok(())
+}
+
+fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
+    let reader = FgbReader::open(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable FlatGeobuf file: {e}"))?;
+    let header = reader.header();
+    let n = usize::try_from(header.features_count()).unwrap_or(usize::MAX);
+    if n > MAX_FEATURES {
+        return Err(format!(
+            "{n} features, more than the {MAX_FEATURES} read from one file"
+        ));
+    }
+    check_lengths(bytes, n, header.index_node_size())?;
+    let crs = match header.crs() {
+        None => None,
+        Some(c) if c.code() > 0 && c.org().is_none_or(|o| o.eq_ignore_ascii_case("EPSG")) => {
+            let code = c.code().unsigned_abs();
+            Some(Crs::from_epsg(code).ok_or_else(|| {
+                format!("EPSG:{code} is not a coordinate system Kumuh reprojects (use --crs, or reproject to EPSG:4326)")
+            })?)
+        }
+        Some(c) => match c.wkt() {
+            Some(w) => Some(Crs::from_wkt(w).map_err(|e| format!("crs: {e}"))?),
+            None => None,
+        },
+    };
+    let fields: Vec<String> = header
+        .columns()
+        .map(|cols| cols.iter().map(|c| c.name().to_owned()).collect())
+        .unwrap_or_default();
+    let mut layer = Layer {
+        fields,
+        crs,
+        ..Layer::default()
+    };
+    let mut features = reader
+        .select_all_seq()
+        .map_err(|e| format!("reading the features: {e}"))?;
+    let mut i = 0usize;
+    while let Some(f) = features.next().map_err(|e| format!("feature {i}: {e}"))? {
+        if i >= MAX_FEATURES {
+            return Err(format!(
+                "more than the {MAX_FEATURES} features read from one file"
+            ));
+        }
+        let mut props = Properties(Map::new());
+        let read = f
+            .process_properties(&mut props)
+            .map_err(|e| ("properties".to_owned(), e.to_string()))
+            .and_then(|_| {
+                f.to_geo()
+                    .map_err(|e| ("geometry".to_owned(), e.to_string()))
+            })
+            .map(|g| {
+                json!({
+                    "type": "Feature",
+                    "properties": props.0,
+                    "geometry": crate::geojson::geometry_json(&g),
+                })
+            });
+        layer.push(i, read);
+        i += 1;
+    }
+    Ok(layer)
+}
