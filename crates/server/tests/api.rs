@@ -474,13 +474,17 @@ async fn openapi_documents_every_route() {
         ("/api/upk/penagihan", "get"),
         ("/api/upk/penagihan", "post"),
         ("/api/upk/penagihan/{id}/hasil", "post"),
+        ("/api/upk/kinerja/bulanan", "get"),
+        ("/publik/desa/{kode}", "get"),
+        ("/publik/kecamatan/{kode}", "get"),
+        ("/publik/kabupaten/{kode}", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 58);
+    assert_eq!(paths.len(), 62);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
