@@ -1,7 +1,7 @@
 //! Readers of other GIS tools' files (`kumuh_io::foreign`): any bytes give a layer or
 //! an error naming the file, never a panic.
 
-use kumuh_io::foreign::{Mapping, read_kml, read_shapefile};
+use kumuh_io::foreign::{Mapping, read_flatgeobuf, read_kml, read_shapefile};
 
 /// A Shapefile packed as one input: a little-endian u32 length, that many bytes of
 /// `.shp`, then the `.dbf`. Answers whether some feature was read.
@@ -27,6 +27,17 @@ pub fn kml(data: &[u8]) -> bool {
     match read_kml("fuzz.kml", &text) {
         Ok(layer) => {
             let _ = layer.to_geojson("fuzz.kml", None, &Mapping::default(), &|_| {});
+            !layer.features.is_empty()
+        }
+        Err(_) => false,
+    }
+}
+
+/// A FlatGeobuf file. Answers whether some feature was read.
+pub fn flatgeobuf(data: &[u8]) -> bool {
+    match read_flatgeobuf("fuzz.fgb", data) {
+        Ok(layer) => {
+            let _ = layer.to_geojson("fuzz.fgb", None, &Mapping::default(), &|_| {});
             !layer.features.is_empty()
         }
         Err(_) => false,
