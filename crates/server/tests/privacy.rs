@@ -132,6 +132,10 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         "limit" => one("100"),
         "versi" => one("1"),
         "kunci" => one(WORK),
+        // Of the export's layers, the work segments are built from the records that hold
+        // writers and households; CSV carries every field as text.
+        "lapisan" => one("segmen"),
+        "format" if path == "/api/ekspor" => one("csv"),
         _ => Err(format!(
             "cannot fill parameter `{name}` of GET {path}: give it a value in fill() of \
              crates/server/tests/privacy.rs"
