@@ -18,6 +18,7 @@ import { createLabels } from './labels.js';
 import { createLayerPanel } from './layer-panel.js';
 import { createUpkLayer } from './upk-layer.js';
 import { initSiteplan } from './siteplan/index.js';
+import { initSkenario } from './skenario/index.js';
 import { createOffline } from './offline.js';
 import { geometryBounds } from './geo.js';
 import { h } from './dom.js';
@@ -98,6 +99,8 @@ async function start() {
   // The sign-in control and the siteplan button (the revolving-loan panel asks who is
   // signed in, too).
   const siteplan = initSiteplan(map, { errors, config });
+  // The budget-scenario button (its panel is a chunk loaded on first use).
+  const skenario = initSkenario(map, { errors, auth: siteplan.auth, home });
   // A desa's name: from the label points fetched, else from the loaded desa tiles.
   const desaName = (kode) => {
     const known = labels.desaName(kode) ?? places.get(kode)?.properties?.nama;
@@ -267,6 +270,7 @@ async function start() {
     lokasi.apply();
     segmen.apply();
     upk.apply();
+    skenario.apply();
   }
 
   map.on('style.load', installAtlas);
