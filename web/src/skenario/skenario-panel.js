@@ -40,7 +40,7 @@ function section(title, testid, ...children) {
 const kelasText = (k) => t(k ? `kelas.${k}` : 'kelas.none');
 const kelasBadge = (k, testid) => h('span', { className: 'sk-kelas', testid, text: kelasText(k), attrs: { 'data-kelas': k } });
 
-export function createSkenarioPanel({ map, toggle, errors, auth, home }) {
+export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen }) {
   const root = h('aside', { className: 'panel skenario-panel', testid: 'skenario-panel', attrs: { 'aria-labelledby': 'skenario-name', hidden: true } });
   root.id = 'skenario-panel';
   const kicker = h('p', { className: 'panel-kicker' });
@@ -260,6 +260,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home }) {
   }
 
   function open() {
+    onOpen?.();
     root.hidden = false;
     toggle.setAttribute('aria-pressed', 'true');
     document.body.classList.add('panel-open');
