@@ -36,7 +36,7 @@ export function setCsrf(token) {
   csrfToken = token || null;
 }
 
-async function request(method, path, { params, body, signal } = {}) {
+async function request(method, path, { params, body, signal, blob = false } = {}) {
   if (offline) throw new ApiError(t('offline.unavailable'), { code: 'offline' });
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -70,7 +70,7 @@ async function request(method, path, { params, body, signal } = {}) {
     if (Number.isFinite(retry) && retry > 0) err.retryAfter = retry;
     throw err;
   }
-  return res.json();
+  return blob ? res.blob() : res.json();
 }
 
 const get = (path, params, options) => request('GET', path, { ...options, params });
@@ -98,6 +98,11 @@ export const api = {
   upkPenagihan: (wilayah) => get('upk/penagihan', { wilayah }),
   /** Where the arrears list downloads as `xlsx` or `csv` (a link, not a request). */
   upkTunggakanUrl: (wilayah, format) => apiUrl('upk/tunggakan', { wilayah, format }).href,
+
+  // Budget scenarios (signed-in users): the chosen works as JSON, or the same answer as a
+  // workbook (a POST, so fetched as a blob rather than linked).
+  skenario: (body) => request('POST', 'skenario', { body }),
+  skenarioXlsx: (body) => request('POST', 'skenario', { body, params: { format: 'xlsx' }, blob: true }),
 
   // Sign-in (a session cookie; `sesi: true` asks for it instead of a bearer token).
   login: (username, password) => request('POST', 'auth/login', { body: { username, password, sesi: true } }),

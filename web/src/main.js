@@ -18,6 +18,7 @@ import { createLabels } from './labels.js';
 import { createLayerPanel } from './layer-panel.js';
 import { createUpkLayer } from './upk-layer.js';
 import { initSiteplan } from './siteplan/index.js';
+import { initSkenario } from './skenario/index.js';
 import { createOffline } from './offline.js';
 import { geometryBounds } from './geo.js';
 import { h } from './dom.js';
@@ -98,6 +99,19 @@ async function start() {
   // The sign-in control and the siteplan button (the revolving-loan panel asks who is
   // signed in, too).
   const siteplan = initSiteplan(map, { errors, config });
+  // The budget-scenario button (its panel is a chunk loaded on first use).
+  // One panel open at a time: opening it closes the others, and they close it.
+  const skenario = initSkenario(map, {
+    errors,
+    auth: siteplan.auth,
+    home,
+    onOpen: () => {
+      panel.close();
+      lokasi.close();
+      segmen.close();
+      upk.close();
+    },
+  });
   // A desa's name: from the label points fetched, else from the loaded desa tiles.
   const desaName = (kode) => {
     const known = labels.desaName(kode) ?? places.get(kode)?.properties?.nama;
@@ -115,6 +129,7 @@ async function start() {
       panel.close();
       segmen.close();
       upk.close();
+      skenario.close();
     },
   });
   // Work segments: hover, hit-testing, colouring, legend and panel.
@@ -126,6 +141,7 @@ async function start() {
       panel.close();
       lokasi.close();
       upk.close();
+      skenario.close();
     },
   });
   // Revolving loans: desa coloured by their PAR band and a desa panel, while the layer is
@@ -140,6 +156,7 @@ async function start() {
       panel.close();
       lokasi.close();
       segmen.close();
+      skenario.close();
       setSelected(kode);
     },
     // Another panel may have selected a desa meanwhile: only the panel's own is cleared.
@@ -157,6 +174,7 @@ async function start() {
       lokasi.close();
       segmen.close();
       upk.close();
+      skenario.close();
       swapLabelLayers();
       // On a phone the panel covers the map: out of the way once the file is open.
       if (pkg && layerPanel.narrow()) layerPanel.setOpen(false);
@@ -204,6 +222,7 @@ async function start() {
     lokasi.close();
     segmen.close();
     upk.close();
+    skenario.close();
     setSelected(kode);
     panel.open(feature.properties);
     if (fly && feature.geometry) {
@@ -267,6 +286,7 @@ async function start() {
     lokasi.apply();
     segmen.apply();
     upk.apply();
+    skenario.apply();
   }
 
   map.on('style.load', installAtlas);
