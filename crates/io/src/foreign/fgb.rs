@@ -6,7 +6,7 @@
 //! them against the buffer, so a damaged file could panic inside it; the whole read
 //! runs under `catch_unwind` and such a file is refused as damaged.
 
-use flatgeobuf::{FallibleStreamingIterator, FgbReader};
+use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbFeature, FgbReader};
 use geozero::{ColumnValue, FeatureProperties, PropertyProcessor, ToGeo};
 use serde_json::{Map, Value, json};
 
@@ -111,6 +111,10 @@ fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
         .columns()
         .map(|cols| cols.iter().map(|c| c.name().to_owned()).collect())
         .unwrap_or_default();
+    let types: Vec<ColumnType> = header
+        .columns()
+        .map(|cols| cols.iter().map(|c| c.type_()).collect())
+        .unwrap_or_default();
     let mut layer = Layer {
         fields,
         crs,
@@ -127,9 +131,11 @@ fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
             ));
         }
         let mut props = Properties(Map::new());
-        let read = f
-            .process_properties(&mut props)
-            .map_err(|e| ("properties".to_owned(), e.to_string()))
+        let read = check_properties(&f, &types)
+            .and_then(|()| {
+                f.process_properties(&mut props)
+                    .map_err(|e| ("properties".to_owned(), e.to_string()))
+            })
             .and_then(|_| {
                 f.to_geo()
                     .map_err(|e| ("geometry".to_owned(), e.to_string()))
@@ -145,4 +151,71 @@ fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
         i += 1;
     }
     Ok(layer)
+}
+
+/// Walks a feature's property bytes as the crate will, checking that every column index
+/// names a column and every value lies inside the bytes: the crate slices them by the
+/// stated sizes without checking, and would panic on a damaged file.
+fn check_properties(f: &FgbFeature, types: &[ColumnType]) -> Result<(), (String, String)> {
+    let Some(props) = f.fbs_feature().properties() else {
+        return Ok(());
+    };
+    let bytes = props.bytes();
+    let damaged = |m: String| Err(("properties".to_owned(), m));
+    let mut at = 0usize;
+    // The crate reads while two bytes remain (a trailing byte is tolerated).
+    while at + 1 < bytes.len() {
+        let column = usize::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+        at += 2;
+        let Some(&t) = types.get(column) else {
+            return damaged(format!("column {column} is not in the header"));
+        };
+        let size = match t {
+            ColumnType::Byte | ColumnType::UByte | ColumnType::Bool => 1,
+            ColumnType::Short | ColumnType::UShort => 2,
+            ColumnType::Int | ColumnType::UInt | ColumnType::Float => 4,
+            ColumnType::Long | ColumnType::ULong | ColumnType::Double => 8,
+            ColumnType::String | ColumnType::Json | ColumnType::DateTime | ColumnType::Binary => {
+                let Some(len) = bytes.get(at..at + 4) else {
+                    return damaged(format!(
+                        "the length of column {column} runs past the feature"
+                    ));
+                };
+                at += 4;
+                u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize
+            }
+            other => return damaged(format!("column {column} has an unknown type {}", other.0)),
+        };
+        match at.checked_add(size) {
+            Some(end) if end <= bytes.len() => at = end,
+            _ => {
+                return damaged(format!(
+                    "the value of column {column} runs past the feature"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the fuzzer: a string property whose stated length runs past the feature.
+    /// The crate sliced past the bytes and panicked; the feature is now listed as a
+    /// problem of its `properties`, before the crate reads it.
+    #[test]
+    fn a_property_running_past_its_feature_is_a_problem_not_a_panic() {
+        let bytes = include_bytes!("fgb-damaged-property.fgb");
+        // Without the guard of `read`: a panic inside the crate fails this test.
+        match read_unguarded(bytes) {
+            Ok(layer) => assert!(
+                layer.problems.iter().any(|p| p.field == "properties"),
+                "{:?}",
+                layer.problems
+            ),
+            Err(m) => assert!(!m.contains("points beyond"), "{m}"),
+        }
+    }
 }
