@@ -59,6 +59,11 @@ fn kml_seeds_are_read() {
 }
 
 #[test]
+fn flatgeobuf_seeds_are_read() {
+    seeds_accepted("flatgeobuf", foreign::flatgeobuf);
+}
+
+#[test]
 fn upk_pinjaman_csv_seeds_are_read() {
     seeds_accepted("upk_pinjaman_csv", upk_pinjaman::upk_pinjaman_csv);
 }
@@ -99,6 +104,11 @@ proptest! {
     #[test]
     fn kml_never_panics(data in props::near_seeds("kml")) {
         foreign::kml(&data);
+    }
+
+    #[test]
+    fn flatgeobuf_never_panics(data in props::near_seeds("flatgeobuf")) {
+        foreign::flatgeobuf(&data);
     }
 
     #[test]

@@ -131,7 +131,7 @@ fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
             ));
         }
         let mut props = Properties(Map::new());
-        let read = check_properties(&f, &types)
+        let read = check_properties(f, &types)
             .and_then(|()| {
                 f.process_properties(&mut props)
                     .map_err(|e| ("properties".to_owned(), e.to_string()))
