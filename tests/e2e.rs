@@ -664,6 +664,12 @@ fn a_planner_runs_a_budget_scenario_in_chromium() {
             summary["optimal"].as_str().unwrap().starts_with("ya"),
             "{summary}"
         );
+        // The location by its name, with its code.
+        let judul = summary["lokasi"]["judul"].as_str().unwrap_or_default();
+        assert!(
+            judul.ends_with("(SKN-B)") && judul.len() > "(SKN-B)".len(),
+            "{summary}"
+        );
         assert_eq!(summary["lokasi"]["sebelum"], "Kumuh ringan", "{summary}");
         assert_eq!(summary["lokasi"]["sesudah"], "Tidak kumuh", "{summary}");
         // On the map: the location drawn in its class after, then before.

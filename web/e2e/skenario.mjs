@@ -109,6 +109,7 @@ await run(summary, async (browser) => {
   const row = page.locator(`[data-testid="skenario-lokasi-row"][data-lokasi="${LOKASI}"]`);
   check((await row.count()) === 1, `no row for ${LOKASI} in the per-location table`);
   summary.lokasi = {
+    judul: (await row.locator('th').first().textContent()).trim(),
     sebelum: (await row.locator('[data-testid="skenario-kelas-sebelum"]').textContent()).trim(),
     sesudah: (await row.locator('[data-testid="skenario-kelas-sesudah"]').textContent()).trim(),
   };

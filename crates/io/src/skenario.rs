@@ -41,7 +41,7 @@ pub fn skenario_xlsx(s: &Skenario, out: &mut dyn Write) -> Result<(), Error> {
 
     let sheet = wb.add_worksheet();
     sheet.set_name("Terpilih").map_err(Error::Xlsx)?;
-    header(sheet, &["kegiatan", "biaya_rp", "sumber"])?;
+    header(sheet, &["kegiatan", "biaya_rp", "sumber", "nama"])?;
     for (i, t) in s.rincian.iter().enumerate() {
         let r = row_index(i)?;
         text(sheet, r, 0, t.kegiatan.as_str())?;
@@ -52,10 +52,12 @@ pub fn skenario_xlsx(s: &Skenario, out: &mut dyn Write) -> Result<(), Error> {
             .map(|(src, rp)| format!("{}: {rp}", src.label_id()))
             .collect();
         text(sheet, r, 2, &sumber.join("; "))?;
+        text(sheet, r, 3, &t.nama)?;
     }
     sheet.set_column_width(0, 36.0).map_err(Error::Xlsx)?;
     sheet.set_column_width(1, 16.0).map_err(Error::Xlsx)?;
     sheet.set_column_width(2, 48.0).map_err(Error::Xlsx)?;
+    sheet.set_column_width(3, 40.0).map_err(Error::Xlsx)?;
 
     let sheet = wb.add_worksheet();
     sheet.set_name("Per lokasi").map_err(Error::Xlsx)?;
@@ -71,6 +73,7 @@ pub fn skenario_xlsx(s: &Skenario, out: &mut dyn Write) -> Result<(), Error> {
             "total_sebelum",
             "total_sesudah",
             "kegiatan",
+            "nama_lokasi",
         ],
     )?;
     for (i, l) in s.per_lokasi.iter().enumerate() {
@@ -94,6 +97,7 @@ pub fn skenario_xlsx(s: &Skenario, out: &mut dyn Write) -> Result<(), Error> {
         }
         let works: Vec<&str> = l.kegiatan.iter().map(|k| k.as_str()).collect();
         text(sheet, r, 8, &works.join(", "))?;
+        text(sheet, r, 9, &l.nama_lokasi)?;
     }
     sheet.set_column_width(0, 20.0).map_err(Error::Xlsx)?;
     sheet.set_column_width(8, 40.0).map_err(Error::Xlsx)?;
@@ -118,6 +122,7 @@ mod tests {
             terpilih: vec![id.clone()],
             rincian: vec![Terpilih {
                 kegiatan: id.clone(),
+                nama: "Jalan RT 02".into(),
                 biaya_rp: 50_000_000,
                 sumber: [(SumberDana::DanaDesa, 50_000_000)].into(),
             }],
@@ -130,6 +135,7 @@ mod tests {
             metode: "exact".into(),
             per_lokasi: vec![HasilLokasi {
                 kode_lokasi: "LB".into(),
+                nama_lokasi: "Lokasi B".into(),
                 kode_desa: Kode::parse("35.19.09.2014").unwrap(),
                 luas_ha: 5.0,
                 tingkat: Tingkat::Kabupaten,
@@ -150,5 +156,7 @@ mod tests {
         assert_eq!(terpilih.get((1, 1)).unwrap().to_string(), "50000000");
         let lokasi = wb.worksheet_range("Per lokasi").unwrap();
         assert_eq!(lokasi.get((1, 5)).unwrap().to_string(), "Tidak kumuh");
+        assert_eq!(terpilih.get((1, 3)).unwrap().to_string(), "Jalan RT 02");
+        assert_eq!(lokasi.get((1, 9)).unwrap().to_string(), "Lokasi B");
     }
 }

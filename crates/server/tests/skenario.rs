@@ -141,6 +141,9 @@ async fn the_optimal_set_beats_the_best_value_for_money_first() {
         .unwrap();
     assert_eq!(lb["kelas_sebelum"], "kumuh_ringan");
     assert_eq!(lb["kelas_sesudah"], "tidak_kumuh");
+    // Names as well as codes, for people reading the answer.
+    assert_eq!(lb["nama_lokasi"], "Lokasi LB", "{b}");
+    assert_eq!(b["rincian"][0]["nama"], "Jalan LB", "{b}");
     // The estimated cost is part of the stored segment.
     let (_, k) = f.get("/api/kegiatan/jalan-a").await;
     assert_eq!(

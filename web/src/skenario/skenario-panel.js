@@ -145,7 +145,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
       h(
         'tr',
         { testid: 'skenario-terpilih-row', attrs: { 'data-kegiatan': r.kegiatan } },
-        h('th', { text: r.kegiatan, attrs: { scope: 'row' } }),
+        h('th', { text: r.nama ? `${r.nama} (${r.kegiatan})` : r.kegiatan, attrs: { scope: 'row' } }),
         h('td', { className: 'num', text: formatRupiah(r.biaya_rp) }),
         h('td', { text: Object.entries(r.sumber ?? {}).map(([k, rp]) => `${skt(`sk.sumber.${k}`)} ${formatRupiah(rp)}`).join('; ') || t('panel.none') }),
       ),
@@ -161,7 +161,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
       h(
         'tr',
         { testid: 'skenario-lokasi-row', attrs: { 'data-lokasi': l.kode_lokasi, 'data-sebelum': l.kelas_sebelum, 'data-sesudah': l.kelas_sesudah } },
-        h('th', { text: l.kode_lokasi, attrs: { scope: 'row' } }),
+        h('th', { text: l.nama_lokasi ? `${l.nama_lokasi} (${l.kode_lokasi})` : l.kode_lokasi, attrs: { scope: 'row' } }),
         h('td', { className: 'num', text: formatHectares(l.luas_ha) }),
         h('td', {}, kelasBadge(l.kelas_sebelum, 'skenario-kelas-sebelum'), ' → ', kelasBadge(l.kelas_sesudah, 'skenario-kelas-sesudah')),
         h('td', { className: 'num', text: `${l.total_sebelum} → ${l.total_sesudah}` }),
@@ -197,7 +197,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
       h(
         'ul',
         { className: 'sk-dilewati' },
-        s.dilewati.map((d) => h('li', { testid: 'skenario-dilewati-row', attrs: { 'data-kegiatan': d.kegiatan } }, h('strong', { text: d.kegiatan }), ` ${d.alasan}`)),
+        s.dilewati.map((d) => h('li', { testid: 'skenario-dilewati-row', attrs: { 'data-kegiatan': d.kegiatan } }, h('strong', { text: d.nama ? `${d.nama} (${d.kegiatan})` : d.kegiatan }), ` ${d.alasan}`)),
       ),
     );
   }

@@ -137,6 +137,8 @@ pub struct Permintaan {
 pub struct Dilewati {
     /// The work.
     pub kegiatan: KegiatanId,
+    /// Its name.
+    pub nama: String,
     /// Why, in words.
     pub alasan: String,
 }
@@ -146,6 +148,8 @@ pub struct Dilewati {
 pub struct HasilLokasi {
     /// The location's code.
     pub kode_lokasi: String,
+    /// Its name, as its last survey gives it.
+    pub nama_lokasi: String,
     /// Its desa.
     pub kode_desa: Kode,
     /// Hectares.
@@ -169,6 +173,8 @@ pub struct HasilLokasi {
 pub struct Terpilih {
     /// The work.
     pub kegiatan: KegiatanId,
+    /// Its name.
+    pub nama: String,
     /// Its cost, whole rupiah.
     pub biaya_rp: i64,
     /// Per source, what it pays (only with per-source envelopes).
@@ -249,10 +255,12 @@ pub fn hitung(
         match (reason, biaya(k)) {
             (Some(alasan), _) => dilewati.push(Dilewati {
                 kegiatan: k.id().clone(),
+                nama: k.nama.clone(),
                 alasan,
             }),
             (None, None) => dilewati.push(Dilewati {
                 kegiatan: k.id().clone(),
+                nama: k.nama.clone(),
                 alasan: "no segment has an estimated cost (perkiraan_biaya_rp) or a known \
                          allocation"
                     .to_owned(),
@@ -267,6 +275,7 @@ pub fn hitung(
     for k in kandidat.iter().skip(MAX_KANDIDAT) {
         dilewati.push(Dilewati {
             kegiatan: k.id().clone(),
+            nama: k.nama.clone(),
             alasan: format!("a scenario weighs at most {MAX_KANDIDAT} candidate works"),
         });
     }
@@ -539,6 +548,7 @@ fn assemble(
         .enumerate()
         .map(|(n, &i)| Terpilih {
             kegiatan: usable[i].kegiatan.id().clone(),
+            nama: usable[i].kegiatan.nama.clone(),
             biaya_rp: usable[i].biaya,
             sumber: split
                 .as_ref()
@@ -568,6 +578,7 @@ fn assemble(
             .unwrap_or((kelas_sebelum, total_sebelum));
         per_lokasi.push(HasilLokasi {
             kode_lokasi: code.to_owned(),
+            nama_lokasi: l.masukan.nama_lokasi.clone(),
             kode_desa: l.masukan.kode_desa.clone(),
             luas_ha: l.luas_ha,
             tingkat: p.aturan_tingkat.tingkat(l.luas_ha),
