@@ -285,6 +285,45 @@ fn files_from_other_gis_tools_import_like_the_geojson() {
     let store = import_desa(d, &kml, &["--map", "kode=KD_DESA,nama=name"]);
     same_desa(&store, &direct, "KML");
 
+    // The same KML zipped as a KMZ, as Google Earth saves it.
+    std::fs::copy(&kml, d.join("doc.kml")).unwrap();
+    let zipped = Command::new("zip")
+        .current_dir(d)
+        .args(["-q", "desa.kmz", "doc.kml"])
+        .status();
+    if zipped.is_ok_and(|s| s.success()) {
+        let kmz = d.join("desa.kmz");
+        let store = import_desa(d, &kmz, &["--map", "kode=KD_DESA,nama=name"]);
+        same_desa(&store, &direct, "KMZ");
+    }
+
+    // A Shapefile whose DBF text is Latin-1, with a name that is not ASCII: read in the
+    // code page its .cpg names, and in Latin-1/Windows-1252 when there is no .cpg.
+    let latin = d.join("latin1.shp");
+    ogr2ogr(&[
+        "-f",
+        "ESRI Shapefile",
+        latin.to_str().unwrap(),
+        src,
+        "-lco",
+        "ENCODING=ISO-8859-1",
+        "-sql",
+        "SELECT kode AS KD_DESA, CONCAT(nama, ' Señor') AS NAMA_DESA FROM jiwan_desa",
+    ]);
+    let name_of_bibrik =
+        |store: &Path| sqlite3(store, "SELECT nama FROM desa WHERE kode = '35.19.09.2014'");
+    let dbf = std::fs::read(d.join("latin1.dbf")).unwrap();
+    assert!(
+        dbf.windows(5).any(|w| w == b"Se\xf1or"),
+        "the DBF holds the name in Latin-1"
+    );
+    let store = import_desa(d, &latin, &["--map", map]);
+    same_desa(&store, &direct, "Latin-1 Shapefile");
+    assert_eq!(name_of_bibrik(&store), "Bibrik Señor");
+    std::fs::remove_file(d.join("latin1.cpg")).unwrap();
+    let store = import_desa(d, &latin, &["--map", map]);
+    assert_eq!(name_of_bibrik(&store), "Bibrik Señor", "without a .cpg");
+
     // CSV with a WKT column.
     let csv = d.join("desa.csv");
     ogr2ogr(&[
