@@ -6,7 +6,9 @@
 //! them against the buffer, so a damaged file could panic inside it; the whole read
 //! runs under `catch_unwind` and such a file is refused as damaged.
 
-use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbFeature, FgbReader};
+use flatgeobuf::{
+    ColumnType, FallibleStreamingIterator, FgbFeature, FgbReader, Geometry, GeometryType,
+};
 use geozero::{ColumnValue, FeatureProperties, PropertyProcessor, ToGeo};
 use serde_json::{Map, Value, json};
 
@@ -111,6 +113,7 @@ fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
         .columns()
         .map(|cols| cols.iter().map(|c| c.name().to_owned()).collect())
         .unwrap_or_default();
+    let geometry_type = header.geometry_type();
     let types: Vec<ColumnType> = header
         .columns()
         .map(|cols| cols.iter().map(|c| c.type_()).collect())
@@ -137,6 +140,14 @@ fn read_unguarded(bytes: &[u8]) -> Result<Layer, String> {
                     .map_err(|e| ("properties".to_owned(), e.to_string()))
             })
             .and_then(|_| {
+                check_geometry(f, geometry_type).map_err(|m| {
+                    (
+                        "geometry".to_owned(),
+                        format!("a damaged FlatGeobuf geometry: {m}"),
+                    )
+                })
+            })
+            .and_then(|()| {
                 f.to_geo()
                     .map_err(|e| ("geometry".to_owned(), e.to_string()))
             })
@@ -198,24 +209,107 @@ fn check_properties(f: &FgbFeature, types: &[ColumnType]) -> Result<(), (String,
     Ok(())
 }
 
+/// Checks a feature's geometry the way the crate will read it: the types Kumuh reads,
+/// an even number of x/y values, `z`/`m` beside every point, ring and part ends rising
+/// and inside the coordinates, and parts for multipolygons and collections. The crate
+/// indexes by these without checking and would panic on a damaged file.
+fn check_geometry(f: &FgbFeature, header_type: GeometryType) -> Result<(), String> {
+    match f.fbs_feature().geometry() {
+        None => Err("the feature has no geometry".to_owned()),
+        Some(g) => check_geometry_part(&g, header_type, 0),
+    }
+}
+
+fn check_geometry_part(g: &Geometry<'_>, t: GeometryType, depth: u8) -> Result<(), String> {
+    if depth > 4 {
+        return Err("geometries nested more than 4 deep".to_owned());
+    }
+    let t = if t == GeometryType::Unknown {
+        g.type_()
+    } else {
+        t
+    };
+    let n = g.xy().map_or(0, |xy| xy.len());
+    if !n.is_multiple_of(2) {
+        return Err(format!("{n} x/y values, not pairs"));
+    }
+    for (name, len) in [
+        ("z", g.z().map(|v| v.len())),
+        ("m", g.m().map(|v| v.len())),
+        ("t", g.t().map(|v| v.len())),
+        ("tm", g.tm().map(|v| v.len())),
+    ] {
+        if len.is_some_and(|l| l != n / 2) {
+            return Err(format!("{name} does not have one value per point"));
+        }
+    }
+    if let Some(ends) = g.ends() {
+        let mut last = 0usize;
+        for end in ends.iter() {
+            let end = end as usize;
+            if end < last || end.saturating_mul(2) > n {
+                return Err(format!(
+                    "a part ends at point {end}, outside the {} points",
+                    n / 2
+                ));
+            }
+            last = end;
+        }
+    }
+    match t {
+        GeometryType::Point if n < 2 => Err("a point without coordinates".to_owned()),
+        GeometryType::Point
+        | GeometryType::MultiPoint
+        | GeometryType::LineString
+        | GeometryType::MultiLineString
+        | GeometryType::Polygon => {
+            if n == 0 && t != GeometryType::MultiPoint {
+                return Err("no coordinates".to_owned());
+            }
+            Ok(())
+        }
+        GeometryType::MultiPolygon | GeometryType::GeometryCollection => {
+            let parts = g.parts().ok_or("a multi-part geometry without parts")?;
+            for part in parts.iter() {
+                let part_type = if t == GeometryType::MultiPolygon {
+                    GeometryType::Polygon
+                } else {
+                    part.type_()
+                };
+                check_geometry_part(&part, part_type, depth + 1)?;
+            }
+            Ok(())
+        }
+        other => Err(format!("geometry type {} is not read", other.0)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Found by the fuzzer: a string property whose stated length runs past the feature.
-    /// The crate sliced past the bytes and panicked; the feature is now listed as a
-    /// problem of its `properties`, before the crate reads it.
+    /// Found by the fuzzer: a string property whose stated length runs past the feature,
+    /// and a ring end past the coordinates. The crate indexed past the bytes and
+    /// panicked; each feature is now listed as a problem of its field before the crate
+    /// reads it.
     #[test]
-    fn a_property_running_past_its_feature_is_a_problem_not_a_panic() {
-        let bytes = include_bytes!("fgb-damaged-property.fgb");
-        // Without the guard of `read`: a panic inside the crate fails this test.
-        match read_unguarded(bytes) {
-            Ok(layer) => assert!(
-                layer.problems.iter().any(|p| p.field == "properties"),
-                "{:?}",
-                layer.problems
+    fn damaged_properties_and_geometry_are_problems_not_panics() {
+        for (bytes, field) in [
+            (
+                &include_bytes!("fgb-damaged-property.fgb")[..],
+                "properties",
             ),
-            Err(m) => assert!(!m.contains("points beyond"), "{m}"),
+            (&include_bytes!("fgb-damaged-geometry.fgb")[..], "geometry"),
+        ] {
+            // Without the guard of `read`: a panic inside the crate fails this test.
+            match read_unguarded(bytes) {
+                Ok(layer) => assert!(
+                    layer.problems.iter().any(|p| p.field == field),
+                    "{field}: {:?}",
+                    layer.problems
+                ),
+                Err(m) => assert!(!m.contains("points beyond"), "{m}"),
+            }
         }
     }
 }
