@@ -224,6 +224,15 @@ fn the_viewer_shows_the_villages_in_chromium() {
         // The map draws from vector tiles, and the layer panel hides and shows the desa.
         assert!(summary["tiles"]["requests"].as_u64() > Some(0), "{summary}");
         assert_eq!(summary["tiles"]["toggle"], true, "{summary}");
+        // The layer panel's download: the desa as a zipped Shapefile.
+        assert_eq!(summary["ekspor"]["status"], 200, "{summary}");
+        assert_eq!(summary["ekspor"]["zip"], true, "{summary}");
+        assert!(
+            summary["ekspor"]["name"]
+                .as_str()
+                .is_some_and(|n| n.contains("kumuh-desa")),
+            "{summary}"
+        );
         if !lokasi.is_empty() {
             assert_eq!(summary["lokasi"]["kode"], lokasi, "{summary}");
             assert_eq!(summary["lokasi"]["kelas"], "tidak_kumuh", "{summary}");

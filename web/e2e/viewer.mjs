@@ -333,6 +333,16 @@ async function checkTiles(page) {
   } catch {
     throw new Failure(`desa toggled on again: ${await homeDesaDrawn(page)} desa drawn in ${DESA_FILL}, expected ${EXPECTED_DESA}`);
   }
+  // "Unduh data GIS": the desa as a zipped Shapefile, through the link the panel builds.
+  await page.locator('[data-testid="ekspor-lapisan"]').selectOption('desa');
+  await page.locator('[data-testid="ekspor-format"]').selectOption('shp');
+  const href = await page.locator('[data-testid="ekspor-unduh"]').getAttribute('href');
+  summary.ekspor = await page.evaluate(async (url) => {
+    const res = await fetch(url);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return { status: res.status, name: res.headers.get('content-disposition'), zip: bytes[0] === 0x50 && bytes[1] === 0x4b };
+  }, href);
+  check(summary.ekspor.status === 200 && summary.ekspor.zip, `the desa Shapefile download: ${JSON.stringify(summary.ekspor)}`);
   if (!wasOpen) await openLayerPanel(page, false);
   await idle(page);
   summary.tiles = { requests: tileStats.requests, toggle: true };
