@@ -41,14 +41,14 @@ const FORMAT = [
 const tx = (key) => (DICT[lang()] ?? DICT.id)[key] ?? DICT.id[key];
 
 export function createEkspor() {
-  const title = h('p', { className: 'offline-title' });
+  const title = h('p', { className: 'ekspor-title' });
   const lapisan = h('select', { testid: 'ekspor-lapisan' });
   const format = h('select', { testid: 'ekspor-format' });
   for (const [value, label] of FORMAT) format.append(h('option', { text: label, attrs: { value } }));
-  const link = h('a', { className: 'offline-open', testid: 'ekspor-unduh' });
+  const link = h('a', { className: 'ekspor-unduh', testid: 'ekspor-unduh' });
   const lapisanLabel = h('label', { className: 'ekspor-field' }, h('span'), lapisan);
   const formatLabel = h('label', { className: 'ekspor-field' }, h('span'), format);
-  const root = h('div', { className: 'offline-box ekspor-box', testid: 'ekspor' }, title, lapisanLabel, formatLabel, link);
+  const root = h('div', { className: 'ekspor-box', testid: 'ekspor' }, title, lapisanLabel, formatLabel, link);
 
   const update = () => {
     const url = new URL('api/ekspor', document.baseURI);
