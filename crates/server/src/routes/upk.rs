@@ -55,6 +55,14 @@ pub struct PerParams {
     pub per: Option<String>,
 }
 
+/// A change's body, and the version of the record it was made on: the `If-Match`
+/// header, else the body's `versi`.
+pub(crate) fn versioned_body(headers: &HeaderMap, body: Value) -> ApiResult<(Body, Option<i64>)> {
+    let mut b = Body::new(body)?;
+    let versi = if_match(headers)?.or(b.opt::<i64>("versi")?);
+    Ok((b, versi))
+}
+
 pub(crate) fn parse_per(per: Option<&str>) -> ApiResult<Option<Tanggal>> {
     per.map(|p| Tanggal::parse(p).map_err(|e| ApiError::bad_request(format!("per: {e}"))))
         .transpose()
@@ -185,8 +193,7 @@ pub async fn update_ksm(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<KsmDetail>> {
-    let mut b = Body::new(body)?;
-    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let (mut b, versi) = versioned_body(&headers, body)?;
     let nama = b.opt_text("nama")?;
     let jenis: Option<JenisKsm> = b.opt("jenis")?;
     let aturan_main = b.opt::<Vec<String>>("aturan_main")?;
@@ -317,8 +324,7 @@ pub async fn angsuran(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<PinjamanDetail>> {
-    let mut b = Body::new(body)?;
-    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let (mut b, versi) = versioned_body(&headers, body)?;
     let tanggal = b.req_tanggal("tanggal")?;
     let jumlah_rp = b.req_rupiah("jumlah_rp")?;
     let sumber = kumuh_app::upk::sumber_bayar(b.opt_text("sumber")?.as_deref())?;
@@ -353,8 +359,7 @@ pub async fn batal(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<PinjamanDetail>> {
-    let mut b = Body::new(body)?;
-    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let (mut b, versi) = versioned_body(&headers, body)?;
     let entri = b.opt::<u64>("entri")?.map(EntryId);
     let alasan = b.req_text("alasan")?;
     b.finish()?;
@@ -382,8 +387,7 @@ pub async fn keputusan(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<PinjamanDetail>> {
-    let mut b = Body::new(body)?;
-    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let (mut b, versi) = versioned_body(&headers, body)?;
     let cmd = Putuskan {
         setuju: b.req::<bool>("setuju")?,
         tanggal: b.req_tanggal("tanggal")?,
@@ -411,8 +415,7 @@ pub async fn cair(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<PinjamanDetail>> {
-    let mut b = Body::new(body)?;
-    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let (mut b, versi) = versioned_body(&headers, body)?;
     let tanggal_cair = b.req_tanggal("tanggal_cair")?;
     b.finish()?;
     let d =
@@ -437,8 +440,7 @@ pub async fn hapus_buku(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<PinjamanDetail>> {
-    let mut b = Body::new(body)?;
-    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let (mut b, versi) = versioned_body(&headers, body)?;
     let tanggal = b.req_tanggal("tanggal")?;
     let alasan = b.req_text("alasan")?;
     b.finish()?;

@@ -14,8 +14,9 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::routes::common::{Versioned, if_match, parse_wilayah};
+use crate::routes::common::{Versioned, parse_wilayah};
 use crate::routes::kegiatan::input::Body;
+use crate::routes::upk::versioned_body;
 use crate::routes::upk_bodies::{HasilBody, PenyebabBody, RencanaBody};
 
 /// Notes a cause of arrears on a loan; the standing's `penyebab` and the arrears list
@@ -35,8 +36,7 @@ pub async fn penyebab(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Versioned<PinjamanDetail>> {
-    let mut b = Body::new(body)?;
-    let versi = if_match(&headers)?.or(b.opt::<i64>("versi")?);
+    let (mut b, versi) = versioned_body(&headers, body)?;
     let cmd = CatatPenyebab {
         tanggal: b.req_tanggal("tanggal")?,
         penyebab: b.req::<Penyebab>("penyebab")?,
