@@ -4,6 +4,8 @@
 //! server `KUMUH_TEST_POSTGRES` names (`scripts/test.sh` runs the API tests both ways).
 #![allow(dead_code)]
 
+pub mod upk;
+
 use std::sync::Arc;
 
 use axum::body::Body;
