@@ -24,6 +24,23 @@ export const READY_TIMEOUT_MS = 60_000;
 // A check that failed: its message is the reason printed.
 export class Failure extends Error {}
 
+// A `waitFor(page, fn, arg, what, timeout?)` that waits until `fn(arg)` holds in the page,
+// with `timeout` ms by default; when it does not, it fails with `what` and the error
+// banner's text, if one is shown.
+export function waiter(timeout) {
+  return async (page, fn, arg, what, ms = timeout) => {
+    try {
+      await page.waitForFunction(fn, arg, { timeout: ms });
+    } catch {
+      const banner = await page
+        .locator('[data-testid="error-banner"]:not([hidden])')
+        .textContent({ timeout: 500 })
+        .catch(() => '');
+      throw new Failure(`${what}${banner ? `; banner: ${banner}` : ''}`);
+    }
+  };
+}
+
 export function check(cond, reason) {
   if (!cond) throw new Failure(reason);
 }

@@ -20,7 +20,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, idle, ready, run, screenshot, viewport, watchPage, Failure } from './browser.mjs';
+import { check, idle, ready, run, screenshot, viewport, watchPage, waiter } from './browser.mjs';
 
 const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
@@ -38,17 +38,7 @@ const base = new URL(baseArg);
 const { width, height } = viewport();
 const summary = { ok: false, base: base.href, archive: archiveArg, viewport: `${width}x${height}` };
 
-async function waitFor(page, fn, arg, what, timeout = 15_000) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout });
-  } catch {
-    const banner = await page
-      .locator('[data-testid="error-banner"]:not([hidden])')
-      .textContent({ timeout: 500 })
-      .catch(() => '');
-    throw new Failure(`${what}${banner ? `; banner: ${banner}` : ''}`);
-  }
-}
+const waitFor = waiter(15_000);
 
 // The distinct codes drawn in a layer (optionally only those under a prefix).
 function drawnCodes(page, layer, prefix = '') {

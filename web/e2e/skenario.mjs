@@ -16,7 +16,7 @@
 // Env: CHROMIUM, VIEWPORT (default 1280x800; 390x844 for a phone), E2E_USER / E2E_PASSWORD
 // (default perencana / kata-sandi-kab), E2E_ANGGARAN (default 100000000), E2E_LOKASI (the
 // location whose class is read, default SKN-B).
-import { Failure, check, run, viewport, screenshot, ready, idle } from './browser.mjs';
+import { check, run, viewport, screenshot, ready, idle, waiter } from './browser.mjs';
 
 const USER = process.env.E2E_USER || 'perencana';
 const PASSWORD = process.env.E2E_PASSWORD || 'kata-sandi-kab';
@@ -32,17 +32,7 @@ const base = new URL(baseArg);
 const { width: vw, height: vh } = viewport();
 const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
 
-async function waitFor(page, fn, arg, what, timeout = 30_000) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout });
-  } catch {
-    const banner = await page
-      .locator('[data-testid="error-banner"]:not([hidden])')
-      .textContent({ timeout: 500 })
-      .catch(() => '');
-    throw new Failure(`${what}${banner ? `; banner: ${banner}` : ''}`);
-  }
-}
+const waitFor = waiter(30_000);
 
 // The class `lokasi-fill` draws a location in: the scenario's state, else the tile's own.
 function drawnKelas(page, kode) {

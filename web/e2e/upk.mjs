@@ -17,7 +17,7 @@
 // Env: CHROMIUM, VIEWPORT (default 1280x800; 390x844 for a phone), E2E_USER /
 // E2E_PASSWORD (default sri-upk / kata-sandi-upk), E2E_KSM (the group's name, default
 // "KSM Maju Bersama"), E2E_PINJAMAN (its loan, default P-01).
-import { Failure, check, run, viewport, screenshot, ready, idle } from './browser.mjs';
+import { check, run, viewport, screenshot, ready, idle, waiter } from './browser.mjs';
 
 const USER = process.env.E2E_USER || 'sri-upk';
 const PASSWORD = process.env.E2E_PASSWORD || 'kata-sandi-upk';
@@ -35,17 +35,7 @@ const base = new URL(baseArg);
 const { width: vw, height: vh } = viewport();
 const summary = { ok: false, base: base.href, viewport: `${vw}x${vh}` };
 
-async function waitFor(page, fn, arg, what, timeout = 20_000) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout });
-  } catch {
-    const banner = await page
-      .locator('[data-testid="error-banner"]:not([hidden])')
-      .textContent({ timeout: 500 })
-      .catch(() => '');
-    throw new Failure(`${what}${banner ? `; banner: ${banner}` : ''}`);
-  }
-}
+const waitFor = waiter(20_000);
 
 // The PAR band of each desa drawn in upk-fill (feature state `upk`), by code.
 function drawnBands(page) {
