@@ -8,7 +8,9 @@ use geo_types::{Geometry, LineString};
 use kumuh_domain::Kode;
 use kumuh_domain::assessment::{AssessmentInput, RuleSet, SlumClass};
 use kumuh_domain::skenario::pilih::{Kelompok, Opsi, bagi_sumber, per_sumber, satu_amplop};
-use kumuh_domain::skenario::{Anggaran, AturanTingkat, Lokasi, Permintaan, Tujuan, hitung};
+use kumuh_domain::skenario::{
+    Algoritma, Anggaran, AturanTingkat, Lokasi, Permintaan, SebabDilewati, Tujuan, hitung,
+};
 use kumuh_domain::works::{
     JenisKegiatan, JenisPelaksana, Kegiatan, KegiatanId, KodeKriteria, Pelaksana, Rupiah, Satuan,
     Segmen, SegmenId, SumberDana, Volume,
@@ -105,6 +107,10 @@ fn the_best_value_for_money_first_is_beaten_by_the_optimal_set() {
     let ids: Vec<&str> = s.terpilih.iter().map(KegiatanId::as_str).collect();
     assert_eq!(ids, ["B", "C"]);
     assert!(s.optimal);
+    // How, as codes and in Bahasa Indonesia.
+    assert_eq!(s.cara.algoritma, Algoritma::ProgramDinamis);
+    assert!(!s.cara.hanya_awalan && !s.cara.berhenti_di_batas);
+    assert!(s.metode.contains("pemrograman dinamis"), "{}", s.metode);
     assert_eq!(s.biaya_rp, 100_000_000);
     assert!((s.luas_keluar_kumuh_ha - 10.0).abs() < 1e-9);
     let la = s.per_lokasi.iter().find(|l| l.kode_lokasi == "LA").unwrap();
@@ -186,11 +192,14 @@ fn a_work_without_a_cost_or_a_location_is_listed_as_left_out() {
     );
     assert!(s.terpilih.is_empty());
     assert_eq!(s.dilewati.len(), 1);
+    assert_eq!(s.dilewati[0].sebab, SebabDilewati::TanpaLokasi);
     assert!(
-        s.dilewati[0].alasan.contains("slum location"),
+        s.dilewati[0].alasan.contains("lokasi kumuh"),
         "{:?}",
         s.dilewati
     );
+    let json = serde_json::to_value(&s.dilewati[0]).unwrap();
+    assert_eq!(json["sebab"], "tanpa_lokasi");
 }
 
 /// Every way to take one option per group, by brute force: the best value, and the

@@ -133,6 +133,7 @@ mod tests {
             tujuan: Tujuan::LuasKeluarKumuhHa,
             optimal: true,
             metode: "exact".into(),
+            cara: Default::default(),
             per_lokasi: vec![HasilLokasi {
                 kode_lokasi: "LB".into(),
                 nama_lokasi: "Lokasi B".into(),

@@ -50,6 +50,13 @@ const DICT = {
     'sk.sumber.csr': 'CSR',
     'sk.sumber.lainnya': 'Lainnya',
     'sk.kosong': 'Isi pagu lebih dari Rp 0.',
+    'sk.metode.program_dinamis': 'knapsack pilihan ganda, pemrograman dinamis dalam rupiah utuh',
+    'sk.metode.branch_and_bound': 'branch and bound atas kelompok lokasi, pagu tiap sumber diperiksa',
+    'sk.metode.hanya_awalan': 'kelompok besar pada lokasi yang sama hanya ditimbang menurut nilai per rupiah terbaik',
+    'sk.metode.berhenti_di_batas': 'pencarian berhenti di batasnya; himpunan terbaik yang ditemukan dipakai',
+    'sk.sebab.tanpa_lokasi': 'tidak ada segmen yang terhubung ke lokasi kumuh yang sudah dinilai',
+    'sk.sebab.tanpa_biaya': 'tidak ada segmen dengan perkiraan biaya atau alokasi yang diketahui',
+    'sk.sebab.melebihi_batas': 'melebihi jumlah kegiatan yang ditimbang satu skenario',
   },
   en: {
     'sk.kicker': 'Budget scenario',
@@ -98,6 +105,13 @@ const DICT = {
     'sk.sumber.csr': 'CSR',
     'sk.sumber.lainnya': 'Other',
     'sk.kosong': 'Give an envelope above Rp 0.',
+    'sk.metode.program_dinamis': 'multiple-choice knapsack, dynamic programming in whole rupiah',
+    'sk.metode.branch_and_bound': 'branch and bound over the location groups, each source’s envelope checked',
+    'sk.metode.hanya_awalan': 'large groups on shared locations were weighed by best value for money only',
+    'sk.metode.berhenti_di_batas': 'the search stopped at its limit and kept the best set found',
+    'sk.sebab.tanpa_lokasi': 'no segment is linked to a slum location with a survey',
+    'sk.sebab.tanpa_biaya': 'no segment has an estimated cost or a known allocation',
+    'sk.sebab.melebihi_batas': 'beyond the number of works one scenario weighs',
   },
 };
 

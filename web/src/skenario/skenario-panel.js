@@ -133,7 +133,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
         row(skt('sk.biaya'), `${formatRupiah(s.biaya_rp)} ${skt('sk.dari', { rp: formatRupiah(s.anggaran_rp) })}`, 'skenario-biaya'),
         row(skt('sk.luas'), formatHectares(s.luas_keluar_kumuh_ha), 'skenario-luas'),
         row(skt('sk.nilai'), formatNumber(s.penurunan_nilai), 'skenario-nilai'),
-        row(skt('sk.optimal'), skt(s.optimal ? 'sk.optimal.ya' : 'sk.optimal.tidak', { metode: s.metode }), 'skenario-optimal'),
+        row(skt('sk.optimal'), skt(s.optimal ? 'sk.optimal.ya' : 'sk.optimal.tidak', { metode: metode(s) }), 'skenario-optimal'),
       ),
       h('button', { className: 'sk-xlsx', testid: 'skenario-xlsx', text: skt('sk.xlsx'), attrs: { type: 'button' }, on: { click: unduh } }),
     );
@@ -189,6 +189,20 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
     );
   }
 
+  // The method and the reasons from their codes in the viewer's language; the answer's
+  // words (Bahasa Indonesia) where a code is not known here.
+  function metode(s) {
+    if (!s.cara) return s.metode;
+    const parts = [skt(`sk.metode.${s.cara.algoritma}`)];
+    if (s.cara.hanya_awalan) parts.push(skt('sk.metode.hanya_awalan'));
+    if (s.cara.berhenti_di_batas) parts.push(skt('sk.metode.berhenti_di_batas'));
+    return parts.includes(`sk.metode.${s.cara.algoritma}`) ? s.metode : parts.join('; ');
+  }
+  function sebab(d) {
+    const text = skt(`sk.sebab.${d.sebab}`);
+    return text === `sk.sebab.${d.sebab}` ? d.alasan : text;
+  }
+
   function dilewati(s) {
     if (!s.dilewati.length) return null;
     return section(
@@ -197,7 +211,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
       h(
         'ul',
         { className: 'sk-dilewati' },
-        s.dilewati.map((d) => h('li', { testid: 'skenario-dilewati-row', attrs: { 'data-kegiatan': d.kegiatan } }, h('strong', { text: d.nama ? `${d.nama} (${d.kegiatan})` : d.kegiatan }), ` ${d.alasan}`)),
+        s.dilewati.map((d) => h('li', { testid: 'skenario-dilewati-row', attrs: { 'data-kegiatan': d.kegiatan } }, h('strong', { text: d.nama ? `${d.nama} (${d.kegiatan})` : d.kegiatan }), ` ${sebab(d)}`)),
       ),
     );
   }

@@ -139,8 +139,64 @@ pub struct Dilewati {
     pub kegiatan: KegiatanId,
     /// Its name.
     pub nama: String,
-    /// Why, in words.
+    /// Why, as a code a viewer translates.
+    pub sebab: SebabDilewati,
+    /// Why, in words (Bahasa Indonesia).
     pub alasan: String,
+}
+
+/// Why a candidate was left out of the weighing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SebabDilewati {
+    /// No segment is linked to a slum location with a survey.
+    TanpaLokasi,
+    /// No segment has an estimated cost or a known allocation.
+    TanpaBiaya,
+    /// Beyond the most candidates a scenario weighs ([`MAX_KANDIDAT`]).
+    MelebihiBatas,
+}
+
+impl SebabDilewati {
+    /// The reason in words, in Bahasa Indonesia.
+    pub fn alasan(self) -> String {
+        match self {
+            SebabDilewati::TanpaLokasi => {
+                "tidak ada segmen yang terhubung ke lokasi kumuh yang sudah dinilai".to_owned()
+            }
+            SebabDilewati::TanpaBiaya => "tidak ada segmen dengan perkiraan biaya \
+                                          (perkiraan_biaya_rp) atau alokasi yang diketahui"
+                .to_owned(),
+            SebabDilewati::MelebihiBatas => {
+                format!("satu skenario menimbang paling banyak {MAX_KANDIDAT} kegiatan")
+            }
+        }
+    }
+}
+
+/// How a set was chosen, as codes a viewer translates (`metode` says it in words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct CaraMemilih {
+    /// The search.
+    pub algoritma: Algoritma,
+    /// Groups of more than [`MAX_KANDIDAT_PER_KELOMPOK`] candidates on shared locations
+    /// were weighed along their best value-for-money prefixes only.
+    pub hanya_awalan: bool,
+    /// The search stopped at its limit and kept the best set found.
+    pub berhenti_di_batas: bool,
+}
+
+/// The search that chose a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algoritma {
+    /// One envelope: a multiple-choice knapsack by dynamic programming over the Pareto
+    /// frontier of (cost, value), in whole rupiah.
+    #[default]
+    ProgramDinamis,
+    /// Envelopes per source: branch and bound over the location groups, each source's
+    /// envelope checked by Hall's condition.
+    BranchAndBound,
 }
 
 /// A location before and after the chosen works.
@@ -201,8 +257,10 @@ pub struct Skenario {
     pub tujuan: Tujuan,
     /// Whether the choice is proven best for that objective.
     pub optimal: bool,
-    /// How it was chosen, in words.
+    /// How it was chosen, in words (Bahasa Indonesia).
     pub metode: String,
+    /// How it was chosen, as codes.
+    pub cara: CaraMemilih,
     /// Every location a candidate acts on, before and after.
     pub per_lokasi: Vec<HasilLokasi>,
     /// Candidates left out of the weighing, with the reason.
@@ -247,25 +305,16 @@ pub fn hitung(
             .filter_map(|s| s.kode_lokasi.as_deref())
             .filter(|c| lokasi.contains_key(*c))
             .collect();
-        let reason = if places.is_empty() {
-            Some("no segment is linked to a slum location with a survey".to_owned())
-        } else {
-            None
+        let lewati = |sebab: SebabDilewati| Dilewati {
+            kegiatan: k.id().clone(),
+            nama: k.nama.clone(),
+            sebab,
+            alasan: sebab.alasan(),
         };
-        match (reason, biaya(k)) {
-            (Some(alasan), _) => dilewati.push(Dilewati {
-                kegiatan: k.id().clone(),
-                nama: k.nama.clone(),
-                alasan,
-            }),
-            (None, None) => dilewati.push(Dilewati {
-                kegiatan: k.id().clone(),
-                nama: k.nama.clone(),
-                alasan: "no segment has an estimated cost (perkiraan_biaya_rp) or a known \
-                         allocation"
-                    .to_owned(),
-            }),
-            (None, Some(cost)) => usable.push(Usable {
+        match (places.is_empty(), biaya(k)) {
+            (true, _) => dilewati.push(lewati(SebabDilewati::TanpaLokasi)),
+            (false, None) => dilewati.push(lewati(SebabDilewati::TanpaBiaya)),
+            (false, Some(cost)) => usable.push(Usable {
                 kegiatan: k,
                 biaya: cost,
                 lokasi: places.into_iter().collect(),
@@ -276,7 +325,8 @@ pub fn hitung(
         dilewati.push(Dilewati {
             kegiatan: k.id().clone(),
             nama: k.nama.clone(),
-            alasan: format!("a scenario weighs at most {MAX_KANDIDAT} candidate works"),
+            sebab: SebabDilewati::MelebihiBatas,
+            alasan: SebabDilewati::MelebihiBatas.alasan(),
         });
     }
     let sources: Vec<(SumberDana, i64)> = match &permintaan.anggaran {
@@ -321,30 +371,43 @@ pub fn hitung(
         lokasi, &sebelum, &usable, &groups, &chosen, permintaan, &sources,
     );
     result.optimal = exact && pilihan.optimal;
-    result.metode = metode(&permintaan.anggaran, exact, pilihan.optimal);
+    result.cara = CaraMemilih {
+        algoritma: match permintaan.anggaran {
+            Anggaran::Total(_) => Algoritma::ProgramDinamis,
+            Anggaran::PerSumber(_) => Algoritma::BranchAndBound,
+        },
+        hanya_awalan: !exact,
+        berhenti_di_batas: !pilihan.optimal,
+    };
+    result.metode = result.cara.metode();
     result.dilewati = dilewati;
     result
 }
 
-fn metode(anggaran: &Anggaran, exact_groups: bool, solver: bool) -> String {
-    let mut m = match anggaran {
-        Anggaran::Total(_) => "multiple-choice knapsack by dynamic programming over the \
-                              Pareto frontier of (cost, value), whole rupiah"
-            .to_owned(),
-        Anggaran::PerSumber(_) => "branch and bound over the location groups, each \
-                                   source's envelope checked by Hall's condition"
-            .to_owned(),
-    };
-    if !exact_groups {
-        m.push_str(&format!(
-            "; groups of more than {MAX_KANDIDAT_PER_KELOMPOK} candidates on shared \
-             locations were weighed along their best value-for-money prefixes only"
-        ));
+impl CaraMemilih {
+    /// The method in words, in Bahasa Indonesia.
+    pub fn metode(&self) -> String {
+        let mut m = match self.algoritma {
+            Algoritma::ProgramDinamis => "knapsack pilihan ganda dengan pemrograman dinamis \
+                                          atas batas Pareto (biaya, nilai), dalam rupiah utuh"
+                .to_owned(),
+            Algoritma::BranchAndBound => "branch and bound atas kelompok lokasi; amplop \
+                                          tiap sumber diperiksa dengan syarat Hall"
+                .to_owned(),
+        };
+        if self.hanya_awalan {
+            m.push_str(&format!(
+                "; kelompok berisi lebih dari {MAX_KANDIDAT_PER_KELOMPOK} kandidat pada \
+                 lokasi yang sama hanya ditimbang menurut awalan terbaik nilai per rupiah"
+            ));
+        }
+        if self.berhenti_di_batas {
+            m.push_str(
+                "; pencarian berhenti di batasnya dan menyimpan himpunan terbaik yang ditemukan",
+            );
+        }
+        m
     }
-    if !solver {
-        m.push_str("; the search stopped at its limit and kept the best set found");
-    }
-    m
 }
 
 /// The class and total of each touched location as it stands, by code.
@@ -604,6 +667,7 @@ fn assemble(
         tujuan: p.tujuan,
         optimal: true,
         metode: String::new(),
+        cara: CaraMemilih::default(),
         rincian,
         per_lokasi,
         dilewati: Vec::new(),
