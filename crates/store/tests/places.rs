@@ -11,6 +11,7 @@ use backend::TestStore;
 for_each_backend!(
     place_writes_and_deletions_are_audited_in_the_same_transaction,
     a_place_with_places_below_it_is_not_deleted,
+    a_bulk_write_of_new_known_and_repeated_places_keeps_each_once_with_its_last_version,
 );
 
 fn place(kode: &str, nama: &str) -> Place {
@@ -142,4 +143,68 @@ async fn a_place_with_places_below_it_is_not_deleted(store: TestStore) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Hundreds of places in one write (more than one statement's worth), mixing new ones,
+/// ones the store holds, a code given twice and two levels: each place is stored once,
+/// as its last version in the list, with its area, and the counts say what happened.
+async fn a_bulk_write_of_new_known_and_repeated_places_keeps_each_once_with_its_last_version(
+    store: TestStore,
+) {
+    let known: Vec<Place> = (1..=3)
+        .map(|i| place(&format!("35.19.09.{:04}", 2100 + i), "lama"))
+        .collect();
+    let r = store.upsert_places(&known).await.unwrap();
+    assert_eq!((r.inserted, r.updated), (3, 0));
+
+    let mut batch: Vec<Place> = (1..=250)
+        .map(|i| place(&format!("35.19.09.{:04}", 2100 + i), &format!("desa {i}")))
+        .collect();
+    // The second version of desa 150 comes later in the same list.
+    batch.push(place("35.19.09.2250", "desa 150 (koreksi)"));
+    // RTs of desa 1 after the desa, then one more desa.
+    batch.extend((1..=3).map(|i| place(&format!("35.19.09.2101.001.{i:03}"), &format!("RT {i}"))));
+    batch.push(place("35.19.09.2351", "desa terakhir"));
+    let r = store.upsert_places(&batch).await.unwrap();
+    assert_eq!(
+        (r.inserted, r.updated),
+        (250 - 3 + 3 + 1, 3 + 1),
+        "3 known desa and the repeated one are updates"
+    );
+
+    let desa = store.places(&PlaceQuery::level(Level::Desa)).await.unwrap();
+    let ours: Vec<&Place> = desa
+        .iter()
+        .filter(|p| p.kode.as_str() > "35.19.09.2100" && p.kode.as_str() < "35.19.09.2400")
+        .collect();
+    assert_eq!(ours.len(), 251);
+    let named = |kode: &str| {
+        ours.iter()
+            .find(|p| p.kode.as_str() == kode)
+            .map(|p| p.nama.clone())
+    };
+    assert_eq!(named("35.19.09.2101").as_deref(), Some("desa 1"));
+    assert_eq!(
+        named("35.19.09.2250").as_deref(),
+        Some("desa 150 (koreksi)")
+    );
+    assert_eq!(named("35.19.09.2351").as_deref(), Some("desa terakhir"));
+    let rt = store.places(&PlaceQuery::level(Level::Rt)).await.unwrap();
+    assert_eq!(
+        rt.iter()
+            .filter(|p| p.kode.as_str().starts_with("35.19.09.2101.001."))
+            .count(),
+        3
+    );
+    let summaries = store
+        .list_places(&PlaceQuery::level(Level::Desa))
+        .await
+        .unwrap();
+    let summary = summaries
+        .iter()
+        .find(|p| p.kode.as_str() == "35.19.09.2300")
+        .expect("a place written in the middle of the list");
+    // 0.01° by 0.01° at 7.6° S: about 1,103 m by 1,105 m.
+    let area = summary.area_ha.expect("its area was measured");
+    assert!((area - 121.9).abs() < 1.0, "{area} ha");
 }

@@ -132,6 +132,9 @@ fn writer_options(path: &Path) -> SqliteConnectOptions {
     base_options(path)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
+        // Statement journals (every row written through the R-tree triggers needs one)
+        // and sort scratch stay in memory instead of temporary files.
+        .pragma("temp_store", "MEMORY")
 }
 
 /// Readers' connections refuse to write (`query_only`), so a write that went through the

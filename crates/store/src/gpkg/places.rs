@@ -9,7 +9,7 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::rows::{SUMMARY_COLUMNS, encode_multipolygon, place_from_row, summary_from_row};
 use super::works::append_audit_lines;
-use super::{GpkgStore, exists, touch_contents};
+use super::{GpkgStore, touch_contents};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{NewAudit, PLACE_AUDIT_ENTITAS, PlaceQuery, UpsertReport};
 
@@ -121,46 +121,187 @@ pub(super) async fn write_places(
 ) -> Result<UpsertReport> {
     let mut report = UpsertReport::default();
     let mut touched = std::collections::BTreeSet::new();
-    for p in places {
-        let t = p.level().as_str();
+    let areas = areas_ha(places);
+    let rows: Vec<PlaceRow<'_>> = places
+        .iter()
+        .zip(areas)
+        .map(|(p, area_ha)| PlaceRow::new(p, area_ha))
+        .collect::<Result<_>>()?;
+    // Which codes are there already, asked a chunk at a time; a file's thousands of new
+    // places are then written a chunk per statement, not one statement (and one trip to
+    // the database's thread) each.
+    let mut known: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    for chunk in rows.chunk_by(|a, b| a.table == b.table) {
+        let t = chunk[0].table;
         touched.insert(t);
-        let existing = exists(conn, t, p.kode.as_str()).await?;
-        let geom = p.geometry.as_ref().map(encode_multipolygon).transpose()?;
-        let keys: Vec<String> = search_keys(&p.nama, &p.nama_alt).collect();
-        // Plain INSERT or UPDATE, never an upsert: an ON CONFLICT clause on the outer
-        // statement would override the R-tree triggers' INSERT OR REPLACE.
-        let sql = if existing {
-            report.updated += 1;
-            format!(
-                "UPDATE {t} SET geom = ?1, kode_induk = ?3, kode_bps = ?4, nama = ?5,
-                   nama_alt = ?6, luas_ha = ?7, kunci_cari = ?8, atribut = ?9
-                 WHERE kode = ?2"
-            )
-        } else {
-            report.inserted += 1;
-            format!(
-                "INSERT INTO {t} (geom, kode, kode_induk, kode_bps, nama, nama_alt, luas_ha, kunci_cari, atribut)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-            )
-        };
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(geom)
-            .bind(p.kode.as_str())
-            .bind(p.kode.parent().map(String::from))
-            .bind(&p.kode_bps)
-            .bind(&p.nama)
-            .bind(serde_json::Value::from(p.nama_alt.clone()).to_string())
-            .bind(p.area_ha())
-            .bind(format!("|{}|", keys.join("|")))
-            .bind(serde_json::Value::Object(p.attributes.clone()).to_string())
-            .execute(&mut *conn)
-            .await
-            .ctx(format!("writing {} to {t}", p.kode))?;
+        for part in chunk.chunks(WRITE_CHUNK) {
+            for kode in existing(conn, t, part).await? {
+                if let Some(r) = part.iter().find(|r| r.kode == kode) {
+                    known.insert((t, r.kode));
+                }
+            }
+        }
+        let mut pending: Vec<&PlaceRow<'_>> = Vec::with_capacity(WRITE_CHUNK);
+        for r in chunk {
+            if known.contains(&(t, r.kode)) {
+                insert_rows(conn, t, &pending).await?;
+                pending.clear();
+                update_row(conn, r).await?;
+                report.updated += 1;
+            } else {
+                known.insert((t, r.kode));
+                pending.push(r);
+                report.inserted += 1;
+                if pending.len() == WRITE_CHUNK {
+                    insert_rows(conn, t, &pending).await?;
+                    pending.clear();
+                }
+            }
+        }
+        insert_rows(conn, t, &pending).await?;
     }
     for t in touched {
         touch_contents(conn, t).await?;
     }
     Ok(report)
+}
+
+/// Places per statement of a bulk write (9 parameters each, far below SQLite's limit).
+const WRITE_CHUNK: usize = 100;
+
+/// A place as its table's columns.
+struct PlaceRow<'a> {
+    table: &'static str,
+    kode: &'a str,
+    geom: Option<Vec<u8>>,
+    kode_induk: Option<String>,
+    kode_bps: &'a Option<String>,
+    nama: &'a str,
+    nama_alt: String,
+    luas_ha: Option<f64>,
+    kunci_cari: String,
+    atribut: String,
+}
+
+impl<'a> PlaceRow<'a> {
+    fn new(p: &'a Place, luas_ha: Option<f64>) -> Result<PlaceRow<'a>> {
+        let keys: Vec<String> = search_keys(&p.nama, &p.nama_alt).collect();
+        Ok(PlaceRow {
+            table: p.level().as_str(),
+            kode: p.kode.as_str(),
+            geom: p.geometry.as_ref().map(encode_multipolygon).transpose()?,
+            kode_induk: p.kode.parent().map(String::from),
+            kode_bps: &p.kode_bps,
+            nama: &p.nama,
+            nama_alt: serde_json::Value::from(p.nama_alt.clone()).to_string(),
+            luas_ha,
+            kunci_cari: format!("|{}|", keys.join("|")),
+            atribut: serde_json::Value::Object(p.attributes.clone()).to_string(),
+        })
+    }
+}
+
+/// The codes of `rows` that `table` holds already.
+async fn existing(
+    conn: &mut SqliteConnection,
+    table: &str,
+    rows: &[PlaceRow<'_>],
+) -> Result<Vec<String>> {
+    let marks = vec!["?"; rows.len()].join(",");
+    let sql = format!("SELECT kode FROM {table} WHERE kode IN ({marks})");
+    let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+    for r in rows {
+        q = q.bind(r.kode);
+    }
+    q.fetch_all(&mut *conn)
+        .await
+        .ctx(format!("looking up {} codes in {table}", rows.len()))
+}
+
+/// New places in one statement. Plain INSERT, never an upsert: an ON CONFLICT clause on
+/// the outer statement would override the R-tree triggers' INSERT OR REPLACE.
+async fn insert_rows(
+    conn: &mut SqliteConnection,
+    table: &str,
+    rows: &[&PlaceRow<'_>],
+) -> Result<()> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO {table} (geom, kode, kode_induk, kode_bps, nama, nama_alt, luas_ha, kunci_cari, atribut)
+         VALUES {values}"
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for r in rows {
+        q = q
+            .bind(r.geom.as_deref())
+            .bind(r.kode)
+            .bind(r.kode_induk.as_deref())
+            .bind(r.kode_bps.as_deref())
+            .bind(r.nama)
+            .bind(r.nama_alt.as_str())
+            .bind(r.luas_ha)
+            .bind(r.kunci_cari.as_str())
+            .bind(r.atribut.as_str());
+    }
+    q.execute(&mut *conn).await.ctx(if rows.len() == 1 {
+        format!("writing {} to {table}", first.kode)
+    } else {
+        format!(
+            "writing {} places from {} on to {table}",
+            rows.len(),
+            first.kode
+        )
+    })?;
+    Ok(())
+}
+
+async fn update_row(conn: &mut SqliteConnection, r: &PlaceRow<'_>) -> Result<()> {
+    let t = r.table;
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {t} SET geom = ?1, kode_induk = ?3, kode_bps = ?4, nama = ?5,
+           nama_alt = ?6, luas_ha = ?7, kunci_cari = ?8, atribut = ?9
+         WHERE kode = ?2"
+    )))
+    .bind(r.geom.as_deref())
+    .bind(r.kode)
+    .bind(r.kode_induk.as_deref())
+    .bind(r.kode_bps.as_deref())
+    .bind(r.nama)
+    .bind(r.nama_alt.as_str())
+    .bind(r.luas_ha)
+    .bind(r.kunci_cari.as_str())
+    .bind(r.atribut.as_str())
+    .execute(&mut *conn)
+    .await
+    .ctx(format!("writing {} to {t}", r.kode))?;
+    Ok(())
+}
+
+/// The places' geodesic areas, measured on every core: on a file of thousands of
+/// boundaries it is most of the arithmetic of a write.
+fn areas_ha(places: &[Place]) -> Vec<Option<f64>> {
+    const CHUNK: usize = 256;
+    if places.len() <= CHUNK {
+        return places.iter().map(Place::area_ha).collect();
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = places.len().div_ceil(threads).max(CHUNK);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = places
+            .chunks(per)
+            .map(|part| s.spawn(move || part.iter().map(Place::area_ha).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 pub(super) async fn delete_place(store: &GpkgStore, kode: &Kode) -> Result<bool> {
