@@ -64,6 +64,26 @@ fn seed_lokasi(store: &Path, dir: &Path) {
     )
     .unwrap();
     kumuh(store, &["import-assessments", csv.to_str().unwrap()]);
+    // RW 024 of Sukolilo and its RT 001 and 002, side by side over the location.
+    let rw = dir.join("rw.geojson");
+    std::fs::write(
+        &rw,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kode":"35.19.09.2005.024","nama":"RW 024 (uji)"},
+        "geometry":{"type":"Polygon","coordinates":[[[111.4745,-7.6405],[111.4785,-7.6405],[111.4785,-7.6365],[111.4745,-7.6365],[111.4745,-7.6405]]]}}]}"#,
+    )
+    .unwrap();
+    kumuh(store, &["import", rw.to_str().unwrap(), "--level", "rw"]);
+    let rt = dir.join("rt.geojson");
+    std::fs::write(
+        &rt,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kode":"35.19.09.2005.024.001","nama":"RT 001 (uji)"},
+        "geometry":{"type":"Polygon","coordinates":[[[111.4745,-7.6405],[111.4765,-7.6405],[111.4765,-7.6365],[111.4745,-7.6365],[111.4745,-7.6405]]]}},
+        {"type":"Feature","properties":{"kode":"35.19.09.2005.024.002","nama":"RT 002 (uji)"},
+        "geometry":{"type":"Polygon","coordinates":[[[111.4765,-7.6405],[111.4785,-7.6405],[111.4785,-7.6365],[111.4765,-7.6365],[111.4765,-7.6405]]]}}]}"#,
+    )
+    .unwrap();
+    kumuh(store, &["import", rt.to_str().unwrap(), "--level", "rt"]);
 }
 
 impl Server {
@@ -219,6 +239,14 @@ fn the_viewer_shows_the_villages_in_chromium() {
                 ("E2E_JARINGAN", more),
                 ("E2E_SEGMEN", more),
                 ("E2E_TILES", "1"),
+                (
+                    "E2E_BLOK",
+                    if lokasi.is_empty() {
+                        ""
+                    } else {
+                        "35.19.09.2005.024"
+                    },
+                ),
             ],
         );
         // The map draws from vector tiles, and the layer panel hides and shows the desa.
@@ -239,6 +267,10 @@ fn the_viewer_shows_the_villages_in_chromium() {
             assert_eq!(summary["lokasi"]["points"], 2, "{summary}");
             assert_eq!(summary["turunan"], 4, "{summary}");
             assert_eq!(summary["jaringan"], 1, "{summary}");
+            // RW and RT boundaries from their tile layers, with their own toggle.
+            assert_eq!(summary["blok"]["rw"], 1, "{summary}");
+            assert_eq!(summary["blok"]["rt"], 2, "{summary}");
+            assert_eq!(summary["blok"]["toggle"], true, "{summary}");
             // The example work of a new store: its segment drawn, its panel with the
             // APBD money and the funding bar, recoloured by source.
             let segmen = &summary["segmen"];

@@ -14,7 +14,9 @@
 // the screenshot is then retaken with the segment panel open), E2E_TILES (optional, "1": check
 // that the desa, lokasi and segmen sources are vector tile sources, that tiles were fetched from
 // /tiles/ with no 4xx/5xx answer (204 = empty tile is fine), and that the layer panel's desa
-// checkbox hides desa-fill (0 rendered) and shows it again (the 14 desa)).
+// checkbox hides desa-fill (0 rendered) and shows it again (the 14 desa)), E2E_BLOK (optional,
+// with E2E_LOKASI: an RW code; its boundary is drawn in rw-line and its RTs in rt-line around
+// the location, and the layer panel's RT checkbox hides and shows them).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
 import { Failure, check, run, viewport, screenshot as savedScreenshot, READY_TIMEOUT_MS } from './browser.mjs';
 
@@ -28,6 +30,7 @@ const TURUNAN_ROWS = 4;
 const SEGMEN = process.env.E2E_SEGMEN ?? '';
 const SEGMEN_LINE = 'segmen-line';
 const TILES = process.env.E2E_TILES ?? '';
+const BLOK = process.env.E2E_BLOK ?? '';
 // A tile (not a TileJSON) request: /tiles/{layer}/{z}/{x}/{y}.mvt
 const TILE_PATH = /\/tiles\/[^/]+\/\d+\/\d+\/\d+(\.mvt|\.pbf)?$/;
 const tileStats = { requests: 0, empty: 0, aborted: 0, failed: [] };
@@ -162,7 +165,45 @@ async function checkLokasi(page, kode) {
     summary.jaringan = await count();
     check(summary.jaringan >= 0, `no ${JARINGAN_LINE} layer`);
   }
+  if (BLOK) await checkBlok(page, BLOK);
   await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
+}
+
+// The RW `rw` and its RTs drawn from the rw and rt tile layers (the map is on the location
+// inside them), and the RT checkbox of the layer panel.
+async function checkBlok(page, rw) {
+  const codes = (layer) =>
+    page.evaluate(
+      ([l, pre]) => {
+        const map = window.kumuhMap;
+        if (!map.getLayer(l)) return -1;
+        return new Set(map.queryRenderedFeatures({ layers: [l] }).map((f) => f.properties.kode).filter((k) => k === pre || k?.startsWith(`${pre}.`))).size;
+      },
+      [layer, rw],
+    );
+  try {
+    await page.waitForFunction(
+      (pre) => window.kumuhMap.loaded() && window.kumuhMap.queryRenderedFeatures({ layers: ['rt-line'] }).some((f) => f.properties.kode?.startsWith(`${pre}.`)),
+      rw,
+      { timeout: 15_000 },
+    );
+  } catch {
+    throw new Failure(`no RT of ${rw} drawn in rt-line (zoom ${await page.evaluate(() => window.kumuhMap.getZoom())})`);
+  }
+  const blok = { rw: await codes('rw-line'), rt: await codes('rt-line') };
+  const wasOpen = await openLayerPanel(page);
+  const box = page.locator('[data-testid="toggle-rt"]');
+  check(await box.isChecked(), 'the RT layer is off at the start');
+  await box.uncheck();
+  await idle(page);
+  const off = await codes('rt-line');
+  await box.check();
+  await idle(page);
+  const on = await codes('rt-line');
+  blok.toggle = off === 0 && on === blok.rt;
+  check(blok.toggle, `RT toggled off: ${off} drawn; on again: ${on} (before: ${blok.rt})`);
+  await openLayerPanel(page, wasOpen);
+  summary.blok = blok;
 }
 
 async function checkSegmen(page) {

@@ -10,6 +10,10 @@ export const LAYERS = {
   desaLine: 'desa-line',
   homeOutline: 'home-outline',
   desaLabel: 'desa-label',
+  rwLine: 'rw-line',
+  rwLabel: 'rw-label',
+  rtLine: 'rt-line',
+  rtLabel: 'rt-label',
   lokasiFill: 'lokasi-fill',
   lokasiHatch: 'lokasi-hatch',
   lokasiLine: 'lokasi-line',
@@ -32,6 +36,9 @@ export const SEGMEN_HIT_LAYERS = [LAYERS.segmenLine, LAYERS.segmenPoint, LAYERS.
 export const LAYER_GROUPS = [
   { id: 'kecamatan', layers: [LAYERS.kabupatenLine, LAYERS.kecamatanFill, LAYERS.kecamatanLine, LAYERS.homeOutline, LAYERS.kecamatanLabel] },
   { id: 'desa', layers: [LAYERS.desaFill, LAYERS.desaLine, LAYERS.desaLabel] },
+  // RW and RT boundaries, drawn only from the zooms where blocks are legible.
+  { id: 'rw', layers: [LAYERS.rwLine, LAYERS.rwLabel] },
+  { id: 'rt', layers: [LAYERS.rtLine, LAYERS.rtLabel] },
   // Revolving loans: off until asked for (its data and panel are loaded then).
   { id: 'upk', layers: [LAYERS.upkFill], defaultOn: false },
   { id: 'lokasi', layers: [LAYERS.lokasiFill, LAYERS.lokasiHatch, LAYERS.lokasiLine] },
@@ -56,6 +63,8 @@ export const SOURCES = {
   kecamatanLabels: 'kecamatan-labels',
   desa: 'desa',
   desaLabels: 'desa-labels',
+  rw: 'rw',
+  rt: 'rt',
   lokasi: 'lokasi',
   jaringan: 'jaringan',
   segmen: 'segmen',
@@ -149,6 +158,8 @@ export const COLORS = {
   desaHover: '#e7a53c',
   desaSelected: '#d9822b',
   desaLine: '#8c5a22',
+  rwLine: '#6b4a8a',
+  rtLine: '#8f7aa6',
   kabupatenLine: '#7b8590',
   kecamatanLine: '#9aa3ad',
   kecamatanLabel: '#7b8590',
@@ -176,7 +187,7 @@ const emptyCollection = () => ({ type: 'FeatureCollection', features: [] });
 
 // The vector tile layers of the server (GET /tiles): each source's TileJSON is at
 // /tiles/{layer}, and the MVT layer inside each tile (the `source-layer`) has the same id.
-export const TILE_LAYERS = ['kabupaten', 'kecamatan', 'desa', 'lokasi', 'jaringan', 'segmen', 'label'];
+export const TILE_LAYERS = ['kabupaten', 'kecamatan', 'desa', 'rw', 'rt', 'lokasi', 'jaringan', 'segmen', 'label'];
 
 // The TileJSON URL of a tile layer, absolute (MapLibre fetches tiles from its worker) and
 // resolved like the API's (`/tiles/desa` when the viewer is served at the origin's root).
@@ -191,6 +202,10 @@ export const MIN_ZOOM = {
   kecamatanLabel: 8,
   desa: 9,
   desaLabel: 11,
+  rw: 13,
+  rwLabel: 15,
+  rt: 14,
+  rtLabel: 16,
   jaringan: 10,
 };
 
@@ -206,6 +221,8 @@ export function atlasSources({ sourceUrl = tileJsonUrl } = {}) {
     [SOURCES.kabupaten]: vector('kabupaten', 'kode'),
     [SOURCES.kecamatan]: vector('kecamatan', 'kode'),
     [SOURCES.desa]: vector('desa', 'kode'),
+    [SOURCES.rw]: vector('rw', 'kode'),
+    [SOURCES.rt]: vector('rt', 'kode'),
     [SOURCES.lokasi]: vector('lokasi', 'kode'),
     [SOURCES.jaringan]: vector('jaringan'),
     [SOURCES.segmen]: vector('segmen'),
@@ -276,6 +293,7 @@ export function atlasLayers(homeKode, { segmenMode = 'status', offline = false }
         'line-width': ['case', state('selected'), 3, state('hover'), 2, 1],
       },
     },
+    ...blockLayers(),
     {
       id: LAYERS.homeOutline,
       type: 'line',
@@ -288,6 +306,35 @@ export function atlasLayers(homeKode, { segmenMode = 'status', offline = false }
     ...jaringanLayers(),
     ...segmenLayers(segmenMode),
     ...labelLayers(homeKode, { offline }),
+  ];
+}
+
+// RW and RT boundaries (dashed and thin) with their names, under the slum locations.
+// A name is placed on each tile's piece of the polygon, so a block cut by a tile edge may
+// be named twice; at these zooms blocks are small next to a tile.
+function blockLayers() {
+  const line = (id, source, minzoom, color, width, dash) => ({
+    id,
+    type: 'line',
+    source,
+    'source-layer': source,
+    minzoom,
+    paint: { 'line-color': color, 'line-width': width, ...(dash ? { 'line-dasharray': dash } : {}) },
+  });
+  const label = (id, source, minzoom, size) => ({
+    id,
+    type: 'symbol',
+    source,
+    'source-layer': source,
+    minzoom,
+    layout: { 'text-field': prop('nama'), 'text-font': FONT_REGULAR, 'text-size': size, 'text-max-width': 6 },
+    paint: { 'text-color': COLORS.label, 'text-halo-color': COLORS.halo, 'text-halo-width': 1.2 },
+  });
+  return [
+    line(LAYERS.rwLine, SOURCES.rw, MIN_ZOOM.rw, COLORS.rwLine, 1.6, [4, 2]),
+    line(LAYERS.rtLine, SOURCES.rt, MIN_ZOOM.rt, COLORS.rtLine, 0.9, null),
+    label(LAYERS.rwLabel, SOURCES.rw, MIN_ZOOM.rwLabel, 11),
+    label(LAYERS.rtLabel, SOURCES.rt, MIN_ZOOM.rtLabel, 10),
   ];
 }
 

@@ -192,6 +192,8 @@ async function start() {
     groups: [
       { id: 'kecamatan', swatch: () => lineSample(COLORS.home, 'solid') },
       { id: 'desa', swatch: () => fillSample(COLORS.desa, COLORS.desaLine), onChange: (on) => on || panel.close() },
+      { id: 'rw', swatch: () => lineSample(COLORS.rwLine, 'dashed') },
+      { id: 'rt', swatch: () => lineSample(COLORS.rtLine, 'solid') },
       { id: 'upk', legend: upk.legend, onChange: (on) => upk.show(on) },
       { id: 'lokasi', legend: lokasi.legend, onChange: (on) => on || lokasi.close() },
       { id: 'jaringan', legend: lokasi.jaringanLegend, legendOpen: false },

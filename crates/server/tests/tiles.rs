@@ -73,6 +73,7 @@ async fn catalog_tilejson_and_tiles_gdal_can_read() {
             "kabupaten",
             "kecamatan",
             "desa",
+            "rw",
             "rt",
             "lokasi",
             "jaringan",

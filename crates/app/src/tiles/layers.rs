@@ -47,6 +47,11 @@ pub const LAYERS: &[LayerDef] = &[
         fields: &[("kode", "String"), ("nama", "String")],
     },
     LayerDef {
+        id: "rw",
+        description: "Rukun warga (neighbourhoods)",
+        fields: &[("kode", "String"), ("nama", "String")],
+    },
+    LayerDef {
         id: "rt",
         description: "Rukun tetangga (blocks)",
         fields: &[("kode", "String"), ("nama", "String")],
@@ -160,6 +165,7 @@ pub(super) fn level_of(layer: &str) -> Option<Level> {
         "kabupaten" => Some(Level::Kabupaten),
         "kecamatan" => Some(Level::Kecamatan),
         "desa" => Some(Level::Desa),
+        "rw" => Some(Level::Rw),
         "rt" => Some(Level::Rt),
         _ => None,
     }
