@@ -54,9 +54,18 @@ pub struct Wilayah {
 }
 
 impl Wilayah {
-    /// `Desa Bibrik`, `Kecamatan Jiwan`.
+    /// `Desa Bibrik`, `Kecamatan Jiwan`; a name that already says its level
+    /// (`Kabupaten Madiun`, `Kota Madiun`) stays as it is.
     pub fn judul(&self) -> String {
-        format!("{} {}", level_label(self.level), self.nama)
+        let label = level_label(self.level);
+        let lower = self.nama.to_lowercase();
+        if lower.starts_with(&format!("{} ", label.to_lowercase()))
+            || (self.level == Level::Kabupaten && lower.starts_with("kota "))
+        {
+            self.nama.clone()
+        } else {
+            format!("{label} {}", self.nama)
+        }
     }
 }
 
