@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use kumuh_domain::Level;
 use kumuh_domain::assessment::Dasar;
 use kumuh_domain::works::{FundingReport, SumberDana, TotalSum};
-use kumuh_io::dokumen::{BarisInvestasi, MatriksInvestasi, Rplp, SiteplanRingkas, TargetLokasi};
+use kumuh_io::dokumen::{
+    BarisInvestasi, Bentuk, MatriksInvestasi, Rplp, SiteplanRingkas, TargetLokasi,
+};
 
 use super::profil::{bahan, susun};
 use super::{Catatan, kode_of};
@@ -131,7 +133,11 @@ pub async fn rplp(atlas: &Atlas, kode: &str) -> Result<Rplp> {
                     fitur: current
                         .fitur
                         .iter()
-                        .map(|f| (f.kategori.label_id().to_owned(), f.geometry.clone()))
+                        .map(|f| Bentuk {
+                            label: f.kategori.label_id().to_owned(),
+                            warna: f.kategori.simbol().warna,
+                            geometry: f.geometry.clone(),
+                        })
                         .collect(),
                 }
             })

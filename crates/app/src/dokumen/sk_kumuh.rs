@@ -185,6 +185,9 @@ pub async fn sk_kumuh(
                     .collect(),
                 segmen: Vec::new(),
             })
+            // A kecamatan of which the atlas holds no desa boundary and no location
+            // would be an empty page.
+            .filter(|p| !(p.batas.is_empty() && p.lokasi.is_empty()))
             .collect();
         let nomor_sk: Vec<String> = lokasi
             .iter()

@@ -53,8 +53,8 @@ pub(crate) fn foot(out: &mut String) {
     );
 }
 
-/// The legend of slum classes under a map.
-pub(crate) fn legend(out: &mut String) {
+/// The legend of slum classes under a map, with the segments' red where some are drawn.
+pub(crate) fn legend(out: &mut String, segmen: bool) {
     out.push_str("<p class=\"legenda catatan\">");
     for k in kumuh_domain::assessment::SlumClass::ALL {
         let _ = write!(
@@ -64,10 +64,11 @@ pub(crate) fn legend(out: &mut String) {
             k.label_id()
         );
     }
-    out.push_str(
-        "<span style=\"background:#e8e8e0\"></span>Batas desa \
-         <span style=\"background:#d33\"></span>Segmen kegiatan</p>",
-    );
+    out.push_str("<span style=\"background:#e8e8e0\"></span>Batas desa");
+    if segmen {
+        out.push_str("<span style=\"background:#d33\"></span>Segmen kegiatan");
+    }
+    out.push_str("</p>");
 }
 
 /// A note that a list was cut at `shown` of `all` rows.

@@ -22,7 +22,7 @@ mod sk;
 pub mod teks;
 mod xlsx;
 
-pub use peta::LokasiPeta;
+pub use peta::{Bentuk, LokasiPeta};
 pub use profil::{profil_html, profil_xlsx};
 pub use rplp::{rplp_html, rplp_xlsx};
 pub use sk::{sk_html, sk_xlsx};
@@ -260,8 +260,8 @@ pub struct SiteplanRingkas {
     pub status: String,
     /// Its current version number.
     pub versi: u32,
-    /// Each current feature's category label and geometry.
-    pub fitur: Vec<(String, Geometry<f64>)>,
+    /// Each current feature, labelled and coloured by its category.
+    pub fitur: Vec<Bentuk>,
 }
 
 /// A slum location's baseline and target.

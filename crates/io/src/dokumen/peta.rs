@@ -21,6 +21,17 @@ pub struct LokasiPeta {
     pub kelas: Option<SlumClass>,
 }
 
+/// A drawn shape of its own colour (a siteplan feature), with its label.
+#[derive(Debug, Clone)]
+pub struct Bentuk {
+    /// Its label (the feature's category).
+    pub label: String,
+    /// A CSS colour.
+    pub warna: &'static str,
+    /// A point, line or area.
+    pub geometry: Geometry<f64>,
+}
+
 /// What one map shows.
 #[derive(Debug, Clone, Copy)]
 pub struct Peta<'a> {
@@ -32,6 +43,8 @@ pub struct Peta<'a> {
     pub lokasi: &'a [LokasiPeta],
     /// Each segment's label and line, area or point, drawn in red.
     pub segmen: &'a [(String, Geometry<f64>)],
+    /// Shapes in their own colours, drawn last.
+    pub bentuk: &'a [Bentuk],
     /// Width and height in SVG units.
     pub ukuran: (f64, f64),
 }
@@ -132,8 +145,12 @@ fn bounds_of(p: &Peta<'_>) -> Option<[f64; 4]> {
         .segmen
         .iter()
         .filter_map(|(_, g)| kumuh_domain::geometry::geometry_bbox(g));
+    let bentuk = p
+        .bentuk
+        .iter()
+        .filter_map(|s| kumuh_domain::geometry::geometry_bbox(&s.geometry));
     let mut b: Option<[f64; 4]> = None;
-    for s in batas.chain(lokasi).chain(segmen) {
+    for s in batas.chain(lokasi).chain(segmen).chain(bentuk) {
         b = Some(match b {
             None => s,
             Some(a) => [
@@ -172,7 +189,7 @@ fn round_length(m: f64) -> f64 {
 /// let desa = MultiPolygon(vec![polygon![(x: 111.48, y: -7.59), (x: 111.50, y: -7.59),
 ///     (x: 111.50, y: -7.57), (x: 111.48, y: -7.57), (x: 111.48, y: -7.59)]]);
 /// let s = svg(&Peta { judul: "Peta Desa Bibrik", batas: &[desa], lokasi: &[], segmen: &[],
-///     ukuran: (300.0, 220.0) });
+///     bentuk: &[], ukuran: (300.0, 220.0) });
 /// assert!(s.contains("<path d=\"M") && s.contains("data-skala=\"500\""), "{s}");
 /// ```
 pub fn svg(p: &Peta<'_>) -> String {
@@ -213,61 +230,72 @@ pub fn svg(p: &Peta<'_>) -> String {
         );
     }
     for (label, g) in p.segmen {
-        segment(&proj, label, g, &mut out);
+        segment(&proj, label, g, "#d33", &mut out);
     }
-    scale_bar(&proj, h, &mut out);
+    for s in p.bentuk {
+        segment(&proj, &s.label, &s.geometry, s.warna, &mut out);
+    }
+    scale_bar(&proj, w, h, &mut out);
     north_arrow(w, &mut out);
     out.push_str("</svg>");
     out
 }
 
-fn segment(proj: &Projection, label: &str, g: &Geometry<f64>, out: &mut String) {
+/// A line (wide), an area (lightly filled, so that what lies under it still shows) or a
+/// point, in `colour`.
+fn segment(proj: &Projection, label: &str, g: &Geometry<f64>, colour: &str, out: &mut String) {
     let mut d = String::new();
-    let fill = match g {
+    let area = match g {
         Geometry::LineString(l) => {
             proj.path(l, false, &mut d);
-            "none"
+            false
         }
         Geometry::MultiLineString(m) => {
             for l in &m.0 {
                 proj.path(l, false, &mut d);
             }
-            "none"
+            false
         }
         Geometry::Polygon(poly) => {
             proj.polygons(&MultiPolygon(vec![poly.clone()]), &mut d);
-            "#d33"
+            true
         }
         Geometry::MultiPolygon(m) => {
             proj.polygons(m, &mut d);
-            "#d33"
+            true
         }
         Geometry::Point(pt) => {
             let (x, y) = proj.xy(pt.0);
             let _ = write!(
                 out,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#d33\"><title>{}</title></circle>",
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{colour}\" stroke=\"#fff\">\
+                 <title>{}</title></circle>",
                 esc(label)
             );
             return;
         }
         _ => return,
     };
+    let style = if area {
+        format!("fill=\"{colour}\" fill-opacity=\"0.3\" stroke=\"{colour}\" stroke-width=\"1.5\"")
+    } else {
+        format!("fill=\"none\" stroke=\"{colour}\" stroke-width=\"3\" stroke-linecap=\"round\"")
+    };
     let _ = write!(
         out,
-        "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#d33\" stroke-width=\"3\" \
-         stroke-linecap=\"round\"><title>{}</title></path>",
+        "<path d=\"{d}\" {style} fill-rule=\"evenodd\"><title>{}</title></path>",
         esc(label)
     );
 }
 
-/// A bar of a round length (1, 2 or 5 × 10ⁿ m) about a quarter of the map wide.
-fn scale_bar(proj: &Projection, h: f64, out: &mut String) {
+/// A bar of a round length (1, 2 or 5 × 10ⁿ m) at most a fifth of the map wide.
+fn scale_bar(proj: &Projection, w: f64, h: f64, out: &mut String) {
     let per_unit = proj.metres_per_unit();
     if !(per_unit.is_finite() && per_unit > 0.0) {
         return;
     }
-    let metres = round_length(per_unit * 60.0);
+    // About a fifth of the map wide.
+    let metres = round_length(per_unit * w / 5.0);
     if metres <= 0.0 {
         return;
     }
@@ -335,6 +363,7 @@ mod tests {
             batas: std::slice::from_ref(&desa),
             lokasi: &[],
             segmen: &[],
+            bentuk: &[],
             ukuran: (300.0, 220.0),
         };
         let proj = Projection::fit(bounds_of(&p).unwrap(), p.ukuran);
@@ -353,6 +382,7 @@ mod tests {
             batas: &[],
             lokasi: &[],
             segmen: &[],
+            bentuk: &[],
             ukuran: (300.0, 220.0),
         });
         assert!(

@@ -71,10 +71,11 @@ fn summary(out: &mut String, p: &Profil) {
             batas: &p.peta.batas,
             lokasi: &p.peta.lokasi,
             segmen: &p.peta.segmen,
+            bentuk: &[],
             ukuran: (600.0, 440.0),
         })
     );
-    legend(out);
+    legend(out, !p.peta.segmen.is_empty());
     out.push_str(
         "<p class=\"catatan\">Warna lokasi menurut kelas catatan terakhirnya. Peta sederhana \
          tanpa latar; skala batang diukur geodesik di garis lintang tengah peta.</p></section>",
@@ -279,7 +280,7 @@ fn money_chart(dana: &[DanaBaris]) -> String {
         .collect();
     let labels: Vec<String> = years
         .iter()
-        .map(|y| y.map_or_else(|| "?".to_owned(), |y| y.to_string()))
+        .map(|y| y.map_or_else(|| "tanpa tahun".to_owned(), |y| y.to_string()))
         .collect();
     let seri: Vec<Seri> = sources
         .iter()

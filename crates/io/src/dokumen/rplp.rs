@@ -110,7 +110,8 @@ fn siteplans(out: &mut String, r: &Rplp) {
             judul: &format!("Siteplan {}", s.judul),
             batas: &[],
             lokasi: &[],
-            segmen: &s.fitur,
+            segmen: &[],
+            bentuk: &s.fitur,
             ukuran: (280.0, 200.0),
         });
         let _ = write!(

@@ -55,10 +55,11 @@ pub fn sk_html(l: &LampiranSk) -> String {
                 batas: &p.batas,
                 lokasi: &p.lokasi,
                 segmen: &p.segmen,
+                bentuk: &[],
                 ukuran: (600.0, 560.0),
             })
         );
-        legend(&mut out);
+        legend(&mut out, !p.segmen.is_empty());
         out.push_str("</section>");
     }
     foot(&mut out);
@@ -93,7 +94,8 @@ fn table(out: &mut String, l: &LampiranSk) {
     cut_note(out, l.baris.len(), l.jumlah_baris, l.batas_baris, "lokasi");
     out.push_str(
         "<p class=\"catatan\">Lokasi dalam kelas kumuh menurut catatan terakhirnya sampai tahun \
-         ini; luas geodesik deliniasi. Legalitas \"-\": belum disurvei.</p></section>",
+         ini; luas geodesik deliniasi. Legalitas \"-\": belum disurvei. Peta dibuat untuk tiap \
+         kecamatan yang batas desa atau lokasinya ada di atlas.</p></section>",
     );
 }
 

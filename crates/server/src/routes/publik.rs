@@ -332,6 +332,7 @@ fn maps_section(out: &mut String, peta: &[PetaDesa]) {
                 batas: p.batas.as_slice(),
                 lokasi: &p.lokasi,
                 segmen: &p.segmen,
+                bentuk: &[],
                 ukuran: (300.0, 220.0),
             }),
             esc(name),
