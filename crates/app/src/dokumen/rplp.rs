@@ -78,6 +78,7 @@ pub fn matriks(report: &FundingReport, tahap: &HashMap<String, String>) -> Matri
         .fold(TotalSum::default(), |a, b| a.plus(*b));
     MatriksInvestasi {
         kolom,
+        jumlah_kegiatan: baris.len(),
         baris,
         total_kolom,
         total,
@@ -146,6 +147,8 @@ pub async fn rplp(atlas: &Atlas, kode: &str) -> Result<Rplp> {
             profil: susun(b),
             matriks: plan,
             siteplan,
+            jumlah_siteplan: siteplans.len(),
+            batas_baris: cap,
             target,
             aturan_target: ATURAN_TARGET.to_owned(),
         })

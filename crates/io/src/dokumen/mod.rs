@@ -226,8 +226,10 @@ pub struct Profil {
 pub struct MatriksInvestasi {
     /// The columns: each budget year (unknown last) and source that has an allocation.
     pub kolom: Vec<(Option<u16>, SumberDana)>,
-    /// One row per work.
+    /// One row per work, at most a document's bound.
     pub baris: Vec<BarisInvestasi>,
+    /// How many works have an allocation in all (the totals count every one).
+    pub jumlah_kegiatan: usize,
     /// The total of each column.
     pub total_kolom: Vec<TotalSum>,
     /// The total of everything.
@@ -295,8 +297,12 @@ pub struct Rplp {
     pub profil: Profil,
     /// The investment plan.
     pub matriks: MatriksInvestasi,
-    /// The desa's siteplans.
+    /// The desa's siteplans, at most `batas_baris`.
     pub siteplan: Vec<SiteplanRingkas>,
+    /// How many siteplans the desa has in all.
+    pub jumlah_siteplan: usize,
+    /// The most rows the plan and the siteplan list hold.
+    pub batas_baris: usize,
     /// Baseline and target of each surveyed slum location.
     pub target: Vec<TargetLokasi>,
     /// How the target year is set, for the page.
@@ -360,3 +366,6 @@ pub struct LampiranSk {
 
 /// A document that could not be written.
 pub use crate::laporan::Error;
+
+#[cfg(test)]
+mod tests;

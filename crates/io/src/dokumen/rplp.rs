@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use rust_xlsxwriter::Workbook;
 
-use super::halaman::{foot, head};
+use super::halaman::{cut_note, foot, head};
 use super::peta::{Peta, svg};
 use super::teks::{esc, total_sum};
 use super::xlsx::{self, money, row, sheet, text};
@@ -25,7 +25,7 @@ pub fn rplp_html(r: &Rplp) -> String {
         &format!("{} (kode {})", w.judul(), w.kode.as_str()),
     );
     super::profil::sections(&mut out, &r.profil);
-    plan(&mut out, &r.matriks);
+    plan(&mut out, &r.matriks, r.batas_baris);
     siteplans(&mut out, r);
     targets(&mut out, r);
     foot(&mut out);
@@ -40,7 +40,7 @@ fn column_label(c: &(Option<u16>, kumuh_domain::works::SumberDana)) -> String {
     )
 }
 
-fn plan(out: &mut String, m: &MatriksInvestasi) {
+fn plan(out: &mut String, m: &MatriksInvestasi, cap: usize) {
     out.push_str(
         "<section class=\"bab\" id=\"rencana-investasi\"><h2>Rencana investasi</h2>\
          <p class=\"catatan\">Setiap kegiatan desa (yang direncanakan maupun yang sudah \
@@ -79,9 +79,11 @@ fn plan(out: &mut String, m: &MatriksInvestasi) {
     }
     let _ = write!(
         out,
-        "<td class=\"n\">{}</td></tr></tfoot></table></section>",
+        "<td class=\"n\">{}</td></tr></tfoot></table>",
         total_sum(&m.total)
     );
+    cut_note(out, m.baris.len(), m.jumlah_kegiatan, cap, "kegiatan");
+    out.push_str("</section>");
 }
 
 fn siteplans(out: &mut String, r: &Rplp) {
@@ -105,6 +107,13 @@ fn siteplans(out: &mut String, r: &Rplp) {
         );
     }
     out.push_str("</tbody></table>");
+    cut_note(
+        out,
+        r.siteplan.len(),
+        r.jumlah_siteplan,
+        r.batas_baris,
+        "siteplan",
+    );
     for s in &r.siteplan {
         let map = svg(&Peta {
             judul: &format!("Siteplan {}", s.judul),
