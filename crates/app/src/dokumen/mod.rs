@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use kumuh_domain::assessment::SlumClass;
 use kumuh_domain::assessment::summary::{SummaryItem, summarize};
-use kumuh_domain::{Kode, Level, LokasiKumuh};
+use kumuh_domain::{Kode, Level, LokasiKumuh, Place};
 use kumuh_io::dokumen::{LuasTahun, Perbandingan};
-use kumuh_store::AssessmentRecord;
+use kumuh_store::{AssessmentRecord, PlaceQuery, Store};
 
 use crate::{AppError, Result};
 
@@ -57,6 +57,42 @@ pub(crate) fn check_year(field: &str, tahun: u16) -> Result<u16> {
             format!("{tahun} is not a year between 1900 and 2200"),
         ))
     }
+}
+
+/// Whether `kode` is `area` or lies inside it.
+pub(crate) fn inside(kode: &Kode, area: &Kode) -> bool {
+    let (k, a) = (kode.as_str(), area.as_str());
+    k == a || k.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Every desa of `area` (a desa, kecamatan or kabupaten) with its boundary. The desa of
+/// a kabupaten are found by their codes, so that a desa whose kecamatan the atlas does
+/// not hold as a place is still drawn; boundaries are read kecamatan by kecamatan, only
+/// for the area.
+pub(crate) async fn desa_di(store: &dyn Store, area: &Kode) -> Result<Vec<Place>> {
+    let kecamatan: BTreeSet<Kode> = match area.level() {
+        Level::Desa => return Ok(store.place(area).await?.into_iter().collect()),
+        Level::Kecamatan => BTreeSet::from([area.clone()]),
+        _ => store
+            .list_places(&PlaceQuery::level(Level::Desa))
+            .await?
+            .into_iter()
+            .filter(|p| inside(&p.kode, area))
+            .filter_map(|p| p.kode.parent())
+            .collect(),
+    };
+    let mut all = Vec::new();
+    for kec in kecamatan {
+        all.extend(
+            store
+                .places(&PlaceQuery {
+                    parent: Some(kec),
+                    ..PlaceQuery::level(Level::Desa)
+                })
+                .await?,
+        );
+    }
+    Ok(all)
 }
 
 /// The records of an area by location, each location's oldest first (as the store

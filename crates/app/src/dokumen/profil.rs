@@ -6,9 +6,9 @@ use kumuh_domain::{Kode, Level, LokasiKumuh};
 use kumuh_io::dokumen::{
     KasKpp, KegiatanBaris, LokasiPeta, LokasiRiwayat, PetaWilayah, PinjamanRingkas, Profil,
 };
-use kumuh_store::{AssessmentQuery, AssessmentRecord, PlaceQuery};
+use kumuh_store::{AssessmentQuery, AssessmentRecord};
 
-use super::{Catatan, kode_of};
+use super::{Catatan, inside, kode_of};
 use crate::publik::{self, Halaman};
 use crate::{Atlas, Result};
 
@@ -22,48 +22,12 @@ pub(crate) struct Bahan {
     pub(crate) pinjaman: Option<PinjamanRingkas>,
 }
 
-/// Whether `kode` is `area` or lies inside it.
-pub(crate) fn inside(kode: &Kode, area: &Kode) -> bool {
-    let (k, a) = (kode.as_str(), area.as_str());
-    k == a || k.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
-}
-
 /// Gathers a profile's material for the place `kode` (already checked for its level).
 pub(crate) async fn bahan(atlas: &Atlas, kode: &Kode) -> Result<Bahan> {
     let level = kode.level();
     let halaman = publik::halaman(atlas, kode.as_str(), level).await?;
     let store = atlas.store.as_ref();
-    let desa_places = match level {
-        Level::Desa => store.place(kode).await?.into_iter().collect::<Vec<_>>(),
-        _ => {
-            // Desa by their kecamatan, so that only the area's boundaries are read.
-            let kecamatan: Vec<Kode> = if level == Level::Kecamatan {
-                vec![kode.clone()]
-            } else {
-                store
-                    .list_places(&PlaceQuery {
-                        parent: Some(kode.clone()),
-                        ..PlaceQuery::level(Level::Kecamatan)
-                    })
-                    .await?
-                    .into_iter()
-                    .map(|p| p.kode)
-                    .collect()
-            };
-            let mut all = Vec::new();
-            for kec in kecamatan {
-                all.extend(
-                    store
-                        .places(&PlaceQuery {
-                            parent: Some(kec),
-                            ..PlaceQuery::level(Level::Desa)
-                        })
-                        .await?,
-                );
-            }
-            all
-        }
-    };
+    let desa_places = super::desa_di(store, kode).await?;
     let desa: HashMap<Kode, String> = desa_places
         .iter()
         .map(|p| (p.kode.clone(), p.nama.clone()))

@@ -7,8 +7,7 @@ use kumuh_domain::{Kode, Level, LokasiKumuh};
 use kumuh_io::dokumen::{BarisSk, LampiranSk, LokasiPeta, PetaWilayah, Wilayah};
 use kumuh_store::{AssessmentQuery, PlaceQuery};
 
-use super::profil::inside;
-use super::{BATAS_BARIS, Catatan, check_year, kode_of};
+use super::{BATAS_BARIS, Catatan, check_year, inside, kode_of};
 use crate::{AppError, Atlas, Result};
 
 /// `RT 09, 10 / RW 03` from RT codes (`35.19.09.2014.003.009`), grouped by RW; `-`
@@ -68,8 +67,10 @@ pub async fn sk_kumuh(
         .place(&kode)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no {level} {kode}")))?;
-    let kecamatan: Vec<(Kode, String)> = if level == Level::Kecamatan {
-        vec![(kode.clone(), place.nama.clone())]
+    let desa = super::desa_di(store, &kode).await?;
+    // Each kecamatan the desa lie in, named where the atlas holds it as a place.
+    let names: HashMap<Kode, String> = if level == Level::Kecamatan {
+        HashMap::from([(kode.clone(), place.nama.clone())])
     } else {
         store
             .list_places(&PlaceQuery {
@@ -81,17 +82,20 @@ pub async fn sk_kumuh(
             .map(|p| (p.kode, p.nama))
             .collect()
     };
-    let mut desa = Vec::new();
-    for (kec, _) in &kecamatan {
-        desa.extend(
-            store
-                .places(&PlaceQuery {
-                    parent: Some(kec.clone()),
-                    ..PlaceQuery::level(Level::Desa)
-                })
-                .await?,
-        );
-    }
+    let kecamatan: Vec<(Kode, String)> = desa
+        .iter()
+        .filter_map(|p| p.kode.parent())
+        .chain(names.keys().cloned())
+        .collect::<BTreeSet<Kode>>()
+        .into_iter()
+        .map(|k| {
+            let nama = names
+                .get(&k)
+                .cloned()
+                .unwrap_or_else(|| k.as_str().to_owned());
+            (k, nama)
+        })
+        .collect();
     let lokasi: Vec<LokasiKumuh> = store
         .list_lokasi(None)
         .await?
