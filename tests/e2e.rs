@@ -703,7 +703,8 @@ fn a_planner_runs_a_budget_scenario_in_chromium() {
 fn the_documents_print_to_a4_in_chromium() {
     let server = Server::start_with(|store, _| kumuh(store, &["init"]));
     let summary = browser_check("cetak.mjs", &server.base, &[], "cetak.png", "1280x800", &[]);
-    // The place panel's group: the profile and the RPLP of the desa, each with its XLSX.
+    // The place panel's group: the profile and the RPLP of the desa and the SK annex of
+    // its kabupaten, each with its XLSX.
     assert_eq!(summary["cetak"]["title"], "Cetak", "{summary}");
     assert_eq!(
         summary["cetak"]["links"],
@@ -711,10 +712,14 @@ fn the_documents_print_to_a4_in_chromium() {
             "cetak-profil",
             "cetak-profil-xlsx",
             "cetak-rplp",
-            "cetak-rplp-xlsx"
+            "cetak-rplp-xlsx",
+            "cetak-sk-kumuh",
+            "cetak-sk-kumuh-xlsx"
         ]),
         "{summary}"
     );
+    // The annex is the desa's kabupaten's.
+    assert_eq!(summary["cetak"]["sk"], "35.19", "{summary}");
     assert_eq!(
         summary["cetak"]["tab"], "Profil Permukiman Kumuh Desa Bibrik",
         "{summary}"

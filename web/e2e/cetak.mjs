@@ -5,8 +5,8 @@
 //
 // Expects a new store (`kumuh init`: the Bibrik paving work and the Bibrik RT 09/10
 // location, surveyed 2017 and evaluated 2018). Opens the viewer, finds Bibrik with the
-// search, and reads the "Cetak" group of its panel: the profile and RPLP links (HTML in a
-// new tab, XLSX downloads). Then for the profile and the RPLP of Bibrik and the SK Kumuh
+// search, and reads the "Cetak" group of its panel: the profile, RPLP and SK annex (of its
+// kabupaten) links (HTML in a new tab, XLSX downloads). Then for the profile and the RPLP of Bibrik and the SK Kumuh
 // annex of Kabupaten Madiun (2017, compared with 2018): opens the page, checks that its
 // map SVG rendered (a box wider and taller than zero, boundary and location paths, the
 // scale bar and the north arrow), prints it with page.pdf({format: 'A4'}), counts the
@@ -117,7 +117,12 @@ await run(summary, async (browser) => {
   summary.kode = kode;
   await printed(context, 'profil', `api/dokumen/profil?wilayah=${kode}`, [2, 4]);
   await printed(context, 'rplp', `api/dokumen/rplp?wilayah=${kode}`, [4, 7]);
-  await printed(context, 'sk-kumuh', 'api/dokumen/sk-kumuh?wilayah=35.19&tahun=2017&banding=2018', [2, 3]);
+  // The annex of the desa's kabupaten, from the panel's link: 2017, compared with 2018.
+  const sk = new URL(await cetak.locator('[data-testid="cetak-sk-kumuh"]').getAttribute('href'));
+  summary.cetak.sk = sk.searchParams.get('wilayah');
+  sk.searchParams.set('tahun', '2017');
+  sk.searchParams.set('banding', '2018');
+  await printed(context, 'sk-kumuh', sk.href, [2, 3]);
 
   summary.colours = (await screenshot(page, shotPath)).colours;
   check(problems.length === 0, problems.join('; '));
