@@ -730,3 +730,41 @@ fn a_planner_runs_a_budget_scenario_in_chromium() {
         assert_eq!(summary["en"], "Budget scenario", "{summary}");
     }
 }
+
+#[test]
+fn the_documents_print_to_a4_in_chromium() {
+    let server = Server::start_with(|store, _| kumuh(store, &["init"]));
+    let summary = browser_check("cetak.mjs", &server.base, &[], "cetak.png", "1280x800", &[]);
+    // The place panel's group: the profile and the RPLP of the desa and the SK annex of
+    // its kabupaten, each with its XLSX.
+    assert_eq!(summary["cetak"]["title"], "Cetak", "{summary}");
+    assert_eq!(
+        summary["cetak"]["links"],
+        serde_json::json!([
+            "cetak-profil",
+            "cetak-profil-xlsx",
+            "cetak-rplp",
+            "cetak-rplp-xlsx",
+            "cetak-sk-kumuh",
+            "cetak-sk-kumuh-xlsx"
+        ]),
+        "{summary}"
+    );
+    // The annex is the desa's kabupaten's.
+    assert_eq!(summary["cetak"]["sk"], "35.19", "{summary}");
+    assert_eq!(
+        summary["cetak"]["tab"], "Profil Permukiman Kumuh Desa Bibrik",
+        "{summary}"
+    );
+    for name in ["profil", "rplp", "sk-kumuh"] {
+        let doc = &summary["dokumen"][name];
+        let pdf = std::path::PathBuf::from(doc["file"].as_str().unwrap());
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{name}: {}", pdf.display());
+        assert!(
+            doc["map"]["width"].as_u64() > Some(100),
+            "{name}: {summary}"
+        );
+        assert!(doc["tables"].as_u64() >= Some(1), "{name}: {summary}");
+    }
+}

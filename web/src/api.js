@@ -29,6 +29,7 @@ let offline = false;
 export function setOffline(value) {
   offline = Boolean(value);
 }
+export const isOffline = () => offline;
 
 let csrfToken = null;
 /** The CSRF token of the signed-in session (null when signed out). */

@@ -6,6 +6,7 @@ import { t, formatHectares, formatNumber, onLangChange } from './i18n.js';
 import { KELAS_COLORS } from './layers.js';
 import { lineChart } from './chart.js';
 import { h } from './dom.js';
+import { cetakBox } from './cetak.js';
 
 const DEFAULT_MAX_SCORE = 5; // per criterion, when the result carries no max_total
 
@@ -203,7 +204,9 @@ export function createLokasiPanel({ desaName, onOpen, onClose }) {
       const derived = turunanSection(turunan);
       if (derived) parts.push(derived);
     }
-    body.replaceChildren(...parts);
+    // The documents of the location's desa.
+    parts.push(cetakBox(props.kode_desa, 'desa'));
+    body.replaceChildren(...parts.filter(Boolean));
   }
 
   async function load(kode) {

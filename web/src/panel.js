@@ -1,6 +1,7 @@
 // The place panel: a side panel on wide screens, a bottom sheet on phones.
 import { t, formatHectares, onLangChange } from './i18n.js';
 import { h } from './dom.js';
+import { cetakBox } from './cetak.js';
 
 export function createPanel({ onClose }) {
   const root = document.getElementById('panel');
@@ -26,7 +27,7 @@ export function createPanel({ onClose }) {
       row('panel.area', formatHectares(place.area_ha), 'place-area'),
       row('panel.level', place.level ? t(`level.${place.level}`) : '', 'place-level'),
     );
-    body.replaceChildren(dl);
+    body.replaceChildren(...[dl, cetakBox(place.kode, place.level)].filter(Boolean));
   }
 
   function open(properties) {

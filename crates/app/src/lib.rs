@@ -12,6 +12,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod dokumen;
 pub mod ekspor;
 mod error;
 pub mod personal;

@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use geo_types::{Geometry, MultiPolygon};
 use kumuh_domain::assessment::SlumClass;
-use kumuh_domain::works::{
-    AmountSum, Kegiatan, Ratio, StatusKegiatan, SumberDana, TotalRp, TotalSum, funding_report,
-};
+use kumuh_domain::works::{AmountSum, Kegiatan, Ratio, StatusKegiatan, SumberDana, funding_report};
 use kumuh_domain::{Kode, Level};
 use kumuh_store::{AssessmentQuery, KegiatanQuery, PlaceQuery};
+
+pub use kumuh_io::dokumen::{DanaBaris, LokasiPeta, Wilayah};
 
 use crate::personal::{Labels, sees};
 use crate::{AppError, Atlas, Result};
@@ -23,17 +23,6 @@ use crate::{AppError, Atlas, Result};
 /// At most this many works are listed (with their segments and maps) on one page; the
 /// money and hectare tables still count every work and location of the area.
 pub const MAX_KEGIATAN: usize = 100;
-
-/// The area a page is about.
-#[derive(Debug, Clone)]
-pub struct Wilayah {
-    /// Its Kemendagri code.
-    pub kode: Kode,
-    /// Its name.
-    pub nama: String,
-    /// Desa, kecamatan or kabupaten.
-    pub level: Level,
-}
 
 /// Everything the public page of one area shows.
 #[derive(Debug, Clone)]
@@ -84,6 +73,8 @@ pub struct KegiatanPublik {
     pub keterangan: Option<String>,
     /// Illustrative, not a surveyed record.
     pub contoh: bool,
+    /// Allocations of all its segments: the known sum and how many are unknown.
+    pub alokasi: AmountSum,
     /// Its segments.
     pub segmen: Vec<SegmenPublik>,
     /// Its maintenance group, without its member households.
@@ -135,30 +126,6 @@ pub struct PetaDesa {
     pub segmen: Vec<(String, Geometry<f64>)>,
     /// The desa's slum locations.
     pub lokasi: Vec<LokasiPeta>,
-}
-
-/// A slum location on a desa's map.
-#[derive(Debug, Clone)]
-pub struct LokasiPeta {
-    /// Its name.
-    pub nama: String,
-    /// Its delineation.
-    pub geometry: MultiPolygon<f64>,
-    /// The class of its latest record; `None` for a location not assessed yet.
-    pub kelas: Option<SlumClass>,
-}
-
-/// Money of one source in one budget year (or in all, for the total).
-#[derive(Debug, Clone, Default)]
-pub struct DanaBaris {
-    /// The source; `None` in the total.
-    pub sumber: Option<SumberDana>,
-    /// The budget year; `None` where not recorded.
-    pub tahun: Option<u16>,
-    /// Allocations: the known sum and how many are of unknown amount.
-    pub alokasi: TotalSum,
-    /// Spending in rupiah.
-    pub realisasi_rp: TotalRp,
 }
 
 /// Slum hectares of one class.
@@ -370,6 +337,7 @@ fn public_work(k: &Kegiatan, desa: Option<String>) -> Result<KegiatanPublik> {
         pelaksana: k.pelaksana.to_string(),
         keterangan: k.keterangan.clone(),
         contoh: k.contoh,
+        alokasi: summary.alokasi,
         segmen,
         kpp,
     })

@@ -20,6 +20,13 @@ pub enum ReportCommand {
     Tunggakan(crate::upk::UpkReportArgs),
     /// The UPK's indicators (LAR, PAR, repayment rate) of an area and its desa, as JSON.
     Kinerja(crate::upk::UpkReportArgs),
+    /// The profile of a desa, kecamatan or kabupaten: map, slum locations and classes,
+    /// hectares per year, works and money, maintenance cash, loans as totals.
+    Profil(crate::dokumen::DokumenArgs),
+    /// The RPLP of a desa: its profile, the investment plan, siteplans and targets.
+    Rplp(crate::dokumen::DokumenArgs),
+    /// The SK Kumuh annex of a kabupaten or kecamatan in a year, with a comparison.
+    SkKumuh(crate::dokumen::SkArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -53,6 +60,15 @@ pub async fn report(path: &Path, cmd: ReportCommand) -> anyhow::Result<()> {
         }
         ReportCommand::Kinerja(args) => {
             return crate::upk::report(path, crate::upk::Laporan::Kinerja, args).await;
+        }
+        ReportCommand::Profil(args) => {
+            return crate::dokumen::run(path, crate::dokumen::Dokumen::Profil(args)).await;
+        }
+        ReportCommand::Rplp(args) => {
+            return crate::dokumen::run(path, crate::dokumen::Dokumen::Rplp(args)).await;
+        }
+        ReportCommand::SkKumuh(args) => {
+            return crate::dokumen::run(path, crate::dokumen::Dokumen::SkKumuh(args)).await;
         }
     };
     let wilayah = args

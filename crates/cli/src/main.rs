@@ -7,6 +7,7 @@
 mod assess;
 mod assess_csv;
 mod commands;
+mod dokumen;
 mod import;
 mod import_assessments;
 mod kegiatan;

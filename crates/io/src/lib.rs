@@ -5,6 +5,7 @@
 //! problem with the file, the feature index and the field, so nothing is half-imported.
 
 pub mod assessment;
+pub mod dokumen;
 pub mod ekspor;
 pub mod foreign;
 pub mod geojson;

@@ -158,7 +158,8 @@ impl AppState {
         (name = "assessments", description = "Slum assessments (penilaian kumuh) and their summaries"),
         (name = "siteplans", description = "Village siteplans: versions, restore, export"),
         (name = "tiles", description = "Vector tiles (MVT) of every layer, with TileJSON"),
-        (name = "works", description = "Works (kegiatan), segments, co-funding, maintenance groups, the funding report and the audit log")
+        (name = "works", description = "Works (kegiatan), segments, co-funding, maintenance groups, the funding report and the audit log"),
+        (name = "dokumen", description = "Printable planning documents: the profile, the RPLP and the SK Kumuh annex, as HTML or XLSX")
     )
 )]
 struct ApiDoc;
@@ -179,8 +180,8 @@ impl Modify for BearerAuth {
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
     use routes::{
-        ekspor, jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles, upk,
-        upk_tagih,
+        dokumen, ekspor, jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles,
+        upk, upk_tagih,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
@@ -195,6 +196,9 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(places::search))
         .routes(routes!(places::lokasi))
         .routes(routes!(ekspor::ekspor))
+        .routes(routes!(dokumen::profil))
+        .routes(routes!(dokumen::rplp))
+        .routes(routes!(dokumen::sk_kumuh))
         .routes(routes!(penilaian::list))
         .routes(routes!(penilaian::ringkasan))
         .routes(routes!(jaringan::list))

@@ -478,13 +478,16 @@ async fn openapi_documents_every_route() {
         ("/publik/desa/{kode}", "get"),
         ("/publik/kecamatan/{kode}", "get"),
         ("/publik/kabupaten/{kode}", "get"),
+        ("/api/dokumen/profil", "get"),
+        ("/api/dokumen/rplp", "get"),
+        ("/api/dokumen/sk-kumuh", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 62);
+    assert_eq!(paths.len(), 65);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

@@ -120,6 +120,8 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         "kode" if path.starts_with("/api/lokasi/") => one(lokasi),
         "kode" if path.starts_with("/publik/kecamatan/") => one("35.19.09"),
         "kode" if path.starts_with("/publik/kabupaten/") => one("35.19"),
+        // The SK annex is made for a kabupaten or kecamatan.
+        "wilayah" if path == "/api/dokumen/sk-kumuh" => one("35.19"),
         "kode" | "wilayah" | "desa" | "parent" => one(BIBRIK),
         "layer" => Ok(layers.to_vec()),
         "z" => Ok(vec![z.to_string()]),
@@ -129,6 +131,7 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         "q" => one("Bibrik"),
         "bbox" => one("111.48,-7.59,111.50,-7.57"),
         "tahun" => one("2018"),
+        "banding" => one("2017"),
         "limit" => one("100"),
         "versi" => one("1"),
         "kunci" => one(WORK),
@@ -136,6 +139,8 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         // writers and households; CSV carries every field as text.
         "lapisan" => one("segmen"),
         "format" if path == "/api/ekspor" => one("csv"),
+        // The printed documents as HTML, whose text the walk can read.
+        "format" if path.starts_with("/api/dokumen/") => one("html"),
         _ => Err(format!(
             "cannot fill parameter `{name}` of GET {path}: give it a value in fill() of \
              crates/server/tests/privacy.rs"
@@ -286,6 +291,9 @@ async fn no_get_path_shows_personal_data_to_anonymous_callers_or_viewers() {
         format!("/publik/desa/{BIBRIK}"),
         "/publik/kecamatan/35.19.09".to_owned(),
         "/publik/kabupaten/35.19".to_owned(),
+        format!("/api/dokumen/profil?wilayah={BIBRIK}"),
+        format!("/api/dokumen/rplp?wilayah={BIBRIK}"),
+        "/api/dokumen/sk-kumuh?wilayah=35.19".to_owned(),
     ] {
         assert_eq!(
             answered.get(&format!("{url} as anonymous")),

@@ -1,6 +1,7 @@
 //! The HTTP handlers, grouped by what they serve.
 
 mod common;
+pub mod dokumen;
 pub mod ekspor;
 pub mod jaringan;
 pub mod kegiatan;

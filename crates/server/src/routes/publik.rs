@@ -9,12 +9,12 @@ use std::fmt::Write as _;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use geo_types::{Coord, Geometry, LineString, MultiPolygon};
 use kumuh_app::AppError;
 use kumuh_app::publik::{self, DanaBaris, Halaman, KegiatanPublik, PetaDesa};
 use kumuh_domain::Level;
-use kumuh_domain::assessment::SlumClass;
-use kumuh_domain::works::{AmountSum, TotalSum};
+use kumuh_io::dokumen::level_label;
+use kumuh_io::dokumen::peta::{self, Peta};
+use kumuh_io::dokumen::teks::{amount_sum, esc, hektar, rupiah, total_sum};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -130,16 +130,6 @@ fn message_page(title: &str, message_html: &str) -> String {
         esc(title)
     );
     out
-}
-
-fn level_label(level: Level) -> &'static str {
-    match level {
-        Level::Provinsi => "Provinsi",
-        Level::Kabupaten => "Kabupaten",
-        Level::Kecamatan => "Kecamatan",
-        Level::Desa => "Desa",
-        _ => "Wilayah",
-    }
 }
 
 /// The whole page of an area.
@@ -337,7 +327,14 @@ fn maps_section(out: &mut String, peta: &[PetaDesa]) {
         let _ = write!(
             out,
             "<figure class=\"peta\">{}<figcaption>Desa {} \u{2014} {} segmen</figcaption></figure>",
-            svg(p, name),
+            peta::svg(&Peta {
+                judul: &format!("Peta Desa {name}"),
+                batas: p.batas.as_slice(),
+                lokasi: &p.lokasi,
+                segmen: &p.segmen,
+                bentuk: &[],
+                ukuran: (300.0, 220.0),
+            }),
             esc(name),
             p.segmen.len()
         );
@@ -348,267 +345,4 @@ fn maps_section(out: &mut String, peta: &[PetaDesa]) {
          merah kumuh sedang, jingga kumuh ringan, hijau tidak kumuh). \
          Peta sederhana, bukan untuk pengukuran.</p></section>",
     );
-}
-
-/// Width and height of a map, in SVG units.
-const MAP_W: f64 = 300.0;
-const MAP_H: f64 = 220.0;
-const MAP_PAD: f64 = 8.0;
-
-/// An equirectangular projection (longitude shrunk by the cosine of the middle
-/// latitude) that fits `bounds` into the map: plenty for a village a few km across.
-struct Projection {
-    min_lon: f64,
-    max_lat: f64,
-    kx: f64,
-    scale: f64,
-}
-
-impl Projection {
-    fn fit(b: [f64; 4]) -> Projection {
-        let kx = ((b[1] + b[3]) / 2.0).to_radians().cos().abs().max(0.01);
-        let w = ((b[2] - b[0]) * kx).max(1e-9);
-        let h = (b[3] - b[1]).max(1e-9);
-        let scale = ((MAP_W - 2.0 * MAP_PAD) / w).min((MAP_H - 2.0 * MAP_PAD) / h);
-        Projection {
-            min_lon: b[0],
-            max_lat: b[3],
-            kx,
-            scale,
-        }
-    }
-
-    fn xy(&self, c: Coord<f64>) -> (f64, f64) {
-        (
-            MAP_PAD + (c.x - self.min_lon) * self.kx * self.scale,
-            MAP_PAD + (self.max_lat - c.y) * self.scale,
-        )
-    }
-
-    /// An SVG path of a line, leaving out points less than half a unit from the last
-    /// one kept, so that a detailed boundary stays a few kilobytes.
-    fn path(&self, line: &LineString<f64>, close: bool, d: &mut String) {
-        let mut last: Option<(f64, f64)> = None;
-        for c in line.coords() {
-            let (x, y) = self.xy(*c);
-            if let Some((lx, ly)) = last
-                && (x - lx).hypot(y - ly) < 0.5
-            {
-                continue;
-            }
-            let _ = write!(d, "{}{x:.1} {y:.1}", if last.is_none() { "M" } else { "L" });
-            last = Some((x, y));
-        }
-        if close && last.is_some() {
-            d.push('Z');
-        }
-    }
-}
-
-fn bounds_of(p: &PetaDesa) -> Option<[f64; 4]> {
-    let mut b: Option<[f64; 4]> = p.batas.as_ref().and_then(kumuh_domain::geometry::bbox);
-    let lokasi = p
-        .lokasi
-        .iter()
-        .filter_map(|l| kumuh_domain::geometry::bbox(&l.geometry));
-    let segmen = p
-        .segmen
-        .iter()
-        .filter_map(|(_, g)| kumuh_domain::geometry::geometry_bbox(g));
-    for s in lokasi.chain(segmen) {
-        b = Some(match b {
-            None => s,
-            Some(a) => [
-                a[0].min(s[0]),
-                a[1].min(s[1]),
-                a[2].max(s[2]),
-                a[3].max(s[3]),
-            ],
-        });
-    }
-    b.filter(|b| b.iter().all(|v| v.is_finite()))
-}
-
-fn polygons(proj: &Projection, g: &MultiPolygon<f64>, d: &mut String) {
-    for poly in &g.0 {
-        proj.path(poly.exterior(), true, d);
-        for hole in poly.interiors() {
-            proj.path(hole, true, d);
-        }
-    }
-}
-
-/// A small static map of a desa: its boundary and the segments drawn over it.
-fn svg(p: &PetaDesa, name: &str) -> String {
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {MAP_W} {MAP_H}\" role=\"img\">\
-         <title>Peta Desa {}</title>",
-        esc(name)
-    );
-    let Some(b) = bounds_of(p) else {
-        out.push_str("<text x=\"10\" y=\"20\" font-size=\"12\">Tanpa geometri</text></svg>");
-        return out;
-    };
-    let proj = Projection::fit(b);
-    if let Some(batas) = &p.batas {
-        let mut d = String::new();
-        polygons(&proj, batas, &mut d);
-        let _ = write!(
-            out,
-            "<path d=\"{d}\" fill=\"#e8e8e0\" stroke=\"#666\" stroke-width=\"1\" fill-rule=\"evenodd\"/>"
-        );
-    }
-    for l in &p.lokasi {
-        let mut d = String::new();
-        polygons(&proj, &l.geometry, &mut d);
-        let (fill, label) = match l.kelas {
-            Some(k) => (class_colour(k), format!("{} ({})", l.nama, k.label_id())),
-            None => ("#bbb", format!("{} (belum dinilai)", l.nama)),
-        };
-        let _ = write!(
-            out,
-            "<path d=\"{d}\" fill=\"{fill}\" fill-opacity=\"0.7\" stroke=\"#333\" \
-             stroke-width=\"0.5\" fill-rule=\"evenodd\"><title>{}</title></path>",
-            esc(&label)
-        );
-    }
-    for (label, g) in &p.segmen {
-        let mut d = String::new();
-        let fill = match g {
-            Geometry::LineString(l) => {
-                proj.path(l, false, &mut d);
-                "none"
-            }
-            Geometry::MultiLineString(m) => {
-                for l in &m.0 {
-                    proj.path(l, false, &mut d);
-                }
-                "none"
-            }
-            Geometry::Polygon(poly) => {
-                polygons(&proj, &MultiPolygon(vec![poly.clone()]), &mut d);
-                "#d33"
-            }
-            Geometry::MultiPolygon(m) => {
-                polygons(&proj, m, &mut d);
-                "#d33"
-            }
-            Geometry::Point(pt) => {
-                let (x, y) = proj.xy(pt.0);
-                let _ = write!(
-                    out,
-                    "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#d33\"><title>{}</title></circle>",
-                    esc(label)
-                );
-                continue;
-            }
-            _ => continue,
-        };
-        let _ = write!(
-            out,
-            "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#d33\" stroke-width=\"3\" \
-             stroke-linecap=\"round\"><title>{}</title></path>",
-            esc(label)
-        );
-    }
-    out.push_str("</svg>");
-    out
-}
-
-/// The fill of a slum location by its latest class, heaviest darkest.
-fn class_colour(k: SlumClass) -> &'static str {
-    match k {
-        SlumClass::KumuhBerat => "#b30000",
-        SlumClass::KumuhSedang => "#e34a33",
-        SlumClass::KumuhRingan => "#fdbb84",
-        SlumClass::TidakKumuh => "#a1d99b",
-    }
-}
-
-/// Text from the store, safe inside HTML elements and quoted attributes.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// `Rp 100.000.000`: whole rupiah with dots between thousands.
-fn rupiah(rp: i128) -> String {
-    let digits = rp.unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    format!("{}Rp {grouped}", if rp < 0 { "-" } else { "" })
-}
-
-/// A sum of allocations: the known part in rupiah, and the parts of unknown amount
-/// said as such, never counted as zero.
-fn known_and_unknown(known: i128, unknown: u64) -> String {
-    match (known, unknown) {
-        (_, 0) => rupiah(known),
-        (0, _) => "tidak diketahui".to_owned(),
-        _ => format!("{} + {unknown} alokasi tidak diketahui", rupiah(known)),
-    }
-}
-
-fn total_sum(s: &TotalSum) -> String {
-    known_and_unknown(s.diketahui_rp.get(), s.tidak_diketahui)
-}
-
-fn amount_sum(s: &AmountSum) -> String {
-    known_and_unknown(i128::from(s.diketahui_rp.get()), s.tidak_diketahui)
-}
-
-/// Hectares with two decimals and a decimal comma, as Indonesian tables write them.
-fn hektar(ha: f64) -> String {
-    format!("{ha:.2}").replace('.', ",")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rupiah_groups_thousands_with_dots() {
-        for (rp, text) in [
-            (0, "Rp 0"),
-            (5_000, "Rp 5.000"),
-            (100_000_000, "Rp 100.000.000"),
-            (1_234_567, "Rp 1.234.567"),
-            (-150_000, "-Rp 150.000"),
-        ] {
-            assert_eq!(rupiah(rp), text);
-        }
-    }
-
-    #[test]
-    fn unknown_amounts_are_never_zero() {
-        assert_eq!(known_and_unknown(0, 2), "tidak diketahui");
-        assert_eq!(known_and_unknown(0, 0), "Rp 0");
-        assert_eq!(
-            known_and_unknown(100_000_000, 1),
-            "Rp 100.000.000 + 1 alokasi tidak diketahui"
-        );
-    }
-
-    #[test]
-    fn text_is_escaped_for_elements_and_attributes() {
-        assert_eq!(
-            esc("<script>alert(\"x\" & 'y')</script>"),
-            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
-        );
-    }
 }
