@@ -14,6 +14,7 @@ pub mod assessments;
 pub mod audit;
 pub mod ekspor;
 mod error;
+pub mod foto;
 pub mod personal;
 pub mod places;
 pub mod publik;
