@@ -10,7 +10,8 @@
 // lines in /api/jaringan; when N > 0 at least one must be drawn in jaringan-line near the location),
 // E2E_SEGMEN (optional, "1": bring the Bibrik example work's segment S1 into view, check it is
 // drawn in segmen-line, click it, check the segment panel's funding bar and "Rp 100.000.000",
-// switch the colouring to the funding source and check the layer's paint and legend changed;
+// check its photo section loaded, switch the colouring to the funding source and check the
+// layer's paint and legend changed;
 // the screenshot is then retaken with the segment panel open), E2E_TILES (optional, "1": check
 // that the desa, lokasi and segmen sources are vector tile sources, that tiles were fetched from
 // /tiles/ with no 4xx/5xx answer (204 = empty tile is fine), and that the layer panel's desa
@@ -247,6 +248,11 @@ async function checkSegmen(page) {
   // The change history arrives separately; wait for it to settle (rows or a note).
   await page.locator('[data-testid="segmen-riwayat"][data-loaded]').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
   const riwayat = await panel.locator('[data-testid="riwayat-row"]').count();
+  // The photo section lists the segment's photos (none in a new store) without failing.
+  const foto = panel.locator('[data-testid="segmen-foto"]');
+  await page.locator('[data-testid="segmen-foto"][data-loaded]:not([data-loaded=""])').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
+  const fotoLoaded = await foto.getAttribute('data-loaded');
+  check(fotoLoaded != null && fotoLoaded !== '' && fotoLoaded !== 'error', `the segment panel's photo section did not load (${fotoLoaded})`);
 
   // Colouring by funding source: open the layer panel and the works legend if collapsed, then switch.
   const panelWasOpen = await openLayerPanel(page);
@@ -274,6 +280,7 @@ async function checkSegmen(page) {
     parts,
     rupiah: want.rupiah,
     riwayat,
+    foto: Number(fotoLoaded),
     warna: switched.legendMode,
   };
 }
