@@ -5,7 +5,7 @@
 //! A photo belongs to a segment of a work. A work that is deleted takes its photos with
 //! it (foreign key, `ON DELETE CASCADE`); a segment that leaves its work takes its
 //! photos with it in the same write that saves the work, so no photo points at a segment
-//! that is not there.
+//! that is not there; and a work moved to another desa takes its photos there.
 
 use kumuh_domain::Kode;
 use kumuh_domain::works::Tahap;
@@ -193,3 +193,8 @@ pub(crate) fn audit_of(f: &FotoBaru<'_>, id: i64) -> NewAudit {
 pub(crate) const ORPHANS: &str = "DELETE FROM kegiatan_foto
      WHERE kegiatan_id = $1
        AND segmen_id NOT IN (SELECT segmen_id FROM kegiatan_segmen WHERE kegiatan_id = $1)";
+
+/// Moves, within a work's save, its photos to the work's desa (`$2`), so that a work moved
+/// to another desa shows its photos there. The same SQL on both backends.
+pub(crate) const FOLLOW_DESA: &str =
+    "UPDATE kegiatan_foto SET kode_desa = $2 WHERE kegiatan_id = $1 AND kode_desa <> $2";

@@ -20,6 +20,7 @@ for_each_backend!(
     a_photo_round_trips_with_its_thumbnail_and_audit_lines,
     a_photo_of_a_work_that_does_not_exist_is_refused,
     a_segment_that_leaves_its_work_takes_its_photos,
+    a_work_moved_to_another_desa_takes_its_photos,
     copies_and_exports_carry_the_photos_with_their_ids,
 );
 
@@ -232,6 +233,28 @@ async fn a_segment_that_leaves_its_work_takes_its_photos(store: TestStore) {
     let left = store.list_foto(&FotoQuery::default()).await.unwrap();
     assert_eq!(left, vec![s2]);
     assert_eq!(store.foto_berkas(s1.id, Ukuran::Asli).await.unwrap(), None);
+}
+
+async fn a_work_moved_to_another_desa_takes_its_photos(store: TestStore) {
+    let mut k = contoh::bibrik_paving();
+    create(&*store, &k).await;
+    let id = k.id().to_string();
+    let desa = bibrik();
+    store
+        .save_foto(&photo(&id, "S1", &desa, b"a"))
+        .await
+        .unwrap();
+    let wayut = Kode::parse("35.19.09.2013").unwrap();
+    k.set_kode_desa(wayut.clone()).unwrap();
+    store.save_kegiatan(&save(&k, 1)).await.unwrap();
+    let in_desa = |kode: &Kode| FotoQuery {
+        wilayah: Some(kode.clone()),
+        ..FotoQuery::default()
+    };
+    let moved = store.list_foto(&in_desa(&wayut)).await.unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].kode_desa, wayut);
+    assert!(store.list_foto(&in_desa(&desa)).await.unwrap().is_empty());
 }
 
 async fn copies_and_exports_carry_the_photos_with_their_ids(store: TestStore) {

@@ -5,7 +5,7 @@ use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 
 use super::works::append_audit_lines;
 use crate::error::{DbContext, Result, StoreError};
-use crate::foto::{FOTO_COLUMNS, FotoRow, ORPHANS, audit_of};
+use crate::foto::{FOLLOW_DESA, FOTO_COLUMNS, FotoRow, ORPHANS, audit_of};
 use crate::{FotoBaru, FotoBerkas, FotoCopy, FotoQuery, NewAudit, StoredFoto, Ukuran};
 
 fn select(rest: &str) -> AssertSqlSafe<String> {
@@ -138,16 +138,31 @@ pub(super) async fn delete(pool: &SqlitePool, id: i64, audit: &NewAudit) -> Resu
     Ok(true)
 }
 
-/// Removes the photos of segments that work `kegiatan_id` no longer has, inside the
-/// transaction that saves it (after its segment layer was rewritten).
-pub(super) async fn remove_orphans(conn: &mut SqliteConnection, kegiatan_id: &str) -> Result<()> {
+/// Keeps a work's photos with it inside the transaction that saves it (after its
+/// segment layer was rewritten): the photos of segments it no longer has are removed, and
+/// the rest follow it to its desa.
+pub(super) async fn follow_work(
+    conn: &mut SqliteConnection,
+    kegiatan_id: &str,
+    kode_desa: &str,
+) -> Result<()> {
     sqlx::query(AssertSqlSafe(ORPHANS.replace("$1", "?1")))
         .bind(kegiatan_id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await
         .ctx(format!(
             "removing the photos of segments kegiatan {kegiatan_id} no longer has"
         ))?;
+    sqlx::query(AssertSqlSafe(
+        FOLLOW_DESA.replace("$1", "?1").replace("$2", "?2"),
+    ))
+    .bind(kegiatan_id)
+    .bind(kode_desa)
+    .execute(&mut *conn)
+    .await
+    .ctx(format!(
+        "moving the photos of kegiatan {kegiatan_id} to desa {kode_desa}"
+    ))?;
     Ok(())
 }
 
