@@ -92,7 +92,8 @@ export function fotoSection({ kegiatan, segmen, canWrite, errors }) {
 
   function render() {
     const list = notes.length ? h('ul', { className: 'issues foto-notes', testid: 'foto-peringatan', attrs: { role: 'status' } }, notes.map((n) => h('li', { text: n }))) : null;
-    root.replaceChildren(h('h3', { text: ft('foto.title') }), ...[groups()].flat(), uploader(), list);
+    // Groups of stages without photos, and controls not offered, are null: left out.
+    root.replaceChildren(...[h('h3', { text: ft('foto.title') }), groups(), uploader(), list].flat().filter(Boolean));
     root.dataset.loaded = photos === undefined ? '' : photos === null ? 'error' : String(photos.length);
   }
 
