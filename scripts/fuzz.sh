@@ -6,7 +6,8 @@
 #
 # Targets (fuzz/fuzz_targets/, bodies shared with the stable property tests in
 # crates/*/tests/fuzz_props.rs): geojson_import, assessment_csv, assessment_xlsx,
-# pmtiles, siteplan_fitur, kegiatan, shapefile, kml, flatgeobuf, upk_pinjaman_csv, upk_pinjaman_xlsx.
+# pmtiles, siteplan_fitur, kegiatan, shapefile, kml, flatgeobuf, upk_pinjaman_csv, upk_pinjaman_xlsx,
+# foto.
 # Each starts from its committed seeds
 # (fuzz/seeds/TARGET) and grows a corpus in fuzz/corpus/TARGET (not committed); a crash
 # is saved under fuzz/artifacts/TARGET/ and reproduced with
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(geojson_import assessment_csv assessment_xlsx pmtiles siteplan_fitur kegiatan shapefile kml flatgeobuf upk_pinjaman_csv upk_pinjaman_xlsx)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(geojson_import assessment_csv assessment_xlsx pmtiles siteplan_fitur kegiatan shapefile kml flatgeobuf upk_pinjaman_csv upk_pinjaman_xlsx foto)
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
   echo "fuzz: the nightly toolchain is missing; install it with: rustup toolchain install nightly" >&2

@@ -314,6 +314,36 @@ fn seed_lkm(store: &Path, _dir: &Path) {
 }
 
 #[test]
+fn an_lkm_user_uploads_a_segment_photo_in_chromium() {
+    let server = Server::start_with(seed_lkm);
+    let summary = browser_check(
+        "viewer.mjs",
+        &server.base,
+        &[],
+        "viewer-foto.png",
+        "1280x800",
+        &[
+            ("E2E_SEGMEN", "1"),
+            ("E2E_FOTO_USER", "makmur"),
+            ("E2E_FOTO_PASSWORD", "kata-sandi-lkm"),
+        ],
+    );
+    assert_eq!(summary["segmen"]["foto"], 0, "{summary}");
+    assert_eq!(summary["segmen"]["foto_unggah"], 1, "{summary}");
+    // Stored as the 100 % photo; an anonymous list shows the uploader's organisation.
+    let list: serde_json::Value = reqwest::blocking::get(format!(
+        "{}/api/kegiatan/contoh-35.19.09.2014-2018-paving/segmen/S1/foto",
+        server.base
+    ))
+    .unwrap()
+    .json()
+    .unwrap();
+    assert_eq!(list[0]["tahap"], "100", "{list}");
+    assert_eq!(list[0]["pengunggah"], "lkm Bibrik", "{list}");
+    assert!(!list.to_string().contains("makmur"), "{list}");
+}
+
+#[test]
 fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
     let server = Server::start_with(seed_lkm);
     for (viewport, shot) in [

@@ -10,8 +10,11 @@
 // lines in /api/jaringan; when N > 0 at least one must be drawn in jaringan-line near the location),
 // E2E_SEGMEN (optional, "1": bring the Bibrik example work's segment S1 into view, check it is
 // drawn in segmen-line, click it, check the segment panel's funding bar and "Rp 100.000.000",
-// switch the colouring to the funding source and check the layer's paint and legend changed;
-// the screenshot is then retaken with the segment panel open), E2E_TILES (optional, "1": check
+// check its photo section loaded, switch the colouring to the funding source and check the
+// layer's paint and legend changed;
+// the screenshot is then retaken with the segment panel open), E2E_FOTO_USER / E2E_FOTO_PASSWORD
+// (optional, with E2E_SEGMEN: sign in as that writer of Bibrik's works, upload a PNG as the
+// segment's 100 % photo through the panel and check its thumbnail is shown), E2E_TILES (optional, "1": check
 // that the desa, lokasi and segmen sources are vector tile sources, that tiles were fetched from
 // /tiles/ with no 4xx/5xx answer (204 = empty tile is fine), and that the layer panel's desa
 // checkbox hides desa-fill (0 rendered) and shows it again (the 14 desa)), E2E_BLOK (optional,
@@ -31,6 +34,11 @@ const SEGMEN = process.env.E2E_SEGMEN ?? '';
 const SEGMEN_LINE = 'segmen-line';
 const TILES = process.env.E2E_TILES ?? '';
 const BLOK = process.env.E2E_BLOK ?? '';
+const FOTO_USER = process.env.E2E_FOTO_USER ?? '';
+const FOTO_PASSWORD = process.env.E2E_FOTO_PASSWORD ?? '';
+// An 8 × 8 PNG (kumuh_io::foto::contoh::png(8, 8), as fuzz/seeds/foto/plain.png).
+const PNG_8PX =
+  'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAa0lEQVR4Ae3AA6AkWZbG8f937o3IzKdyS2Oubdu2bdu2bdu2bWmMnpZKr54yMyLu+Xa3anqmhztr1a/CZz8IHgwPhgfDg+HB8GCoPIjnh8qDeX6oPJjnh8qDeX6oPJjnh8qDeX6oPJjnh38EaVYCX6IRVCwAAAAASUVORK5CYII=';
 // A tile (not a TileJSON) request: /tiles/{layer}/{z}/{x}/{y}.mvt
 const TILE_PATH = /\/tiles\/[^/]+\/\d+\/\d+\/\d+(\.mvt|\.pbf)?$/;
 const tileStats = { requests: 0, empty: 0, aborted: 0, failed: [] };
@@ -288,6 +296,12 @@ async function checkSegmen(page) {
   // The change history arrives separately; wait for it to settle (rows or a note).
   await page.locator('[data-testid="segmen-riwayat"][data-loaded]').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
   const riwayat = await panel.locator('[data-testid="riwayat-row"]').count();
+  // The photo section lists the segment's photos (none in a new store) without failing.
+  const foto = panel.locator('[data-testid="segmen-foto"]');
+  await page.locator('[data-testid="segmen-foto"][data-loaded]:not([data-loaded=""])').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
+  const fotoLoaded = await foto.getAttribute('data-loaded');
+  check(fotoLoaded != null && fotoLoaded !== '' && fotoLoaded !== 'error', `the segment panel's photo section did not load (${fotoLoaded})`);
+  const uploaded = FOTO_USER ? await uploadPhoto(page, panel) : null;
 
   // Colouring by funding source: open the layer panel and the works legend if collapsed, then switch.
   const panelWasOpen = await openLayerPanel(page);
@@ -315,8 +329,45 @@ async function checkSegmen(page) {
     parts,
     rupiah: want.rupiah,
     riwayat,
+    foto: Number(fotoLoaded),
+    foto_unggah: uploaded,
     warna: switched.legendMode,
   };
+}
+
+// Signs in as E2E_FOTO_USER through the header form, then uploads a PNG as the open
+// segment's 100 % photo through its panel; answers how many thumbnails the panel then
+// shows, each loaded.
+async function uploadPhoto(page, panel) {
+  await page.locator('[data-testid="auth-button"]').click();
+  await page.locator('[data-testid="auth-username"]').fill(FOTO_USER);
+  await page.locator('[data-testid="auth-password"]').fill(FOTO_PASSWORD);
+  await page.locator('[data-testid="auth-submit"]').click();
+  const send = panel.locator('[data-testid="foto-unggah"]');
+  try {
+    await send.waitFor({ state: 'visible', timeout: 10_000 });
+  } catch {
+    throw new Failure(`after signing in as ${FOTO_USER} the segment panel has no photo upload`);
+  }
+  await panel.locator('[data-testid="foto-tahap"]').selectOption('100');
+  await panel.locator('[data-testid="foto-file"]').setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: Buffer.from(PNG_8PX, 'base64') });
+  await send.click();
+  try {
+    await page.waitForFunction(
+      () => {
+        const imgs = [...document.querySelectorAll('[data-testid="segmen-panel"] [data-testid="foto-group"][data-tahap="100"] img')];
+        return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+      },
+      null,
+      { timeout: 10_000 },
+    );
+  } catch {
+    const notes = await panel.locator('[data-testid="foto-peringatan"]').allInnerTexts();
+    throw new Failure(`the uploaded photo's thumbnail is not shown under 100% (${notes.join('; ')})`);
+  }
+  const text = await panel.locator('[data-testid="segmen-foto"]').innerText();
+  check(!/null|undefined/.test(text), `the photo section shows "${text}"`);
+  return panel.locator('[data-testid="foto-item"]').count();
 }
 
 // Opens (or, with open=false, collapses) the layer panel; returns whether it was open before.

@@ -37,10 +37,12 @@ export function setCsrf(token) {
   csrfToken = token || null;
 }
 
-async function request(method, path, { params, body, signal, blob = false } = {}) {
+// `body` is sent as JSON; `file` (a File or Blob, e.g. a photo) as it is, with its own type.
+async function request(method, path, { params, body, file, signal, blob = false } = {}) {
   if (offline) throw new ApiError(t('offline.unavailable'), { code: 'offline' });
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (file !== undefined) headers['Content-Type'] = file.type || 'application/octet-stream';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
@@ -48,7 +50,7 @@ async function request(method, path, { params, body, signal, blob = false } = {}
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
       signal,
     });
   } catch (err) {
@@ -89,6 +91,14 @@ export const api = {
   turunan: (lokasi, { signal } = {}) => get(`lokasi/${enc(lokasi)}/turunan`, null, { signal }),
   kegiatan: (id, { signal } = {}) => get(`kegiatan/${enc(id)}`, null, { signal }),
   audit: (kunci, { limit = 20, signal } = {}) => get('audit', { kunci, limit }, { signal }),
+
+  // Photos of a segment at 0/50/100 % and free ones (tahap): listed for everyone,
+  // uploaded (the image file as the body) and deleted by the work's writers.
+  foto: (id, segmen, { signal } = {}) => get(`kegiatan/${enc(id)}/segmen/${enc(segmen)}/foto`, null, { signal }),
+  unggahFoto: (id, segmen, tahap, file) => request('POST', `kegiatan/${enc(id)}/segmen/${enc(segmen)}/foto`, { params: { tahap }, file }),
+  hapusFoto: (foto) => request('DELETE', `foto/${enc(foto)}`),
+  /** Where a photo (`kecil`: its thumbnail) is shown from (a link, not a request). */
+  fotoUrl: (foto, kecil = false) => apiUrl(`foto/${enc(foto)}${kecil ? '/kecil' : ''}`).href,
 
   // Revolving loans: totals per desa for everyone; KSM names, loans, arrears and the
   // collection plan for users who may read the desa's details (401/403 otherwise).

@@ -137,6 +137,7 @@ async function start() {
   const segmen = createSegmen({
     map,
     errors,
+    auth: siteplan.auth,
     desaName,
     onOpen: () => {
       panel.close();

@@ -1,12 +1,14 @@
 // The work-segment panel: the work (kegiatan) a clicked segment belongs to, that
 // segment's stage, condition and volume, its funding sources as a stacked bar, its
-// financial and physical progress, cost per unit, the maintenance group (KPP) and the
-// change history from the audit log. Data: /api/kegiatan/{id} and /api/audit?kunci={id}.
+// financial and physical progress, cost per unit, the maintenance group (KPP), the
+// segment's photos (foto.js) and the change history from the audit log. Data:
+// /api/kegiatan/{id} and /api/audit?kunci={id}.
 // Shares the .panel styles with the other panels; only one of them is open.
 import { api } from './api.js';
 import { t, lang, formatRupiah, formatQuantity, onLangChange } from './i18n.js';
 import { STATUS_COLORS, SUMBER, SUMBER_COLORS } from './layers.js';
 import { h } from './dom.js';
+import { fotoSection, mayWriteWork } from './foto.js';
 
 const AUDIT_LIMIT = 20;
 const HISTORY_SHOWN = 8;
@@ -245,7 +247,7 @@ function historyBody(entries) {
   );
 }
 
-export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
+export function createSegmenPanel({ desaName, auth, errors, onOpen, onSegmen, onClose }) {
   const root = document.getElementById('segmen-panel');
   const title = root.querySelector('[data-testid="segmen-name"]');
   const body = root.querySelector('.panel-body');
@@ -256,6 +258,18 @@ export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
   let audit; // undefined while loading, null when it failed
   let controller = null;
   let offlineNote = false; // ledgers and history are only on the server
+  // The photo section loads once per segment and signed-in state, not on every render.
+  let foto = null;
+  let fotoFor = null;
+  function fotoNode(kodeDesa) {
+    const canWrite = mayWriteWork(auth?.user?.(), kodeDesa);
+    const wanted = `${key()}|${canWrite}`;
+    if (fotoFor !== wanted) {
+      foto = fotoSection({ kegiatan: props.kegiatan_id, segmen: segmenId, canWrite, errors });
+      fotoFor = wanted;
+    }
+    return foto;
+  }
 
   const key = () => `${props?.kegiatan_id}/${segmenId}`;
 
@@ -338,6 +352,7 @@ export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
     }
     parts.push(kppSection(k?.kpp, detail.saldo_kpp_rp));
     if (k?.keterangan) parts.push(section('segmen.keterangan', [h('p', { className: 'panel-text', text: k.keterangan })]));
+    parts.push(fotoNode(k?.kode_desa ?? props.kode_desa));
     parts.push(historySection(audit));
     body.replaceChildren(...parts);
   }
@@ -407,7 +422,12 @@ export function createSegmenPanel({ desaName, onOpen, onSegmen, onClose }) {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !root.hidden && !e.defaultPrevented) close();
   });
-  onLangChange(render);
+  onLangChange(() => {
+    fotoFor = null;
+    render();
+  });
+  // Signing in or out shows or hides the photo upload.
+  auth?.onChange?.(() => render());
 
   return { open, close, isOpen: () => !root.hidden };
 }

@@ -52,7 +52,7 @@ function presentIn(features) {
 }
 const signature = (p) => `${[...p.status].sort()}|${[...p.sumber].sort()}|${p.contoh}`;
 
-export function createSegmen({ map, errors, desaName, onOpen }) {
+export function createSegmen({ map, errors, auth, desaName, onOpen }) {
   let mode = savedMode();
   let hovered = null; // tile feature id
   let selectedKey = null; // "kegiatan_id/segmen_id"
@@ -66,6 +66,8 @@ export function createSegmen({ map, errors, desaName, onOpen }) {
 
   const panel = createSegmenPanel({
     desaName,
+    auth,
+    errors,
     onOpen: (key) => {
       onOpen?.();
       setSelected(key);

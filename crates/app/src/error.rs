@@ -48,6 +48,13 @@ pub enum AppError {
         /// What conflicts.
         message: String,
     },
+    /// A file sent cannot be read as what it should be (a photo that is no image, of a
+    /// type the atlas does not keep, or of too many pixels): the request is malformed.
+    #[error("{0}")]
+    Unreadable(String),
+    /// A file sent is larger than the atlas accepts.
+    #[error("{0}")]
+    TooLarge(String),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

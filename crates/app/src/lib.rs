@@ -15,6 +15,7 @@ pub mod audit;
 pub mod dokumen;
 pub mod ekspor;
 mod error;
+pub mod foto;
 pub mod personal;
 pub mod places;
 pub mod publik;

@@ -100,6 +100,44 @@ pub struct SegmenPublik {
     pub alokasi: AmountSum,
     /// Spending in rupiah.
     pub realisasi_rp: i64,
+    /// Its photos (at most [`MAX_FOTO_SEGMEN`]), by stage and then as uploaded.
+    pub foto: Vec<FotoPublik>,
+}
+
+/// At most this many photos of one segment are shown on a page.
+pub const MAX_FOTO_SEGMEN: usize = 12;
+
+/// A photo of a segment as the public page shows it (its thumbnail links to it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FotoPublik {
+    /// Its id (`/api/foto/{id}`, `/api/foto/{id}/kecil`).
+    pub id: i64,
+    /// The stage it documents.
+    pub tahap: kumuh_domain::works::Tahap,
+    /// When it was taken (EXIF), where known.
+    pub waktu_exif: Option<String>,
+}
+
+/// The photos of the works of an area by work and segment, each segment's ordered by
+/// stage and then as uploaded, at most [`MAX_FOTO_SEGMEN`] each.
+type FotoSegmen = HashMap<(String, String), Vec<FotoPublik>>;
+
+fn foto_by_segmen(photos: Vec<kumuh_store::StoredFoto>) -> FotoSegmen {
+    let mut out: FotoSegmen = HashMap::new();
+    for f in photos {
+        out.entry((f.kegiatan_id, f.segmen_id))
+            .or_default()
+            .push(FotoPublik {
+                id: f.id,
+                tahap: f.tahap,
+                waktu_exif: f.waktu_exif,
+            });
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|f| (f.tahap, f.id));
+        list.truncate(MAX_FOTO_SEGMEN);
+    }
+    out
 }
 
 /// A maintenance group (KPP) as the public sees it: no member names or RT.
@@ -175,6 +213,14 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
             .map(|p| (p.kode, p.nama))
             .collect()
     };
+    let foto = foto_by_segmen(
+        store
+            .list_foto(&kumuh_store::FotoQuery {
+                wilayah: Some(kode.clone()),
+                ..kumuh_store::FotoQuery::default()
+            })
+            .await?,
+    );
     let jumlah_kegiatan = works.len();
     let jumlah_contoh = works.iter().filter(|k| k.contoh).count();
     let mut labels = Labels::new(store);
@@ -271,7 +317,7 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
             .collect();
         let kegiatan = listed
             .iter()
-            .map(|k| public_work(k, names.get(k.kode_desa()).cloned()))
+            .map(|k| public_work(k, names.get(k.kode_desa()).cloned(), &foto))
             .collect::<Result<Vec<_>>>()?;
         Ok(Halaman {
             wilayah,
@@ -301,7 +347,7 @@ async fn as_public(labels: &mut Labels<'_>, k: &Kegiatan) -> Result<Kegiatan> {
     serde_json::from_value(v).map_err(AppError::internal)
 }
 
-fn public_work(k: &Kegiatan, desa: Option<String>) -> Result<KegiatanPublik> {
+fn public_work(k: &Kegiatan, desa: Option<String>, foto: &FotoSegmen) -> Result<KegiatanPublik> {
     let summary = k.summary()?;
     let segmen = k
         .segmen()
@@ -316,6 +362,10 @@ fn public_work(k: &Kegiatan, desa: Option<String>) -> Result<KegiatanPublik> {
             progres_fisik: sum.progres_fisik,
             alokasi: sum.alokasi,
             realisasi_rp: sum.realisasi_rp.get(),
+            foto: foto
+                .get(&(k.id().to_string(), s.id().to_string()))
+                .cloned()
+                .unwrap_or_default(),
         })
         .collect();
     let kpp = match &k.kpp {

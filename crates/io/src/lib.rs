@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod dokumen;
 pub mod ekspor;
 pub mod foreign;
+pub mod foto;
 pub mod geojson;
 pub mod laporan;
 pub mod seed;

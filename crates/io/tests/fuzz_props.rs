@@ -6,6 +6,8 @@
 mod assessment;
 #[path = "../../../fuzz/bodies/foreign.rs"]
 mod foreign;
+#[path = "../../../fuzz/bodies/foto.rs"]
+mod foto;
 #[path = "../../../fuzz/bodies/geojson_import.rs"]
 mod geojson_import;
 #[path = "../../../fuzz/bodies/props.rs"]
@@ -69,6 +71,11 @@ fn upk_pinjaman_csv_seeds_are_read() {
 }
 
 #[test]
+fn foto_seeds_are_read() {
+    seeds_accepted("foto", foto::foto);
+}
+
+#[test]
 fn upk_pinjaman_xlsx_seeds_are_read() {
     seeds_accepted("upk_pinjaman_xlsx", upk_pinjaman::upk_pinjaman_xlsx);
 }
@@ -114,6 +121,11 @@ proptest! {
     #[test]
     fn upk_pinjaman_csv_never_panics(data in props::near_seeds("upk_pinjaman_csv")) {
         upk_pinjaman::upk_pinjaman_csv(&data);
+    }
+
+    #[test]
+    fn foto_never_panics(data in props::near_seeds("foto")) {
+        foto::foto(&data);
     }
 
     #[test]

@@ -151,6 +151,8 @@ impl From<kumuh_app::AppError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "stale_version", e.to_string())
             }
             AppError::Conflict { code, message } => ApiError::conflict(code, message),
+            AppError::Unreadable(m) => ApiError::bad_request(m),
+            AppError::TooLarge(m) => ApiError::payload_too_large(m),
             AppError::Store(e) => e.into(),
             other => ApiError::internal(other),
         }

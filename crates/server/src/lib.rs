@@ -40,6 +40,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest photo of a work accepted, in bytes (15 MiB by default); a photo upload is
+    /// read up to this limit instead of `max_body_bytes`.
+    pub max_foto_bytes: usize,
     /// Bytes of gzipped tiles kept in memory (0 turns the cache off).
     pub tile_cache_bytes: usize,
     /// Mark the session cookie `Secure` (send it over HTTPS only). On for any deployment
@@ -85,6 +88,7 @@ impl Default for Config {
             basemap_style_url: None,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 16 * 1024 * 1024,
+            max_foto_bytes: kumuh_io::foto::MAX_BYTES,
             secure_cookies: false,
             tile_cache_bytes: 64 * 1024 * 1024,
             follow_interval: Duration::from_secs(2),
@@ -158,7 +162,7 @@ impl AppState {
         (name = "assessments", description = "Slum assessments (penilaian kumuh) and their summaries"),
         (name = "siteplans", description = "Village siteplans: versions, restore, export"),
         (name = "tiles", description = "Vector tiles (MVT) of every layer, with TileJSON"),
-        (name = "works", description = "Works (kegiatan), segments, co-funding, maintenance groups, the funding report and the audit log"),
+        (name = "works", description = "Works (kegiatan), segments, co-funding, photos of segments (foto), maintenance groups, the funding report and the audit log"),
         (name = "dokumen", description = "Printable planning documents: the profile, the RPLP and the SK Kumuh annex, as HTML or XLSX")
     )
 )]
@@ -180,7 +184,8 @@ impl Modify for BearerAuth {
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
     use routes::{
-        dokumen, ekspor, jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles,
+        dokumen, ekspor, foto, jaringan, kegiatan, penilaian, places, siteplan, skenario, system,
+        tiles,
         upk, upk_tagih,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -215,6 +220,9 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(kegiatan::iuran))
         .routes(routes!(kegiatan::belanja))
         .routes(routes!(kegiatan::kpp_batal))
+        .routes(routes!(foto::daftar, foto::unggah))
+        .routes(routes!(foto::foto, foto::hapus))
+        .routes(routes!(foto::kecil))
         .routes(routes!(kegiatan::read::segmen_geojson))
         .routes(routes!(kegiatan::read::audit))
         .routes(routes!(kegiatan::laporan::pendanaan))

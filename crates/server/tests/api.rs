@@ -438,6 +438,11 @@ async fn openapi_documents_every_route() {
         ("/api/kegiatan/{id}/kpp/iuran", "post"),
         ("/api/kegiatan/{id}/kpp/belanja", "post"),
         ("/api/kegiatan/{id}/kpp/batal", "post"),
+        ("/api/kegiatan/{id}/segmen/{segmen}/foto", "post"),
+        ("/api/kegiatan/{id}/segmen/{segmen}/foto", "get"),
+        ("/api/foto/{id}", "get"),
+        ("/api/foto/{id}", "delete"),
+        ("/api/foto/{id}/kecil", "get"),
         ("/api/segmen", "get"),
         ("/api/audit", "get"),
         ("/api/laporan/pendanaan", "get"),
@@ -487,7 +492,7 @@ async fn openapi_documents_every_route() {
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 65);
+    assert_eq!(paths.len(), 68);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

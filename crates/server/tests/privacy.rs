@@ -73,6 +73,22 @@ async fn seeded() -> (Fixture, String, String) {
         let (s, b) = f.call(method.clone(), &uri, Some(&lkm), Some(body)).await;
         assert!(s.is_success(), "{method} {uri}: {s} {b}");
     }
+    // A photo of the segment (photo 1 of the store), uploaded by the same writer.
+    let photo = kumuh_io::foto::contoh::png(16, 16);
+    let (s, _, b) = f
+        .call_bytes(
+            Method::POST,
+            &format!("{work}/segmen/S1/foto?tahap=50"),
+            Some(&lkm),
+            &[],
+            Some(("image/png", photo)),
+        )
+        .await;
+    assert!(
+        s.is_success(),
+        "photo upload: {s} {}",
+        String::from_utf8_lossy(&b)
+    );
     // A KSM with a borrowing member and her NIK, and a loan, written by the UPK.
     let upk = f
         .token_for_user(kumuh_domain::User {
@@ -115,6 +131,8 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         "id" if path.starts_with("/api/siteplan/") => one(SITEPLAN),
         "id" if path.starts_with("/api/ksm/") => one(KSM),
         "id" if path.starts_with("/api/pinjaman/") => one(PINJAMAN),
+        "id" if path.starts_with("/api/foto/") => one("1"),
+        "segmen" => one("S1"),
         "per" => one("2026-07-10"),
         "bulan" => one("2026-07"),
         "kode" if path.starts_with("/api/lokasi/") => one(lokasi),
@@ -283,6 +301,8 @@ async fn no_get_path_shows_personal_data_to_anonymous_callers_or_viewers() {
     // The walk reached the records that hold personal data, not just their 404s.
     for url in [
         format!("/api/kegiatan/{WORK}"),
+        format!("/api/kegiatan/{WORK}/segmen/S1/foto"),
+        "/api/foto/1/kecil".to_owned(),
         "/api/audit".to_owned(),
         format!("/api/siteplan/{SITEPLAN}"),
         format!("/api/siteplan/{SITEPLAN}/gpkg"),

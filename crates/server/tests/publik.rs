@@ -191,3 +191,49 @@ async fn a_long_list_of_works_is_cut_and_the_page_says_so() {
     // The money table still counts the work that was left out of the list.
     assert!(html.contains("Rp 100.000.000"), "{html}");
 }
+
+#[tokio::test]
+async fn each_segment_shows_its_photo_thumbnails_by_stage() {
+    let f = new_store().await;
+    let admin = f.token_for("ana", Role::Admin).await;
+    let work = "contoh-35.19.09.2014-2018-paving";
+    let taken = kumuh_io::foto::contoh::ContohExif {
+        waktu: "2018:08:31 09:15:00".into(),
+        posisi: kumuh_io::foto::Posisi {
+            lon: 111.4936,
+            lat: -7.5753,
+        },
+    };
+    let uploads = [
+        ("100", kumuh_io::foto::contoh::jpeg(40, 30, Some(&taken))),
+        ("0", kumuh_io::foto::contoh::jpeg(40, 30, None)),
+    ];
+    for (tahap, bytes) in uploads {
+        let (s, _, b) = f
+            .call_bytes(
+                Method::POST,
+                &format!("/api/kegiatan/{work}/segmen/S1/foto?tahap={tahap}"),
+                Some(&admin),
+                &[],
+                Some(("image/jpeg", bytes)),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+    }
+    let (status, _, html) = page(&f, &format!("/publik/desa/{BIBRIK}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let before = html
+        .find("<img src=\"../../api/foto/2/kecil\"")
+        .unwrap_or_else(|| panic!("{html}"));
+    let after = html.find("<img src=\"../../api/foto/1/kecil\"").unwrap();
+    assert!(before < after, "the 0 % photo comes first");
+    assert!(html.contains("<a href=\"../../api/foto/1\">"), "{html}");
+    assert!(
+        html.contains("<figcaption>100% \u{b7} 2018-08-31</figcaption>"),
+        "{html}"
+    );
+    assert!(html.contains("<figcaption>0%</figcaption>"), "{html}");
+    // The kecamatan's page shows them too.
+    let (_, _, html) = page(&f, "/publik/kecamatan/35.19.09").await;
+    assert!(html.contains("../../api/foto/1/kecil"));
+}

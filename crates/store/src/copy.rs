@@ -9,13 +9,14 @@ use kumuh_domain::{Level, LokasiKumuh, Place, User};
 
 use crate::error::Result;
 use crate::{
-    AssessmentRecord, AuditEntry, AuditQuery, KegiatanQuery, PlaceQuery, Store, StoredKegiatan,
-    StoredKsm, StoredPenagihan, StoredPinjaman, StoredSiteplan, StoredTabungan,
+    AssessmentRecord, AuditEntry, AuditQuery, FotoCopy, FotoQuery, KegiatanQuery, PlaceQuery,
+    Store, StoredKegiatan, StoredKsm, StoredPenagihan, StoredPinjaman, StoredSiteplan,
+    StoredTabungan, Ukuran,
 };
 
 /// Everything an atlas holds apart from API tokens and the change feed (a copy starts
 /// its own): places of every level, slum locations, lines, assessments, users, works,
-/// siteplans and the UPK's records with their versions, and the audit log with its ids
+/// the photos of their segments, siteplans and the UPK's records with their versions, and the audit log with its ids
 /// and times.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AtlasCopy {
@@ -31,6 +32,8 @@ pub struct AtlasCopy {
     pub users: Vec<(User, String)>,
     /// Works with their versions.
     pub kegiatan: Vec<StoredKegiatan>,
+    /// Photos of the works' segments with their ids, both files in memory.
+    pub foto: Vec<FotoCopy>,
     /// Siteplans with their revisions.
     pub siteplan: Vec<StoredSiteplan>,
     /// KSM with their versions (without NIKs).
@@ -103,6 +106,7 @@ impl AtlasCopy {
             assessments: store.assessments(&Default::default()).await?,
             users,
             kegiatan: store.list_kegiatan(&KegiatanQuery::default()).await?,
+            foto: read_foto(store).await?,
             siteplan: store.list_siteplan(None).await?,
             ksm,
             nik,
@@ -121,6 +125,7 @@ impl AtlasCopy {
             + self.assessments.len()
             + self.users.len()
             + self.kegiatan.len()
+            + self.foto.len()
             + self.siteplan.len()
             + self.ksm.len()
             + self.nik.len()
@@ -131,8 +136,26 @@ impl AtlasCopy {
     }
 }
 
+/// Every photo with both its files, read one at a time.
+async fn read_foto(store: &dyn Store) -> Result<Vec<FotoCopy>> {
+    let mut out = Vec::new();
+    for foto in store.list_foto(&FotoQuery::default()).await? {
+        let file = |ukuran| async move {
+            store
+                .foto_berkas(foto.id, ukuran)
+                .await?
+                .map(|b| b.bytes)
+                .ok_or_else(|| crate::StoreError::NotFound(format!("photo {}", foto.id)))
+        };
+        let isi = file(Ukuran::Asli).await?;
+        let kecil = file(Ukuran::Kecil).await?;
+        out.push(FotoCopy { foto, isi, kecil });
+    }
+    Ok(out)
+}
+
 /// The tables an atlas occupies, children before parents (the order to empty them in).
-pub(crate) const ATLAS_TABLES: [&str; 22] = [
+pub(crate) const ATLAS_TABLES: [&str; 23] = [
     "upk_penagihan",
     "upk_buku",
     "upk_pinjaman",
@@ -142,6 +165,7 @@ pub(crate) const ATLAS_TABLES: [&str; 22] = [
     "kumuh_tokens",
     "kumuh_users",
     "kegiatan_segmen",
+    "kegiatan_foto",
     "kegiatan",
     "siteplan_fitur",
     "siteplan",

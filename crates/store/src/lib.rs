@@ -6,6 +6,7 @@
 
 mod copy;
 mod error;
+mod foto;
 pub mod gpkg;
 mod kegiatan;
 pub mod postgis;
@@ -21,6 +22,9 @@ use serde::Serialize;
 
 pub use copy::AtlasCopy;
 pub use error::{Result, StoreError};
+pub use foto::{
+    FOTO_AUDIT_ENTITAS, FotoBaru, FotoBerkas, FotoCopy, FotoQuery, StoredFoto, Ukuran, foto_kunci,
+};
 pub use gpkg::{
     CheckReport, ForeignLayer, GpkgStore, OpenMode, OpenWarning, RestoreReport, check_file,
     foreign_layers, read_foreign_layer, remove_store_file, restore_file,
@@ -385,6 +389,24 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn export_siteplan(&self, id: &str, path: &std::path::Path) -> Result<()> {
         gpkg::export_siteplan(self, id, path).await
     }
+
+    /// Stores a photo of a segment with its thumbnail and, in the same transaction, its
+    /// audit line (keyed by the new id); answers what was stored. A work that does not
+    /// exist is [`StoreError::NotFound`].
+    async fn save_foto(&self, foto: &FotoBaru<'_>) -> Result<StoredFoto>;
+
+    /// Photos matching `query` (their facts, not their bytes), oldest first.
+    async fn list_foto(&self, query: &FotoQuery) -> Result<Vec<StoredFoto>>;
+
+    /// One photo's facts.
+    async fn foto(&self, id: i64) -> Result<Option<StoredFoto>>;
+
+    /// One file of a photo: as uploaded, or its thumbnail.
+    async fn foto_berkas(&self, id: i64, ukuran: Ukuran) -> Result<Option<FotoBerkas>>;
+
+    /// Deletes a photo and, in the same transaction, writes `audit`; `false` when there
+    /// was none (and nothing is written).
+    async fn delete_foto(&self, id: i64, audit: &NewAudit) -> Result<bool>;
 
     /// Lines of the audit log, newest first.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;

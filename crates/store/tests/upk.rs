@@ -542,16 +542,25 @@ async fn a_store_from_before_the_loans_is_migrated_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.gpkg");
     new_store(&path).await.close().await;
-    // Back to schema 6: the tables of migration 7 and their registration removed.
+    // Back to schema 6: the tables of migrations 7 (loans) and 8 (photos) and their
+    // registration removed.
     sqlite3(
         &path,
         "DROP TABLE upk_ksm; DROP TABLE upk_ksm_nik; DROP TABLE upk_tabungan;
          DROP TABLE upk_pinjaman; DROP TABLE upk_buku; DROP TABLE upk_penagihan;
-         DELETE FROM gpkg_contents WHERE table_name LIKE 'upk_%';
-         DELETE FROM kumuh_migrations WHERE version = 7;",
+         DROP TABLE kegiatan_foto;
+         DELETE FROM gpkg_contents WHERE table_name LIKE 'upk_%' OR table_name = 'kegiatan_foto';
+         DELETE FROM kumuh_migrations WHERE version >= 7;",
     );
     let store = new_store(&path).await;
-    assert_eq!(store.info().await.unwrap().schema_version, 7);
+    assert_eq!(store.info().await.unwrap().schema_version, 8);
+    assert!(
+        store
+            .list_foto(&Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.list_ksm(None).await.unwrap().is_empty());
     assert_eq!(
         sqlite3(
@@ -568,11 +577,13 @@ async fn a_database_from_before_the_loans_is_migrated_on_open() {
     let Some(t) = Backend::Postgis.open().await else {
         return;
     };
-    // Back to schema 1: the tables and function of migration 2 removed.
+    // Back to schema 1: the tables and function of migrations 2 (loans) and 3 (photos)
+    // removed.
     t.sql(
         "DROP TABLE upk_ksm, upk_ksm_nik, upk_tabungan, upk_pinjaman, upk_buku, upk_penagihan;
+         DROP TABLE kegiatan_foto;
          DROP FUNCTION upk_hanya_tambah();
-         DELETE FROM kumuh_migrations WHERE version = 2;",
+         DELETE FROM kumuh_migrations WHERE version >= 2;",
     )
     .unwrap();
     assert_eq!(
@@ -580,7 +591,14 @@ async fn a_database_from_before_the_loans_is_migrated_on_open() {
         "1"
     );
     let store = t.reopen().await;
-    assert_eq!(store.info().await.unwrap().schema_version, 2);
+    assert_eq!(store.info().await.unwrap().schema_version, 3);
+    assert!(
+        store
+            .list_foto(&Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     write_upk(&*store).await;
     assert_eq!(store.list_ksm(None).await.unwrap().len(), 1);
     assert_eq!(

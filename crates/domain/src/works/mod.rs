@@ -20,6 +20,7 @@ pub mod contoh;
 pub mod dampak;
 pub mod dana;
 pub mod error;
+pub mod foto;
 pub mod kegiatan;
 pub mod kpp;
 pub mod ledger;
@@ -35,6 +36,7 @@ pub use dana::{
     UnknownSumberDana,
 };
 pub use error::{Result, WorksError};
+pub use foto::Tahap;
 pub use kegiatan::{
     JenisKegiatan, JenisPelaksana, Kegiatan, KegiatanId, Pelaksana, StatusKegiatan,
 };

@@ -3,6 +3,7 @@
 mod common;
 pub mod dokumen;
 pub mod ekspor;
+pub mod foto;
 pub mod jaringan;
 pub mod kegiatan;
 pub mod penilaian;

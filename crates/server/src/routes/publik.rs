@@ -15,6 +15,7 @@ use kumuh_domain::Level;
 use kumuh_io::dokumen::level_label;
 use kumuh_io::dokumen::peta::{self, Peta};
 use kumuh_io::dokumen::teks::{amount_sum, esc, hektar, rupiah, total_sum};
+use kumuh_domain::works::Tahap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -108,7 +109,9 @@ vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}tfoot td{font-w
 font-size:.8rem}.catatan{color:#555;font-size:.85rem}.peta{display:inline-block;margin:.25rem;\
 vertical-align:top}.peta svg{width:18rem;max-width:100%;height:auto;border:1px solid #ccc;\
 background:#fbfbf8}dl{display:grid;grid-template-columns:max-content 1fr;gap:0 .75rem;margin:.25rem 0}\
-dt{color:#555}dd{margin:0}@media print{body{max-width:none;font-size:10pt}a{color:inherit;\
+dt{color:#555}dd{margin:0}.foto p{margin:.5rem 0 .2rem;font-size:.9rem}.foto figure{\
+display:inline-block;margin:0 .4rem .4rem 0;vertical-align:top;font-size:.8rem;color:#555}\
+.foto img{display:block;height:6rem;width:auto;max-width:10rem;border:1px solid #ccc}@media print{body{max-width:none;font-size:10pt}a{color:inherit;\
 text-decoration:none}section,.kegiatan,.peta{break-inside:avoid-page}}";
 
 fn head(out: &mut String, title: &str) {
@@ -305,6 +308,7 @@ fn work(out: &mut String, k: &KegiatanPublik, level: Level) {
         );
     }
     out.push_str("</tbody></table>");
+    photos(out, k);
     if let Some(kpp) = &k.kpp {
         let _ = write!(
             out,
@@ -315,6 +319,41 @@ fn work(out: &mut String, k: &KegiatanPublik, level: Level) {
         );
     }
     out.push_str("</div>");
+}
+
+/// Each segment's photo thumbnails, linked to the photos, with the stage and the date
+/// taken. Links are relative (`../../api/foto/…` from `/publik/LEVEL/KODE`), so they hold
+/// behind any path prefix.
+fn photos(out: &mut String, k: &KegiatanPublik) {
+    for s in k.segmen.iter().filter(|s| !s.foto.is_empty()) {
+        let _ = write!(
+            out,
+            "<div class=\"foto\"><p>Foto {} {}</p>",
+            esc(&s.id),
+            esc(&s.nama)
+        );
+        for f in &s.foto {
+            let tahap = match f.tahap {
+                Tahap::Bebas => "Bebas".to_owned(),
+                t => format!("{}%", t.as_str()),
+            };
+            let date = f
+                .waktu_exif
+                .as_deref()
+                .and_then(|w| w.get(..10))
+                .map(|d| format!(" \u{b7} {}", esc(d)))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "<figure><a href=\"../../api/foto/{id}\"><img src=\"../../api/foto/{id}/kecil\" \
+                 alt=\"Foto {seg} tahap {tahap}\" loading=\"lazy\"></a>\
+                 <figcaption>{tahap}{date}</figcaption></figure>",
+                id = f.id,
+                seg = esc(&s.id),
+            );
+        }
+        out.push_str("</div>");
+    }
 }
 
 fn maps_section(out: &mut String, peta: &[PetaDesa]) {

@@ -2,7 +2,7 @@
 
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
-use super::{GpkgStore, layers, places, siteplan, touch_contents, upk, works};
+use super::{GpkgStore, foto, layers, places, siteplan, touch_contents, upk, works};
 use crate::copy::{ATLAS_TABLES, AtlasCopy};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{KegiatanWrite, SiteplanWrite};
@@ -95,6 +95,7 @@ impl GpkgStore {
             )
             .await?;
         }
+        foto::load(&mut tx, &atlas.foto).await?;
         for s in &atlas.siteplan {
             let write = SiteplanWrite {
                 siteplan: &s.siteplan,

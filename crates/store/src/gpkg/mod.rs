@@ -12,6 +12,7 @@
 
 pub mod blob;
 mod foreign;
+mod foto;
 mod functions;
 mod layers;
 mod load;
@@ -39,9 +40,10 @@ use sqlx::{AssertSqlSafe, Sqlite, SqliteConnection, Transaction};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{
     AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch,
-    Credentials, KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store,
-    StoreInfo, StoredKegiatan, StoredKsm, StoredPenagihan, StoredPinjaman, StoredSiteplan,
-    StoredTabungan, UpkVersi, UpkWrite, UpsertReport,
+    Credentials, FotoBaru, FotoBerkas, FotoQuery, KegiatanQuery, KegiatanWrite, LayerChange,
+    NewAudit, PlaceQuery, SiteplanWrite, Store, StoreInfo, StoredFoto, StoredKegiatan, StoredKsm,
+    StoredPenagihan, StoredPinjaman, StoredSiteplan, StoredTabungan, Ukuran, UpkVersi, UpkWrite,
+    UpsertReport,
 };
 
 pub use foreign::{ForeignLayer, foreign_layers, read_foreign_layer};
@@ -279,6 +281,27 @@ impl Store for GpkgStore {
 
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         works::audit(&self.pool, query).await
+    }
+
+    async fn save_foto(&self, f: &FotoBaru<'_>) -> Result<StoredFoto> {
+        let action = format!("saving a photo of kegiatan {}", f.kegiatan_id);
+        foto::save(self.writer(&action)?, f).await
+    }
+
+    async fn list_foto(&self, query: &FotoQuery) -> Result<Vec<StoredFoto>> {
+        foto::list(&self.pool, query).await
+    }
+
+    async fn foto(&self, id: i64) -> Result<Option<StoredFoto>> {
+        foto::get(&self.pool, id).await
+    }
+
+    async fn foto_berkas(&self, id: i64, ukuran: Ukuran) -> Result<Option<FotoBerkas>> {
+        foto::berkas(&self.pool, id, ukuran).await
+    }
+
+    async fn delete_foto(&self, id: i64, audit: &NewAudit) -> Result<bool> {
+        foto::delete(self.writer(&format!("deleting photo {id}"))?, id, audit).await
     }
 
     async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>> {

@@ -512,6 +512,35 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             Step::Sql(UPK_NO_DELETE[1]),
         ],
     },
+    Migration {
+        version: 8,
+        name: "photos of work segments with their thumbnails",
+        steps: &[
+            Step::Attributes(AttributesTable {
+                name: "kegiatan_foto",
+                description: "Foto dokumentasi: photos of work segments at 0, 50 and 100 % progress and free ones, each with its thumbnail (JPEG), EXIF time and position (lon, lat, EPSG:4326) and uploader",
+                create: "CREATE TABLE kegiatan_foto (
+                fid INTEGER PRIMARY KEY AUTOINCREMENT,
+                kegiatan_id TEXT NOT NULL REFERENCES kegiatan(id) ON DELETE CASCADE,
+                segmen_id TEXT NOT NULL,
+                kode_desa TEXT NOT NULL,
+                tahap TEXT NOT NULL CHECK (tahap IN ('0', '50', '100', 'bebas')),
+                media_type TEXT NOT NULL,
+                ukuran_byte INTEGER NOT NULL,
+                lebar INTEGER NOT NULL,
+                tinggi INTEGER NOT NULL,
+                waktu_exif TEXT,
+                lon REAL,
+                lat REAL,
+                pengunggah TEXT NOT NULL,
+                diunggah TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                foto BLOB NOT NULL,
+                kecil BLOB NOT NULL)",
+            }),
+            Step::Sql("CREATE INDEX kegiatan_foto_segmen ON kegiatan_foto(kegiatan_id, segmen_id)"),
+            Step::Sql("CREATE INDEX kegiatan_foto_kode_desa ON kegiatan_foto(kode_desa)"),
+        ],
+    },
 ];
 
 /// The newest schema version this build knows.

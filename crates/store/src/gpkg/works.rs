@@ -82,6 +82,7 @@ pub(super) async fn save_in(tx: &mut SqliteConnection, w: &KegiatanWrite<'_>) ->
         })
         .await?;
     write_segments(&mut *tx, k).await?;
+    super::foto::follow_work(&mut *tx, id, k.kode_desa().as_str()).await?;
     append_audit(&mut *tx, &w.audit, versi).await?;
     write_assessments(&mut *tx, &w.penilaian).await?;
     for (kode, kondisi) in &w.kondisi_jaringan {

@@ -2,7 +2,7 @@
 
 use sqlx::{AssertSqlSafe, PgConnection};
 
-use super::{PgStore, layers, places, records, upk};
+use super::{PgStore, foto, layers, places, records, upk};
 use crate::copy::{ATLAS_TABLES, AtlasCopy};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{KegiatanWrite, SiteplanWrite};
@@ -93,6 +93,7 @@ impl PgStore {
             )
             .await?;
         }
+        foto::load(&mut tx, &atlas.foto).await?;
         for s in &atlas.siteplan {
             let write = SiteplanWrite {
                 siteplan: &s.siteplan,

@@ -6,6 +6,7 @@
 //! version they were read at, the audit log refuses UPDATE and DELETE, and triggers fill
 //! the change feed whoever writes (another server, `psql`, QGIS).
 
+mod foto;
 mod layers;
 mod load;
 mod open;
@@ -25,8 +26,9 @@ use sqlx::{PgConnection, Postgres, Transaction};
 use crate::error::{DbContext, Result};
 use crate::{
     AssessmentQuery, AssessmentRecord, AssessmentWriter, AuditEntry, AuditQuery, ChangeBatch,
-    Credentials, KegiatanQuery, KegiatanWrite, LayerChange, PlaceQuery, SiteplanWrite, Store,
-    StoreInfo, StoredKegiatan, StoredSiteplan, UpsertReport,
+    Credentials, FotoBaru, FotoBerkas, FotoQuery, KegiatanQuery, KegiatanWrite, LayerChange,
+    NewAudit, PlaceQuery, SiteplanWrite, Store, StoreInfo, StoredFoto, StoredKegiatan,
+    StoredSiteplan, Ukuran, UpsertReport,
 };
 
 pub use open::{create_database, is_postgres_url, redact_url, with_database};
@@ -321,6 +323,26 @@ impl Store for PgStore {
 
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         records::audit(&self.pool, query).await
+    }
+
+    async fn save_foto(&self, f: &FotoBaru<'_>) -> Result<StoredFoto> {
+        foto::save(&self.pool, f).await
+    }
+
+    async fn list_foto(&self, query: &FotoQuery) -> Result<Vec<StoredFoto>> {
+        foto::list(&self.pool, query).await
+    }
+
+    async fn foto(&self, id: i64) -> Result<Option<StoredFoto>> {
+        foto::get(&self.pool, id).await
+    }
+
+    async fn foto_berkas(&self, id: i64, ukuran: Ukuran) -> Result<Option<FotoBerkas>> {
+        foto::berkas(&self.pool, id, ukuran).await
+    }
+
+    async fn delete_foto(&self, id: i64, audit: &NewAudit) -> Result<bool> {
+        foto::delete(&self.pool, id, audit).await
     }
 
     async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>> {

@@ -203,6 +203,7 @@ pub(super) async fn save_kegiatan(conn: &mut PgConnection, w: &KegiatanWrite<'_>
         })
         .await?;
     write_segments(conn, k).await?;
+    super::foto::follow_work(conn, id, k.kode_desa().as_str()).await?;
     append_audit_lines(conn, &w.audit, Some(versi)).await?;
     write_assessments(conn, &w.penilaian).await?;
     for (kode, kondisi) in &w.kondisi_jaringan {

@@ -37,6 +37,11 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         name: "revolving loans: KSM, members' NIKs, savings and loan books, collection",
         sql: version_2,
     },
+    Migration {
+        version: 3,
+        name: "photos of work segments with their thumbnails",
+        sql: version_3,
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -401,6 +406,33 @@ CREATE TRIGGER upk_penagihan_no_update BEFORE UPDATE OR DELETE ON upk_penagihan
   FOR EACH ROW EXECUTE FUNCTION upk_hanya_tambah();
 CREATE TRIGGER upk_penagihan_no_truncate BEFORE TRUNCATE ON upk_penagihan
   FOR EACH STATEMENT EXECUTE FUNCTION upk_hanya_tambah();
+"#
+    )
+}
+
+/// Photos of work segments, as the GeoPackage keeps them (its migration 8).
+fn version_3() -> String {
+    format!(
+        r#"
+CREATE TABLE kegiatan_foto (
+  fid bigserial PRIMARY KEY,
+  kegiatan_id text NOT NULL REFERENCES kegiatan(id) ON DELETE CASCADE,
+  segmen_id text NOT NULL,
+  kode_desa text NOT NULL,
+  tahap text NOT NULL CHECK (tahap IN ('0', '50', '100', 'bebas')),
+  media_type text NOT NULL,
+  ukuran_byte bigint NOT NULL,
+  lebar bigint NOT NULL,
+  tinggi bigint NOT NULL,
+  waktu_exif text,
+  lon double precision,
+  lat double precision,
+  pengunggah text NOT NULL,
+  diunggah text NOT NULL DEFAULT {NOW},
+  foto bytea NOT NULL,
+  kecil bytea NOT NULL);
+CREATE INDEX kegiatan_foto_segmen ON kegiatan_foto (kegiatan_id, segmen_id);
+CREATE INDEX kegiatan_foto_kode_desa ON kegiatan_foto (kode_desa);
 "#
     )
 }
