@@ -14,6 +14,7 @@ pub mod assessments;
 pub mod audit;
 pub mod ekspor;
 mod error;
+pub mod impor;
 pub mod personal;
 pub mod places;
 pub mod publik;

@@ -40,6 +40,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest file accepted by an import (`POST /api/impor`, `/api/impor/pratinjau`),
+    /// in bytes; the file is streamed to a temporary file, never held in memory.
+    pub max_upload_bytes: u64,
     /// Bytes of gzipped tiles kept in memory (0 turns the cache off).
     pub tile_cache_bytes: usize,
     /// Mark the session cookie `Secure` (send it over HTTPS only). On for any deployment
@@ -85,6 +88,7 @@ impl Default for Config {
             basemap_style_url: None,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 16 * 1024 * 1024,
+            max_upload_bytes: 200 * 1024 * 1024,
             secure_cookies: false,
             tile_cache_bytes: 64 * 1024 * 1024,
             follow_interval: Duration::from_secs(2),
@@ -179,8 +183,8 @@ impl Modify for BearerAuth {
 /// cannot exist without being documented.
 fn api() -> (Router<AppState>, OpenApiDoc) {
     use routes::{
-        ekspor, jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles, upk,
-        upk_tagih,
+        ekspor, impor, jaringan, kegiatan, penilaian, places, siteplan, skenario, system, tiles,
+        upk, upk_tagih,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
@@ -195,6 +199,8 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(places::search))
         .routes(routes!(places::lokasi))
         .routes(routes!(ekspor::ekspor))
+        .routes(routes!(impor::pratinjau))
+        .routes(routes!(impor::impor))
         .routes(routes!(penilaian::list))
         .routes(routes!(penilaian::ringkasan))
         .routes(routes!(jaringan::list))

@@ -2,6 +2,7 @@
 
 mod common;
 pub mod ekspor;
+pub mod impor;
 pub mod jaringan;
 pub mod kegiatan;
 pub mod penilaian;
