@@ -76,7 +76,8 @@ async fn a_preview_suggests_the_mapping_and_names_each_problem() {
         .await
         .unwrap();
     assert_eq!(p.berkas, "rt_bibrik.geojson");
-    assert_eq!(p.kolom, ["KD_DESA", "NO_RW", "NO_RT", "NAMA_RT"]);
+    // GeoJSON properties are read in the order of their names.
+    assert_eq!(p.kolom, ["KD_DESA", "NAMA_RT", "NO_RT", "NO_RW"]);
     let usulan: Vec<(&str, Option<&str>)> = p
         .bidang
         .iter()
@@ -138,7 +139,9 @@ async fn a_preview_names_an_unmapped_field_and_still_lists_the_files_fields() {
     assert_eq!(p.masalah[0].fitur, None);
     assert_eq!(p.masalah[0].bidang, "kode");
     assert!(
-        p.masalah[0].pesan.contains("KD_DESA, NO_RW"),
+        p.masalah[0]
+            .pesan
+            .contains("KD_DESA, NAMA_RT, NO_RT, NO_RW"),
         "{:?}",
         p.masalah
     );

@@ -455,6 +455,8 @@ async fn openapi_documents_every_route() {
         ("/tiles/{layer}/{z}/{x}/{y}", "get"),
         ("/api/peta-luring", "get"),
         ("/api/ekspor", "get"),
+        ("/api/impor/pratinjau", "post"),
+        ("/api/impor", "post"),
         ("/api/skenario", "post"),
         ("/api/ksm", "get"),
         ("/api/ksm", "post"),
@@ -484,7 +486,7 @@ async fn openapi_documents_every_route() {
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 62);
+    assert_eq!(paths.len(), 64);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
