@@ -237,3 +237,108 @@ fn levels_of_import_are_read_from_their_codes() {
     let err = impor::jenis("kecamatan").unwrap_err();
     assert!(err.to_string().starts_with("level: "), "{err}");
 }
+
+#[tokio::test]
+async fn rw_import_under_their_desa_from_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = atlas(dir.path()).await;
+    let path = dir.path().join("rw.geojson");
+    let features = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": square(0), "properties": {"kode": "35.19.09.2014.009", "nama": "RW 09"}},
+        {"type": "Feature", "geometry": square(1), "properties": {"kode": "35.19.09.2099.001", "nama": "RW 01"}},
+    ]});
+    std::fs::write(&path, features.to_string()).unwrap();
+    let cmd = Perintah {
+        jenis: impor::jenis("rw").unwrap(),
+        nama: "rw.geojson".to_owned(),
+        lewati_salah: true,
+        ..perintah(path, None)
+    };
+    let hasil = impor::impor(&atlas, Some(&kabupaten()), &cmd, tanpa_kemajuan())
+        .await
+        .unwrap();
+    assert_eq!(hasil.ditambah, 1);
+    // An RW of a desa neither in the file nor in the atlas is left out, naming its desa.
+    assert_eq!(hasil.dilewati.len(), 1, "{:?}", hasil.dilewati);
+    assert_eq!(hasil.dilewati[0].fitur, Some(1));
+    assert!(
+        hasil.dilewati[0].pesan.contains("35.19.09.2099"),
+        "{:?}",
+        hasil.dilewati
+    );
+    let rw = atlas
+        .store
+        .place(&Kode::parse("35.19.09.2014.009").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rw.kode.level(), Level::Rw);
+    assert_eq!(rw.kode.parent().unwrap().as_str(), "35.19.09.2014");
+}
+
+#[tokio::test]
+async fn a_preview_lists_the_layers_of_a_geopackage_and_reads_the_one_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = atlas(dir.path()).await;
+    let gpkg = dir.path().join("upload.gpkg");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/jiwan_desa.geojson");
+    for (layer, kode) in [("desa_a", "35.19.09.2013"), ("desa_b", "35.19.09.2014")] {
+        let sql = format!(
+            "SELECT kode AS KD_DESA, nama AS NAMA_DESA FROM jiwan_desa WHERE kode = '{kode}'"
+        );
+        let mut args = vec![
+            "-f",
+            "GPKG",
+            gpkg.to_str().unwrap(),
+            source.to_str().unwrap(),
+        ];
+        if layer == "desa_b" {
+            args.push("-update");
+        }
+        args.extend(["-nln", layer, "-t_srs", "EPSG:32749", "-sql", &sql]);
+        match std::process::Command::new("ogr2ogr").args(&args).output() {
+            Err(e) => {
+                eprintln!(
+                    "ogr2ogr is not installed ({e}): skipping (scripts/test.sh installs gdal-bin)"
+                );
+                return;
+            }
+            Ok(out) => assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        }
+    }
+    let mut cmd = Perintah {
+        jenis: ImportKind::Places(Level::Desa),
+        nama: "batas.gpkg".to_owned(),
+        ..perintah(gpkg, None)
+    };
+    let p = impor::pratinjau(Some(&atlas), Some(&kabupaten()), &cmd, 5, tanpa_kemajuan())
+        .await
+        .unwrap();
+    assert_eq!(p.lapisan, ["desa_a", "desa_b"]);
+    assert_eq!(p.lapisan_dipilih.as_deref(), Some("desa_a"));
+    assert_eq!(p.pemetaan, "kode=KD_DESA,nama=NAMA_DESA");
+    assert_eq!(
+        p.contoh["features"][0]["properties"]["kode"],
+        "35.19.09.2013"
+    );
+    assert!(p.crs_berkas.is_some());
+    cmd.lapisan = Some("desa_b".to_owned());
+    let p = impor::pratinjau(Some(&atlas), Some(&kabupaten()), &cmd, 5, tanpa_kemajuan())
+        .await
+        .unwrap();
+    assert_eq!(p.lapisan_dipilih.as_deref(), Some("desa_b"));
+    assert_eq!(
+        p.contoh["features"][0]["properties"]["kode"],
+        "35.19.09.2014"
+    );
+    assert_eq!(
+        (p.jumlah.diimpor, p.masalah.len()),
+        (1, 0),
+        "{:?}",
+        p.masalah
+    );
+}
