@@ -290,3 +290,23 @@ async fn a_zipped_utm_shapefile_previews_with_the_suggested_mapping_and_imports(
         json!(["35.19.09.2113", "35.19.09.2114"])
     );
 }
+
+#[tokio::test]
+async fn imports_have_their_own_timeout_not_the_requests() {
+    let mut f = fixture().await;
+    let kab = f.token_for("perencana", Role::Kabupaten).await;
+    // No other request could be answered in a nanosecond; an import has minutes.
+    f.state.config = Arc::new(Config {
+        request_timeout: std::time::Duration::from_nanos(1),
+        ..Config::default()
+    });
+    let (s, b) = send(&f, PREVIEW, Some(&kab), two_desa()).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["jumlah"]["diimpor"], 2);
+    f.state.config = Arc::new(Config {
+        upload_timeout: std::time::Duration::from_nanos(1),
+        ..Config::default()
+    });
+    let (s, b) = send(&f, PREVIEW, Some(&kab), two_desa()).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{b}");
+}
