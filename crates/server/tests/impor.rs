@@ -100,6 +100,21 @@ async fn a_file_over_the_upload_limit_is_a_413_naming_the_limit() {
             .contains("upload limit of 100 bytes"),
         "{b}"
     );
+    // A file announced larger is refused by its Content-Length, before it is read (this
+    // small body would pass).
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(PREVIEW)
+        .header(header::AUTHORIZATION, format!("Bearer {kab}"))
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header(header::CONTENT_LENGTH, "1000000")
+        .body(Body::from(b"{}".to_vec()))
+        .unwrap();
+    let res = kumuh_server::app(f.state.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // The request body limit of other routes does not apply: only the upload limit does.
     f.state.config = Arc::new(Config {
         max_body_bytes: 100,

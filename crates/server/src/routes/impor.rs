@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::extract::State;
+use axum::http::{HeaderMap, header};
 use kumuh_app::impor::{HasilImpor, Perintah, Pratinjau, tanpa_kemajuan};
 use kumuh_io::foreign::{Crs, Mapping};
 use serde::Deserialize;
@@ -69,10 +70,11 @@ pub async fn pratinjau(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(params): Query<ImporParams>,
+    headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<Pratinjau>> {
     kumuh_app::impor::boleh(user.0.as_ref())?;
-    let (cmd, _dir) = receive(&state, params, body).await?;
+    let (cmd, _dir) = receive(&state, params, &headers, body).await?;
     let atlas = state.atlas();
     let p = kumuh_app::impor::pratinjau(
         Some(&atlas),
@@ -102,10 +104,11 @@ pub async fn impor(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(params): Query<ImporParams>,
+    headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<HasilImpor>> {
     kumuh_app::impor::boleh(user.0.as_ref())?;
-    let (cmd, _dir) = receive(&state, params, body).await?;
+    let (cmd, _dir) = receive(&state, params, &headers, body).await?;
     let hasil =
         kumuh_app::impor::impor(&state.atlas(), user.0.as_ref(), &cmd, tanpa_kemajuan()).await?;
     Ok(Json(hasil))
@@ -116,8 +119,18 @@ pub async fn impor(
 async fn receive(
     state: &AppState,
     params: ImporParams,
+    headers: &HeaderMap,
     body: Body,
 ) -> ApiResult<(Perintah, tempfile::TempDir)> {
+    // A file announced larger than the limit is refused before a byte of it is read.
+    let limit = state.config.max_upload_bytes;
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
     let jenis = kumuh_app::impor::jenis(&params.level)?;
     let crs = params
         .crs
@@ -137,7 +150,7 @@ async fn receive(
     let dir = tempfile::tempdir()
         .map_err(|e| ApiError::internal(format!("making a temporary folder: {e}")))?;
     let path = dir.path().join(&nama);
-    save(body, &path, state.config.max_upload_bytes).await?;
+    save(body, &path, limit).await?;
     Ok((
         Perintah {
             path,
