@@ -741,44 +741,47 @@ fn seed_impor(store: &Path, dir: &Path) {
 
 #[test]
 fn an_import_through_the_viewer_reaches_the_map_in_chromium() {
-    let server = Server::start_with(seed_impor);
-    let file = server.dir.path().join("batas_desa_baru.shp.zip");
-    let summary = browser_check(
-        "impor.mjs",
-        &server.base,
-        &[file.as_os_str()],
-        "impor.png",
-        "1280x800",
-        &[],
-    );
-    assert_eq!(summary["title"], "Impor data", "{summary}");
-    // Nothing suggested for the RBI field names: the check mapped them by hand.
-    assert_eq!(summary["usulan"]["kode"], "", "{summary}");
-    assert_eq!(summary["usulan"]["nama"], "", "{summary}");
-    assert_eq!(
-        summary["peta"]["kode"],
-        serde_json::json!(["35.19.09.2113", "35.19.09.2114"]),
-        "{summary}"
-    );
-    assert!(
-        summary["hasil"]
-            .as_str()
-            .unwrap()
-            .contains("2 ditambah, 0 diperbarui dari batas_desa_baru.shp.zip"),
-        "{summary}"
-    );
-    assert_eq!(summary["progress"], true, "{summary}");
-    assert_eq!(summary["drawn"], "Bibrik Baru", "{summary}");
-    // The store holds them, and its audit log names the user and the file.
-    let place =
-        reqwest::blocking::get(format!("{}/api/places/35.19.09.2113", server.base)).unwrap();
-    assert_eq!(place.status(), 200);
-    let audit: serde_json::Value = reqwest::blocking::get(format!(
-        "{}/api/audit?kunci=batas_desa_baru.shp.zip",
-        server.base
-    ))
-    .unwrap()
-    .json()
-    .unwrap();
-    assert_eq!(audit[0]["entitas"], "impor", "{audit}");
+    // A new server for each viewport: the check adds the two desa.
+    for (viewport, shot) in [("1280x800", "impor.png"), ("390x844", "impor-phone.png")] {
+        let server = Server::start_with(seed_impor);
+        let file = server.dir.path().join("batas_desa_baru.shp.zip");
+        let summary = browser_check(
+            "impor.mjs",
+            &server.base,
+            &[file.as_os_str()],
+            shot,
+            viewport,
+            &[],
+        );
+        assert_eq!(summary["title"], "Impor data", "{summary}");
+        // Nothing suggested for the RBI field names: the check mapped them by hand.
+        assert_eq!(summary["usulan"]["kode"], "", "{summary}");
+        assert_eq!(summary["usulan"]["nama"], "", "{summary}");
+        assert_eq!(
+            summary["peta"]["kode"],
+            serde_json::json!(["35.19.09.2113", "35.19.09.2114"]),
+            "{summary}"
+        );
+        assert!(
+            summary["hasil"]
+                .as_str()
+                .unwrap()
+                .contains("2 ditambah, 0 diperbarui dari batas_desa_baru.shp.zip"),
+            "{summary}"
+        );
+        assert_eq!(summary["progress"], true, "{summary}");
+        assert_eq!(summary["drawn"], "Bibrik Baru", "{summary}");
+        // The store holds them, and its audit log names the file.
+        let place =
+            reqwest::blocking::get(format!("{}/api/places/35.19.09.2113", server.base)).unwrap();
+        assert_eq!(place.status(), 200);
+        let audit: serde_json::Value = reqwest::blocking::get(format!(
+            "{}/api/audit?kunci=batas_desa_baru.shp.zip",
+            server.base
+        ))
+        .unwrap()
+        .json()
+        .unwrap();
+        assert_eq!(audit[0]["entitas"], "impor", "{audit}");
+    }
 }

@@ -13,7 +13,7 @@
 // imports (upload progress, the counts), and finds the new desa on the map's own tiles.
 // Saves a non-blank screenshot and prints one JSON line. Any answer 4xx/5xx fails it.
 //
-// Env: CHROMIUM, VIEWPORT (default 1280x800), E2E_USER / E2E_PASSWORD (default perencana /
+// Env: CHROMIUM, VIEWPORT (default 1280x800; 390x844 for a phone), E2E_USER / E2E_PASSWORD (default perencana /
 // kata-sandi-kab), E2E_KODE (a code in the file, default 35.19.09.2114), E2E_KODE_FIELD,
 // E2E_NAMA_FIELD.
 import { check, run, viewport, screenshot, ready, idle, waiter } from './browser.mjs';
@@ -53,7 +53,7 @@ await run(summary, async (browser) => {
   await ready(page, 'body[data-ready="1"][data-siteplan-ready="1"]');
   const box = page.locator('[data-testid="impor"]');
   check(await box.count() === 1, 'no import box in the layer panel');
-  check(await box.isHidden(), 'the import box is shown to an anonymous visitor');
+  check((await box.getAttribute('hidden')) !== null, 'the import box is shown to an anonymous visitor');
 
   // 1. Signed in as the kabupaten: the box shows.
   await page.locator('[data-testid="auth-button"]').click();
@@ -61,6 +61,9 @@ await run(summary, async (browser) => {
   await page.locator('[data-testid="auth-password"]').fill(PASSWORD);
   await page.locator('[data-testid="auth-submit"]').click();
   await waitFor(page, () => !document.querySelector('[data-testid="impor"]')?.hidden, null, `signed in as ${USER}, no import box`);
+  // On a phone the layer panel starts folded.
+  if (!(await page.locator('#layer-panel-body').isVisible())) await page.locator('[data-testid="layer-panel-toggle"]').click();
+  await box.scrollIntoViewIfNeeded();
   summary.title = (await box.locator('.ekspor-title').textContent()).trim();
   check(summary.title === 'Impor data', `the box is titled "${summary.title}"`);
 
