@@ -176,8 +176,8 @@ pub struct Pratinjau {
     pub crs_berkas: Option<String>,
     /// Kumuh's fields of the level, each with the file's field suggested for it.
     pub bidang: Vec<BidangSaran>,
-    /// The mapping applied (the one given, else the suggested one), as `kumuh import
-    /// --map` and the `pemetaan` parameter write it.
+    /// The suggested mapping, applied because the command gave none, as `kumuh import
+    /// --map` and the `pemetaan` parameter write it; empty when the command gave one.
     pub pemetaan: String,
     /// Features read, importable, left out.
     pub jumlah: Jumlah,
