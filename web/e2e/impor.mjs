@@ -101,17 +101,13 @@ await run(summary, async (browser) => {
   check(await page.locator('[data-testid="impor-kirim"]').isEnabled(), 'Impor stays disabled after a clean preview');
 
   // 4. Import: the upload's progress, the counts; the preview leaves the map.
-  let sawProgress = false;
-  const watch = setInterval(async () => {
-    sawProgress ||= await page.locator('[data-testid="impor-progress"]').isVisible().catch(() => false);
-  }, 20);
   await page.locator('[data-testid="impor-kirim"]').click();
   await waitFor(page, () => ['selesai', 'gagal'].includes(document.querySelector('[data-testid="impor"]')?.dataset.state), null, 'the import did not end');
-  clearInterval(watch);
   summary.hasil = (await page.locator('[data-testid="impor-status"]').textContent()).trim();
   check((await state(page)) === 'selesai', `the import failed: ${summary.hasil}`);
   check(/2 ditambah, 0 diperbarui/.test(summary.hasil), `import counts: ${summary.hasil}`);
-  summary.progress = sawProgress;
+  // The upload's progress reached its end (XMLHttpRequest upload events).
+  summary.progress = (await box.getAttribute('data-unggah')) === '100';
   check(!(await page.evaluate(() => Boolean(window.kumuhMap.getSource('impor-pratinjau')))), 'the preview stayed on the map');
 
   // 5. The new desa on the map: drawn from the server's tiles, reloaded after the import.
@@ -120,6 +116,13 @@ await run(summary, async (browser) => {
     (k) => window.kumuhMap.querySourceFeatures('desa', { sourceLayer: 'desa', filter: ['==', ['get', 'kode'], k] }).length > 0,
     KODE,
     `${KODE} is not in the map's desa tiles after the import`,
+  );
+  // Its name among the label points, fetched again after the import.
+  await waitFor(
+    page,
+    (k) => window.kumuhMap.querySourceFeatures('desa-labels', { filter: ['==', ['get', 'kode'], k] }).length > 0,
+    KODE,
+    `${KODE} has no label point after the import`,
   );
   await idle(page);
   summary.drawn = await page.evaluate((k) => {

@@ -88,6 +88,8 @@ function upload(path, file, { params, onProgress } = {}) {
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
     xhr.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size));
+    // A small file may be sent without a progress event: its end is always heard.
+    xhr.upload.addEventListener('load', () => onProgress?.(file.size, file.size));
     xhr.addEventListener('error', () => reject(new ApiError(t('error.network'))));
     xhr.addEventListener('load', () => {
       let data = null;

@@ -4,7 +4,8 @@
 // preview fills a drop-down per field of Kumuh from the server's suggested mapping, draws
 // the first features on the map (a temporary source, removed afterwards) and lists every
 // problem by feature and field. `root.dataset.state` says where it is, for the browser test:
-// idle, mengunggah, pratinjau, mengimpor, selesai, gagal.
+// idle, mengunggah, pratinjau, mengimpor, selesai, gagal; `root.dataset.unggah` the percentage
+// of the last upload sent.
 import { api } from './api.js';
 import { lang, onLangChange } from './i18n.js';
 import { h } from './dom.js';
@@ -115,7 +116,8 @@ const tx = (key, vars = {}) => {
 };
 const mayImport = (user) => Boolean(user) && (user.role === 'admin' || user.role === 'kabupaten');
 
-export function createImpor({ map, auth }) {
+// onImported: called once an import was written (the viewer refreshes what it keeps).
+export function createImpor({ map, auth, onImported }) {
   const title = h('p', { className: 'ekspor-title' });
   const file = h('input', { testid: 'impor-berkas', attrs: { type: 'file', accept: ACCEPT } });
   const level = h('select', { testid: 'impor-level' });
@@ -176,6 +178,7 @@ export function createImpor({ map, auth }) {
     const persen = total ? Math.min(100, Math.round((100 * sent) / total)) : 0;
     progress.hidden = false;
     progress.value = persen;
+    root.dataset.unggah = String(persen);
     status.textContent = persen < 100 ? tx('mengunggah', { persen }) : tx('memeriksa');
   };
 
@@ -270,6 +273,7 @@ export function createImpor({ map, auth }) {
         showProblems(r.dilewati, r.peringatan);
         status.textContent = tx('hasil', r);
         refreshMap();
+        onImported?.();
         setState('selesai');
       }
     } catch (err) {
