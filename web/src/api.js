@@ -77,6 +77,36 @@ async function request(method, path, { params, body, file, signal, blob = false 
 }
 
 const get = (path, params, options) => request('GET', path, { ...options, params });
+
+// A file sent as the body of a POST (application/octet-stream) through XMLHttpRequest,
+// whose upload events fetch() does not give: `onProgress(sent, total)` hears them.
+// Answers the JSON reply; failures are ApiErrors like every other call's.
+function upload(path, file, { params, onProgress } = {}) {
+  if (offline) return Promise.reject(new ApiError(t('offline.unavailable'), { code: 'offline' }));
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', apiUrl(path, params));
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size));
+    // A small file may be sent without a progress event: its end is always heard.
+    xhr.upload.addEventListener('load', () => onProgress?.(file.size, file.size));
+    xhr.addEventListener('error', () => reject(new ApiError(t('error.network'))));
+    xhr.addEventListener('load', () => {
+      let data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: fall back to the status line
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data);
+      reject(new ApiError(data?.message || t('error.http', { status: xhr.status }), { status: xhr.status, code: data?.code || 'http' }));
+    });
+    xhr.send(file);
+  });
+}
 const enc = encodeURIComponent;
 
 export const api = {
@@ -114,6 +144,11 @@ export const api = {
   // workbook (a POST, so fetched as a blob rather than linked).
   skenario: (body) => request('POST', 'skenario', { body }),
   skenarioXlsx: (body) => request('POST', 'skenario', { body, params: { format: 'xlsx' }, blob: true }),
+
+  // Imports of GIS files (kabupaten and admin users): what an import would do, then the
+  // import; `params` are berkas, level, lapisan, crs, pemetaan.
+  imporPratinjau: (file, params, onProgress) => upload('impor/pratinjau', file, { params, onProgress }),
+  impor: (file, params, onProgress) => upload('impor', file, { params, onProgress }),
 
   // Sign-in (a session cookie; `sesi: true` asks for it instead of a bearer token).
   login: (username, password) => request('POST', 'auth/login', { body: { username, password, sesi: true } }),

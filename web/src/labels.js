@@ -41,11 +41,12 @@ export function createLabels({ map, home, errors }) {
     if (source) source.setData({ type: 'FeatureCollection', features: [...features[level].values()] });
   }
 
-  function add(level, collection) {
+  // `replace`: the server's names win over those already known (after an import).
+  function add(level, collection, replace = false) {
     let added = 0;
     for (const f of collection?.features ?? []) {
       const kode = f?.properties?.kode;
-      if (!kode || !f.geometry || features[level].has(kode)) continue;
+      if (!kode || !f.geometry || (!replace && features[level].has(kode))) continue;
       features[level].set(kode, f);
       added++;
     }
@@ -71,7 +72,7 @@ export function createLabels({ map, home, errors }) {
     return cells.slice(0, MAX_CELLS).map(([x, y]) => ({ key: `${z}/${x}/${y}`, bbox: cellBbox(z, x, y) }));
   }
 
-  function loadView() {
+  function loadView(replace = false) {
     const zoom = map.getZoom();
     for (const level of ['kecamatan', 'desa']) {
       if (zoom < LOAD_ZOOM[level]) continue;
@@ -79,7 +80,7 @@ export function createLabels({ map, home, errors }) {
         loaded[level].add(cell.key);
         api
           .labels(level, null, cell.bbox.map((v) => v.toFixed(5)).join(','))
-          .then((data) => add(level, data))
+          .then((data) => add(level, data, replace))
           .catch((err) => {
             loaded[level].delete(cell.key); // try again on the next move
             if (err.code !== 'offline') errors.show(err); // offline, names come from the tiles
@@ -105,6 +106,11 @@ export function createLabels({ map, home, errors }) {
       apply('desa');
       apply('kecamatan');
       loadView();
+    },
+    // Places changed on the server (an import): the view's names are fetched again.
+    refresh() {
+      for (const level of ['desa', 'kecamatan']) loaded[level].clear();
+      loadView(true);
     },
     desaName: (kode) => features.desa.get(kode)?.properties.nama ?? null,
     onChange: (fn) => listeners.add(fn),

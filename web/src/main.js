@@ -21,6 +21,7 @@ import { initSiteplan } from './siteplan/index.js';
 import { initSkenario } from './skenario/index.js';
 import { createOffline } from './offline.js';
 import { createEkspor } from './ekspor.js';
+import { createImpor } from './impor.js';
 import { geometryBounds } from './geo.js';
 import { h } from './dom.js';
 
@@ -189,7 +190,7 @@ async function start() {
   // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
   const layerPanel = createLayerPanel({
     map,
-    footer: h('div', {}, offline.element, createEkspor().element),
+    footer: h('div', {}, offline.element, createEkspor().element, createImpor({ map, auth: siteplan.auth, onImported: () => labels.refresh() }).element),
     groups: [
       { id: 'kecamatan', swatch: () => lineSample(COLORS.home, 'solid') },
       { id: 'desa', swatch: () => fillSample(COLORS.desa, COLORS.desaLine), onChange: (on) => on || panel.close() },

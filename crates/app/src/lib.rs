@@ -16,6 +16,7 @@ pub mod dokumen;
 pub mod ekspor;
 mod error;
 pub mod foto;
+pub mod impor;
 pub mod personal;
 pub mod places;
 pub mod publik;

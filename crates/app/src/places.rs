@@ -1,10 +1,7 @@
-//! Places, slum locations and mapped lines: edits by an admin, deletions, and imports
-//! from files.
+//! Places: edits by an admin and deletions (imports from files are `crate::impor`).
 
-use kumuh_domain::jaringan::Ruas;
 use kumuh_domain::text::{TextLimit, check_text};
-use kumuh_domain::{Action, Kode, Level, LokasiKumuh, Place, User};
-use kumuh_store::UpsertReport;
+use kumuh_domain::{Action, Kode, Level, Place, User};
 
 use crate::{AppError, Atlas, Result, authorize};
 
@@ -77,22 +74,6 @@ pub async fn delete(atlas: &Atlas, user: Option<&User>, kode: &Kode) -> Result<(
     atlas.tiles.place_changed(kode.level(), kode.as_str(), None);
     tracing::info!(user = %user.username, %kode, "place deleted");
     Ok(())
-}
-
-/// Stores imported places (one transaction). A serving server's tiles follow through the
-/// store's change feed.
-pub async fn import_places(atlas: &Atlas, places: &[Place]) -> Result<UpsertReport> {
-    Ok(atlas.store.upsert_places(places).await?)
-}
-
-/// Stores imported slum locations (one transaction).
-pub async fn import_lokasi(atlas: &Atlas, lokasi: &[LokasiKumuh]) -> Result<UpsertReport> {
-    Ok(atlas.store.upsert_lokasi(lokasi).await?)
-}
-
-/// Stores imported road and drainage lines (one transaction).
-pub async fn import_jaringan(atlas: &Atlas, ruas: &[Ruas]) -> Result<UpsertReport> {
-    Ok(atlas.store.upsert_jaringan(ruas).await?)
 }
 
 /// The desa `kode` (named by the command's `field`), which must be in the atlas.

@@ -100,6 +100,13 @@ struct ServeArgs {
     /// Megabytes of gzipped vector tiles kept in memory (0 turns the cache off).
     #[arg(long, env = "KUMUH_TILE_CACHE_MB", default_value_t = 64)]
     tile_cache_mb: usize,
+    /// Megabytes of the largest file the viewer's "Impor data" (`POST /api/impor`) accepts.
+    #[arg(long, env = "KUMUH_MAX_UPLOAD_MB", default_value_t = 200)]
+    max_upload_mb: u64,
+    /// Seconds before a file import (`POST /api/impor`), upload included, is cut off with
+    /// 503.
+    #[arg(long, env = "KUMUH_UPLOAD_TIMEOUT", default_value_t = 600)]
+    upload_timeout: u64,
     /// The URL browsers reach the atlas at (e.g. `https://kumuh.example.go.id`), for the
     /// tile URLs in TileJSON; needed behind a reverse proxy. Without it, the address the
     /// client connected to is used.
@@ -367,8 +374,10 @@ async fn serve(path: &Path, args: ServeArgs) -> anyhow::Result<()> {
             home: args.home,
             basemap_style_url: args.basemap_style,
             request_timeout: Duration::from_secs(args.request_timeout),
+            upload_timeout: Duration::from_secs(args.upload_timeout),
             secure_cookies: args.secure_cookies,
             tile_cache_bytes: args.tile_cache_mb.saturating_mul(1024 * 1024),
+            max_upload_bytes: args.max_upload_mb.saturating_mul(1024 * 1024),
             public_url: args
                 .public_url
                 .map(|u| kumuh_server::public_url(&u))

@@ -100,6 +100,10 @@ pub enum Action {
         /// The desa of the records.
         kode_desa: Kode,
     },
+    /// Import a GIS file of places, slum locations or road and drainage lines through the
+    /// API (the district's own layers, from its Bappeda or a consultant). The command
+    /// line's `kumuh import` needs no permission: whoever runs it holds the store file.
+    ImporBerkas,
 }
 
 /// Why a request may not proceed.
@@ -141,6 +145,7 @@ impl Action {
             Action::ReadUpk { kode_desa } => {
                 format!("read the revolving-loan records of desa {kode_desa}")
             }
+            Action::ImporBerkas => "import GIS files".to_owned(),
         }
     }
 }
@@ -158,6 +163,7 @@ impl Action {
 /// | personal data (names of writers and members) | yes | yes | own desa | own desa | no |
 /// | KSM, savings, loans: write | yes | no | no | own desa | no |
 /// | KSM, savings, loans: read details | yes | yes | own desa | own desa | no |
+/// | import GIS files (places, locations, lines) | yes | yes | no | no | no |
 ///
 /// # Examples
 /// ```
@@ -177,7 +183,10 @@ pub fn authorize(user: Option<&User>, action: &Action) -> Result<(), Denied> {
     let allowed = match (user.role, action) {
         (Role::Admin, _) => true,
         (Role::Viewer, _) => false,
-        (Role::Kabupaten, Action::EditLokasi | Action::EditKegiatan { .. }) => true,
+        (
+            Role::Kabupaten,
+            Action::EditLokasi | Action::EditKegiatan { .. } | Action::ImporBerkas,
+        ) => true,
         (Role::Kabupaten, Action::EditPlaces | Action::EditSiteplan { .. }) => false,
         (Role::Kabupaten, Action::ReadPersonal { .. }) => true,
         (Role::Lkm, Action::EditKegiatan { kode_desa } | Action::EditSiteplan { kode_desa }) => {
@@ -186,7 +195,10 @@ pub fn authorize(user: Option<&User>, action: &Action) -> Result<(), Denied> {
         (Role::Lkm | Role::Upk, Action::ReadPersonal { kode_desa }) => {
             kode_desa.as_ref().is_some_and(own_desa)
         }
-        (Role::Lkm, Action::EditPlaces | Action::EditLokasi | Action::EditUpk { .. }) => false,
+        (
+            Role::Lkm,
+            Action::EditPlaces | Action::EditLokasi | Action::EditUpk { .. } | Action::ImporBerkas,
+        ) => false,
         (Role::Lkm, Action::ReadUpk { kode_desa }) => own_desa(kode_desa),
         (Role::Kabupaten, Action::ReadUpk { .. }) => true,
         (Role::Kabupaten, Action::EditUpk { .. }) => false,
@@ -198,7 +210,8 @@ pub fn authorize(user: Option<&User>, action: &Action) -> Result<(), Denied> {
             Action::EditPlaces
             | Action::EditLokasi
             | Action::EditKegiatan { .. }
-            | Action::EditSiteplan { .. },
+            | Action::EditSiteplan { .. }
+            | Action::ImporBerkas,
         ) => false,
     };
     if allowed {
@@ -229,6 +242,33 @@ mod tests {
                 authorize(Some(&user(Role::Viewer)), &action),
                 Err(Denied::Forbidden { .. })
             ));
+        }
+    }
+
+    #[test]
+    fn only_admins_and_the_kabupaten_import_files() {
+        let bibrik = Kode::parse("35.19.09.2014").unwrap();
+        let scoped = |role| User {
+            desa: vec![bibrik.clone()],
+            ..user(role)
+        };
+        assert_eq!(
+            authorize(None, &Action::ImporBerkas),
+            Err(Denied::Unauthenticated)
+        );
+        for (u, allowed) in [
+            (user(Role::Admin), true),
+            (user(Role::Kabupaten), true),
+            (scoped(Role::Lkm), false),
+            (scoped(Role::Upk), false),
+            (user(Role::Viewer), false),
+        ] {
+            assert_eq!(
+                authorize(Some(&u), &Action::ImporBerkas).is_ok(),
+                allowed,
+                "{}",
+                u.role
+            );
         }
     }
 

@@ -36,13 +36,21 @@ pub struct Config {
     pub home: String,
     /// Optional MapLibre style URL for a basemap.
     pub basemap_style_url: Option<String>,
-    /// Requests taking longer are answered with 503.
+    /// Requests taking longer are answered with 503 (except file imports, which have
+    /// [`Config::upload_timeout`]).
     pub request_timeout: Duration,
+    /// File imports (`POST /api/impor`, `/api/impor/pratinjau`) taking longer, upload
+    /// included, are answered with 503: a file of the upload limit needs minutes on a
+    /// slow connection, more than any other request may take.
+    pub upload_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Largest photo of a work accepted, in bytes (15 MiB by default); a photo upload is
     /// read up to this limit instead of `max_body_bytes`.
     pub max_foto_bytes: usize,
+    /// Largest file accepted by an import (`POST /api/impor`, `/api/impor/pratinjau`),
+    /// in bytes; the file is streamed to a temporary file, never held in memory.
+    pub max_upload_bytes: u64,
     /// Bytes of gzipped tiles kept in memory (0 turns the cache off).
     pub tile_cache_bytes: usize,
     /// Mark the session cookie `Secure` (send it over HTTPS only). On for any deployment
@@ -87,8 +95,10 @@ impl Default for Config {
             home: kumuh_io::seed::HOME_KECAMATAN.to_owned(),
             basemap_style_url: None,
             request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(600),
             max_body_bytes: 16 * 1024 * 1024,
             max_foto_bytes: kumuh_io::foto::MAX_BYTES,
+            max_upload_bytes: 200 * 1024 * 1024,
             secure_cookies: false,
             tile_cache_bytes: 64 * 1024 * 1024,
             follow_interval: Duration::from_secs(2),
@@ -181,14 +191,15 @@ impl Modify for BearerAuth {
 }
 
 /// The API routes and, from the same registrations, their OpenAPI document: a route
-/// cannot exist without being documented.
-fn api() -> (Router<AppState>, OpenApiDoc) {
+/// cannot exist without being documented. The file imports come as a router of their
+/// own, since they have their own timeout.
+fn api() -> (Router<AppState>, Router<AppState>, OpenApiDoc) {
     use routes::{
-        dokumen, ekspor, foto, jaringan, kegiatan, penilaian, places, siteplan, skenario, system,
-        tiles,
+        dokumen, ekspor, foto, impor, jaringan, kegiatan, penilaian, places, siteplan, skenario,
+        system, tiles,
         upk, upk_tagih,
     };
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let main = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::config))
         .routes(routes!(system::login))
@@ -254,20 +265,27 @@ fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(tiles::tilejson))
         .routes(routes!(tiles::tile))
         .routes(routes!(tiles::package))
-        .merge(routes::publik::routes())
-        .split_for_parts()
+        .merge(routes::publik::routes());
+    let (main, mut doc) = main.split_for_parts();
+    let (uploads, uploads_doc) = OpenApiRouter::new()
+        .routes(routes!(impor::pratinjau))
+        .routes(routes!(impor::impor))
+        .split_for_parts();
+    doc.merge(uploads_doc);
+    (main, uploads, doc)
 }
 
 /// The OpenAPI 3 document of the whole API.
 pub fn openapi() -> OpenApiDoc {
-    api().1
+    api().2
 }
 
 /// The whole application: API, OpenAPI document, viewer, and the layers around them.
 pub fn app(state: AppState) -> Router {
-    let (api, doc) = api();
+    let (api, uploads, doc) = api();
     let doc = Arc::new(doc);
     let config = state.config.clone();
+    let timeout = |limit| TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limit);
     api.route(
         "/api/openapi.json",
         axum::routing::get(move || {
@@ -276,6 +294,8 @@ pub fn app(state: AppState) -> Router {
         }),
     )
     .fallback(assets::serve)
+    .layer(timeout(config.request_timeout))
+    .merge(uploads.layer(timeout(config.upload_timeout)))
     // Inside the body limit and compression, outside every handler: an anonymous write
     // is refused before its body is read or anything it names is looked up.
     .layer(axum::middleware::from_fn_with_state(
@@ -286,10 +306,6 @@ pub fn app(state: AppState) -> Router {
     // Enforced by the extractors, so an oversized body gets the JSON 413 like any error.
     .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
     .layer(CompressionLayer::new())
-    .layer(TimeoutLayer::with_status_code(
-        StatusCode::SERVICE_UNAVAILABLE,
-        config.request_timeout,
-    ))
     .layer(TraceLayer::new_for_http())
 }
 

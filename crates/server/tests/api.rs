@@ -460,6 +460,8 @@ async fn openapi_documents_every_route() {
         ("/tiles/{layer}/{z}/{x}/{y}", "get"),
         ("/api/peta-luring", "get"),
         ("/api/ekspor", "get"),
+        ("/api/impor/pratinjau", "post"),
+        ("/api/impor", "post"),
         ("/api/skenario", "post"),
         ("/api/ksm", "get"),
         ("/api/ksm", "post"),
@@ -492,7 +494,7 @@ async fn openapi_documents_every_route() {
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 68);
+    assert_eq!(paths.len(), 70);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

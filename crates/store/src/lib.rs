@@ -234,6 +234,18 @@ pub struct ChangeBatch {
     pub gap: bool,
 }
 
+/// What an import from a file writes: places (of any level), slum locations, or road and
+/// drainage lines, each inserted or replaced by code.
+#[derive(Debug, Clone, Copy)]
+pub enum ImportWrite<'a> {
+    /// Places.
+    Places(&'a [Place]),
+    /// Slum locations.
+    Lokasi(&'a [LokasiKumuh]),
+    /// Road and drainage lines.
+    Jaringan(&'a [Ruas]),
+}
+
 /// Everything the atlas reads and writes. Every write is one transaction: it happens
 /// whole or not at all.
 #[async_trait]
@@ -256,6 +268,15 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Inserts or replaces places by code, all in one transaction.
     async fn upsert_places(&self, places: &[Place]) -> Result<UpsertReport>;
+
+    /// Writes an import (as [`Store::upsert_places`], [`Store::upsert_lokasi`] or
+    /// [`Store::upsert_jaringan`]) and its `audit` lines in one transaction, so that an
+    /// import through the API is never stored without the line naming who sent which file.
+    async fn import_audited(
+        &self,
+        write: ImportWrite<'_>,
+        audit: &[NewAudit],
+    ) -> Result<UpsertReport>;
 
     /// Writes one place (inserting or replacing it by code) and, in the same transaction,
     /// its line in the audit log: entity [`PLACE_AUDIT_ENTITAS`], key the code, action

@@ -503,6 +503,25 @@ pub fn read_path(path: &Path, layer: Option<&str>) -> Result<Layer, ImportError>
     }
 }
 
+/// The layers of a zip (the names of the Shapefiles it holds, without `.shp`, as
+/// `layer` of [`read_path`] takes them), read from its directory only; empty for a zip
+/// holding KML or anything else.
+pub fn zip_layers(path: &Path) -> Result<Vec<String>, ImportError> {
+    let file = path.display().to_string();
+    let fail = |m: String| error(&file, "-", m);
+    let f = std::fs::File::open(path).map_err(|e| fail(format!("reading {file}: {e}")))?;
+    let zip = zip::ZipArchive::new(f).map_err(|e| fail(format!("not a zip: {e}")))?;
+    Ok(zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| n.to_ascii_lowercase().ends_with(".shp"))
+        .map(|n| {
+            let stem = &n[..n.len() - 4];
+            stem.rsplit('/').next().unwrap_or(stem).to_owned()
+        })
+        .collect())
+}
+
 fn read_zip(file: &str, bytes: &[u8], layer: Option<&str>) -> Result<Layer, ImportError> {
     let fail = |m: String| error(file, "-", m);
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))

@@ -142,3 +142,26 @@ fn shapefile_bytes_that_lie_are_refused_without_panic() {
         .to_string();
     assert!(e.contains("KOI9-X") && e.contains(".cpg"), "{e}");
 }
+
+#[test]
+fn the_layers_of_a_zip_are_its_shapefiles() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for name in [
+        "batas_desa.shp",
+        "batas_desa.dbf",
+        "rt/batas_rt.SHP",
+        "readme.txt",
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(b"x").unwrap();
+    }
+    zip.finish().unwrap();
+    assert_eq!(zip_layers(&path).unwrap(), ["batas_desa", "batas_rt"]);
+    let not_zip = dir.path().join("x.zip");
+    std::fs::write(&not_zip, b"not a zip").unwrap();
+    assert_eq!(zip_layers(&not_zip).unwrap_err().problems[0].field, "-");
+}

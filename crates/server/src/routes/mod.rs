@@ -4,6 +4,7 @@ mod common;
 pub mod dokumen;
 pub mod ekspor;
 pub mod foto;
+pub mod impor;
 pub mod jaringan;
 pub mod kegiatan;
 pub mod penilaian;

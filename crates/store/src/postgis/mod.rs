@@ -181,6 +181,22 @@ impl Store for PgStore {
         places::save_place(self, place, pengguna).await
     }
 
+    async fn import_audited(
+        &self,
+        write: crate::ImportWrite<'_>,
+        audit: &[crate::NewAudit],
+    ) -> Result<UpsertReport> {
+        let mut tx = self.begin_write("writing an import").await?;
+        let report = match write {
+            crate::ImportWrite::Places(p) => places::write_places(&mut tx, p).await?,
+            crate::ImportWrite::Lokasi(l) => layers::write_lokasi(&mut tx, l).await?,
+            crate::ImportWrite::Jaringan(r) => layers::write_jaringan(&mut tx, r).await?,
+        };
+        records::append_audit_lines(&mut tx, audit, None).await?;
+        tx.commit().await.ctx("committing the import")?;
+        Ok(report)
+    }
+
     async fn delete_place(&self, kode: &Kode) -> Result<bool> {
         places::delete_place(self, kode).await
     }
