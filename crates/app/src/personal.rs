@@ -80,16 +80,39 @@ impl<'a> Labels<'a> {
     /// `value` with every writer replaced by their label and every member household's
     /// `nama` and `rt` set to `null`, at any depth.
     pub(crate) async fn redact(&mut self, value: &mut Value) -> Result<()> {
-        let mut writers = BTreeSet::new();
-        collect_writers(value, &mut writers);
+        let labels = self.labels_of(writers_in(value)).await?;
+        redact_with(value, &labels);
+        Ok(())
+    }
+
+    /// The label of each writer, for [`redact_with`].
+    pub(crate) async fn labels_of(
+        &mut self,
+        writers: BTreeSet<String>,
+    ) -> Result<HashMap<String, String>> {
         let mut labels = HashMap::new();
         for w in writers {
             let l = self.label(&w).await?;
             labels.insert(w, l);
         }
-        replace(value, &labels);
-        Ok(())
+        Ok(labels)
     }
+}
+
+/// The writers named anywhere in `value`. With [`Labels::labels_of`] and [`redact_with`]
+/// a caller redacts in three steps, so that walking large values (a work's geometry) can
+/// run off the async workers and only the lookups of labels on them.
+pub(crate) fn writers_in(value: &Value) -> BTreeSet<String> {
+    let mut writers = BTreeSet::new();
+    collect_writers(value, &mut writers);
+    writers
+}
+
+/// [`Labels::redact`] with the labels already looked up: every writer replaced by their
+/// label (one missing from `labels` by the unknown writer's) and every member
+/// household's `nama` and `rt` set to `null`.
+pub(crate) fn redact_with(value: &mut Value, labels: &HashMap<String, String>) {
+    replace(value, labels);
 }
 
 fn collect_writers(v: &Value, out: &mut BTreeSet<String>) {

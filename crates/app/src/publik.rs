@@ -17,7 +17,7 @@ use kumuh_store::{AssessmentQuery, KegiatanQuery, PlaceQuery};
 
 pub use kumuh_io::dokumen::{DanaBaris, LokasiPeta, Wilayah};
 
-use crate::personal::{Labels, sees};
+use crate::personal::{self, Labels, sees};
 use crate::{AppError, Atlas, Result};
 
 /// At most this many works are listed (with their segments and maps) on one page; the
@@ -223,12 +223,33 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
     );
     let jumlah_kegiatan = works.len();
     let jumlah_contoh = works.iter().filter(|k| k.contoh).count();
-    let mut labels = Labels::new(store);
-    let mut listed = Vec::new();
-    for k in works.iter().take(MAX_KEGIATAN) {
-        listed.push(as_public(&mut labels, k).await?);
-    }
-    let desa_listed: BTreeSet<Kode> = listed.iter().map(|k| k.kode_desa().clone()).collect();
+    // Each listed work as an anonymous caller of the API gets it: writers replaced by their
+    // role and organisation and member households without name and RT, unless the rule
+    // for personal data lets everyone see them. Walking the works (their geometry too) runs
+    // on the blocking pool, the lookups of labels here.
+    let (works, mut values, writers) = crate::blocking(move || {
+        let mut writers = BTreeSet::new();
+        let values = works
+            .iter()
+            .take(MAX_KEGIATAN)
+            .map(|k| {
+                if sees(None, Some(k.kode_desa())) {
+                    return Ok(None);
+                }
+                let v = serde_json::to_value(k).map_err(AppError::internal)?;
+                writers.extend(personal::writers_in(&v));
+                Ok(Some(v))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((works, values, writers))
+    })
+    .await?;
+    let labels = Labels::new(store).labels_of(writers).await?;
+    let desa_listed: BTreeSet<Kode> = works
+        .iter()
+        .take(MAX_KEGIATAN)
+        .map(|k| k.kode_desa().clone())
+        .collect();
     let mut batas = HashMap::new();
     let mut lokasi: HashMap<Kode, Vec<kumuh_domain::LokasiKumuh>> = HashMap::new();
     for d in &desa_listed {
@@ -275,6 +296,17 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
 
     // Sums grow with every segment and entry of the area: off the async workers.
     crate::blocking(move || {
+        let listed = works
+            .iter()
+            .zip(values.iter_mut())
+            .map(|(k, v)| match v.take() {
+                None => Ok(k.clone()),
+                Some(mut v) => {
+                    personal::redact_with(&mut v, &labels);
+                    serde_json::from_value(v).map_err(AppError::internal)
+                }
+            })
+            .collect::<Result<Vec<Kegiatan>>>()?;
         let (dana, dana_total) = money(&works, &names)?;
         let kelas = SlumClass::ALL
             .iter()
@@ -333,18 +365,6 @@ pub async fn halaman(atlas: &Atlas, kode: &str, level: Level) -> Result<Halaman>
         })
     })
     .await
-}
-
-/// The work as an anonymous caller of the API gets it: writers replaced by their role
-/// and organisation and member households without name and RT, unless the rule for
-/// personal data lets everyone see them.
-async fn as_public(labels: &mut Labels<'_>, k: &Kegiatan) -> Result<Kegiatan> {
-    if sees(None, Some(k.kode_desa())) {
-        return Ok(k.clone());
-    }
-    let mut v = serde_json::to_value(k).map_err(AppError::internal)?;
-    labels.redact(&mut v).await?;
-    serde_json::from_value(v).map_err(AppError::internal)
 }
 
 fn public_work(k: &Kegiatan, desa: Option<String>, foto: &FotoSegmen) -> Result<KegiatanPublik> {

@@ -196,8 +196,7 @@ impl Modify for BearerAuth {
 fn api() -> (Router<AppState>, Router<AppState>, OpenApiDoc) {
     use routes::{
         dokumen, ekspor, foto, impor, jaringan, kegiatan, penilaian, places, siteplan, skenario,
-        system, tiles,
-        upk, upk_tagih,
+        system, tiles, upk, upk_tagih,
     };
     let main = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
