@@ -263,3 +263,54 @@ async fn bad_files_get_a_400_and_large_ones_a_413_naming_the_problem() {
     let (_, list) = f.get(&uri).await;
     assert_eq!(list, serde_json::json!([]));
 }
+
+/// The profile and the RPLP of the desa carry the photos' thumbnails themselves (a page
+/// saved or printed keeps them), captioned with the work, the segment, the stage and the
+/// time taken.
+#[tokio::test]
+async fn the_printed_profile_shows_the_thumbnails_of_the_works_photos() {
+    let f = fixture_with_bibrik_work().await;
+    let lkm = f.token_for_lkm(WRITER, &[BIBRIK]).await;
+    let before = f
+        .call_bytes(
+            Method::GET,
+            &format!("/api/dokumen/profil?wilayah={BIBRIK}&format=html"),
+            None,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(before.0, StatusCode::OK);
+    let before = String::from_utf8_lossy(&before.2).into_owned();
+    assert!(!before.contains("Dokumentasi kegiatan"), "no photo yet");
+    let (s, done) = send(
+        &f,
+        &upload_uri("100"),
+        Some(&lkm),
+        "image/jpeg",
+        jpeg(640, 480, Some(&at(111.4936, -7.5753))),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    for doc in ["profil", "rplp"] {
+        let (s, _, body) = f
+            .call_bytes(
+                Method::GET,
+                &format!("/api/dokumen/{doc}?wilayah={BIBRIK}&format=html"),
+                None,
+                &[],
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{doc}");
+        let page = String::from_utf8_lossy(&body);
+        assert!(page.contains("<h2>Dokumentasi kegiatan</h2>"), "{doc}");
+        assert_eq!(
+            page.matches("src=\"data:image/jpeg;base64,").count(),
+            1,
+            "{doc}: one thumbnail"
+        );
+        assert!(page.contains("· 100% · 2018-08-31"), "{doc}: caption");
+        assert!(!page.contains(WRITER), "{doc}: no user name");
+    }
+}

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use kumuh_domain::{Kode, Level, LokasiKumuh};
 use kumuh_io::dokumen::{
-    KasKpp, KegiatanBaris, LokasiPeta, LokasiRiwayat, PetaWilayah, PinjamanRingkas, Profil,
+    FotoCetak, KasKpp, KegiatanBaris, LokasiPeta, LokasiRiwayat, MAX_FOTO_DOKUMEN, PetaWilayah,
+    PinjamanRingkas, Profil,
 };
-use kumuh_store::{AssessmentQuery, AssessmentRecord};
+use kumuh_store::{AssessmentQuery, AssessmentRecord, Ukuran};
 
 use super::{Catatan, inside, kode_of};
 use crate::publik::{self, Halaman};
@@ -20,6 +21,7 @@ pub(crate) struct Bahan {
     pub(crate) batas: Vec<geo_types::MultiPolygon<f64>>,
     pub(crate) desa: HashMap<Kode, String>,
     pub(crate) pinjaman: Option<PinjamanRingkas>,
+    pub(crate) foto: Vec<FotoCetak>,
 }
 
 /// Gathers a profile's material for the place `kode` (already checked for its level).
@@ -63,6 +65,7 @@ pub(crate) async fn bahan(atlas: &Atlas, kode: &Kode) -> Result<Bahan> {
         par_persen: t.par_persen.persen,
         rr_persen: t.rr_persen.persen,
     });
+    let foto = foto_cetak(store, &halaman).await?;
     Ok(Bahan {
         halaman,
         records,
@@ -70,7 +73,38 @@ pub(crate) async fn bahan(atlas: &Atlas, kode: &Kode) -> Result<Bahan> {
         batas,
         desa,
         pinjaman,
+        foto,
     })
+}
+
+/// The thumbnails of the listed works' photos, at most [`MAX_FOTO_DOKUMEN`], in the order
+/// of the works and their segments (each segment's by stage).
+async fn foto_cetak(store: &dyn kumuh_store::Store, h: &Halaman) -> Result<Vec<FotoCetak>> {
+    let mut listed = Vec::new();
+    for k in &h.kegiatan {
+        for s in &k.segmen {
+            listed.extend(s.foto.iter().map(|f| (k, s, f)));
+        }
+    }
+    listed.truncate(MAX_FOTO_DOKUMEN);
+    let mut out = Vec::with_capacity(listed.len());
+    for (k, s, f) in listed {
+        // A photo deleted since the page was read is left out.
+        if let Some(berkas) = store.foto_berkas(f.id, Ukuran::Kecil).await? {
+            out.push(FotoCetak {
+                kegiatan: k.nama.clone(),
+                segmen: s.nama.clone(),
+                tahap: f.tahap.label().to_owned(),
+                // The day, as the public page shows it.
+                waktu: f
+                    .waktu_exif
+                    .as_deref()
+                    .map(|w| w.get(..10).unwrap_or(w).to_owned()),
+                jpeg: berkas.bytes,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Builds the profile from its material (CPU work: geodesic areas of every location).
@@ -173,6 +207,7 @@ pub(crate) fn susun(b: Bahan) -> Profil {
         dana_total: h.dana_total,
         kas,
         pinjaman: b.pinjaman,
+        foto: b.foto,
         batas_baris: cap,
     }
 }

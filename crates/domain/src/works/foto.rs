@@ -20,6 +20,18 @@ define_code! {
     }
 }
 
+impl Tahap {
+    /// How pages print the stage: `0%`, `50%`, `100%`, `Bebas`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tahap::Nol => "0%",
+            Tahap::Tengah => "50%",
+            Tahap::Selesai => "100%",
+            Tahap::Bebas => "Bebas",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,6 +40,8 @@ mod tests {
     fn stages_read_from_their_codes_and_refuse_others() {
         assert_eq!("50".parse::<Tahap>().unwrap(), Tahap::Tengah);
         assert_eq!(Tahap::Bebas.as_str(), "bebas");
+        assert_eq!(Tahap::Tengah.label(), "50%");
+        assert_eq!(Tahap::Bebas.label(), "Bebas");
         assert_eq!(Tahap::CODES, ["0", "50", "100", "bebas"]);
         let e = "75".parse::<Tahap>().unwrap_err();
         assert_eq!(

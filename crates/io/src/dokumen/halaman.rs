@@ -20,6 +20,8 @@ border-radius:.25rem;padding:0 .3rem;font-size:.75rem}figure{margin:.5rem 0}\
 svg.peta{width:100%;max-width:40rem;height:auto;border:1px solid #ccc;background:#fbfbf8}\
 svg.peta.kecil{max-width:18rem}svg.grafik{width:100%;max-width:40rem;height:auto}\
 .siteplan{display:inline-block;vertical-align:top;margin:.25rem;width:18rem}\
+.foto figure{display:inline-block;vertical-align:top;margin:.25rem;width:11rem}\
+.foto img{width:11rem;height:auto;border:1px solid #ccc}.foto figcaption{font-size:.75rem;color:#555}\
 dl{display:grid;grid-template-columns:max-content 1fr;gap:0 .75rem;margin:.25rem 0}\
 dt{color:#555}dd{margin:0}.legenda span{display:inline-block;width:.8rem;height:.8rem;\
 margin:0 .25rem 0 .75rem;vertical-align:middle;border:1px solid #333}\

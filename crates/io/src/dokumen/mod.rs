@@ -217,8 +217,29 @@ pub struct Profil {
     pub kas: Vec<KasKpp>,
     /// The revolving loans, where the area has any.
     pub pinjaman: Option<PinjamanRingkas>,
+    /// Photos documenting the works (thumbnails), at most [`MAX_FOTO_DOKUMEN`].
+    pub foto: Vec<FotoCetak>,
     /// The most rows a list holds; a longer list is cut and says so.
     pub batas_baris: usize,
+}
+
+/// The most photos a printed document shows.
+pub const MAX_FOTO_DOKUMEN: usize = 24;
+
+/// A photo of a work's segment as a printed document shows it: the thumbnail itself, so
+/// that a page saved from the CLI or printed to PDF holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FotoCetak {
+    /// The work's name.
+    pub kegiatan: String,
+    /// The segment's name.
+    pub segmen: String,
+    /// The stage it documents (`0 %`, `50 %`, `100 %`, `bebas`).
+    pub tahap: String,
+    /// When it was taken (EXIF), where known.
+    pub waktu: Option<String>,
+    /// The thumbnail, a JPEG.
+    pub jpeg: Vec<u8>,
 }
 
 /// The investment plan of an RPLP: works × (budget year, source), with totals.

@@ -5,6 +5,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use base64::Engine as _;
+
 use kumuh_domain::assessment::SlumClass;
 use kumuh_domain::works::SumberDana;
 use rust_xlsxwriter::Workbook;
@@ -38,7 +40,36 @@ pub(crate) fn sections(out: &mut String, p: &Profil) {
     locations(out, p);
     hectares(out, p);
     works(out, p);
+    photos(out, p);
     cash_and_loans(out, p);
+}
+
+/// The works' photos, before, during and after, as the thumbnails themselves.
+fn photos(out: &mut String, p: &Profil) {
+    if p.foto.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"foto\"><h2>Dokumentasi kegiatan</h2><div class=\"foto\">");
+    for f in &p.foto {
+        let caption = format!(
+            "{} · {} · {}{}",
+            f.kegiatan,
+            f.segmen,
+            f.tahap,
+            f.waktu
+                .as_deref()
+                .map(|w| format!(" · {w}"))
+                .unwrap_or_default()
+        );
+        let _ = write!(
+            out,
+            "<figure><img alt=\"{alt}\" src=\"data:image/jpeg;base64,{data}\">\
+             <figcaption>{alt}</figcaption></figure>",
+            alt = esc(&caption),
+            data = base64::engine::general_purpose::STANDARD.encode(&f.jpeg)
+        );
+    }
+    out.push_str("</div></section>");
 }
 
 fn summary(out: &mut String, p: &Profil) {

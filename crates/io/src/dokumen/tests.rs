@@ -18,6 +18,7 @@ fn sum(known: i64, unknown: u64) -> TotalSum {
 
 fn profil(nama: &str) -> Profil {
     Profil {
+        foto: vec![],
         wilayah: Wilayah {
             kode: Kode::parse("35.19.09.2014").unwrap(),
             nama: "Bibrik".into(),

@@ -15,7 +15,6 @@ use kumuh_domain::Level;
 use kumuh_io::dokumen::level_label;
 use kumuh_io::dokumen::peta::{self, Peta};
 use kumuh_io::dokumen::teks::{amount_sum, esc, hektar, rupiah, total_sum};
-use kumuh_domain::works::Tahap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -333,10 +332,7 @@ fn photos(out: &mut String, k: &KegiatanPublik) {
             esc(&s.nama)
         );
         for f in &s.foto {
-            let tahap = match f.tahap {
-                Tahap::Bebas => "Bebas".to_owned(),
-                t => format!("{}%", t.as_str()),
-            };
+            let tahap = f.tahap.label();
             let date = f
                 .waktu_exif
                 .as_deref()
