@@ -18,6 +18,7 @@ mod error;
 pub mod foto;
 pub mod impor;
 pub mod personal;
+pub mod peta_dasar;
 pub mod places;
 pub mod publik;
 pub mod report;

@@ -46,6 +46,9 @@ enum Command {
     Import(crate::import::ImportArgs),
     /// Export the store or one layer.
     Export(ExportArgs),
+    /// Register, list and remove basemaps (imagery under the atlas layers).
+    #[command(subcommand)]
+    Basemap(crate::peta_dasar::BasemapCommand),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -214,6 +217,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => crate::import::run(&cli.store, args).await,
         Command::Export(args) => export(&cli.store, args).await,
         Command::User(cmd) => user(&cli.store, cmd).await,
+        Command::Basemap(cmd) => crate::peta_dasar::run(&cli.store, cmd).await,
         Command::Assess(args) => crate::assess::run_assess(&args, &mut std::io::stdout().lock()),
         Command::ImportAssessments(args) => crate::import_assessments::run(&cli.store, args).await,
         Command::ImportPinjaman(args) => crate::upk::import_pinjaman(&cli.store, args).await,

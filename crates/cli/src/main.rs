@@ -12,6 +12,7 @@ mod import;
 mod import_assessments;
 mod kegiatan;
 mod maintenance;
+mod peta_dasar;
 mod skenario;
 mod upk;
 

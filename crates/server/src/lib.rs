@@ -195,8 +195,8 @@ impl Modify for BearerAuth {
 /// own, since they have their own timeout.
 fn api() -> (Router<AppState>, Router<AppState>, OpenApiDoc) {
     use routes::{
-        dokumen, ekspor, foto, impor, jaringan, kegiatan, penilaian, places, siteplan, skenario,
-        system, tiles, upk, upk_tagih,
+        dokumen, ekspor, foto, impor, jaringan, kegiatan, penilaian, peta_dasar, places, siteplan,
+        skenario, system, tiles, upk, upk_tagih,
     };
     let main = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::health))
@@ -233,6 +233,8 @@ fn api() -> (Router<AppState>, Router<AppState>, OpenApiDoc) {
         .routes(routes!(foto::daftar, foto::unggah))
         .routes(routes!(foto::foto, foto::hapus))
         .routes(routes!(foto::kecil))
+        .routes(routes!(peta_dasar::daftar))
+        .routes(routes!(peta_dasar::ubin))
         .routes(routes!(kegiatan::read::segmen_geojson))
         .routes(routes!(kegiatan::read::audit))
         .routes(routes!(kegiatan::laporan::pendanaan))

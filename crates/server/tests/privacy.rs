@@ -133,6 +133,8 @@ fn fill(path: &str, name: &str, layers: &[String], lokasi: &str) -> Result<Vec<S
         "id" if path.starts_with("/api/pinjaman/") => one(PINJAMAN),
         "id" if path.starts_with("/api/foto/") => one("1"),
         "segmen" => one("S1"),
+        // Basemaps carry imagery only; a tile of one that is not there is a 404.
+        "nama" if path.starts_with("/api/peta-dasar/") => one("drone"),
         "per" => one("2026-07-10"),
         "bulan" => one("2026-07"),
         "kode" if path.starts_with("/api/lokasi/") => one(lokasi),

@@ -9,6 +9,8 @@ mod error;
 mod foto;
 pub mod gpkg;
 mod kegiatan;
+mod mbtiles;
+mod peta_dasar;
 pub mod postgis;
 pub mod upk;
 
@@ -32,6 +34,10 @@ pub use gpkg::{
 pub use kegiatan::{
     AuditEntry, AuditQuery, KegiatanQuery, KegiatanWrite, NewAudit, SiteplanWrite, StoredKegiatan,
     StoredSiteplan,
+};
+pub use mbtiles::MbTiles;
+pub use peta_dasar::{
+    JenisPetaDasar, PETA_DASAR_AUDIT_ENTITAS, PetaDasar, PetaDasarBaru, SumberUbin, Ubin,
 };
 pub use postgis::PgStore;
 pub use upk::{
@@ -428,6 +434,25 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Deletes a photo and, in the same transaction, writes `audit`; `false` when there
     /// was none (and nothing is written).
     async fn delete_foto(&self, id: i64, audit: &NewAudit) -> Result<bool>;
+
+    /// Registers a basemap, replacing one of the same name, with the tiles `ubin` hands
+    /// over (none for a remote basemap) and its audit line, in one transaction: a source
+    /// that fails half way leaves the register as it was. A kept basemap's tile count,
+    /// size and zooms are measured from the tiles written.
+    async fn save_peta_dasar(
+        &self,
+        peta: &PetaDasarBaru<'_>,
+        ubin: &mut dyn SumberUbin,
+    ) -> Result<PetaDasar>;
+
+    /// Every registered basemap, by title.
+    async fn list_peta_dasar(&self) -> Result<Vec<PetaDasar>>;
+
+    /// One tile of a kept basemap (XYZ scheme); `None` where it has none.
+    async fn peta_dasar_ubin(&self, nama: &str, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>>;
+
+    /// Removes a basemap with its tiles and writes `audit`; `false` when there was none.
+    async fn delete_peta_dasar(&self, nama: &str, audit: &NewAudit) -> Result<bool>;
 
     /// Lines of the audit log, newest first.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;

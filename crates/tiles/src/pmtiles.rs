@@ -624,6 +624,50 @@ impl<'a> PmTilesReader<'a> {
         Err(malformed("directories nest too deep".into()))
     }
 
+    /// Every tile of the archive with its bytes, in tile-id order (a run of tiles that
+    /// share their bytes gives each of them): at most `max` tiles, else an error naming
+    /// the limit, so a small archive claiming long runs cannot make a huge list.
+    pub fn all_tiles(&self, max: usize) -> Result<Vec<(TileId, &'a [u8])>> {
+        let mut out = Vec::new();
+        self.walk(&self.root, 0, max, &mut out)?;
+        Ok(out)
+    }
+
+    fn walk(
+        &self,
+        entries: &[Entry],
+        depth: u8,
+        max: usize,
+        out: &mut Vec<(TileId, &'a [u8])>,
+    ) -> Result<()> {
+        if depth >= 4 {
+            return Err(malformed("directories nest too deep".into()));
+        }
+        for e in entries {
+            if e.run_length == 0 {
+                let leaf = self.directory(
+                    self.header.leaves.0.saturating_add(e.offset),
+                    u64::from(e.length),
+                )?;
+                self.walk(&leaf, depth + 1, max, out)?;
+                continue;
+            }
+            let data = self.slice(
+                self.header.data.0.saturating_add(e.offset),
+                u64::from(e.length),
+            )?;
+            for id in e.tile_id..e.tile_id.saturating_add(u64::from(e.run_length)) {
+                if out.len() >= max {
+                    return Err(malformed(format!("more than {max} tiles")));
+                }
+                let tile = TileId::from_hilbert_id(id)
+                    .ok_or_else(|| malformed(format!("tile id {id} is beyond zoom 30")))?;
+                out.push((tile, data));
+            }
+        }
+        Ok(())
+    }
+
     fn slice(&self, offset: u64, len: u64) -> Result<&'a [u8]> {
         let end = offset
             .checked_add(len)

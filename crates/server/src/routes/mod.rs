@@ -8,6 +8,7 @@ pub mod impor;
 pub mod jaringan;
 pub mod kegiatan;
 pub mod penilaian;
+pub mod peta_dasar;
 pub mod places;
 pub mod publik;
 pub mod siteplan;

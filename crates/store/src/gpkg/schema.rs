@@ -541,6 +541,43 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             Step::Sql("CREATE INDEX kegiatan_foto_kode_desa ON kegiatan_foto(kode_desa)"),
         ],
     },
+    Migration {
+        version: 9,
+        name: "basemaps and the tiles of kept basemaps",
+        steps: &[
+            Step::Attributes(AttributesTable {
+                name: "peta_dasar",
+                description: "Peta dasar: basemaps drawn under the atlas layers, remote (an XYZ URL template) or kept (tiles in peta_dasar_ubin), with their attribution, zooms and bounds (EPSG:4326)",
+                create: "CREATE TABLE peta_dasar (
+                nama TEXT PRIMARY KEY,
+                judul TEXT NOT NULL,
+                jenis TEXT NOT NULL CHECK (jenis IN ('xyz', 'berkas')),
+                sumber TEXT NOT NULL,
+                format TEXT NOT NULL,
+                atribusi TEXT NOT NULL,
+                minzoom INTEGER NOT NULL,
+                maxzoom INTEGER NOT NULL,
+                barat REAL,
+                selatan REAL,
+                timur REAL,
+                utara REAL,
+                jumlah_ubin INTEGER NOT NULL DEFAULT 0,
+                ukuran_byte INTEGER NOT NULL DEFAULT 0,
+                dibuat TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            }),
+            Step::Attributes(AttributesTable {
+                name: "peta_dasar_ubin",
+                description: "The raster tiles of kept basemaps, XYZ scheme (row 0 at the north)",
+                create: "CREATE TABLE peta_dasar_ubin (
+                nama TEXT NOT NULL REFERENCES peta_dasar(nama) ON DELETE CASCADE,
+                z INTEGER NOT NULL,
+                x INTEGER NOT NULL,
+                y INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (nama, z, x, y)) WITHOUT ROWID",
+            }),
+        ],
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -10,6 +10,7 @@ mod foto;
 mod layers;
 mod load;
 mod open;
+mod peta_dasar;
 mod places;
 mod records;
 mod rows;
@@ -359,6 +360,26 @@ impl Store for PgStore {
 
     async fn delete_foto(&self, id: i64, audit: &NewAudit) -> Result<bool> {
         foto::delete(&self.pool, id, audit).await
+    }
+
+    async fn save_peta_dasar(
+        &self,
+        peta: &crate::PetaDasarBaru<'_>,
+        ubin: &mut dyn crate::SumberUbin,
+    ) -> Result<crate::PetaDasar> {
+        peta_dasar::save(&self.pool, peta, ubin).await
+    }
+
+    async fn list_peta_dasar(&self) -> Result<Vec<crate::PetaDasar>> {
+        peta_dasar::list(&self.pool).await
+    }
+
+    async fn peta_dasar_ubin(&self, nama: &str, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>> {
+        peta_dasar::tile(&self.pool, nama, z, x, y).await
+    }
+
+    async fn delete_peta_dasar(&self, nama: &str, audit: &NewAudit) -> Result<bool> {
+        peta_dasar::delete(&self.pool, nama, audit).await
     }
 
     async fn list_siteplan(&self, wilayah: Option<&Kode>) -> Result<Vec<StoredSiteplan>> {

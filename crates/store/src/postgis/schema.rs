@@ -42,6 +42,11 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         name: "photos of work segments with their thumbnails",
         sql: version_3,
     },
+    Migration {
+        version: 4,
+        name: "basemaps and the tiles of kept basemaps",
+        sql: version_4,
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -433,6 +438,37 @@ CREATE TABLE kegiatan_foto (
   kecil bytea NOT NULL);
 CREATE INDEX kegiatan_foto_segmen ON kegiatan_foto (kegiatan_id, segmen_id);
 CREATE INDEX kegiatan_foto_kode_desa ON kegiatan_foto (kode_desa);
+"#
+    )
+}
+
+/// Basemaps and the tiles of kept basemaps, as the GeoPackage keeps them (its migration 9).
+fn version_4() -> String {
+    format!(
+        r#"
+CREATE TABLE peta_dasar (
+  nama text PRIMARY KEY,
+  judul text NOT NULL,
+  jenis text NOT NULL CHECK (jenis IN ('xyz', 'berkas')),
+  sumber text NOT NULL,
+  format text NOT NULL,
+  atribusi text NOT NULL,
+  minzoom bigint NOT NULL,
+  maxzoom bigint NOT NULL,
+  barat double precision,
+  selatan double precision,
+  timur double precision,
+  utara double precision,
+  jumlah_ubin bigint NOT NULL DEFAULT 0,
+  ukuran_byte bigint NOT NULL DEFAULT 0,
+  dibuat text NOT NULL DEFAULT {NOW});
+CREATE TABLE peta_dasar_ubin (
+  nama text NOT NULL REFERENCES peta_dasar(nama) ON DELETE CASCADE,
+  z bigint NOT NULL,
+  x bigint NOT NULL,
+  y bigint NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (nama, z, x, y));
 "#
     )
 }

@@ -1,0 +1,177 @@
+//! `kumuh basemap add|list|remove`: a raster MBTiles cut by GDAL kept in the store, a
+//! remote XYZ template registered, and mistakes refused with one line naming them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod common;
+use common::{fails, kumuh, ok, sqlite3};
+
+fn gdal(tool: &str, args: &[&str]) {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is needed (Debian package gdal-bin): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An orthophoto-like GeoTIFF over Bibrik cut to an MBTiles of zooms 13 to 15, as a
+/// planner would with `gdal_translate -of MBTiles` and `gdaladdo`.
+fn orthophoto(dir: &Path) -> PathBuf {
+    let tif = dir.join("ortho.tif");
+    let mbtiles = dir.join("ortho-bibrik.mbtiles");
+    let (tif_s, mb_s) = (tif.to_str().unwrap(), mbtiles.to_str().unwrap());
+    gdal(
+        "gdal_create",
+        &[
+            "-q",
+            "-of",
+            "GTiff",
+            "-outsize",
+            "512",
+            "512",
+            "-bands",
+            "3",
+            "-burn",
+            "90",
+            "-burn",
+            "140",
+            "-burn",
+            "70",
+            "-ot",
+            "Byte",
+            "-a_srs",
+            "EPSG:4326",
+            "-a_ullr",
+            "111.60",
+            "-7.62",
+            "111.63",
+            "-7.65",
+            tif_s,
+        ],
+    );
+    gdal(
+        "gdal_translate",
+        &[
+            "-q",
+            "-of",
+            "MBTiles",
+            "-co",
+            "TILE_FORMAT=JPEG",
+            tif_s,
+            mb_s,
+        ],
+    );
+    gdal("gdaladdo", &["-q", mb_s, "2", "4"]);
+    mbtiles
+}
+
+#[test]
+fn basemaps_are_added_listed_and_removed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let file = orthophoto(dir.path());
+    let file_s = file.to_str().unwrap();
+
+    let out = kumuh(
+        &store,
+        &[
+            "basemap",
+            "add",
+            file_s,
+            "--name",
+            "ortho-bibrik",
+            "--title",
+            "Foto udara Bibrik",
+        ],
+    );
+    ok(&out);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("22 tiles") && said.contains("zoom 13-15"),
+        "{said}"
+    );
+    ok(&kumuh(
+        &store,
+        &[
+            "basemap",
+            "add",
+            "https://tile.example.org/{z}/{x}/{y}.png",
+            "--name",
+            "citra",
+            "--attribution",
+            "© Contoh",
+            "--zoom",
+            "3-18",
+        ],
+    ));
+    let list = ok(&kumuh(&store, &["basemap", "list"]));
+    assert!(
+        list.contains("ortho-bibrik\tFoto udara Bibrik\tberkas\tzoom 13-15\t22 tiles"),
+        "{list}"
+    );
+    assert!(
+        list.contains("citra\tcitra\txyz\tzoom 3-18\thttps://tile.example.org/{z}/{x}/{y}.png"),
+        "{list}"
+    );
+    // Kept in the store, JPEG as cut, and the registration audited.
+    assert_eq!(
+        sqlite3(
+            &store,
+            "SELECT format, jumlah_ubin FROM peta_dasar WHERE nama = 'ortho-bibrik'"
+        ),
+        "jpg|22"
+    );
+    assert_eq!(
+        sqlite3(
+            &store,
+            "SELECT pengguna || ' ' || aksi FROM kumuh_audit WHERE entitas = 'peta_dasar' AND kunci = 'citra'"
+        ),
+        "kumuh basemap tambah"
+    );
+
+    let e = fails(&kumuh(
+        &store,
+        &["basemap", "add", file_s, "--name", "x", "--zoom", "1-2"],
+    ));
+    assert!(
+        e.contains("--zoom and --bounds are for a URL template"),
+        "{e}"
+    );
+    let e = fails(&kumuh(
+        &store,
+        &[
+            "basemap",
+            "add",
+            "https://t.example.org/{z}/{x}.png",
+            "--name",
+            "x",
+        ],
+    ));
+    assert!(e.contains("url") && e.contains("{y}"), "{e}");
+    let e = fails(&kumuh(
+        &store,
+        &[
+            "basemap",
+            "add",
+            "https://t.example.org/{z}/{x}/{y}",
+            "--name",
+            "x",
+            "--zoom",
+            "9",
+        ],
+    ));
+    assert!(e.contains("--zoom \"9\""), "{e}");
+
+    ok(&kumuh(&store, &["basemap", "remove", "ortho-bibrik"]));
+    let e = fails(&kumuh(&store, &["basemap", "remove", "ortho-bibrik"]));
+    assert!(e.contains("basemap ortho-bibrik does not exist"), "{e}");
+    assert_eq!(sqlite3(&store, "SELECT count(*) FROM peta_dasar_ubin"), "0");
+    let list = ok(&kumuh(&store, &["basemap", "list"]));
+    assert_eq!(list.lines().count(), 1, "{list}");
+}

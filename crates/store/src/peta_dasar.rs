@@ -1,0 +1,217 @@
+//! Basemaps (peta dasar): raster imagery drawn under the atlas layers. The store keeps a
+//! register of them in `peta_dasar`, and for a basemap brought as a file (an MBTiles or
+//! PMTiles orthophoto) its tiles in `peta_dasar_ubin`, so that every server of a shared
+//! atlas serves the same imagery and a backup of the GeoPackage carries it.
+//!
+//! A basemap is named by a short code (`nama`, the key in URLs). A remote one (`xyz`) is
+//! only its URL template; a kept one (`berkas`) has its tiles here, keyed by zoom, column
+//! and row in the XYZ scheme (row 0 at the north).
+
+use async_trait::async_trait;
+
+use crate::{NewAudit, Result};
+
+/// The audit log's entity for basemaps (key: the basemap's `nama`).
+pub const PETA_DASAR_AUDIT_ENTITAS: &str = "peta_dasar";
+
+/// Where a basemap's tiles come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JenisPetaDasar {
+    /// A remote XYZ/TMS server: the viewer fetches its tiles from the URL template.
+    Xyz,
+    /// Tiles kept in the store, from a file (MBTiles, PMTiles).
+    Berkas,
+}
+
+impl JenisPetaDasar {
+    /// The stored and JSON spelling: `xyz`, `berkas`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JenisPetaDasar::Xyz => "xyz",
+            JenisPetaDasar::Berkas => "berkas",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "xyz" => Some(JenisPetaDasar::Xyz),
+            "berkas" => Some(JenisPetaDasar::Berkas),
+            _ => None,
+        }
+    }
+}
+
+/// A basemap to register (replacing one of the same name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PetaDasarBaru<'a> {
+    /// Its code: lower-case letters, digits and `-`.
+    pub nama: &'a str,
+    /// What a user reads in the picker.
+    pub judul: &'a str,
+    /// Remote or kept.
+    pub jenis: JenisPetaDasar,
+    /// The URL template of a remote basemap (`https://…/{z}/{x}/{y}.png`), or the file it
+    /// came from (its name only) for a kept one.
+    pub sumber: &'a str,
+    /// The tiles' format: `png`, `jpg` or `webp`.
+    pub format: &'a str,
+    /// The attribution to show with it (plain text).
+    pub atribusi: &'a str,
+    /// Lowest zoom with tiles (a kept basemap's is measured from its tiles).
+    pub minzoom: u8,
+    /// Highest zoom with tiles (a kept basemap's is measured from its tiles).
+    pub maxzoom: u8,
+    /// Where it has imagery, `[west, south, east, north]` in EPSG:4326.
+    pub batas: Option<[f64; 4]>,
+    /// The audit line of the registration.
+    pub audit: NewAudit,
+}
+
+/// A registered basemap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PetaDasar {
+    /// Its code.
+    pub nama: String,
+    /// What a user reads in the picker.
+    pub judul: String,
+    /// Remote or kept.
+    pub jenis: JenisPetaDasar,
+    /// The URL template (remote) or the file it came from (kept).
+    pub sumber: String,
+    /// The tiles' format.
+    pub format: String,
+    /// The attribution.
+    pub atribusi: String,
+    /// Lowest zoom with tiles.
+    pub minzoom: u8,
+    /// Highest zoom with tiles.
+    pub maxzoom: u8,
+    /// Where it has imagery.
+    pub batas: Option<[f64; 4]>,
+    /// Tiles kept (0 for a remote basemap).
+    pub jumlah_ubin: i64,
+    /// Bytes of the tiles kept.
+    pub ukuran_byte: i64,
+    /// When it was registered (RFC 3339, UTC).
+    pub dibuat: String,
+}
+
+/// One raster tile in the XYZ scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ubin {
+    /// Zoom.
+    pub z: u8,
+    /// Column.
+    pub x: u32,
+    /// Row, 0 at the north.
+    pub y: u32,
+    /// The image bytes.
+    pub data: Vec<u8>,
+}
+
+/// Tiles handed to the store in batches while it writes them in one transaction, so a
+/// large orthophoto is never held in memory whole.
+#[async_trait]
+pub trait SumberUbin: Send {
+    /// The next batch; `None` when there is no more.
+    async fn berikut(&mut self) -> Result<Option<Vec<Ubin>>>;
+}
+
+/// The columns of a register row, in the order of [`PetaDasarRow`].
+pub(crate) const COLUMNS: &str = "nama, judul, jenis, sumber, format, atribusi, minzoom, maxzoom,
+    barat, selatan, timur, utara, jumlah_ubin, ukuran_byte, dibuat";
+
+/// The statement that registers a basemap (`$1`…`$12`, each once and in order, so the
+/// same text serves SQLite and PostgreSQL).
+pub(crate) const INSERT: &str = "INSERT INTO peta_dasar (nama, judul, jenis, sumber, format,
+    atribusi, minzoom, maxzoom, barat, selatan, timur, utara)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// Measures a kept basemap from its tiles once they are written.
+pub(crate) const MEASURE: &str = "UPDATE peta_dasar SET
+      jumlah_ubin = (SELECT count(*) FROM peta_dasar_ubin WHERE nama = $1),
+      ukuran_byte = coalesce((SELECT sum(length(data)) FROM peta_dasar_ubin WHERE nama = $2), 0),
+      minzoom = coalesce((SELECT min(z) FROM peta_dasar_ubin WHERE nama = $3), minzoom),
+      maxzoom = coalesce((SELECT max(z) FROM peta_dasar_ubin WHERE nama = $4), maxzoom)
+    WHERE nama = $5";
+
+/// How many tiles go into one INSERT statement.
+pub(crate) const UBIN_PER_STATEMENT: usize = 200;
+
+/// The multi-row INSERT of `n` tiles of one basemap (`$1` the name, then z, x, y, data per
+/// tile, each placeholder once and in order).
+pub(crate) fn insert_ubin(n: usize) -> String {
+    let mut sql = String::from("INSERT INTO peta_dasar_ubin (nama, z, x, y, data) VALUES ");
+    for i in 0..n {
+        let b = 1 + i * 5;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${})",
+            b,
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4
+        ));
+    }
+    sql
+}
+
+/// A register row as either backend reads it.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PetaDasarRow {
+    nama: String,
+    judul: String,
+    jenis: String,
+    sumber: String,
+    format: String,
+    atribusi: String,
+    minzoom: i64,
+    maxzoom: i64,
+    barat: Option<f64>,
+    selatan: Option<f64>,
+    timur: Option<f64>,
+    utara: Option<f64>,
+    jumlah_ubin: i64,
+    ukuran_byte: i64,
+    dibuat: String,
+}
+
+impl PetaDasarRow {
+    /// The typed basemap; a stored value this build does not read names the field.
+    pub(crate) fn typed(self) -> Result<PetaDasar> {
+        let corrupt = |field: &'static str, message: String| crate::StoreError::Corrupt {
+            table: "peta_dasar".into(),
+            fid: 0,
+            field,
+            message: format!("{}: {message}", self.nama),
+        };
+        let jenis = JenisPetaDasar::parse(&self.jenis)
+            .ok_or_else(|| corrupt("jenis", format!("unknown kind {:?}", self.jenis)))?;
+        let zoom = |v: i64, field: &'static str| {
+            u8::try_from(v).map_err(|_| corrupt(field, format!("zoom {v} out of range")))
+        };
+        let minzoom = zoom(self.minzoom, "minzoom")?;
+        let maxzoom = zoom(self.maxzoom, "maxzoom")?;
+        let batas = match (self.barat, self.selatan, self.timur, self.utara) {
+            (Some(w), Some(s), Some(e), Some(n)) => Some([w, s, e, n]),
+            _ => None,
+        };
+        Ok(PetaDasar {
+            nama: self.nama,
+            judul: self.judul,
+            jenis,
+            sumber: self.sumber,
+            format: self.format,
+            atribusi: self.atribusi,
+            minzoom,
+            maxzoom,
+            batas,
+            jumlah_ubin: self.jumlah_ubin,
+            ukuran_byte: self.ukuran_byte,
+            dibuat: self.dibuat,
+        })
+    }
+}
