@@ -84,6 +84,81 @@ fn seed_lokasi(store: &Path, dir: &Path) {
     )
     .unwrap();
     kumuh(store, &["import", rt.to_str().unwrap(), "--level", "rt"]);
+    // An orthophoto-like raster around the location, cut by GDAL to an MBTiles (zoom 17
+    // and its overviews down to 13) and kept in the store as basemap `ortho`.
+    let tif = dir.join("ortho.tif");
+    let mbtiles = dir.join("ortho.mbtiles");
+    gdal(&[
+        "gdal_create",
+        "-q",
+        "-of",
+        "GTiff",
+        "-outsize",
+        "1024",
+        "1024",
+        "-bands",
+        "3",
+        "-burn",
+        "120",
+        "-burn",
+        "160",
+        "-burn",
+        "90",
+        "-ot",
+        "Byte",
+        "-a_srs",
+        "EPSG:4326",
+        "-a_ullr",
+        "111.470",
+        "-7.632",
+        "111.483",
+        "-7.645",
+        tif.to_str().unwrap(),
+    ]);
+    gdal(&[
+        "gdal_translate",
+        "-q",
+        "-of",
+        "MBTiles",
+        "-co",
+        "TILE_FORMAT=PNG",
+        tif.to_str().unwrap(),
+        mbtiles.to_str().unwrap(),
+    ]);
+    gdal(&[
+        "gdaladdo",
+        "-q",
+        mbtiles.to_str().unwrap(),
+        "2",
+        "4",
+        "8",
+        "16",
+    ]);
+    kumuh(
+        store,
+        &[
+            "basemap",
+            "add",
+            mbtiles.to_str().unwrap(),
+            "--name",
+            "ortho",
+            "--title",
+            "Foto udara (uji)",
+        ],
+    );
+}
+
+/// Runs a GDAL tool (`args[0]`) that must succeed.
+fn gdal(args: &[&str]) {
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .unwrap_or_else(|e| panic!("{} is needed (Debian package gdal-bin): {e}", args[0]));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Server {
@@ -247,6 +322,10 @@ fn the_viewer_shows_the_villages_in_chromium() {
                         "35.19.09.2005.024"
                     },
                 ),
+                (
+                    "E2E_PETA_DASAR",
+                    if lokasi.is_empty() { "" } else { "ortho" },
+                ),
             ],
         );
         // The map draws from vector tiles, and the layer panel hides and shows the desa.
@@ -271,6 +350,12 @@ fn the_viewer_shows_the_villages_in_chromium() {
             assert_eq!(summary["blok"]["rw"], 1, "{summary}");
             assert_eq!(summary["blok"]["rt"], 2, "{summary}");
             assert_eq!(summary["blok"]["toggle"], true, "{summary}");
+            // The orthophoto kept in the store, chosen in the picker and drawn under the
+            // atlas from this server's tiles, then taken away.
+            let peta = &summary["petaDasar"];
+            assert!(peta["tiles"].as_u64() > Some(0), "{summary}");
+            assert_eq!(peta["saved"], "ortho", "{summary}");
+            assert_eq!(peta["removed"], true, "{summary}");
             // The example work of a new store: its segment drawn, its panel with the
             // APBD money and the funding bar, recoloured by source.
             let segmen = &summary["segmen"];

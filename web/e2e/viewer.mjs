@@ -19,7 +19,10 @@
 // /tiles/ with no 4xx/5xx answer (204 = empty tile is fine), and that the layer panel's desa
 // checkbox hides desa-fill (0 rendered) and shows it again (the 14 desa)), E2E_BLOK (optional,
 // with E2E_LOKASI: an RW code; its boundary is drawn in rw-line and its RTs in rt-line around
-// the location, and the layer panel's RT checkbox hides and shows them).
+// the location, and the layer panel's RT checkbox hides and shows them), E2E_PETA_DASAR
+// (optional, with E2E_LOKASI: a kept basemap's name; chosen in the layer panel's picker, its
+// tiles come from /api/peta-dasar/NAME/… as images, its raster layer lies under every atlas
+// layer, and "Tanpa peta dasar" takes it away again).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
 import { Failure, check, run, viewport, screenshot as savedScreenshot, READY_TIMEOUT_MS } from './browser.mjs';
 
@@ -34,6 +37,7 @@ const SEGMEN = process.env.E2E_SEGMEN ?? '';
 const SEGMEN_LINE = 'segmen-line';
 const TILES = process.env.E2E_TILES ?? '';
 const BLOK = process.env.E2E_BLOK ?? '';
+const PETA_DASAR = process.env.E2E_PETA_DASAR ?? '';
 const FOTO_USER = process.env.E2E_FOTO_USER ?? '';
 const FOTO_PASSWORD = process.env.E2E_FOTO_PASSWORD ?? '';
 // An 8 × 8 PNG (kumuh_io::foto::contoh::png(8, 8), as fuzz/seeds/foto/plain.png).
@@ -174,6 +178,7 @@ async function checkLokasi(page, kode) {
     check(summary.jaringan >= 0, `no ${JARINGAN_LINE} layer`);
   }
   if (BLOK) await checkBlok(page, BLOK);
+  if (PETA_DASAR) await checkPetaDasar(page, PETA_DASAR);
   await page.evaluate(() => new Promise((resolve) => window.kumuhMap.once('idle', resolve) && window.kumuhMap.triggerRepaint()));
 }
 
@@ -212,6 +217,46 @@ async function checkBlok(page, rw) {
   check(blok.toggle, `RT toggled off: ${off} drawn; on again: ${on} (before: ${blok.rt})`);
   await openLayerPanel(page, wasOpen);
   summary.blok = blok;
+}
+
+// The basemap `nama` chosen in the layer panel's picker: its tiles fetched from this
+// server as images, drawn under the atlas layers; then taken away again.
+async function checkPetaDasar(page, nama) {
+  const wasOpen = await openLayerPanel(page);
+  const picker = page.locator('[data-testid="peta-dasar"]');
+  try {
+    await picker.locator(`option[value="${nama}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+  } catch {
+    throw new Failure(`the basemap picker does not offer ${nama}`);
+  }
+  const prefix = `/api/peta-dasar/${nama}/`;
+  const tiles = [];
+  const listen = (res) => {
+    if (new URL(res.url()).pathname.startsWith(prefix)) tiles.push({ status: res.status(), type: res.headers()['content-type'] ?? '' });
+  };
+  page.on('response', listen);
+  await picker.selectOption(nama);
+  try {
+    await page.waitForFunction((id) => window.kumuhMap.getLayer(id) && window.kumuhMap.isSourceLoaded(id), 'peta-dasar', { timeout: 15_000 });
+  } catch {
+    throw new Failure(`the basemap ${nama} did not load (${tiles.length} tile answers)`);
+  }
+  await idle(page);
+  page.off('response', listen);
+  const order = await page.evaluate(() => {
+    const ids = window.kumuhMap.getStyle().layers.map((l) => l.id);
+    return { basemap: ids.indexOf('peta-dasar'), desa: ids.indexOf('desa-fill'), lokasi: ids.indexOf('lokasi-fill'), first: ids.find((id) => id !== 'peta-dasar' && id !== 'background') };
+  });
+  const shown = tiles.filter((t) => t.status === 200 && t.type.startsWith('image/')).length;
+  check(shown > 0 && shown === tiles.length, `basemap tiles: ${JSON.stringify(tiles)}`);
+  check(order.basemap >= 0 && order.basemap < order.desa && order.basemap < order.lokasi, `basemap layer order: ${JSON.stringify(order)}`);
+  const saved = await page.evaluate(() => localStorage.getItem('kumuh.petaDasar'));
+  await picker.selectOption('');
+  await idle(page);
+  const removed = await page.evaluate(() => !window.kumuhMap.getLayer('peta-dasar'));
+  check(removed, 'choosing "Tanpa peta dasar" left the basemap layer');
+  await openLayerPanel(page, wasOpen);
+  summary.petaDasar = { tiles: shown, below: true, saved, removed };
 }
 
 async function checkSegmen(page) {

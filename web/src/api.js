@@ -121,6 +121,8 @@ export const api = {
   turunan: (lokasi, { signal } = {}) => get(`lokasi/${enc(lokasi)}/turunan`, null, { signal }),
   kegiatan: (id, { signal } = {}) => get(`kegiatan/${enc(id)}`, null, { signal }),
   audit: (kunci, { limit = 20, signal } = {}) => get('audit', { kunci, limit }, { signal }),
+  // The basemaps registered with `kumuh basemap add`.
+  petaDasar: () => get('peta-dasar'),
 
   // Photos of a segment at 0/50/100 % and free ones (tahap): listed for everyone,
   // uploaded (the image file as the body) and deleted by the work's writers.

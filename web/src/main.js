@@ -22,6 +22,7 @@ import { initSkenario } from './skenario/index.js';
 import { createOffline } from './offline.js';
 import { createEkspor } from './ekspor.js';
 import { createImpor } from './impor.js';
+import { createPetaDasar } from './peta-dasar.js';
 import { geometryBounds } from './geo.js';
 import { h } from './dom.js';
 
@@ -187,10 +188,17 @@ async function start() {
       ? { href: new URL(`api/peta-luring?wilayah=${encodeURIComponent(home.kode)}`, document.baseURI).href, name: config.title ?? home.kode }
       : null,
   });
+  // The basemap picker, under every atlas layer (the siteplan editor draws over it too).
+  const atlasLayerIds = new Set(Object.values(LAYERS));
+  const petaDasar = createPetaDasar({
+    map,
+    firstAtlasLayer: () => map.getStyle()?.layers?.find((l) => atlasLayerIds.has(l.id))?.id,
+    onError: (err) => errors.show(err),
+  });
   // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
   const layerPanel = createLayerPanel({
     map,
-    footer: h('div', {}, offline.element, createEkspor().element, createImpor({ map, auth: siteplan.auth, onImported: () => labels.refresh() }).element),
+    footer: h('div', {}, petaDasar.element, offline.element, createEkspor().element, createImpor({ map, auth: siteplan.auth, onImported: () => labels.refresh() }).element),
     groups: [
       { id: 'kecamatan', swatch: () => lineSample(COLORS.home, 'solid') },
       { id: 'desa', swatch: () => fillSample(COLORS.desa, COLORS.desaLine), onChange: (on) => on || panel.close() },
@@ -285,6 +293,7 @@ async function start() {
     for (const [id, spec] of Object.entries(atlasSources({ sourceUrl: offline.sourceUrl }))) if (!map.getSource(id)) map.addSource(id, spec);
     const layers = atlasLayers(home.kode, { segmenMode: segmen.mode(), offline: labelMode() });
     for (const layer of layers) if (!map.getLayer(layer.id)) map.addLayer(layer);
+    petaDasar.install();
     layerPanel.apply();
     labels.apply();
     setFeatureState(selected, 'selected', true);

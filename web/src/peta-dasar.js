@@ -1,0 +1,113 @@
+// "Peta dasar" at the top of the layer panel's foot: the basemaps the atlas registered
+// (`kumuh basemap add`, GET /api/peta-dasar) in a picker with "Tanpa peta dasar". The
+// chosen one is drawn as a raster source under every atlas layer, so the siteplan editor,
+// which draws on the same map, draws over it too. The choice is kept in localStorage
+// `kumuh.petaDasar`. A kept basemap's tiles come from this server; a remote one's from its
+// own server (an attribution is shown as text, never as HTML).
+import { lang, onLangChange } from './i18n.js';
+import { h } from './dom.js';
+import { api } from './api.js';
+
+const DICT = {
+  id: { title: 'Peta dasar', tanpa: 'Tanpa peta dasar', pilih: 'Citra di bawah peta' },
+  en: { title: 'Basemap', tanpa: 'No basemap', pilih: 'Imagery under the map' },
+};
+const tx = (key) => (DICT[lang()] ?? DICT.id)[key] ?? DICT.id[key];
+
+const STORAGE_KEY = 'kumuh.petaDasar';
+export const SOURCE = 'peta-dasar';
+export const LAYER = 'peta-dasar';
+
+function stored() {
+  try {
+    return localStorage.getItem(STORAGE_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function escapeText(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// The tile URL template MapLibre reads: a kept basemap's tiles from this server (below
+// the page's path, so a path prefix works), a remote one's as registered.
+function tilesOf(p) {
+  if (p.jenis !== 'berkas') return p.ubin;
+  return `${new URL(`api/peta-dasar/${encodeURIComponent(p.nama)}/`, document.baseURI).href}{z}/{x}/{y}`;
+}
+
+// firstAtlasLayer(): the id of the lowest atlas layer in the style, to draw beneath.
+export function createPetaDasar({ map, firstAtlasLayer, onError }) {
+  let list = [];
+  let chosen = stored();
+  // Whether the style is loaded with the atlas layers in it (install() was called).
+  let installed = false;
+  const select = h('select', { testid: 'peta-dasar' });
+  const label = h('label', { className: 'ekspor-field' }, h('span'), select);
+  const title = h('p', { className: 'ekspor-title' });
+  const root = h('div', { className: 'ekspor-box peta-dasar-box', testid: 'peta-dasar-box' }, title, label);
+  root.hidden = true;
+
+  const render = () => {
+    title.textContent = tx('title');
+    label.firstChild.textContent = tx('pilih');
+    select.replaceChildren(
+      h('option', { text: tx('tanpa'), attrs: { value: '' } }),
+      ...list.map((p) => h('option', { text: p.judul, attrs: { value: p.nama } })),
+    );
+    select.value = list.some((p) => p.nama === chosen) ? chosen : '';
+    root.hidden = list.length === 0;
+  };
+
+  // Puts the chosen basemap under the atlas layers (or takes it away).
+  function apply() {
+    if (!installed) return;
+    if (map.getLayer(LAYER)) map.removeLayer(LAYER);
+    if (map.getSource(SOURCE)) map.removeSource(SOURCE);
+    const p = list.find((b) => b.nama === chosen);
+    if (!p) return;
+    map.addSource(SOURCE, {
+      type: 'raster',
+      tiles: [tilesOf(p)],
+      tileSize: 256,
+      minzoom: p.minzoom,
+      maxzoom: p.maxzoom,
+      ...(p.batas ? { bounds: p.batas } : {}),
+      attribution: escapeText(p.atribusi),
+    });
+    const below = firstAtlasLayer();
+    map.addLayer({ id: LAYER, type: 'raster', source: SOURCE }, below && map.getLayer(below) ? below : undefined);
+  }
+
+  select.addEventListener('change', () => {
+    chosen = select.value;
+    try {
+      localStorage.setItem(STORAGE_KEY, chosen);
+    } catch {
+      // storage may be unavailable (private mode)
+    }
+    apply();
+  });
+
+  const ready = api
+    .petaDasar()
+    .then((answer) => {
+      list = Array.isArray(answer) ? answer : [];
+      render();
+      apply();
+    })
+    .catch((err) => onError?.(err));
+  render();
+  onLangChange(render);
+  return {
+    element: root,
+    // After a style (re)load, once the atlas layers are in: draws the chosen basemap.
+    install() {
+      installed = true;
+      apply();
+    },
+    ready,
+    chosen: () => chosen,
+  };
+}
