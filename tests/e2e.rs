@@ -84,8 +84,14 @@ fn seed_lokasi(store: &Path, dir: &Path) {
     )
     .unwrap();
     kumuh(store, &["import", rt.to_str().unwrap(), "--level", "rt"]);
-    // An orthophoto-like raster around the location, cut by GDAL to an MBTiles (zoom 17
-    // and its overviews down to 13) and kept in the store as basemap `ortho`.
+    // An orthophoto around the location, kept in the store as basemap `ortho`.
+    ortho(store, dir, ["111.470", "-7.632", "111.483", "-7.645"]);
+}
+
+/// An orthophoto-like raster over `ullr` (west, north, east, south), cut by GDAL to an
+/// MBTiles (zoom 17 and its overviews down to 13) and kept in the store as basemap
+/// `ortho`.
+fn ortho(store: &Path, dir: &Path, ullr: [&str; 4]) {
     let tif = dir.join("ortho.tif");
     let mbtiles = dir.join("ortho.mbtiles");
     gdal(&[
@@ -109,10 +115,10 @@ fn seed_lokasi(store: &Path, dir: &Path) {
         "-a_srs",
         "EPSG:4326",
         "-a_ullr",
-        "111.470",
-        "-7.632",
-        "111.483",
-        "-7.645",
+        ullr[0],
+        ullr[1],
+        ullr[2],
+        ullr[3],
         tif.to_str().unwrap(),
     ]);
     gdal(&[
@@ -474,7 +480,25 @@ fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
 
 #[test]
 fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
-    let server = Server::start_with(|store, _| kumuh(store, &["init"]));
+    let server = Server::start_with(|store, dir| {
+        kumuh(store, &["init"]);
+        // A drone orthophoto over part of Bibrik, kept in the store.
+        ortho(store, dir, ["111.488", "-7.570", "111.498", "-7.580"]);
+    });
+    // Its tiles over Bibrik, packed for the field beside the atlas package.
+    let basemap = server.dir.path().join("bibrik-ortho.pmtiles");
+    kumuh(
+        &server.store(),
+        &[
+            "basemap",
+            "export",
+            "ortho",
+            "--wilayah",
+            "35.19.09.2014",
+            "--out",
+            basemap.to_str().unwrap(),
+        ],
+    );
     // The package a field worker takes along, written from the served store.
     let archive = server.dir.path().join("jiwan.pmtiles");
     kumuh(
@@ -497,7 +521,31 @@ fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
             std::ffi::OsStr::new("unduh"),
         ),
     ] {
-        let summary = browser_check("offline.mjs", &server.base, &[file], shot, viewport, &[]);
+        let with_basemap = if file == "unduh" {
+            ""
+        } else {
+            basemap.to_str().unwrap()
+        };
+        let summary = browser_check(
+            "offline.mjs",
+            &server.base,
+            &[file],
+            shot,
+            viewport,
+            &[("E2E_PETA_DASAR_FILE", with_basemap)],
+        );
+        if !with_basemap.is_empty() {
+            // The orthophoto drawn from its own file under the atlas, offline.
+            let peta = &summary["petaDasar"];
+            assert!(
+                peta["source"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("pmtiles://")),
+                "{summary}"
+            );
+            assert_eq!(peta["below"], true, "{summary}");
+            assert_eq!(peta["pixel"], true, "{summary}");
+        }
         if file == "unduh" {
             assert_eq!(summary["downloaded"], "kumuh-35.19.09.pmtiles", "{summary}");
         }

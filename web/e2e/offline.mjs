@@ -15,7 +15,10 @@
 // Bibrik with the search box, and send no request to the server all along. Then, online
 // again, "Kembali ke peta server" draws from the server's /tiles/ once more.
 //
-// Env: CHROMIUM (default /usr/bin/chromium), VIEWPORT (default 1280x800).
+// Env: CHROMIUM (default /usr/bin/chromium), VIEWPORT (default 1280x800),
+// E2E_PETA_DASAR_FILE (optional: a basemap package, `kumuh basemap export`, of a uniform
+// (120, 160, 90) orthophoto; opened offline after the atlas package, it must be drawn from
+// `pmtiles://` under the atlas layers, that colour at the middle of its extent).
 // Prints one JSON line; exits 0 on success, 1 (with the reason) on any failure.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,50 @@ const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
 const SEGMEN = { kegiatan: 'contoh-35.19.09.2014-2018-paving', segmen: 'S1' };
 const ATLAS_SOURCES = ['desa', 'lokasi', 'segmen'];
+const PETA_DASAR_FILE = process.env.E2E_PETA_DASAR_FILE ?? '';
+const ORTHO_RGB = [120, 160, 90];
+
+// Opens the basemap package and checks it is drawn from its file under the atlas layers:
+// with every other layer hidden for a moment, the middle of its extent has its colour.
+async function checkPetaDasarFile(page) {
+  // Opening it fits the map to its area; the view is put back afterwards.
+  const camera = await page.evaluate(() => ({ center: window.kumuhMap.getCenter().toArray(), zoom: window.kumuhMap.getZoom() }));
+  await page.locator('[data-testid="offline-file"]').setInputFiles(PETA_DASAR_FILE);
+  await waitFor(page, () => Boolean(window.kumuhMap.getLayer('peta-dasar')), null, 'the basemap package drew no peta-dasar layer');
+  await waitFor(page, () => window.kumuhMap.isSourceLoaded('peta-dasar'), null, 'the basemap package did not load');
+  await idle(page);
+  const info = await page.evaluate(() => {
+    const map = window.kumuhMap;
+    const ids = map.getStyle().layers.map((l) => l.id);
+    const hidden = ids.filter((id) => id !== 'peta-dasar' && map.getLayoutProperty(id, 'visibility') !== 'none');
+    for (const id of hidden) map.setLayoutProperty(id, 'visibility', 'none');
+    window.__hidden = hidden;
+    return { source: map.getSource('peta-dasar').url ?? null, below: ids.indexOf('peta-dasar') < ids.indexOf('desa-fill') };
+  });
+  await idle(page);
+  const box = await page.locator('#map').boundingBox();
+  const png = await page.screenshot({ type: 'png', clip: { x: box.x + box.width / 2 - 1, y: box.y + box.height / 2 - 1, width: 2, height: 2 } });
+  const rgb = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  }, png.toString('base64'));
+  await page.evaluate((c) => {
+    for (const id of window.__hidden) window.kumuhMap.setLayoutProperty(id, 'visibility', 'visible');
+    window.kumuhMap.jumpTo(c);
+  }, camera);
+  await idle(page);
+  const pixel = rgb.every((v, i) => Math.abs(v - ORTHO_RGB[i]) <= 12);
+  check(pixel, `the middle of the basemap is rgb(${rgb}), expected about rgb(${ORTHO_RGB})`);
+  check(info.below, 'the basemap layer is not under desa-fill');
+  summary.petaDasar = { ...info, rgb, pixel };
+}
 
 const [baseArg, archiveArg, shotPath] = process.argv.slice(2);
 if (!baseArg || !archiveArg || !shotPath) {
@@ -244,6 +291,9 @@ await run(summary, async (browser) => {
   await page.locator('[data-testid="search-input"]').fill('bibr');
   await waitFor(page, (name) => [...document.querySelectorAll('[data-testid="search-result"]')].some((li) => li.textContent.includes(name)), TARGET, `offline search found no ${TARGET}`);
   await page.locator('[data-testid="search-input"]').fill('');
+
+  // 6b. A basemap package beside the atlas package: drawn from its file under the atlas.
+  if (PETA_DASAR_FILE) await checkPetaDasarFile(page);
 
   // 7. No request reached for the server while offline; nothing went wrong on the page.
   summary.requests_offline = asked.length;

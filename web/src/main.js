@@ -184,6 +184,7 @@ async function start() {
       if (pkg && layerPanel.narrow()) layerPanel.setOpen(false);
     },
     onBadge: () => layerPanel.setOpen(true),
+    onBasemap: (pkg) => petaDasar.useFile(pkg),
     download: home.kode
       ? { href: new URL(`api/peta-luring?wilayah=${encodeURIComponent(home.kode)}`, document.baseURI).href, name: config.title ?? home.kode }
       : null,
@@ -193,7 +194,7 @@ async function start() {
   const petaDasar = createPetaDasar({
     map,
     firstAtlasLayer: () => map.getStyle()?.layers?.find((l) => atlasLayerIds.has(l.id))?.id,
-    onError: (err) => errors.show(err),
+    wilayah: home.kode,
   });
   // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
   const layerPanel = createLayerPanel({

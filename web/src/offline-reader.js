@@ -22,9 +22,9 @@ let opened = 0;
 
 export class OfflineError extends Error {}
 
-// Reads a file's PMTiles header and metadata and checks that it is an atlas package:
-// PMTiles v3 with vector tiles and at least one of the atlas's layers. Throws an
-// OfflineError naming the file otherwise.
+// Reads a file's PMTiles header and metadata and checks that it is an atlas package
+// (PMTiles v3 with vector tiles and at least one of the atlas's layers) or a basemap
+// package (raster tiles: `raster: true`). Throws an OfflineError naming the file otherwise.
 export async function openArchive(file) {
   const name = file?.name || '?';
   const inner = new FileSource(file);
@@ -36,18 +36,34 @@ export async function openArchive(file) {
   } catch (err) {
     throw new OfflineError(t('offline.error.read', { name, reason: err?.message ?? String(err) }));
   }
-  if (header.tileType !== TileType.Mvt) throw new OfflineError(t('offline.error.type', { name }));
+  const raster = [TileType.Png, TileType.Jpeg, TileType.Webp].includes(header.tileType);
+  if (header.tileType !== TileType.Mvt && !raster) throw new OfflineError(t('offline.error.type', { name }));
   let metadata;
   try {
     metadata = await archive.getMetadata();
   } catch (err) {
     throw new OfflineError(t('offline.error.read', { name, reason: err?.message ?? String(err) }));
   }
+  const bounds = [header.minLon, header.minLat, header.maxLon, header.maxLat];
+  const valid = bounds.every(Number.isFinite) && header.minLon < header.maxLon && header.minLat < header.maxLat;
+  // A raster archive (`kumuh basemap export`, /api/peta-dasar/NAME/luring) is a basemap to
+  // draw under the atlas, whichever tiles the atlas reads.
+  if (raster) {
+    return {
+      key,
+      name,
+      archive,
+      raster: true,
+      bounds: valid ? bounds : null,
+      minzoom: header.minZoom,
+      maxzoom: header.maxZoom,
+      title: typeof metadata?.name === 'string' && metadata.name ? metadata.name : name,
+      attribution: typeof metadata?.attribution === 'string' ? metadata.attribution : '',
+    };
+  }
   const inFile = Array.isArray(metadata?.vector_layers) ? metadata.vector_layers.map((l) => l?.id) : [];
   const layers = TILE_LAYERS.filter((id) => inFile.includes(id));
   if (!layers.length) throw new OfflineError(t('offline.error.layers', { name, layers: TILE_LAYERS.join(', ') }));
-  const bounds = [header.minLon, header.minLat, header.maxLon, header.maxLat];
-  const valid = bounds.every(Number.isFinite) && header.minLon < header.maxLon && header.minLat < header.maxLat;
   return {
     key,
     name,

@@ -1,5 +1,6 @@
 // Offline maps: a PMTiles archive written by `kumuh export --format pmtiles` (one tileset
-// holding every atlas layer, gzipped MVT) opened from the device with "Buka berkas
+// holding every atlas layer, gzipped MVT), and beside it a basemap's raster archive
+// (`kumuh basemap export`, drawn under the atlas by peta-dasar.js), opened from the device with "Buka berkas
 // PMTiles" or dropped on the map; the server's package of the home area downloads from
 // the same box while online. The atlas's vector sources then read their tiles from
 // the file through MapLibre's `pmtiles://` protocol and nothing is asked of the server;
@@ -15,7 +16,8 @@ import { h } from './dom.js';
 // server).
 // `download`: `{ href, name }` of the server's package of the home area
 // (/api/peta-luring), offered as a link while online.
-export function createOffline({ map, errors, onChange, onBadge, download = null }) {
+// `onBasemap(pkg)` takes a raster package (a basemap of the area) to draw under the atlas.
+export function createOffline({ map, errors, onChange, onBadge, onBasemap, download = null }) {
   let current = null;
 
   const badge = h('button', { className: 'map-box offline-badge', testid: 'offline-badge', attrs: { type: 'button' } });
@@ -75,6 +77,10 @@ export function createOffline({ map, errors, onChange, onBadge, download = null 
     const { openArchive, pmtilesProtocol } = await import('./offline-reader.js');
     const pkg = await openArchive(file);
     pmtilesProtocol().add(pkg.archive);
+    if (pkg.raster) {
+      onBasemap?.(pkg);
+      return pkg;
+    }
     current = pkg;
     document.body.dataset.offline = pkg.key;
     apply();

@@ -16,7 +16,7 @@
 use std::path::Path;
 
 use async_trait::async_trait;
-use kumuh_domain::{Action, User};
+use kumuh_domain::{Action, Kode, User};
 use kumuh_store::{
     JenisPetaDasar, MbTiles, NewAudit, PETA_DASAR_AUDIT_ENTITAS, PetaDasar, PetaDasarBaru,
     StoreError, SumberUbin, Ubin,
@@ -43,6 +43,10 @@ pub const MAX_UBIN_BYTE: usize = 4 << 20;
 pub const MAX_TOTAL_BYTE: u64 = 20 << 30;
 /// Largest PMTiles file (read into memory whole).
 pub const MAX_PMTILES_BYTE: u64 = 2 << 30;
+/// Most tiles an offline package of a basemap may hold.
+pub const LURING_MAX_UBIN: usize = 200_000;
+/// Most bytes of tiles an offline package of a basemap may hold.
+pub const LURING_MAX_BYTE: usize = 1 << 30;
 /// Tiles handed to the store at a time from a PMTiles file.
 const BATCH: usize = 256;
 
@@ -367,6 +371,145 @@ pub async fn tambah(
         }
     };
     Ok(stored.into())
+}
+
+/// An offline package of a kept basemap: its tiles over an area as a raster PMTiles, for
+/// the viewer's "Buka berkas PMTiles" beside the atlas package.
+#[derive(Debug, Clone)]
+pub struct PaketLuring {
+    /// A file name for it: `kumuh-peta-dasar-NAMA[-KODE].pmtiles`.
+    pub nama_berkas: String,
+    /// The archive.
+    pub bytes: Vec<u8>,
+    /// Tiles in it.
+    pub jumlah_ubin: usize,
+}
+
+/// Packs the tiles of kept basemap `nama` over place `wilayah` (its boundary's box; the
+/// basemap's whole extent without one) at every zoom it has, within [`LURING_MAX_UBIN`]
+/// tiles and [`LURING_MAX_BYTE`] bytes. A remote basemap is not packed: its tiles are
+/// another server's.
+pub async fn luring(atlas: &Atlas, nama: &str, wilayah: Option<&Kode>) -> Result<PaketLuring> {
+    let list = atlas.store.list_peta_dasar().await?;
+    let peta = list
+        .into_iter()
+        .find(|p| p.nama == nama)
+        .ok_or_else(|| AppError::NotFound(format!("basemap {nama} does not exist")))?;
+    if peta.jenis == JenisPetaDasar::Xyz {
+        return Err(AppError::rule(format!(
+            "basemap {nama} is a remote server's ({}); only a basemap kept in the atlas can be packed for offline use",
+            peta.sumber
+        )));
+    }
+    let area = match wilayah {
+        Some(kode) => {
+            let place = atlas
+                .store
+                .place(kode)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("wilayah {kode} does not exist")))?;
+            let b = place
+                .geometry
+                .as_ref()
+                .and_then(kumuh_domain::geometry::bbox)
+                .ok_or_else(|| invalid("wilayah", format!("{kode} has no boundary")))?;
+            match peta.batas {
+                Some(p) => [
+                    b[0].max(p[0]),
+                    b[1].max(p[1]),
+                    b[2].min(p[2]),
+                    b[3].min(p[3]),
+                ],
+                None => b,
+            }
+        }
+        None => peta.batas.ok_or_else(|| {
+            invalid(
+                "wilayah",
+                format!("basemap {nama} has no bounds; name the area"),
+            )
+        })?,
+    };
+    if area[0] > area[2] || area[1] > area[3] {
+        return Err(invalid(
+            "wilayah",
+            format!(
+                "basemap {nama} has no imagery over {}",
+                wilayah.map_or("?", |k| k.as_str())
+            ),
+        ));
+    }
+    let mut tiles: Vec<Ubin> = Vec::new();
+    let mut bytes = 0usize;
+    for z in peta.minzoom..=peta.maxzoom {
+        let corner = |lon: f64, lat: f64| {
+            TileId::covering_lonlat(lon, lat, z).map_err(|e| AppError::internal(e.to_string()))
+        };
+        let (nw, se) = (corner(area[0], area[3])?, corner(area[2], area[1])?);
+        let found = atlas
+            .store
+            .peta_dasar_ubin_kotak(nama, z, (nw.x(), se.x()), (nw.y(), se.y()))
+            .await?;
+        bytes += found.iter().map(|u| u.data.len()).sum::<usize>();
+        tiles.extend(found);
+        if tiles.len() > LURING_MAX_UBIN || bytes > LURING_MAX_BYTE {
+            return Err(invalid(
+                "wilayah",
+                format!(
+                    "the package would hold more than {LURING_MAX_UBIN} tiles or {} MiB; choose a smaller area",
+                    LURING_MAX_BYTE >> 20
+                ),
+            ));
+        }
+    }
+    if tiles.is_empty() {
+        return Err(invalid(
+            "wilayah",
+            format!("basemap {nama} has no tiles over this area"),
+        ));
+    }
+    let nama_berkas = match wilayah {
+        Some(k) => format!("kumuh-peta-dasar-{nama}-{k}.pmtiles"),
+        None => format!("kumuh-peta-dasar-{nama}.pmtiles"),
+    };
+    let jumlah_ubin = tiles.len();
+    let bytes = crate::blocking(move || {
+        use kumuh_tiles::pmtiles::{Compression, PmTilesOptions, PmTilesWriter, TileType};
+        let tile_type = match peta.format.as_str() {
+            "jpg" => TileType::Jpeg,
+            "webp" => TileType::Webp,
+            _ => TileType::Png,
+        };
+        let mut options = PmTilesOptions {
+            tile_type,
+            tile_compression: Compression::None,
+            // The area packed, not the union of its tiles (a low zoom's tile spans far
+            // beyond it): the viewer fits the map to these bounds.
+            bounds_lonlat: Some(geo_types::Rect::new((area[0], area[1]), (area[2], area[3]))),
+            ..Default::default()
+        };
+        options.metadata.insert("name".into(), peta.judul.clone());
+        options
+            .metadata
+            .insert("attribution".into(), peta.atribusi.clone());
+        options.metadata.insert("type".into(), "baselayer".into());
+        let mut w = PmTilesWriter::new(options);
+        for u in tiles {
+            let id = TileId::new(u.z, u.x, u.y).map_err(|e| AppError::internal(e.to_string()))?;
+            w.add_tile(id, u.data)
+                .map_err(|e| AppError::internal(e.to_string()))?;
+        }
+        let mut out = Vec::new();
+        w.finish(&mut out)
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        Ok(out)
+    })
+    .await?;
+    Ok(PaketLuring {
+        nama_berkas,
+        bytes,
+        jumlah_ubin,
+    })
 }
 
 /// Removes a basemap with its tiles.

@@ -55,7 +55,7 @@ pub enum Dokumen {
 
 /// Writes `bytes` to `out` under a temporary name beside it, then renames it, so that a
 /// reader never sees half a document and a failed write leaves the old file (if any).
-fn write_atomic(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_atomic(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = out
         .file_name()
         .with_context(|| format!("--out {}: not a file name", out.display()))?;

@@ -35,6 +35,18 @@ pub enum BasemapCommand {
     },
     /// List the registered basemaps.
     List,
+    /// Write a kept basemap's tiles over a place as a raster PMTiles file, to open in the
+    /// viewer beside the atlas package and draw over imagery offline.
+    Export {
+        /// Its name.
+        name: String,
+        /// The place whose boundary's box it covers (default: the whole basemap).
+        #[arg(long)]
+        wilayah: Option<String>,
+        /// The file to write (`.pmtiles`).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Remove a basemap and its tiles.
     Remove {
         /// Its name.
@@ -127,6 +139,24 @@ pub async fn run(path: &std::path::Path, cmd: BasemapCommand) -> anyhow::Result<
                     p.nama, p.judul, p.jenis, p.minzoom, p.maxzoom, what
                 );
             }
+            Ok(())
+        }
+        BasemapCommand::Export { name, wilayah, out } => {
+            let kode = wilayah
+                .as_deref()
+                .map(kumuh_domain::Kode::parse)
+                .transpose()
+                .context("--wilayah")?;
+            let paket = kumuh_app::peta_dasar::luring(&atlas, &name, kode.as_ref())
+                .await
+                .with_context(|| format!("packing basemap {name}"))?;
+            crate::dokumen::write_atomic(&out, &paket.bytes)?;
+            eprintln!(
+                "{}: {} tiles of basemap {name}, {} bytes",
+                out.display(),
+                paket.jumlah_ubin,
+                paket.bytes.len()
+            );
             Ok(())
         }
         BasemapCommand::Remove { name } => {

@@ -168,6 +168,33 @@ fn basemaps_are_added_listed_and_removed_from_the_command_line() {
     ));
     assert!(e.contains("--zoom \"9\""), "{e}");
 
+    // Packed for the field: a raster PMTiles of every tile (no place named: the whole
+    // extent), written whole; a remote basemap is not packed.
+    let pkg = dir.path().join("ortho-luring.pmtiles");
+    let out = kumuh(
+        &store,
+        &[
+            "basemap",
+            "export",
+            "ortho-bibrik",
+            "--out",
+            pkg.to_str().unwrap(),
+        ],
+    );
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("22 tiles"),
+        "{out:?}"
+    );
+    let bytes = std::fs::read(&pkg).unwrap();
+    assert_eq!(&bytes[..7], b"PMTiles");
+    assert_eq!(bytes[99], 3, "tile type JPEG");
+    let e = fails(&kumuh(
+        &store,
+        &["basemap", "export", "citra", "--out", "x.pmtiles"],
+    ));
+    assert!(e.contains("remote"), "{e}");
+
     ok(&kumuh(&store, &["basemap", "remove", "ortho-bibrik"]));
     let e = fails(&kumuh(&store, &["basemap", "remove", "ortho-bibrik"]));
     assert!(e.contains("basemap ortho-bibrik does not exist"), "{e}");

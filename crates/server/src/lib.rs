@@ -235,6 +235,7 @@ fn api() -> (Router<AppState>, Router<AppState>, OpenApiDoc) {
         .routes(routes!(foto::kecil))
         .routes(routes!(peta_dasar::daftar))
         .routes(routes!(peta_dasar::ubin))
+        .routes(routes!(peta_dasar::luring))
         .routes(routes!(kegiatan::read::segmen_geojson))
         .routes(routes!(kegiatan::read::audit))
         .routes(routes!(kegiatan::laporan::pendanaan))

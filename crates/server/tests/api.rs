@@ -494,7 +494,7 @@ async fn openapi_documents_every_route() {
             "{method} {path} missing"
         );
     }
-    assert_eq!(paths.len(), 72);
+    assert_eq!(paths.len(), 73);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 

@@ -8,7 +8,7 @@ use kumuh_app::peta_dasar::{Sumber, Tambah};
 use kumuh_domain::{Role, User};
 use kumuh_io::foto::contoh::{jpeg, png};
 use kumuh_tiles::TileId;
-use kumuh_tiles::pmtiles::{PmTilesOptions, PmTilesWriter, TileType};
+use kumuh_tiles::pmtiles::{PmTilesOptions, PmTilesReader, PmTilesWriter, TileType};
 
 mod common;
 use common::fixture;
@@ -226,4 +226,65 @@ async fn a_remote_basemap_is_listed_with_its_template_and_bad_sources_are_named(
         .filter_map(|p| p["nama"].as_str())
         .collect();
     assert_eq!(names, ["citra"]);
+}
+
+#[tokio::test]
+async fn a_kept_basemap_packs_for_offline_use_over_a_place() {
+    let f = fixture().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("drone.pmtiles");
+    let [a, b] = pmtiles(&file, TileType::Png, tile_png);
+    kumuh_app::peta_dasar::tambah(
+        &f.state.atlas(),
+        Some(&admin()),
+        &Sumber::Berkas(file),
+        &tambah("drone"),
+    )
+    .await
+    .unwrap();
+    kumuh_app::peta_dasar::tambah(
+        &f.state.atlas(),
+        Some(&admin()),
+        &Sumber::parse("https://tile.example.org/{z}/{x}/{y}.png"),
+        &tambah("citra"),
+    )
+    .await
+    .unwrap();
+
+    // Without a place: the basemap's whole extent, both tiles, as a raster PMTiles.
+    let (status, headers, body) = f
+        .call_bytes(Method::GET, "/api/peta-dasar/drone/luring", None, &[], None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/vnd.pmtiles");
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("kumuh-peta-dasar-drone.pmtiles")
+    );
+    let r = PmTilesReader::new(&body).unwrap();
+    assert_eq!(r.header().tile_type, TileType::Png as u8);
+    assert_eq!(r.tile(a).unwrap(), Some(&tile_png()[..]));
+    assert_eq!(r.tile(b).unwrap(), Some(&tile_png()[..]));
+    assert!(r.metadata().unwrap().contains("Drone LKM Bibrik 2024"));
+
+    // A place whose box misses the imagery, one that does not exist, a bad code, and a
+    // remote basemap: each named.
+    let (status, e) = f
+        .get("/api/peta-dasar/drone/luring?wilayah=35.19.09.2001")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("wilayah"), "{e}");
+    let (status, _) = f
+        .get("/api/peta-dasar/drone/luring?wilayah=35.19.09.9999")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, e) = f.get("/api/peta-dasar/drone/luring?wilayah=jiwan").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    let (status, e) = f.get("/api/peta-dasar/citra/luring").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("remote"), "{e}");
+    let (status, _) = f.get("/api/peta-dasar/lain/luring").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

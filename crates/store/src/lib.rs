@@ -451,6 +451,16 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// One tile of a kept basemap (XYZ scheme); `None` where it has none.
     async fn peta_dasar_ubin(&self, nama: &str, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>>;
 
+    /// The tiles of a kept basemap at zoom `z` with columns `x0..=x1` and rows `y0..=y1`
+    /// (XYZ), ordered by column and row: what an offline package of an area takes along.
+    async fn peta_dasar_ubin_kotak(
+        &self,
+        nama: &str,
+        z: u8,
+        x: (u32, u32),
+        y: (u32, u32),
+    ) -> Result<Vec<Ubin>>;
+
     /// Removes a basemap with its tiles and writes `audit`; `false` when there was none.
     async fn delete_peta_dasar(&self, nama: &str, audit: &NewAudit) -> Result<bool>;
 

@@ -135,6 +135,24 @@ pub(crate) const MEASURE: &str = "UPDATE peta_dasar SET
       maxzoom = coalesce((SELECT max(z) FROM peta_dasar_ubin WHERE nama = $4), maxzoom)
     WHERE nama = $5";
 
+/// The tiles of one zoom inside a box of columns and rows (`$1` name, `$2` zoom, `$3`–`$6`
+/// the box), by column and row.
+pub(crate) const KOTAK: &str = "SELECT z, x, y, data FROM peta_dasar_ubin
+    WHERE nama = $1 AND z = $2 AND x BETWEEN $3 AND $4 AND y BETWEEN $5 AND $6
+    ORDER BY x, y";
+
+/// The tiles of a box as rows read them.
+pub(crate) fn ubin_of(rows: Vec<(i64, i64, i64, Vec<u8>)>) -> Vec<Ubin> {
+    rows.into_iter()
+        .map(|(z, x, y, data)| Ubin {
+            z: u8::try_from(z).unwrap_or(u8::MAX),
+            x: u32::try_from(x).unwrap_or(u32::MAX),
+            y: u32::try_from(y).unwrap_or(u32::MAX),
+            data,
+        })
+        .collect()
+}
+
 /// How many tiles go into one INSERT statement.
 pub(crate) const UBIN_PER_STATEMENT: usize = 200;
 

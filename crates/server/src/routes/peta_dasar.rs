@@ -6,10 +6,13 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kumuh_app::peta_dasar::PetaDasarInfo;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
+use crate::routes::common::{attachment, parse_wilayah};
 use crate::routes::foto::Gambar;
 
 /// How long browsers may keep a basemap tile: an hour (a basemap registered again under
@@ -53,4 +56,36 @@ pub async fn ubin(
         HeaderValue::from_static("nosniff"),
     );
     Ok(res)
+}
+
+/// The area of an offline basemap package.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LuringParams {
+    /// The place whose boundary's box it covers (e.g. `35.19.09.2014`); the basemap's
+    /// whole extent when omitted.
+    pub wilayah: Option<String>,
+}
+
+/// A kept basemap's tiles over a place as a raster PMTiles file, opened in the viewer
+/// beside the atlas package ("Buka berkas PMTiles") to draw over imagery offline. At
+/// most 200,000 tiles and 1 GiB.
+#[utoipa::path(get, path = "/api/peta-dasar/{nama}/luring", tag = "tiles",
+    operation_id = "peta_dasar_luring",
+    params(("nama" = String, Path, description = "Basemap name"), LuringParams),
+    responses((status = 200, description = "PMTiles v3 archive of raster tiles (application/vnd.pmtiles)"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn luring(
+    State(state): State<AppState>,
+    Path(nama): Path<String>,
+    Query(params): Query<LuringParams>,
+) -> ApiResult<Response> {
+    let wilayah = params.wilayah.as_deref().map(parse_wilayah).transpose()?;
+    let paket = kumuh_app::peta_dasar::luring(&state.atlas(), &nama, wilayah.as_ref()).await?;
+    Ok(attachment(
+        &paket.nama_berkas,
+        "application/vnd.pmtiles",
+        paket.bytes,
+    ))
 }

@@ -342,6 +342,16 @@ impl Store for GpkgStore {
         peta_dasar::tile(&self.pool, nama, z, x, y).await
     }
 
+    async fn peta_dasar_ubin_kotak(
+        &self,
+        nama: &str,
+        z: u8,
+        x: (u32, u32),
+        y: (u32, u32),
+    ) -> Result<Vec<crate::Ubin>> {
+        peta_dasar::kotak(&self.pool, nama, z, x, y).await
+    }
+
     async fn delete_peta_dasar(&self, nama: &str, audit: &NewAudit) -> Result<bool> {
         peta_dasar::delete(
             self.writer(&format!("removing basemap {nama}"))?,

@@ -5,8 +5,10 @@ use sqlx::{AssertSqlSafe, PgPool};
 
 use super::records::append_audit_lines;
 use crate::error::{DbContext, Result};
-use crate::peta_dasar::{COLUMNS, INSERT, MEASURE, PetaDasarRow, UBIN_PER_STATEMENT, insert_ubin};
-use crate::{NewAudit, PetaDasar, PetaDasarBaru, SumberUbin};
+use crate::peta_dasar::{
+    COLUMNS, INSERT, KOTAK, MEASURE, PetaDasarRow, UBIN_PER_STATEMENT, insert_ubin, ubin_of,
+};
+use crate::{NewAudit, PetaDasar, PetaDasarBaru, SumberUbin, Ubin};
 
 pub(super) async fn save(
     pool: &PgPool,
@@ -123,4 +125,24 @@ pub(super) async fn delete(pool: &PgPool, nama: &str, audit: &NewAudit) -> Resul
         .await
         .ctx(format!("committing the removal of basemap {nama}"))?;
     Ok(true)
+}
+
+pub(super) async fn kotak(
+    pool: &PgPool,
+    nama: &str,
+    z: u8,
+    x: (u32, u32),
+    y: (u32, u32),
+) -> Result<Vec<Ubin>> {
+    let rows: Vec<(i64, i64, i64, Vec<u8>)> = sqlx::query_as(KOTAK)
+        .bind(nama)
+        .bind(i64::from(z))
+        .bind(i64::from(x.0))
+        .bind(i64::from(x.1))
+        .bind(i64::from(y.0))
+        .bind(i64::from(y.1))
+        .fetch_all(pool)
+        .await
+        .ctx(format!("reading the tiles of basemap {nama} at zoom {z}"))?;
+    Ok(ubin_of(rows))
 }
