@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/ortho.rs"]
+mod support;
+
 /// A running `kumuh serve` on a free port, stopped (SIGTERM) when dropped.
 struct Server {
     child: Child,
@@ -88,58 +91,21 @@ fn seed_lokasi(store: &Path, dir: &Path) {
     ortho(store, dir, ["111.470", "-7.632", "111.483", "-7.645"]);
 }
 
-/// An orthophoto-like raster over `ullr` (west, north, east, south), cut by GDAL to an
-/// MBTiles (zoom 17 and its overviews down to 13) and kept in the store as basemap
-/// `ortho`.
+/// An orthophoto-like raster over `ullr` (west, north, east, south) of one colour
+/// (120, 160, 90), cut by GDAL to an MBTiles (zoom 17 and its overviews down to 13) and
+/// kept in the store as basemap `ortho`.
 fn ortho(store: &Path, dir: &Path, ullr: [&str; 4]) {
-    let tif = dir.join("ortho.tif");
-    let mbtiles = dir.join("ortho.mbtiles");
-    gdal(&[
-        "gdal_create",
-        "-q",
-        "-of",
-        "GTiff",
-        "-outsize",
-        "1024",
-        "1024",
-        "-bands",
-        "3",
-        "-burn",
-        "120",
-        "-burn",
-        "160",
-        "-burn",
-        "90",
-        "-ot",
-        "Byte",
-        "-a_srs",
-        "EPSG:4326",
-        "-a_ullr",
-        ullr[0],
-        ullr[1],
-        ullr[2],
-        ullr[3],
-        tif.to_str().unwrap(),
-    ]);
-    gdal(&[
-        "gdal_translate",
-        "-q",
-        "-of",
-        "MBTiles",
-        "-co",
-        "TILE_FORMAT=PNG",
-        tif.to_str().unwrap(),
-        mbtiles.to_str().unwrap(),
-    ]);
-    gdal(&[
-        "gdaladdo",
-        "-q",
-        mbtiles.to_str().unwrap(),
-        "2",
-        "4",
-        "8",
-        "16",
-    ]);
+    let mbtiles = support::orthophoto(
+        dir,
+        &support::Ortho {
+            name: "ortho",
+            ullr,
+            pixels: 1024,
+            rgb: [120, 160, 90],
+            format: "PNG",
+            overviews: &["2", "4", "8", "16"],
+        },
+    );
     kumuh(
         store,
         &[
@@ -151,19 +117,6 @@ fn ortho(store: &Path, dir: &Path, ullr: [&str; 4]) {
             "--title",
             "Foto udara (uji)",
         ],
-    );
-}
-
-/// Runs a GDAL tool (`args[0]`) that must succeed.
-fn gdal(args: &[&str]) {
-    let out = Command::new(args[0])
-        .args(&args[1..])
-        .output()
-        .unwrap_or_else(|e| panic!("{} is needed (Debian package gdal-bin): {e}", args[0]));
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 

@@ -86,7 +86,22 @@ export async function screenshot(page, path) {
   await idle(page);
   const png = await page.screenshot({ type: 'png' });
   writeFileSync(path, png);
-  const pixels = await page.evaluate(async (b64) => {
+  const pixels = await analyse(page, png);
+  check(pixels.colours > 16 && pixels.mapColours > 8, `screenshot looks blank: ${pixels.colours} colours (${pixels.mapColours} in the map)`);
+  return pixels;
+}
+
+// The colour [r, g, b] of the page at (x, y), as drawn.
+export async function rgbAt(page, x, y) {
+  const png = await page.screenshot({ type: 'png', clip: { x, y, width: 1, height: 1 } });
+  return (await analyse(page, png)).first;
+}
+
+// Decodes a PNG screenshot in the page: how many colours it has (every 7th pixel), how
+// many in the map below the header (every 5th pixel of every 5th row), and its first
+// pixel.
+function analyse(page, png) {
+  return page.evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;
     await img.decode();
@@ -106,10 +121,8 @@ export async function screenshot(page, path) {
         mapColours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
       }
     }
-    return { colours: colours.size, mapColours: mapColours.size };
+    return { colours: colours.size, mapColours: mapColours.size, first: [data[0], data[1], data[2]] };
   }, png.toString('base64'));
-  check(pixels.colours > 16 && pixels.mapColours > 8, `screenshot looks blank: ${pixels.colours} colours (${pixels.mapColours} in the map)`);
-  return pixels;
 }
 
 // Runs `body(summary)` with a browser, then prints `summary` as one JSON line and exits 0

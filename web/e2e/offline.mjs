@@ -23,7 +23,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, idle, ready, run, screenshot, viewport, watchPage, waiter } from './browser.mjs';
+import { check, idle, ready, rgbAt, run, screenshot, viewport, watchPage, waiter } from './browser.mjs';
 
 const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
@@ -51,18 +51,7 @@ async function checkPetaDasarFile(page) {
   });
   await idle(page);
   const box = await page.locator('#map').boundingBox();
-  const png = await page.screenshot({ type: 'png', clip: { x: box.x + box.width / 2 - 1, y: box.y + box.height / 2 - 1, width: 2, height: 2 } });
-  const rgb = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
-  }, png.toString('base64'));
+  const rgb = await rgbAt(page, box.x + box.width / 2, box.y + box.height / 2);
   await page.evaluate((c) => {
     for (const id of window.__hidden) window.kumuhMap.setLayoutProperty(id, 'visibility', 'visible');
     window.kumuhMap.jumpTo(c);

@@ -2,72 +2,26 @@
 //! remote XYZ template registered, and mistakes refused with one line naming them.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 use common::{fails, kumuh, ok, sqlite3};
-
-fn gdal(tool: &str, args: &[&str]) {
-    let out = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} is needed (Debian package gdal-bin): {e}"));
-    assert!(
-        out.status.success(),
-        "{tool} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+#[path = "../../../tests/support/ortho.rs"]
+mod ortho;
 
 /// An orthophoto-like GeoTIFF over Bibrik cut to an MBTiles of zooms 13 to 15, as a
 /// planner would with `gdal_translate -of MBTiles` and `gdaladdo`.
 fn orthophoto(dir: &Path) -> PathBuf {
-    let tif = dir.join("ortho.tif");
-    let mbtiles = dir.join("ortho-bibrik.mbtiles");
-    let (tif_s, mb_s) = (tif.to_str().unwrap(), mbtiles.to_str().unwrap());
-    gdal(
-        "gdal_create",
-        &[
-            "-q",
-            "-of",
-            "GTiff",
-            "-outsize",
-            "512",
-            "512",
-            "-bands",
-            "3",
-            "-burn",
-            "90",
-            "-burn",
-            "140",
-            "-burn",
-            "70",
-            "-ot",
-            "Byte",
-            "-a_srs",
-            "EPSG:4326",
-            "-a_ullr",
-            "111.60",
-            "-7.62",
-            "111.63",
-            "-7.65",
-            tif_s,
-        ],
-    );
-    gdal(
-        "gdal_translate",
-        &[
-            "-q",
-            "-of",
-            "MBTiles",
-            "-co",
-            "TILE_FORMAT=JPEG",
-            tif_s,
-            mb_s,
-        ],
-    );
-    gdal("gdaladdo", &["-q", mb_s, "2", "4"]);
-    mbtiles
+    ortho::orthophoto(
+        dir,
+        &ortho::Ortho {
+            name: "ortho-bibrik",
+            ullr: ["111.60", "-7.62", "111.63", "-7.65"],
+            pixels: 512,
+            rgb: [90, 140, 70],
+            format: "JPEG",
+            overviews: &["2", "4"],
+        },
+    )
 }
 
 #[test]

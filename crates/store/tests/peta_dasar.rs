@@ -12,6 +12,8 @@ use kumuh_store::{
 
 mod backend;
 use backend::TestStore;
+#[path = "../../../tests/support/ortho.rs"]
+mod ortho;
 
 for_each_backend!(
     an_mbtiles_from_gdal_is_kept_tile_for_tile_in_the_xyz_scheme,
@@ -19,51 +21,19 @@ for_each_backend!(
     a_source_that_fails_half_way_leaves_the_register_as_it_was,
 );
 
-fn run(cmd: &mut std::process::Command) {
-    let out = cmd.output().expect("GDAL's tools are installed (gdal-bin)");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A 512-pixel orthophoto-like raster over Bibrik, cut to MBTiles zooms 13–15 by GDAL.
+/// A 512-pixel orthophoto-like raster, cut to MBTiles zooms 13–15 by GDAL.
 fn gdal_mbtiles(dir: &Path) -> PathBuf {
-    let tif = dir.join("foto-udara.tif");
-    let out = dir.join("foto-udara.mbtiles");
-    run(std::process::Command::new("gdal_create")
-        .args([
-            "-q", "-of", "GTiff", "-outsize", "512", "512", "-bands", "3",
-        ])
-        .args(["-burn", "180", "-burn", "120", "-burn", "60", "-ot", "Byte"])
-        .args([
-            "-a_srs",
-            "EPSG:4326",
-            "-a_ullr",
-            "111.60",
-            "-7.62",
-            "111.63",
-            "-7.65",
-        ])
-        .arg(&tif));
-    run(std::process::Command::new("gdal_translate")
-        .args([
-            "-q",
-            "-of",
-            "MBTiles",
-            "-co",
-            "TILE_FORMAT=PNG",
-            "-co",
-            "NAME=uji",
-        ])
-        .arg(&tif)
-        .arg(&out));
-    run(std::process::Command::new("gdaladdo")
-        .arg("-q")
-        .arg(&out)
-        .args(["2", "4"]));
-    out
+    ortho::orthophoto(
+        dir,
+        &ortho::Ortho {
+            name: "foto-udara",
+            ullr: ["111.60", "-7.62", "111.63", "-7.65"],
+            pixels: 512,
+            rgb: [180, 120, 60],
+            format: "PNG",
+            overviews: &["2", "4"],
+        },
+    )
 }
 
 fn sqlite(file: &Path, sql: &str) -> String {
