@@ -14,8 +14,10 @@ use crate::commands::open;
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Who paid what: one row per segment, source and fiscal year (CSV columns
-    /// kode_desa,desa,kegiatan,segmen,sumber,tahun,alokasi_rp,realisasi_rp).
-    Funding(FundingArgs),
+    /// kode_desa,desa,kegiatan,segmen,sumber,tahun,alokasi_rp,realisasi_rp); also
+    /// `report funding`, its earlier name.
+    #[command(alias = "funding")]
+    Pendanaan(FundingArgs),
     /// The UPK's arrears list (Daftar Tunggakan) on a date: one row per loan behind.
     Tunggakan(crate::upk::UpkReportArgs),
     /// The UPK's indicators (LAR, PAR, repayment rate) of an area and its desa, as JSON.
@@ -54,7 +56,7 @@ pub struct FundingArgs {
 
 pub async fn report(path: &Path, cmd: ReportCommand) -> anyhow::Result<()> {
     let args = match cmd {
-        ReportCommand::Funding(args) => args,
+        ReportCommand::Pendanaan(args) => args,
         ReportCommand::Tunggakan(args) => {
             return crate::upk::report(path, crate::upk::Laporan::Tunggakan, args).await;
         }

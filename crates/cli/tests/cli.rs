@@ -597,7 +597,7 @@ fn works_are_written_by_call_and_reported_as_csv_and_xlsx() {
         ],
     ));
     assert!(err.contains("422"), "{err}");
-    let csv = ok(&kumuh(&store, &["report", "funding", "--format", "csv"]));
+    let csv = ok(&kumuh(&store, &["report", "pendanaan", "--format", "csv"]));
     assert!(csv.contains(",dana_desa,2019,25000000,0\n"), "{csv}");
     let xlsx = dir.path().join("laporan.xlsx");
     ok(&kumuh(

@@ -32,15 +32,15 @@ fn line(points: &[(f64, f64)]) -> MultiLineString<f64> {
     MultiLineString(vec![LineString::from(points.to_vec())])
 }
 
-fn ruas(kode: &str, jenis: JenisJaringan, kondisi: Kondisi, points: &[(f64, f64)]) -> Ruas {
+fn ruas(kode: &str, jenis: JenisJaringan, kondisi: KondisiRuas, points: &[(f64, f64)]) -> Ruas {
     Ruas::new(kode, jenis, kondisi, line(points))
 }
 
-fn jalan(kode: &str, kondisi: Kondisi, points: &[(f64, f64)]) -> Ruas {
+fn jalan(kode: &str, kondisi: KondisiRuas, points: &[(f64, f64)]) -> Ruas {
     ruas(kode, JenisJaringan::Jalan, kondisi, points)
 }
 
-fn drainase(kode: &str, kondisi: Kondisi, points: &[(f64, f64)]) -> Ruas {
+fn drainase(kode: &str, kondisi: KondisiRuas, points: &[(f64, f64)]) -> Ruas {
     ruas(kode, JenisJaringan::Drainase, kondisi, points)
 }
 
@@ -105,7 +105,7 @@ fn a_road_crossing_the_square_counts_about_100_m_inside() {
         &location(),
         &[jalan(
             "J1",
-            Kondisi::Baik,
+            KondisiRuas::Baik,
             &[(111.4895, MID_LAT), (111.4914, MID_LAT)],
         )],
         Want {
@@ -126,7 +126,7 @@ fn a_road_half_inside_counts_only_its_part_inside() {
         &location(),
         &[jalan(
             "J1",
-            Kondisi::RusakRingan,
+            KondisiRuas::RusakRingan,
             &[(111.48955, MID_LAT), (111.49045, MID_LAT)],
         )],
         Want {
@@ -146,7 +146,7 @@ fn a_road_outside_counts_nothing_and_gives_no_criterion() {
         &location(),
         &[jalan(
             "J1",
-            Kondisi::RusakBerat,
+            KondisiRuas::RusakBerat,
             &[(111.492, MID_LAT), (111.493, MID_LAT)],
         )],
         Want::default(),
@@ -163,7 +163,7 @@ fn a_damaged_drain_feeds_4c() {
         &location(),
         &[drainase(
             "D1",
-            Kondisi::RusakBerat,
+            KondisiRuas::RusakBerat,
             &[(MID_LON, -7.6505), (MID_LON, -7.6485)],
         )],
         Want {
@@ -182,7 +182,7 @@ fn a_missing_road_maps_coverage_and_feeds_2a_only() {
     let points = [(111.4901, MID_LAT), (111.4908, MID_LAT)];
     let d = check(
         &location(),
-        &[jalan("J9", Kondisi::TidakAda, &points)],
+        &[jalan("J9", KondisiRuas::TidakAda, &points)],
         Want {
             jalan_tidak_ada: geodesic_m(&points),
             volumes: &["2a"],
@@ -199,7 +199,7 @@ fn a_missing_road_outside_does_not_map_coverage() {
         &location(),
         &[jalan(
             "J9",
-            Kondisi::TidakAda,
+            KondisiRuas::TidakAda,
             &[(111.492, MID_LAT), (111.493, MID_LAT)],
         )],
         Want::default(),
@@ -227,12 +227,12 @@ fn conditions_are_summed_by_kind_and_damage() {
     let d = check(
         &location(),
         &[
-            jalan("A", Kondisi::Baik, &a),
-            jalan("B", Kondisi::Sedang, &b),
-            jalan("C", Kondisi::RusakRingan, &c),
-            jalan("T", Kondisi::TidakAda, &t),
-            drainase("D1", Kondisi::Baik, &d1),
-            drainase("D2", Kondisi::TidakAda, &d2),
+            jalan("A", KondisiRuas::Baik, &a),
+            jalan("B", KondisiRuas::Sedang, &b),
+            jalan("C", KondisiRuas::RusakRingan, &c),
+            jalan("T", KondisiRuas::TidakAda, &t),
+            drainase("D1", KondisiRuas::Baik, &d1),
+            drainase("D2", KondisiRuas::TidakAda, &d2),
         ],
         Want {
             jalan: la + lb + lc,
@@ -261,7 +261,7 @@ fn sedang_is_not_damage() {
     let points = [(111.4901, MID_LAT), (111.4908, MID_LAT)];
     check(
         &location(),
-        &[jalan("J1", Kondisi::Sedang, &points)],
+        &[jalan("J1", KondisiRuas::Sedang, &points)],
         Want {
             jalan: geodesic_m(&points),
             volumes: &["2b"],
@@ -283,7 +283,7 @@ fn a_two_part_location_counts_both_parts_and_not_the_gap() {
         &location,
         &[drainase(
             "D1",
-            Kondisi::RusakRingan,
+            KondisiRuas::RusakRingan,
             &[(W - 0.0005, MID_LAT), (E + 0.0025, MID_LAT)],
         )],
         Want {
@@ -315,7 +315,7 @@ fn a_hole_in_the_location_is_outside() {
         &location,
         &[jalan(
             "J1",
-            Kondisi::Baik,
+            KondisiRuas::Baik,
             &[(111.4895, MID_LAT), (111.4914, MID_LAT)],
         )],
         Want {
@@ -331,7 +331,7 @@ fn touching_the_boundary_counts_nothing_running_along_it_counts_in_full() {
     let touching = [(W - 0.0005, S - 0.0005), (W, S), (W - 0.0005, S + 0.0005)];
     check(
         &location(),
-        &[jalan("J1", Kondisi::Baik, &touching)],
+        &[jalan("J1", KondisiRuas::Baik, &touching)],
         Want::default(),
     );
     // The boundary belongs to the location, so a road along the edge counts for it (and
@@ -339,7 +339,7 @@ fn touching_the_boundary_counts_nothing_running_along_it_counts_in_full() {
     let along = [(W - 0.0005, S), (E + 0.0005, S)];
     check(
         &location(),
-        &[jalan("J1", Kondisi::RusakBerat, &along)],
+        &[jalan("J1", KondisiRuas::RusakBerat, &along)],
         Want {
             jalan: geodesic_m(&[(W, S), (E, S)]),
             jalan_rusak: geodesic_m(&[(W, S), (E, S)]),
@@ -354,7 +354,7 @@ fn a_line_of_several_parts_counts_each_part_inside() {
     let r = Ruas::new(
         "J1",
         JenisJaringan::Jalan,
-        Kondisi::Baik,
+        KondisiRuas::Baik,
         MultiLineString(vec![
             LineString::from(vec![(111.4895, -7.6498), (111.4914, -7.6498)]),
             LineString::from(vec![(111.4895, -7.6493), (111.4914, -7.6493)]),
@@ -377,7 +377,7 @@ fn parts_of_one_line_drawn_twice_count_once() {
     let r = Ruas::new(
         "J1",
         JenisJaringan::Jalan,
-        Kondisi::Baik,
+        KondisiRuas::Baik,
         MultiLineString(vec![part.clone(), part]),
     );
     let d = check(
@@ -400,13 +400,13 @@ fn parts_of_one_line_drawn_twice_count_once() {
 fn illustrative_lines_are_flagged() {
     let mut r = jalan(
         "J1",
-        Kondisi::RusakBerat,
+        KondisiRuas::RusakBerat,
         &[(111.4901, MID_LAT), (111.4908, MID_LAT)],
     );
     r.contoh = true;
     let mut outside = drainase(
         "D1",
-        Kondisi::RusakBerat,
+        KondisiRuas::RusakBerat,
         &[(111.492, MID_LAT), (111.493, MID_LAT)],
     );
     outside.contoh = true;
@@ -423,7 +423,11 @@ fn illustrative_lines_are_flagged() {
 fn coverage_can_be_marked_mapped_explicitly() {
     let d = derive_volumes(
         &location(),
-        &[drainase("D1", Kondisi::Baik, &[(MID_LON, S), (MID_LON, N)])],
+        &[drainase(
+            "D1",
+            KondisiRuas::Baik,
+            &[(MID_LON, S), (MID_LON, N)],
+        )],
     );
     assert_eq!(d.volumes().iter().map(|v| v.0).collect::<Vec<_>>(), ["4c"]);
     let d = d.with_coverage_mapped(JenisJaringan::Drainase);
@@ -438,7 +442,7 @@ fn coverage_can_be_marked_mapped_explicitly() {
 fn bad_locations_count_nothing_and_say_why() {
     let road = [jalan(
         "J1",
-        Kondisi::RusakBerat,
+        KondisiRuas::RusakBerat,
         &[(111.4895, MID_LAT), (111.4914, MID_LAT)],
     )];
     let cases: Vec<(MultiPolygon<f64>, &[&str])> = vec![
@@ -498,8 +502,8 @@ fn a_polygon_without_area_is_left_out_even_under_a_road_along_it() {
     let along = [(W - 0.0005, S), (E + 0.0005, S)];
     let crossing = [(111.4895, MID_LAT), (111.4914, MID_LAT)];
     let road = [
-        jalan("J1", Kondisi::Baik, &along),
-        jalan("J2", Kondisi::Baik, &crossing),
+        jalan("J1", KondisiRuas::Baik, &along),
+        jalan("J2", KondisiRuas::Baik, &crossing),
     ];
     check(
         &MultiPolygon(vec![flat.clone()]),
@@ -534,7 +538,7 @@ fn an_invalid_location_is_still_clipped_and_reported() {
         &bow,
         &[jalan(
             "J1",
-            Kondisi::Baik,
+            KondisiRuas::Baik,
             &[(111.4895, MID_LAT), (111.4914, MID_LAT)],
         )],
     );
@@ -566,26 +570,26 @@ fn bad_lines_count_nothing_and_say_why() {
     let empty = Ruas::new(
         "E",
         JenisJaringan::Jalan,
-        Kondisi::Baik,
+        KondisiRuas::Baik,
         MultiLineString(vec![]),
     );
     let empty_part = Ruas::new(
         "EP",
         JenisJaringan::Jalan,
-        Kondisi::Baik,
+        KondisiRuas::Baik,
         MultiLineString(vec![LineString::new(vec![])]),
     );
     let cases: Vec<(Ruas, &'static [&'static str])> = vec![
         (empty, &["ruas_empty"]),
         (empty_part, &["ruas_empty"]),
         (
-            jalan("P", Kondisi::Baik, &[(MID_LON, MID_LAT)]),
+            jalan("P", KondisiRuas::Baik, &[(MID_LON, MID_LAT)]),
             &["ruas_zero_length"],
         ),
         (
             jalan(
                 "Z",
-                Kondisi::Baik,
+                KondisiRuas::Baik,
                 &[(MID_LON, MID_LAT), (MID_LON, MID_LAT)],
             ),
             &["ruas_zero_length"],
@@ -593,7 +597,7 @@ fn bad_lines_count_nothing_and_say_why() {
         (
             jalan(
                 "N",
-                Kondisi::Baik,
+                KondisiRuas::Baik,
                 &[(111.4895, MID_LAT), (f64::NAN, MID_LAT)],
             ),
             &["ruas_coordinate"],
@@ -601,7 +605,7 @@ fn bad_lines_count_nothing_and_say_why() {
         (
             jalan(
                 "I",
-                Kondisi::Baik,
+                KondisiRuas::Baik,
                 &[(111.4895, f64::NEG_INFINITY), (111.4914, MID_LAT)],
             ),
             &["ruas_coordinate"],
@@ -610,7 +614,7 @@ fn bad_lines_count_nothing_and_say_why() {
             // Latitude and longitude swapped.
             jalan(
                 "S",
-                Kondisi::Baik,
+                KondisiRuas::Baik,
                 &[(MID_LAT, 111.4895), (MID_LAT, 111.4914)],
             ),
             &["ruas_coordinate"],
@@ -641,7 +645,7 @@ fn a_degenerate_part_is_left_out_and_the_rest_counts() {
     let r = Ruas::new(
         "J1",
         JenisJaringan::Jalan,
-        Kondisi::Baik,
+        KondisiRuas::Baik,
         MultiLineString(vec![
             LineString::from(vec![(MID_LON, MID_LAT)]),
             LineString::from(vec![(111.4895, MID_LAT), (111.4914, MID_LAT)]),
@@ -673,12 +677,12 @@ fn a_bad_line_does_not_spoil_the_others() {
         &[
             jalan(
                 "N",
-                Kondisi::RusakBerat,
+                KondisiRuas::RusakBerat,
                 &[(f64::NAN, f64::NAN), (111.4914, MID_LAT)],
             ),
             jalan(
                 "J1",
-                Kondisi::RusakBerat,
+                KondisiRuas::RusakBerat,
                 &[(111.4895, MID_LAT), (111.4914, MID_LAT)],
             ),
         ],
@@ -698,9 +702,9 @@ fn a_repeated_code_is_reported_once_and_all_lines_count() {
     let d = check(
         &location(),
         &[
-            jalan("J1", Kondisi::Baik, &points),
-            jalan("J1", Kondisi::Baik, &points),
-            jalan("J1", Kondisi::Baik, &points),
+            jalan("J1", KondisiRuas::Baik, &points),
+            jalan("J1", KondisiRuas::Baik, &points),
+            jalan("J1", KondisiRuas::Baik, &points),
         ],
         Want {
             jalan: 3.0 * geodesic_m(&points),
@@ -718,7 +722,7 @@ fn issues_serialise_with_their_kind() {
         &location(),
         &[jalan(
             "Z",
-            Kondisi::Baik,
+            KondisiRuas::Baik,
             &[(MID_LON, MID_LAT), (MID_LON, MID_LAT)],
         )],
     );
@@ -829,10 +833,10 @@ fn applied_volumes_reach_the_assessment() {
         &[
             jalan(
                 "J1",
-                Kondisi::RusakBerat,
+                KondisiRuas::RusakBerat,
                 &[(111.4895, MID_LAT), (111.4914, MID_LAT)],
             ),
-            jalan("J2", Kondisi::TidakAda, &[(MID_LON, S), (MID_LON, N)]),
+            jalan("J2", KondisiRuas::TidakAda, &[(MID_LON, S), (MID_LON, N)]),
         ],
     );
     let mut input = AssessmentInput::new(
@@ -859,8 +863,8 @@ fn applied_volumes_reach_the_assessment() {
 // ---------------------------------------------------------------------------------------
 // Parsing.
 
-fn check_kondisi(text: &str, want: Option<Kondisi>) {
-    match (Kondisi::parse(text), want) {
+fn check_kondisi(text: &str, want: Option<KondisiRuas>) {
+    match (KondisiRuas::parse(text), want) {
         (Ok(got), Some(want)) => assert_eq!(got, want, "{text:?}"),
         (Err(e), None) => {
             let message = e.to_string();
@@ -873,8 +877,8 @@ fn check_kondisi(text: &str, want: Option<Kondisi>) {
 
 #[test]
 fn conditions_read_in_indonesian_and_english() {
-    use Kondisi::*;
-    let cases: &[(&str, Option<Kondisi>)] = &[
+    use KondisiRuas::*;
+    let cases: &[(&str, Option<KondisiRuas>)] = &[
         ("baik", Some(Baik)),
         ("Baik", Some(Baik)),
         ("good", Some(Baik)),
@@ -908,10 +912,13 @@ fn conditions_read_in_indonesian_and_english() {
 
 #[test]
 fn only_minor_and_heavy_damage_count_as_rusak() {
-    let rusak: Vec<Kondisi> = Kondisi::ALL.into_iter().filter(|k| k.is_rusak()).collect();
-    assert_eq!(rusak, [Kondisi::RusakRingan, Kondisi::RusakBerat]);
-    let ada: Vec<Kondisi> = Kondisi::ALL.into_iter().filter(|k| !k.ada()).collect();
-    assert_eq!(ada, [Kondisi::TidakAda]);
+    let rusak: Vec<KondisiRuas> = KondisiRuas::ALL
+        .into_iter()
+        .filter(|k| k.is_rusak())
+        .collect();
+    assert_eq!(rusak, [KondisiRuas::RusakRingan, KondisiRuas::RusakBerat]);
+    let ada: Vec<KondisiRuas> = KondisiRuas::ALL.into_iter().filter(|k| !k.ada()).collect();
+    assert_eq!(ada, [KondisiRuas::TidakAda]);
 }
 
 #[test]
@@ -955,16 +962,16 @@ fn kinds_and_sources_read_and_name_bad_values() {
 #[test]
 fn serde_writes_ids_and_reads_any_accepted_spelling() {
     assert_eq!(
-        serde_json::to_string(&Kondisi::RusakRingan).unwrap(),
+        serde_json::to_string(&KondisiRuas::RusakRingan).unwrap(),
         "\"rusak_ringan\""
     );
-    let k: Kondisi = serde_json::from_str("\"minor damage\"").unwrap();
-    assert_eq!(k, Kondisi::RusakRingan);
-    let err = serde_json::from_str::<Kondisi>("\"hancur\"").unwrap_err();
+    let k: KondisiRuas = serde_json::from_str("\"minor damage\"").unwrap();
+    assert_eq!(k, KondisiRuas::RusakRingan);
+    let err = serde_json::from_str::<KondisiRuas>("\"hancur\"").unwrap_err();
     assert!(err.to_string().contains("`hancur`"), "{err}");
     let r = jalan(
         "J1",
-        Kondisi::TidakAda,
+        KondisiRuas::TidakAda,
         &[(111.4901, MID_LAT), (111.4908, MID_LAT)],
     );
     let back: Ruas = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
@@ -1003,7 +1010,7 @@ proptest! {
     #[test]
     fn inside_is_never_negative_nor_longer_than_the_line(
         points in near_line(),
-        kondisi in proptest::sample::select(Kondisi::ALL.to_vec()),
+        kondisi in proptest::sample::select(KondisiRuas::ALL.to_vec()),
     ) {
         let total = geodesic_m(&points);
         let d = derive_volumes(&location(), &[jalan("J", kondisi, &points)]);
@@ -1017,7 +1024,7 @@ proptest! {
     #[test]
     fn the_halves_of_the_square_add_up_to_the_whole(points in near_line()) {
         let mid = (W + E) / 2.0;
-        let r = [jalan("J", Kondisi::Baik, &points)];
+        let r = [jalan("J", KondisiRuas::Baik, &points)];
         let whole = derive_volumes(&location(), &r).jalan_m;
         let west = derive_volumes(&MultiPolygon(vec![square(W, S, mid, N)]), &r).jalan_m;
         let east = derive_volumes(&MultiPolygon(vec![square(mid, S, E, N)]), &r).jalan_m;
@@ -1028,7 +1035,7 @@ proptest! {
     fn a_line_inside_counts_in_full(points in inside_line()) {
         let total = geodesic_m(&points);
         prop_assume!(total > 1e-3);
-        let d = derive_volumes(&location(), &[drainase("D", Kondisi::RusakRingan, &points)]);
+        let d = derive_volumes(&location(), &[drainase("D", KondisiRuas::RusakRingan, &points)]);
         prop_assert!((d.drainase_rusak_m - total).abs() < 1e-6, "{} vs {total}", d.drainase_rusak_m);
     }
 
@@ -1038,7 +1045,7 @@ proptest! {
         ring in proptest::collection::vec((any_coord(), any_coord()), 0..6),
     ) {
         let location = MultiPolygon(vec![Polygon::new(LineString::from(ring), vec![])]);
-        let r = [drainase("D", Kondisi::TidakAda, &line_coords)];
+        let r = [drainase("D", KondisiRuas::TidakAda, &line_coords)];
         let d = derive_volumes(&location, &r);
         for v in [d.drainase_m, d.drainase_tidak_ada_m, d.per_ruas[0].inside_m] {
             prop_assert!(v.is_finite() && v >= 0.0, "{v}");
@@ -1048,8 +1055,8 @@ proptest! {
 
     #[test]
     fn parsing_never_panics_and_ids_round_trip(text in "\\PC{0,20}") {
-        if let Ok(k) = Kondisi::parse(&text) {
-            prop_assert_eq!(Kondisi::parse(k.as_str()), Ok(k));
+        if let Ok(k) = KondisiRuas::parse(&text) {
+            prop_assert_eq!(KondisiRuas::parse(k.as_str()), Ok(k));
         }
         let _ = JenisJaringan::parse(&text);
         let _ = Sumber::parse(&text);

@@ -630,12 +630,17 @@ async fn the_map_gives_road_and_drain_volumes_beside_the_survey() {
         ])]),
         contoh: false,
     };
-    use kumuh_domain::jaringan::{JenisJaringan, Kondisi};
+    use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas};
     f.store
         .upsert_jaringan(&[
-            line("J-01", JenisJaringan::Jalan, Kondisi::RusakRingan, -7.6385),
-            line("D-01", JenisJaringan::Drainase, Kondisi::Baik, -7.6380),
-            line("J-99", JenisJaringan::Jalan, Kondisi::RusakBerat, -7.60),
+            line(
+                "J-01",
+                JenisJaringan::Jalan,
+                KondisiRuas::RusakRingan,
+                -7.6385,
+            ),
+            line("D-01", JenisJaringan::Drainase, KondisiRuas::Baik, -7.6380),
+            line("J-99", JenisJaringan::Jalan, KondisiRuas::RusakBerat, -7.60),
         ])
         .await
         .unwrap();

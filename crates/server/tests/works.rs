@@ -735,7 +735,7 @@ async fn roles_decide_who_writes_which_desa() {
 
 #[tokio::test]
 async fn finishing_a_road_rebuilds_the_mapped_lines_it_runs_along() {
-    use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+    use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
     let f = fixture().await;
     seed_lokasi(&f).await;
     // The paving runs from 111.4935 to 111.49504 along -7.5753 (170 m).
@@ -743,7 +743,7 @@ async fn finishing_a_road_rebuilds_the_mapped_lines_it_runs_along() {
         Ruas::new(
             kode,
             jenis,
-            Kondisi::RusakBerat,
+            KondisiRuas::RusakBerat,
             geo_types::LineString::from(vec![(from, -7.5753 + dy), (to, -7.5753 + dy)]),
         )
     };

@@ -92,7 +92,7 @@ pub struct KegiatanWrite<'a> {
     pub penilaian: Vec<AssessmentRecord>,
     /// New conditions of mapped road and drain lines (by code) that a finished segment
     /// rebuilt.
-    pub kondisi_jaringan: Vec<(String, kumuh_domain::jaringan::Kondisi)>,
+    pub kondisi_jaringan: Vec<(String, kumuh_domain::jaringan::KondisiRuas)>,
 }
 
 /// A siteplan as stored, with the revision its next change must name.

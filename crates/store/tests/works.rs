@@ -320,14 +320,14 @@ async fn an_evaluation_after_a_work_is_kept_beside_the_survey_of_its_year(store:
 }
 
 async fn line_conditions_change_with_the_work_or_not_at_all(store: TestStore) {
-    use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+    use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
     let bibrik = contoh::bibrik_paving();
     create(&*store, &bibrik).await;
     store
         .upsert_jaringan(&[Ruas::new(
             "J-01",
             JenisJaringan::Jalan,
-            Kondisi::RusakBerat,
+            KondisiRuas::RusakBerat,
             geo_types::LineString::from(vec![(111.4935, -7.5753), (111.49504, -7.5753)]),
         )])
         .await
@@ -342,8 +342,8 @@ async fn line_conditions_change_with_the_work_or_not_at_all(store: TestStore) {
             audit: vec![line("selesai", bibrik.id().as_str())],
             penilaian: vec![],
             kondisi_jaringan: vec![
-                ("J-01".into(), Kondisi::Baik),
-                ("J-99".into(), Kondisi::Baik),
+                ("J-01".into(), KondisiRuas::Baik),
+                ("J-99".into(), KondisiRuas::Baik),
             ],
         })
         .await
@@ -363,7 +363,7 @@ async fn line_conditions_change_with_the_work_or_not_at_all(store: TestStore) {
     );
     assert_eq!(
         kondisi(store.jaringan(None).await.unwrap()),
-        Kondisi::RusakBerat
+        KondisiRuas::RusakBerat
     );
 
     // With the work: the line's condition and the work's version change together.
@@ -373,10 +373,13 @@ async fn line_conditions_change_with_the_work_or_not_at_all(store: TestStore) {
             versi: Some(1),
             audit: vec![line("selesai", bibrik.id().as_str())],
             penilaian: vec![],
-            kondisi_jaringan: vec![("J-01".into(), Kondisi::Baik)],
+            kondisi_jaringan: vec![("J-01".into(), KondisiRuas::Baik)],
         })
         .await
         .unwrap();
     assert_eq!(v, 2);
-    assert_eq!(kondisi(store.jaringan(None).await.unwrap()), Kondisi::Baik);
+    assert_eq!(
+        kondisi(store.jaringan(None).await.unwrap()),
+        KondisiRuas::Baik
+    );
 }

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use geo_types::{Geometry, MultiLineString};
 use kumuh_domain::assessment::{Dasar, RuleSet};
-use kumuh_domain::jaringan::{self, Kondisi as JaringanKondisi, Ruas};
+use kumuh_domain::jaringan::{self, KondisiRuas, Ruas};
 use kumuh_domain::works::{
-    Evaluasi, Kegiatan, KodeKriteria, Kondisi, Segmen, SegmenId, Tanggal, evaluate_completion,
+    Evaluasi, Kegiatan, KodeKriteria, KondisiSegmen, Segmen, SegmenId, Tanggal, evaluate_completion,
 };
 use kumuh_store::{AssessmentQuery, AssessmentRecord, NewAudit};
 use serde::Serialize;
@@ -66,7 +66,7 @@ pub(crate) struct Evaluated {
     pub(crate) penilaian: Vec<AssessmentRecord>,
     pub(crate) evaluasi: Vec<EvaluasiLokasi>,
     pub(crate) audit: Vec<NewAudit>,
-    pub(crate) kondisi_jaringan: Vec<(String, JaringanKondisi)>,
+    pub(crate) kondisi_jaringan: Vec<(String, KondisiRuas)>,
     pub(crate) ruas: Vec<Ruas>,
 }
 
@@ -245,12 +245,12 @@ pub(crate) async fn evaluate(
 
 /// A mapped line's condition for a segment's condition after the work (good when the
 /// segment says nothing: it is finished).
-fn kondisi_garis(k: Option<Kondisi>) -> JaringanKondisi {
+fn kondisi_garis(k: Option<KondisiSegmen>) -> KondisiRuas {
     match k {
-        None | Some(Kondisi::Baik) => JaringanKondisi::Baik,
-        Some(Kondisi::Sedang) => JaringanKondisi::Sedang,
-        Some(Kondisi::Buruk) => JaringanKondisi::RusakBerat,
-        Some(Kondisi::TidakAda) => JaringanKondisi::TidakAda,
+        None | Some(KondisiSegmen::Baik) => KondisiRuas::Baik,
+        Some(KondisiSegmen::Sedang) => KondisiRuas::Sedang,
+        Some(KondisiSegmen::Buruk) => KondisiRuas::RusakBerat,
+        Some(KondisiSegmen::TidakAda) => KondisiRuas::TidakAda,
     }
 }
 

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 
 use kumuh_domain::works::{
     Alokasi, Anggota, AturanIuran, Belanja, EntryId, Iuran, JenisKegiatan, Kegiatan, KegiatanId,
-    KegiatanSummary, KodeKriteria, Kondisi, Kpp, Pelaksana, Progres, Realisasi, Reversal, Rupiah,
-    Satuan, Segmen, SegmenId, StatusKegiatan, SumberDana, Tanggal, Volume, WorksError,
+    KegiatanSummary, KodeKriteria, KondisiSegmen, Kpp, Pelaksana, Progres, Realisasi, Reversal,
+    Rupiah, Satuan, Segmen, SegmenId, StatusKegiatan, SumberDana, Tanggal, Volume, WorksError,
 };
 use kumuh_domain::{Action, Kode, User};
 use kumuh_store::{KegiatanWrite, NewAudit, StoreError, StoredKegiatan};
@@ -454,9 +454,9 @@ pub struct AddSegmen {
     /// Planned volume.
     pub volume_rencana: Option<Volume>,
     /// Condition before the work.
-    pub kondisi_sebelum: Option<Kondisi>,
+    pub kondisi_sebelum: Option<KondisiSegmen>,
     /// Condition after the work.
-    pub kondisi_sesudah: Option<Kondisi>,
+    pub kondisi_sesudah: Option<KondisiSegmen>,
     /// Slum criteria it improves.
     pub kriteria: Vec<KodeKriteria>,
     /// The slum location it lies in.
@@ -532,9 +532,9 @@ pub struct UpdateSegmen {
     /// The date it was finished (default today).
     pub tanggal_selesai: Option<Tanggal>,
     /// Condition before.
-    pub kondisi_sebelum: Option<Option<Kondisi>>,
+    pub kondisi_sebelum: Option<Option<KondisiSegmen>>,
     /// Condition after.
-    pub kondisi_sesudah: Option<Option<Kondisi>>,
+    pub kondisi_sesudah: Option<Option<KondisiSegmen>>,
     /// Criteria improved.
     pub kriteria: Option<Vec<KodeKriteria>>,
     /// The slum location.
@@ -608,7 +608,7 @@ pub async fn update_segmen(
             s.set_status(st)?;
             if st == StatusKegiatan::Selesai && was != StatusKegiatan::Selesai {
                 if s.kondisi_sesudah.is_none() {
-                    s.kondisi_sesudah = Some(Kondisi::Baik);
+                    s.kondisi_sesudah = Some(KondisiSegmen::Baik);
                 }
                 let tanggal = cmd
                     .tanggal_selesai

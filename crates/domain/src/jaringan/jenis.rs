@@ -57,28 +57,28 @@ define_code! {
     /// # What counts as damaged (rusak)
     /// Criterion 2b, *kualitas permukaan jalan lingkungan*, counts the road length whose
     /// surface is damaged, and criterion 4c, *kualitas konstruksi drainase*, the drain
-    /// length whose construction is damaged. [`Kondisi::RusakRingan`] and
-    /// [`Kondisi::RusakBerat`] are damage and count ([`Kondisi::is_rusak`]).
-    /// [`Kondisi::Sedang`] (fair) does not: it describes a road or drain that is worn but
+    /// length whose construction is damaged. [`KondisiRuas::RusakRingan`] and
+    /// [`KondisiRuas::RusakBerat`] are damage and count ([`KondisiRuas::is_rusak`]).
+    /// [`KondisiRuas::Sedang`] (fair) does not: it describes a road or drain that is worn but
     /// whose surface or construction is not damaged, so counting it would score a location
-    /// for wear the criteria do not name. [`Kondisi::TidakAda`] does not count either: a
+    /// for wear the criteria do not name. [`KondisiRuas::TidakAda`] does not count either: a
     /// missing road has no surface and a missing drain no construction; its length belongs
     /// to the coverage criteria 2a and 4b instead.
     ///
     /// This is the condition of a mapped line for the assessment; the before and after state
-    /// of a work ([`crate::works::Kondisi`]) is a separate, coarser scale.
+    /// of a work ([`crate::works::KondisiSegmen`]) is a separate, coarser scale.
     ///
     /// # Examples
     /// ```
-    /// use kumuh_domain::jaringan::Kondisi;
-    /// assert_eq!(Kondisi::parse("Rusak Ringan").unwrap(), Kondisi::RusakRingan);
-    /// assert_eq!(Kondisi::parse("poor").unwrap(), Kondisi::RusakBerat);
-    /// assert!(Kondisi::RusakRingan.is_rusak());
-    /// assert!(!Kondisi::Sedang.is_rusak());
-    /// let err = Kondisi::parse("hancur").unwrap_err();
+    /// use kumuh_domain::jaringan::KondisiRuas;
+    /// assert_eq!(KondisiRuas::parse("Rusak Ringan").unwrap(), KondisiRuas::RusakRingan);
+    /// assert_eq!(KondisiRuas::parse("poor").unwrap(), KondisiRuas::RusakBerat);
+    /// assert!(KondisiRuas::RusakRingan.is_rusak());
+    /// assert!(!KondisiRuas::Sedang.is_rusak());
+    /// let err = KondisiRuas::parse("hancur").unwrap_err();
     /// assert!(err.to_string().contains("`hancur`"));
     /// ```
-    pub enum Kondisi {
+    pub enum KondisiRuas {
         /// Good.
         Baik = "baik",
         /// Fair: worn, but the surface or construction is not damaged.
@@ -90,31 +90,31 @@ define_code! {
         /// Mapped as missing: the alignment where a road or drain is needed but none exists.
         TidakAda = "tidak_ada",
     }
-    from_str: Kondisi::parse => JaringanError;
-    try_from: Kondisi::parse => JaringanError;
+    from_str: KondisiRuas::parse => JaringanError;
+    try_from: KondisiRuas::parse => JaringanError;
 }
 
-impl Kondisi {
+impl KondisiRuas {
     /// Reads a condition in Indonesian or English. Case, spaces, `_` and `-` do not
     /// matter.
     ///
     /// | condition | accepted |
     /// |---|---|
-    /// | [`Kondisi::Baik`] | `baik`, `good` |
-    /// | [`Kondisi::Sedang`] | `sedang`, `fair` |
-    /// | [`Kondisi::RusakRingan`] | `rusak ringan`, `rusak_ringan`, `minor damage` |
-    /// | [`Kondisi::RusakBerat`] | `rusak berat`, `rusak`, `poor`, `bad` |
-    /// | [`Kondisi::TidakAda`] | `tidak ada`, `none`, `missing` |
+    /// | [`KondisiRuas::Baik`] | `baik`, `good` |
+    /// | [`KondisiRuas::Sedang`] | `sedang`, `fair` |
+    /// | [`KondisiRuas::RusakRingan`] | `rusak ringan`, `rusak_ringan`, `minor damage` |
+    /// | [`KondisiRuas::RusakBerat`] | `rusak berat`, `rusak`, `poor`, `bad` |
+    /// | [`KondisiRuas::TidakAda`] | `tidak ada`, `none`, `missing` |
     ///
     /// Plain `rusak` reads as heavy damage because forms that know only one grade of
     /// damage use it for a surface or construction that no longer serves.
-    pub fn parse(text: &str) -> Result<Kondisi> {
+    pub fn parse(text: &str) -> Result<KondisiRuas> {
         match normalise(text).as_str() {
-            "baik" | "good" => Ok(Kondisi::Baik),
-            "sedang" | "fair" => Ok(Kondisi::Sedang),
-            "rusak ringan" | "minor damage" => Ok(Kondisi::RusakRingan),
-            "rusak berat" | "rusak" | "poor" | "bad" => Ok(Kondisi::RusakBerat),
-            "tidak ada" | "none" | "missing" => Ok(Kondisi::TidakAda),
+            "baik" | "good" => Ok(KondisiRuas::Baik),
+            "sedang" | "fair" => Ok(KondisiRuas::Sedang),
+            "rusak ringan" | "minor damage" => Ok(KondisiRuas::RusakRingan),
+            "rusak berat" | "rusak" | "poor" | "bad" => Ok(KondisiRuas::RusakBerat),
+            "tidak ada" | "none" | "missing" => Ok(KondisiRuas::TidakAda),
             _ => Err(JaringanError::UnknownKondisi {
                 value: text.to_owned(),
             }),
@@ -124,13 +124,13 @@ impl Kondisi {
     /// Whether the length counts as damaged for criteria 2b and 4c: minor and heavy
     /// damage do, good, fair and missing do not (see the type's documentation).
     pub fn is_rusak(self) -> bool {
-        matches!(self, Kondisi::RusakRingan | Kondisi::RusakBerat)
+        matches!(self, KondisiRuas::RusakRingan | KondisiRuas::RusakBerat)
     }
 
     /// Whether a road or drain exists along the line (every condition but
-    /// [`Kondisi::TidakAda`]).
+    /// [`KondisiRuas::TidakAda`]).
     pub fn ada(self) -> bool {
-        self != Kondisi::TidakAda
+        self != KondisiRuas::TidakAda
     }
 }
 
@@ -175,8 +175,8 @@ mod tests {
 
     #[test]
     fn every_kondisi_reads_back_from_its_id() {
-        for k in Kondisi::ALL {
-            assert_eq!(Kondisi::parse(k.as_str()), Ok(k));
+        for k in KondisiRuas::ALL {
+            assert_eq!(KondisiRuas::parse(k.as_str()), Ok(k));
         }
         for j in JenisJaringan::ALL {
             assert_eq!(JenisJaringan::parse(j.as_str()), Ok(j));

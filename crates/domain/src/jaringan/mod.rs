@@ -11,7 +11,7 @@
 //! | 4c | kualitas konstruksi drainase | drain length with damaged construction |
 //!
 //! A surveyor measures them on foot. When the roads and drains of a location are mapped
-//! as lines ([`Ruas`]) with their condition ([`Kondisi`]), the same volumes can be read
+//! as lines ([`Ruas`]) with their condition ([`KondisiRuas`]), the same volumes can be read
 //! off the map: [`derive_volumes`] clips every line by the location polygon and sums
 //! the geodesic length inside by kind and condition. The planner then decides per
 //! criterion whether an assessment uses the surveyed or the mapped value ([`Sumber`],
@@ -26,7 +26,7 @@ mod pilihan;
 mod sepanjang;
 mod volume;
 
-pub use jenis::{JenisJaringan, Kondisi, Sumber};
+pub use jenis::{JenisJaringan, KondisiRuas, Sumber};
 pub use pilihan::{Applied, Choices, apply};
 pub use sepanjang::{SEJAJAR_M, SEPANJANG_MIN, Sepanjang, jenis_for_kriteria, lines_along};
 pub use volume::{DerivedVolumes, Issue, Ruas, RuasLength, derive_volumes};

@@ -6,7 +6,7 @@ use geo_types::{Coord, LineString, MultiLineString};
 use serde::Serialize;
 
 use super::volume::usable_lines;
-use super::{JenisJaringan, KRITERIA_2A, KRITERIA_2B, KRITERIA_4B, KRITERIA_4C, Kondisi, Ruas};
+use super::{JenisJaringan, KRITERIA_2A, KRITERIA_2B, KRITERIA_4B, KRITERIA_4C, KondisiRuas, Ruas};
 
 /// How far, in metres, a mapped line may lie from a work's line and still count as the
 /// same road or drain (the width of a neighbourhood road, with mapping error).
@@ -22,7 +22,7 @@ pub struct Sepanjang {
     /// The line's code.
     pub kode: String,
     /// Its condition as mapped.
-    pub kondisi: Kondisi,
+    pub kondisi: KondisiRuas,
     /// The share (0 to 1) of its geodesic length within [`SEJAJAR_M`] of the work's line.
     pub bagian: f64,
     /// Its geodesic length, metres.
@@ -64,10 +64,10 @@ pub fn jenis_for_kriteria<'a>(
 /// # Examples
 /// ```
 /// use geo_types::{line_string, MultiLineString};
-/// use kumuh_domain::jaringan::{lines_along, JenisJaringan, Kondisi, Ruas};
+/// use kumuh_domain::jaringan::{lines_along, JenisJaringan, KondisiRuas, Ruas};
 /// // A 170 m paving over the first half of a 340 m road mapped 2 m beside it.
 /// let work = MultiLineString(vec![line_string![(x: 111.4900, y: -7.576), (x: 111.491542, y: -7.576)]]);
-/// let road = Ruas::new("J-01", JenisJaringan::Jalan, Kondisi::RusakBerat,
+/// let road = Ruas::new("J-01", JenisJaringan::Jalan, KondisiRuas::RusakBerat,
 ///     line_string![(x: 111.4900, y: -7.575982), (x: 111.493084, y: -7.575982)]);
 /// let along = lines_along(&work, JenisJaringan::Jalan, &[road]);
 /// assert_eq!(along.len(), 1);
@@ -178,7 +178,7 @@ mod tests {
     use geo_types::MultiLineString;
 
     use super::*;
-    use crate::jaringan::{JenisJaringan, Kondisi, Ruas};
+    use crate::jaringan::{JenisJaringan, KondisiRuas, Ruas};
 
     #[test]
     fn lines_along_count_only_lines_of_the_kind_near_the_work() {
@@ -190,7 +190,7 @@ mod tests {
             Ruas::new(
                 kode,
                 jenis,
-                Kondisi::RusakBerat,
+                KondisiRuas::RusakBerat,
                 line_string![(x: 111.49, y: -7.576 + dy), (x: 111.491542, y: -7.576 + dy)],
             )
         };

@@ -8,7 +8,7 @@ use geo::{BooleanOps, BoundingRect, Geodesic, Intersects, Length};
 use geo_types::{LineString, MultiLineString, MultiPolygon};
 use serde::{Deserialize, Serialize};
 
-use super::{JenisJaringan, KRITERIA_2A, KRITERIA_2B, KRITERIA_4B, KRITERIA_4C, Kondisi};
+use super::{JenisJaringan, KRITERIA_2A, KRITERIA_2B, KRITERIA_4B, KRITERIA_4C, KondisiRuas};
 use crate::geometry::validate_area_geometry;
 
 /// A mapped line (ruas: stretch) of road or drain with one condition along it.
@@ -19,7 +19,7 @@ pub struct Ruas {
     /// Road or drain.
     pub jenis: JenisJaringan,
     /// Condition along the whole line.
-    pub kondisi: Kondisi,
+    pub kondisi: KondisiRuas,
     /// The line in EPSG:4326 (longitude, latitude in degrees).
     pub geometry: MultiLineString<f64>,
     /// Illustrative, not surveyed: the line stands in for one nobody has mapped yet.
@@ -31,7 +31,7 @@ impl Ruas {
     pub fn new(
         kode: impl Into<String>,
         jenis: JenisJaringan,
-        kondisi: Kondisi,
+        kondisi: KondisiRuas,
         geometry: impl Into<MultiLineString<f64>>,
     ) -> Ruas {
         Ruas {
@@ -52,7 +52,7 @@ pub struct RuasLength {
     /// Road or drain.
     pub jenis: JenisJaringan,
     /// Its condition.
-    pub kondisi: Kondisi,
+    pub kondisi: KondisiRuas,
     /// Geodesic length inside the location, metres; 0 for a line outside or unusable.
     pub inside_m: f64,
     /// Geodesic length of the whole line, metres; 0 for an unusable line.
@@ -327,7 +327,7 @@ impl DerivedVolumes {
         }
     }
 
-    fn add(&mut self, jenis: JenisJaringan, kondisi: Kondisi, length_m: f64, contoh: bool) {
+    fn add(&mut self, jenis: JenisJaringan, kondisi: KondisiRuas, length_m: f64, contoh: bool) {
         let (ada, rusak, tidak_ada, coverage, contoh_flag) = match jenis {
             JenisJaringan::Jalan => (
                 &mut self.jalan_m,
@@ -376,14 +376,14 @@ impl DerivedVolumes {
 /// # Examples
 /// ```
 /// use geo_types::{line_string, polygon, MultiLineString, MultiPolygon};
-/// use kumuh_domain::jaringan::{derive_volumes, JenisJaringan, Kondisi, Ruas};
+/// use kumuh_domain::jaringan::{derive_volumes, JenisJaringan, KondisiRuas, Ruas};
 /// // About 100 m × 100 m near Jiwan (0.0009° ≈ 100 m).
 /// let square = MultiPolygon(vec![polygon![
 ///     (x: 111.49, y: -7.65), (x: 111.4909, y: -7.65),
 ///     (x: 111.4909, y: -7.6491), (x: 111.49, y: -7.6491)]]);
 /// // A damaged road from 50 m west of the square to its middle.
 /// let road = line_string![(x: 111.48955, y: -7.64955), (x: 111.49045, y: -7.64955)];
-/// let ruas = [Ruas::new("J-01", JenisJaringan::Jalan, Kondisi::RusakRingan,
+/// let ruas = [Ruas::new("J-01", JenisJaringan::Jalan, KondisiRuas::RusakRingan,
 ///                       MultiLineString(vec![road]))];
 /// let d = derive_volumes(&square, &ruas);
 /// assert!((d.jalan_rusak_m - 49.6).abs() < 0.5, "{}", d.jalan_rusak_m);

@@ -10,7 +10,7 @@ use super::kegiatan::{
 };
 use super::kpp::{Anggota, AturanIuran, Jadwal, Kpp};
 use super::money::{Amount, Rupiah};
-use super::segmen::{KodeKriteria, Kondisi, Satuan, Segmen, SegmenId, Volume};
+use super::segmen::{KodeKriteria, KondisiSegmen, Satuan, Segmen, SegmenId, Volume};
 use super::tanggal::{Hari, Tanggal};
 use crate::assessment::AssessmentInput;
 use crate::{Kode, LokasiKumuh};
@@ -108,7 +108,7 @@ fn build_bibrik_paving() -> Result<Kegiatan> {
         Some(Volume::whole(170)),
         Satuan::M,
     )?;
-    paving.kondisi_sesudah = Some(Kondisi::Baik);
+    paving.kondisi_sesudah = Some(KondisiSegmen::Baik);
     paving.kriteria = vec![jalan.clone()];
     // Only the paving is linked: the continuation's length and year are unknown, so
     // it could not change the location's survey.

@@ -47,7 +47,9 @@ pub use report::{
     DesaTotal, FundingReport, FundingRow, SourceTotal, TotalRp, TotalSum, Totals, YearTotal,
     funding_report,
 };
-pub use segmen::{GeometryKind, KodeKriteria, Kondisi, Satuan, Segmen, SegmenId, Terukur, Volume};
+pub use segmen::{
+    GeometryKind, KodeKriteria, KondisiSegmen, Satuan, Segmen, SegmenId, Terukur, Volume,
+};
 pub use summary::{
     CostPerUnit, Issue, IssueKind, KegiatanSummary, Ratio, SegmenSummary, SourceLine,
     split_basis_points,

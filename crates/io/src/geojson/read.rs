@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, SkKumuh, validate_area_geometry};
 use serde_json::{Map, Value};
 
@@ -421,7 +421,7 @@ fn read_ruas(r: &mut Reader<'_>, kode: Option<String>, g: Option<&Value>) -> Opt
             .ok()
     });
     let kondisi = r.string("kondisi", true).and_then(|k| {
-        Kondisi::parse(&k)
+        KondisiRuas::parse(&k)
             .map_err(|e| r.problem("kondisi", e.to_string()))
             .ok()
     });

@@ -1,6 +1,6 @@
 //! Reading and writing GeoJSON.
 
-use kumuh_domain::jaringan::{JenisJaringan, Kondisi};
+use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas};
 use serde_json::json;
 
 use geo_types::MultiPolygon;
@@ -169,7 +169,7 @@ fn lines_read_with_kind_and_condition() {
     };
     assert_eq!(
         (j[0].jenis, j[0].kondisi, j[0].contoh),
-        (JenisJaringan::Jalan, Kondisi::RusakBerat, true)
+        (JenisJaringan::Jalan, KondisiRuas::RusakBerat, true)
     );
     let p = problems(parse(
         "j.geojson",

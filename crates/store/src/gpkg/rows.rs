@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use geo_types::{Geometry, MultiLineString, MultiPolygon};
-use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
 use kumuh_domain::{Kode, LokasiKumuh, Place, PlaceSummary, Role, SkKumuh, User};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -174,7 +174,7 @@ pub(super) fn ruas_from_row(row: &SqliteRow) -> Result<Ruas> {
     Ok(Ruas {
         kode: row.get("kode"),
         jenis: JenisJaringan::parse(&jenis).map_err(|e| corrupt("jenis", e.to_string()))?,
-        kondisi: Kondisi::parse(&kondisi).map_err(|e| corrupt("kondisi", e.to_string()))?,
+        kondisi: KondisiRuas::parse(&kondisi).map_err(|e| corrupt("kondisi", e.to_string()))?,
         geometry,
         contoh: row.get("contoh"),
     })

@@ -191,7 +191,7 @@ async fn write_segments(conn: &mut SqliteConnection, k: &Kegiatan) -> Result<()>
     touch_contents(conn, "kegiatan_segmen").await
 }
 
-fn kondisi(k: kumuh_domain::works::Kondisi) -> &'static str {
+fn kondisi(k: kumuh_domain::works::KondisiSegmen) -> &'static str {
     k.as_str()
 }
 

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use geo_types::{Geometry, MultiLineString, MultiPolygon};
 use geozero::{CoordDimensions, ToGeo, ToWkb};
-use kumuh_domain::jaringan::{JenisJaringan, Kondisi, Ruas};
+use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
 use kumuh_domain::{LokasiKumuh, Place, PlaceSummary, Role, SkKumuh, User};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -140,7 +140,7 @@ pub(super) fn ruas_from_row(row: &PgRow) -> Result<Ruas> {
     Ok(Ruas {
         kode: row.get("kode"),
         jenis: JenisJaringan::parse(&jenis).map_err(|e| corrupt("jenis", e.to_string()))?,
-        kondisi: Kondisi::parse(&kondisi).map_err(|e| corrupt("kondisi", e.to_string()))?,
+        kondisi: KondisiRuas::parse(&kondisi).map_err(|e| corrupt("kondisi", e.to_string()))?,
         geometry,
         contoh: row.get("contoh"),
     })

@@ -19,7 +19,7 @@ mod satuan;
 #[cfg(test)]
 mod tests;
 
-pub use satuan::{GeometryKind, KodeKriteria, Kondisi, Satuan, Terukur, Volume};
+pub use satuan::{GeometryKind, KodeKriteria, KondisiSegmen, Satuan, Terukur, Volume};
 
 define_id! {
     /// The id of a segment, unique within its work (e.g. `S1`).
@@ -47,9 +47,9 @@ pub struct Segmen {
     /// Who carries out this segment, where not the work's executing body.
     pub pelaksana: Option<Pelaksana>,
     /// Condition of the thing improved, before the work.
-    pub kondisi_sebelum: Option<Kondisi>,
+    pub kondisi_sebelum: Option<KondisiSegmen>,
     /// Condition after the work.
-    pub kondisi_sesudah: Option<Kondisi>,
+    pub kondisi_sesudah: Option<KondisiSegmen>,
     /// Slum criteria this segment addresses (`2b`).
     pub kriteria: Vec<KodeKriteria>,
     /// Code of the slum location (lokasi kumuh) it lies in, where known.
@@ -77,8 +77,8 @@ struct SegmenData {
     #[serde(default)]
     terukur: Option<Terukur>,
     pelaksana: Option<Pelaksana>,
-    kondisi_sebelum: Option<Kondisi>,
-    kondisi_sesudah: Option<Kondisi>,
+    kondisi_sebelum: Option<KondisiSegmen>,
+    kondisi_sesudah: Option<KondisiSegmen>,
     #[serde(default)]
     kriteria: Vec<KodeKriteria>,
     kode_lokasi: Option<String>,

@@ -187,7 +187,7 @@ impl<'de> Deserialize<'de> for Volume {
 /// The state of the thing a segment improves, before or after the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Kondisi {
+pub enum KondisiSegmen {
     /// Nothing there (an earth track where a road should be, no drain at all).
     TidakAda,
     /// Badly damaged or not working.
@@ -198,22 +198,22 @@ pub enum Kondisi {
     Baik,
 }
 
-impl Kondisi {
+impl KondisiSegmen {
     /// Every condition, worst first.
-    pub const ALL: [Kondisi; 4] = [
-        Kondisi::TidakAda,
-        Kondisi::Buruk,
-        Kondisi::Sedang,
-        Kondisi::Baik,
+    pub const ALL: [KondisiSegmen; 4] = [
+        KondisiSegmen::TidakAda,
+        KondisiSegmen::Buruk,
+        KondisiSegmen::Sedang,
+        KondisiSegmen::Baik,
     ];
 
     /// The stable id (`tidak_ada`, `buruk`, `sedang`, `baik`).
     pub fn as_str(self) -> &'static str {
         match self {
-            Kondisi::TidakAda => "tidak_ada",
-            Kondisi::Buruk => "buruk",
-            Kondisi::Sedang => "sedang",
-            Kondisi::Baik => "baik",
+            KondisiSegmen::TidakAda => "tidak_ada",
+            KondisiSegmen::Buruk => "buruk",
+            KondisiSegmen::Sedang => "sedang",
+            KondisiSegmen::Baik => "baik",
         }
     }
 }

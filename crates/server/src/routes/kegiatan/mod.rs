@@ -19,8 +19,8 @@ use kumuh_app::works::{
 use kumuh_domain::Kode;
 use kumuh_domain::works::{
     Alokasi, Anggota, AturanIuran, Belanja, Bentuk, Dokumen, Iuran, JenisKegiatan, JenisPelaksana,
-    KodeKriteria, Kondisi, Override, Pelaksana, Progres, Realisasi, Reversal, Satuan, SegmenId,
-    StatusKegiatan, WorksError,
+    KodeKriteria, KondisiSegmen, Override, Pelaksana, Progres, Realisasi, Reversal, Satuan,
+    SegmenId, StatusKegiatan, WorksError,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -241,8 +241,8 @@ pub async fn add_segmen(
         .ok_or_else(|| ApiError::unprocessable("geometry: is required"))?;
     let satuan: Satuan = b.req("satuan")?;
     let volume_rencana = b.opt_volume("volume_rencana")?;
-    let kondisi_sebelum: Option<Kondisi> = b.opt("kondisi_sebelum")?;
-    let kondisi_sesudah: Option<Kondisi> = b.opt("kondisi_sesudah")?;
+    let kondisi_sebelum: Option<KondisiSegmen> = b.opt("kondisi_sebelum")?;
+    let kondisi_sesudah: Option<KondisiSegmen> = b.opt("kondisi_sesudah")?;
     let kriteria = kriteria(&mut b)?.unwrap_or_default();
     let kode_lokasi = b.opt_text("kode_lokasi")?;
     let perkiraan_biaya_rp = b.opt_rupiah("perkiraan_biaya_rp")?;
@@ -295,8 +295,8 @@ pub async fn update_segmen(
     let nama = b.opt_text("nama")?;
     let status: Option<StatusKegiatan> = b.opt("status")?;
     let tanggal_selesai = b.opt_tanggal("tanggal_selesai")?;
-    let kondisi_sebelum = settable(&mut b, "kondisi_sebelum", Body::opt::<Kondisi>)?;
-    let kondisi_sesudah = settable(&mut b, "kondisi_sesudah", Body::opt::<Kondisi>)?;
+    let kondisi_sebelum = settable(&mut b, "kondisi_sebelum", Body::opt::<KondisiSegmen>)?;
+    let kondisi_sesudah = settable(&mut b, "kondisi_sesudah", Body::opt::<KondisiSegmen>)?;
     let krit = kriteria(&mut b)?;
     let kode_lokasi = settable(&mut b, "kode_lokasi", Body::opt_text)?;
     let perkiraan_biaya_rp = settable(&mut b, "perkiraan_biaya_rp", Body::opt_rupiah)?;
