@@ -72,7 +72,7 @@ async fn main() {
         }
         summary.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        kumuh_app::report::funding(&atlas, None, true)
+        kumuh_app::laporan::pendanaan(&atlas, None, true)
             .await
             .expect("a report");
         report.push(t.elapsed().as_secs_f64() * 1e3);

@@ -81,7 +81,7 @@ pub async fn report(path: &Path, cmd: ReportCommand) -> anyhow::Result<()> {
         .context("--wilayah")?;
     let store = open(path, OpenMode::MustExist).await?;
     let report =
-        kumuh_app::report::funding(&crate::commands::atlas(&store), wilayah, !args.tanpa_contoh)
+        kumuh_app::laporan::pendanaan(&crate::commands::atlas(&store), wilayah, !args.tanpa_contoh)
             .await
             .context("building the funding report")?;
     store.close().await;

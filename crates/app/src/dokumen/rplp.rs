@@ -90,7 +90,7 @@ pub fn matriks(report: &FundingReport, tahap: &HashMap<String, String>) -> Matri
 pub async fn rplp(atlas: &Atlas, kode: &str) -> Result<Rplp> {
     let kode = kode_of(kode, &[Level::Desa])?;
     let b = bahan(atlas, &kode).await?;
-    let report = crate::report::funding(atlas, Some(kode.clone()), true).await?;
+    let report = crate::laporan::pendanaan(atlas, Some(kode.clone()), true).await?;
     let siteplans = atlas.store.list_siteplan(Some(&kode)).await?;
     crate::blocking(move || {
         let catatan = Catatan::new(&b.records, &b.lokasi);

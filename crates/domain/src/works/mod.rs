@@ -23,9 +23,9 @@ pub mod error;
 pub mod foto;
 pub mod kegiatan;
 pub mod kpp;
+pub mod laporan;
 pub mod ledger;
 pub mod money;
-pub mod report;
 pub mod segmen;
 pub mod summary;
 pub mod tanggal;
@@ -41,12 +41,12 @@ pub use kegiatan::{
     JenisKegiatan, JenisPelaksana, Kegiatan, KegiatanId, Pelaksana, StatusKegiatan,
 };
 pub use kpp::{Anggota, AturanIuran, Belanja, Iuran, Jadwal, KasEntry, KasSummary, Kpp};
-pub use ledger::{Entry, EntryId, Ledger, LedgerEntry, Reversal};
-pub use money::{Amount, AmountSum, MAX_ENTRY_RP, Rupiah, RupiahParseProblem};
-pub use report::{
+pub use laporan::{
     DesaTotal, FundingReport, FundingRow, SourceTotal, TotalRp, TotalSum, Totals, YearTotal,
     funding_report,
 };
+pub use ledger::{Entry, EntryId, Ledger, LedgerEntry, Reversal};
+pub use money::{Amount, AmountSum, MAX_ENTRY_RP, Rupiah, RupiahParseProblem};
 pub use segmen::{
     GeometryKind, KodeKriteria, KondisiSegmen, Satuan, Segmen, SegmenId, Terukur, Volume,
 };

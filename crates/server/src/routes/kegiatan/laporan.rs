@@ -39,7 +39,8 @@ pub async fn pendanaan(
         )));
     }
     let report =
-        kumuh_app::report::funding(&state.atlas(), wilayah, params.contoh.unwrap_or(true)).await?;
+        kumuh_app::laporan::pendanaan(&state.atlas(), wilayah, params.contoh.unwrap_or(true))
+            .await?;
     let (content_type, file) = match format {
         "csv" => ("text/csv; charset=utf-8", "laporan-pendanaan.csv"),
         "xlsx" => (

@@ -10,7 +10,7 @@ use crate::{Atlas, Result};
 
 /// The funding report of the works in `wilayah` (everything when `None`), leaving out
 /// illustrative (`contoh`) works unless `with_contoh`.
-pub async fn funding(
+pub async fn pendanaan(
     atlas: &Atlas,
     wilayah: Option<Kode>,
     with_contoh: bool,
