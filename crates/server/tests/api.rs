@@ -552,6 +552,25 @@ async fn assessments_by_location_and_summaries_by_area() {
         .collect();
     assert_eq!(years, [2019, 2024]);
     assert_eq!(b["penilaian"][0]["result"]["criteria"]["2b"]["score"], 3);
+    // The class and priority under the glossary's names, and the earlier ones kept.
+    for p in b["penilaian"].as_array().unwrap() {
+        assert!(p["kelas"].is_string(), "{p}");
+        assert_eq!(p["kelas"], p["class"]);
+        assert_eq!(p["prioritas"], p["priority"]);
+    }
+    let kelas: Vec<&str> = b["penilaian"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["kelas"].as_str())
+        .collect();
+    assert_eq!(kelas.len(), 2);
+    assert!(
+        kelas
+            .iter()
+            .all(|k| ["kumuh_berat", "kumuh_sedang", "kumuh_ringan", "tidak_kumuh"].contains(k)),
+        "{kelas:?}"
+    );
 
     let (s, b) = f.get("/api/ringkasan?wilayah=35.19.09").await;
     assert_eq!(s, StatusCode::OK, "{b}");

@@ -53,8 +53,12 @@ pub struct PenilaianInfo {
     /// Total score.
     pub total: u32,
     /// `kumuh_berat`, `kumuh_sedang`, `kumuh_ringan` or `tidak_kumuh`.
-    pub class: String,
+    pub kelas: String,
     /// Priority `A1` … `C3`, where computed.
+    pub prioritas: Option<String>,
+    /// The same as `kelas`, under its earlier name (kept for existing clients).
+    pub class: String,
+    /// The same as `prioritas`, under its earlier name (kept for existing clients).
     pub priority: Option<String>,
     /// Criteria (percent, score), aspect averages, considerations, handling and issues.
     #[schema(value_type = Object)]
@@ -73,6 +77,8 @@ impl From<AssessmentRecord> for PenilaianInfo {
             rule_set_version: r.rule_set_version,
             luas_ha: r.luas_ha,
             total: r.total,
+            kelas: r.class.to_string(),
+            prioritas: r.priority.clone(),
             class: r.class.to_string(),
             priority: r.priority,
             result,
