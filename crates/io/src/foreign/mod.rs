@@ -177,28 +177,65 @@ impl Layer {
         progress: &dyn Fn(usize),
     ) -> Result<Value, ImportError> {
         let crs = crs.or(self.crs).unwrap_or(Crs::LonLat);
+        // Features are converted on every core, in runs of consecutive features, and put
+        // back together in file order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per = self.features.len().div_ceil(threads.max(1)).max(1024);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let convert = |range: std::ops::Range<usize>| {
+            let mut features = Vec::with_capacity(range.len());
+            let mut problems = Vec::new();
+            for n in range {
+                let (f, index) = (&self.features[n], self.indices[n]);
+                let mut f = f.clone();
+                if let Some(g) = f.get_mut("geometry")
+                    && let Err(m) = reproject(g, &crs)
+                {
+                    problems.push(problem(Some(index), "geometry", m));
+                }
+                if let Some(Value::Object(props)) = f.get_mut("properties") {
+                    match mapping.apply(props) {
+                        Ok(mapped) => *props = mapped,
+                        Err((field, m)) => problems.push(problem(Some(index), &field, m)),
+                    }
+                }
+                if let Some(o) = f.as_object_mut() {
+                    o.remove("crs");
+                }
+                features.push(f);
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            (features, problems)
+        };
+        let ranges: Vec<std::ops::Range<usize>> = (0..self.features.len())
+            .step_by(per)
+            .map(|start| start..(start + per).min(self.features.len()))
+            .collect();
+        let parts: Vec<(Vec<Value>, Vec<Problem>)> = if ranges.len() <= 1 {
+            progress(0);
+            ranges.into_iter().map(convert).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = ranges
+                    .into_iter()
+                    .map(|r| scope.spawn(|| convert(r)))
+                    .collect();
+                // This thread tells the progress while the others convert.
+                while !handles.iter().all(|h| h.is_finished()) {
+                    progress(done.load(std::sync::atomic::Ordering::Relaxed));
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
         let mut features = Vec::with_capacity(self.features.len());
         let mut problems = Vec::new();
-        for (n, (f, &index)) in self.features.iter().zip(&self.indices).enumerate() {
-            if n % 1024 == 0 {
-                progress(n);
-            }
-            let mut f = f.clone();
-            if let Some(g) = f.get_mut("geometry")
-                && let Err(m) = reproject(g, &crs)
-            {
-                problems.push(problem(Some(index), "geometry", m));
-            }
-            if let Some(Value::Object(props)) = f.get_mut("properties") {
-                match mapping.apply(props) {
-                    Ok(mapped) => *props = mapped,
-                    Err((field, m)) => problems.push(problem(Some(index), &field, m)),
-                }
-            }
-            if let Some(o) = f.as_object_mut() {
-                o.remove("crs");
-            }
-            features.push(f);
+        for (f, p) in parts {
+            features.extend(f);
+            problems.extend(p);
         }
         if !problems.is_empty() {
             return Err(ImportError {
@@ -245,7 +282,10 @@ fn reproject(g: &mut Value, crs: &Crs) -> Result<(), String> {
                     "position ({x}, {y}) lies outside the coordinate system"
                 ));
             }
-            *v = json!([lon, lat]);
+            // In place, without a new array for every position.
+            items.truncate(2);
+            items[0] = Value::from(lon);
+            items[1] = Value::from(lat);
             return Ok(());
         }
         items.iter_mut().try_for_each(|i| walk(i, crs))
