@@ -315,6 +315,7 @@ fn the_viewer_shows_the_villages_in_chromium() {
             assert!(peta["tiles"].as_u64() > Some(0), "{summary}");
             assert_eq!(peta["saved"], "ortho", "{summary}");
             assert_eq!(peta["removed"], true, "{summary}");
+            assert_eq!(peta["thin"], true, "{summary}");
             // The example work of a new store: its segment drawn, its panel with the
             // APBD money and the funding bar, recoloured by source.
             let segmen = &summary["segmen"];

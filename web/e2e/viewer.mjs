@@ -251,12 +251,17 @@ async function checkPetaDasar(page, nama) {
   check(shown > 0 && shown === tiles.length, `basemap tiles: ${JSON.stringify(tiles)}`);
   check(order.basemap >= 0 && order.basemap < order.desa && order.basemap < order.lokasi, `basemap layer order: ${JSON.stringify(order)}`);
   const saved = await page.evaluate(() => localStorage.getItem('kumuh.petaDasar'));
+  const desaOpacity = () => page.evaluate(() => JSON.stringify(window.kumuhMap.getPaintProperty('desa-fill', 'fill-opacity')));
+  const thin = await desaOpacity();
   await picker.selectOption('');
   await idle(page);
   const removed = await page.evaluate(() => !window.kumuhMap.getLayer('peta-dasar'));
   check(removed, 'choosing "Tanpa peta dasar" left the basemap layer');
+  // Over imagery the desa fill thins out; without it, it is as before.
+  const back = await desaOpacity();
+  check(thin.includes('0.08') && back.includes('0.55'), `desa-fill opacity over imagery ${thin}, after ${back}`);
   await openLayerPanel(page, wasOpen);
-  summary.petaDasar = { tiles: shown, below: true, saved, removed };
+  summary.petaDasar = { tiles: shown, below: true, saved, removed, thin: true };
 }
 
 async function checkSegmen(page) {

@@ -19,6 +19,10 @@ const tx = (key) => (DICT[lang()] ?? DICT.id)[key] ?? DICT.id[key];
 const STORAGE_KEY = 'kumuh.petaDasar';
 export const SOURCE = 'peta-dasar';
 export const LAYER = 'peta-dasar';
+// Over imagery the desa fill thins out so the imagery shows, keeping hover and selection.
+const DESA_FILL = 'desa-fill';
+const state = (name) => ['boolean', ['feature-state', name], false];
+const DESA_OVER_IMAGERY = ['case', state('selected'), 0.35, state('hover'), 0.3, 0.08];
 
 function stored() {
   try {
@@ -89,11 +93,16 @@ export function createPetaDasar({ map, firstAtlasLayer, wilayah = null }) {
   };
 
   // Puts the chosen basemap under the atlas layers (or takes it away).
+  let desaOpacity = null;
   function apply() {
     if (!installed) return;
     if (map.getLayer(LAYER)) map.removeLayer(LAYER);
     if (map.getSource(SOURCE)) map.removeSource(SOURCE);
     const p = all().find((b) => b.nama === chosen);
+    if (map.getLayer(DESA_FILL)) {
+      desaOpacity ??= map.getPaintProperty(DESA_FILL, 'fill-opacity');
+      map.setPaintProperty(DESA_FILL, 'fill-opacity', p ? DESA_OVER_IMAGERY : desaOpacity);
+    }
     if (!p) return;
     map.addSource(SOURCE, { ...sourceOf(p), attribution: escapeText(p.atribusi) });
     const below = firstAtlasLayer();
