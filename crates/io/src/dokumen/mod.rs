@@ -23,7 +23,7 @@ pub mod teks;
 mod xlsx;
 
 pub use peta::{Bentuk, LokasiPeta};
-pub use profil::{profil_html, profil_xlsx};
+pub use profil::{money_table, profil_html, profil_xlsx};
 pub use rplp::{rplp_html, rplp_xlsx};
 pub use sk::{sk_html, sk_xlsx};
 

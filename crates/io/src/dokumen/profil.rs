@@ -261,20 +261,7 @@ fn works(out: &mut String, p: &Profil) {
         out.push_str("<p>Belum ada alokasi dana yang tercatat.</p></section>");
         return;
     }
-    out.push_str(
-        "<table><thead><tr><th>Sumber dana</th><th>Tahun anggaran</th>\
-         <th class=\"n\">Alokasi</th><th class=\"n\">Realisasi</th></tr></thead><tbody>",
-    );
-    for r in &p.dana {
-        money_row(out, r);
-    }
-    let _ = write!(
-        out,
-        "</tbody><tfoot><tr><td colspan=\"2\">Jumlah</td><td class=\"n\">{}</td>\
-         <td class=\"n\">{}</td></tr></tfoot></table>",
-        total_sum(&p.dana_total.alokasi),
-        rupiah(p.dana_total.realisasi_rp.get())
-    );
+    money_table(out, &p.dana, &p.dana_total);
     let _ = write!(out, "<figure>{}</figure>", money_chart(&p.dana));
     out.push_str(
         "<p class=\"catatan\">Grafik menggambar alokasi yang jumlahnya diketahui; alokasi yang \
@@ -282,17 +269,33 @@ fn works(out: &mut String, p: &Profil) {
     );
 }
 
-fn money_row(out: &mut String, r: &DanaBaris) {
-    let sumber = r.sumber.map_or("Lainnya", |s| s.label_id());
-    let tahun = r
-        .tahun
-        .map_or_else(|| "tidak diketahui".to_owned(), |t| t.to_string());
+/// The money table: one row per source and budget year (allocations, spending), an
+/// unknown amount as "tidak diketahui", and the totals; for the profile and the public
+/// page alike.
+pub fn money_table(out: &mut String, dana: &[DanaBaris], total: &DanaBaris) {
+    out.push_str(
+        "<table><thead><tr><th>Sumber dana</th><th>Tahun anggaran</th>\
+         <th class=\"n\">Alokasi</th><th class=\"n\">Realisasi</th></tr></thead><tbody>",
+    );
+    for r in dana {
+        let sumber = r.sumber.map_or("Lainnya", |s| s.label_id());
+        let tahun = r
+            .tahun
+            .map_or_else(|| "tidak diketahui".to_owned(), |t| t.to_string());
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{tahun}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(sumber),
+            total_sum(&r.alokasi),
+            rupiah(r.realisasi_rp.get())
+        );
+    }
     let _ = write!(
         out,
-        "<tr><td>{}</td><td>{tahun}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-        esc(sumber),
-        total_sum(&r.alokasi),
-        rupiah(r.realisasi_rp.get())
+        "</tbody><tfoot><tr><td colspan=\"2\">Jumlah</td><td class=\"n\">{}</td>\
+         <td class=\"n\">{}</td></tr></tfoot></table>",
+        total_sum(&total.alokasi),
+        rupiah(total.realisasi_rp.get())
     );
 }
 

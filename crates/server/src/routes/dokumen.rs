@@ -100,16 +100,7 @@ pub async fn profil(
     State(state): State<AppState>,
     Query(q): Query<DokumenParams>,
 ) -> ApiResult<Response> {
-    let format = format_of(q.format.as_deref())?;
-    answer(
-        &state,
-        Permintaan {
-            jenis: Jenis::Profil,
-            wilayah: q.wilayah,
-            format,
-        },
-    )
-    .await
+    of_place(&state, q, Jenis::Profil).await
 }
 
 /// The RPLP of a desa: its profile, the investment plan (works × budget years × sources,
@@ -126,16 +117,7 @@ pub async fn rplp(
     State(state): State<AppState>,
     Query(q): Query<DokumenParams>,
 ) -> ApiResult<Response> {
-    let format = format_of(q.format.as_deref())?;
-    answer(
-        &state,
-        Permintaan {
-            jenis: Jenis::Rplp,
-            wilayah: q.wilayah,
-            format,
-        },
-    )
-    .await
+    of_place(&state, q, Jenis::Rplp).await
 }
 
 /// The SK Kumuh annex of a kabupaten or kecamatan in a year: the decree's table, a map
@@ -159,6 +141,20 @@ pub async fn sk_kumuh(
         &state,
         Permintaan {
             jenis: Jenis::SkKumuh { tahun, banding },
+            wilayah: q.wilayah,
+            format,
+        },
+    )
+    .await
+}
+
+/// A document of one place with no more parameters than its format.
+async fn of_place(state: &AppState, q: DokumenParams, jenis: Jenis) -> ApiResult<Response> {
+    let format = format_of(q.format.as_deref())?;
+    answer(
+        state,
+        Permintaan {
+            jenis,
             wilayah: q.wilayah,
             format,
         },

@@ -10,11 +10,11 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kumuh_app::AppError;
-use kumuh_app::publik::{self, DanaBaris, Halaman, KegiatanPublik, PetaDesa};
+use kumuh_app::publik::{self, Halaman, KegiatanPublik, PetaDesa};
 use kumuh_domain::Level;
 use kumuh_io::dokumen::level_label;
 use kumuh_io::dokumen::peta::{self, Peta};
-use kumuh_io::dokumen::teks::{amount_sum, esc, hektar, rupiah, total_sum};
+use kumuh_io::dokumen::teks::{amount_sum, esc, hektar, rupiah};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -173,34 +173,8 @@ fn money_section(out: &mut String, h: &Halaman) {
         out.push_str("<p>Belum ada alokasi dana yang tercatat.</p></section>");
         return;
     }
-    out.push_str(
-        "<table><thead><tr><th>Sumber dana</th><th>Tahun anggaran</th>\
-         <th class=\"n\">Alokasi</th><th class=\"n\">Realisasi</th></tr></thead><tbody>",
-    );
-    for row in &h.dana {
-        money_row(out, row);
-    }
-    let _ = write!(
-        out,
-        "</tbody><tfoot><tr><td colspan=\"2\">Jumlah</td><td class=\"n\">{}</td>\
-         <td class=\"n\">{}</td></tr></tfoot></table></section>",
-        total_sum(&h.dana_total.alokasi),
-        rupiah(h.dana_total.realisasi_rp.get())
-    );
-}
-
-fn money_row(out: &mut String, row: &DanaBaris) {
-    let sumber = row.sumber.map_or("Lainnya", |s| s.label_id());
-    let tahun = row
-        .tahun
-        .map_or_else(|| "tidak diketahui".to_owned(), |t| t.to_string());
-    let _ = write!(
-        out,
-        "<tr><td>{}</td><td>{tahun}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-        esc(sumber),
-        total_sum(&row.alokasi),
-        rupiah(row.realisasi_rp.get())
-    );
+    kumuh_io::dokumen::money_table(out, &h.dana, &h.dana_total);
+    out.push_str("</section>");
 }
 
 fn slum_section(out: &mut String, h: &Halaman) {
