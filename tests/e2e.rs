@@ -30,6 +30,27 @@ fn kumuh(store: &Path, args: &[&str]) {
     );
 }
 
+/// Adds user `name` with `args` (`--role …`, `--desa …`) and `password`, read from
+/// standard input as an administrator would type it.
+fn add_user(store: &Path, name: &str, args: &[&str], password: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
+        .args(["user", "add", name])
+        .args(args)
+        .arg("--password-stdin")
+        .env("KUMUH_STORE", store)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("running kumuh");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{password}").unwrap();
+    }
+    assert!(child.wait().unwrap().success(), "kumuh user add {name}");
+}
+
 /// Puts one slum location in Sukolilo into the store, assessed in 2019 and 2024 (test
 /// data, not a survey).
 fn seed_lokasi(store: &Path, dir: &Path) {
@@ -331,31 +352,12 @@ fn the_viewer_shows_the_villages_in_chromium() {
 /// A new store with an LKM user of Bibrik (for the siteplan editor).
 fn seed_lkm(store: &Path, _dir: &Path) {
     kumuh(store, &["init"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args([
-            "user",
-            "add",
-            "makmur",
-            "--role",
-            "lkm",
-            "--desa",
-            "35.19.09.2014",
-        ])
-        .arg("--password-stdin")
-        .env("KUMUH_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("running kumuh");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"kata-sandi-lkm\n")
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    add_user(
+        store,
+        "makmur",
+        &["--role", "lkm", "--desa", "35.19.09.2014"],
+        "kata-sandi-lkm",
+    );
 }
 
 #[test]
@@ -563,20 +565,7 @@ fn seed_upk(store: &Path, dir: &Path) {
         ("sri-upk", "35.19.09.2014", "kata-sandi-upk"),
         ("wayut-upk", "35.19.09.2009", "kata-sandi-wayut"),
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-            .args(["user", "add", name, "--role", "upk", "--desa", desa])
-            .arg("--password-stdin")
-            .env("KUMUH_STORE", store)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("running kumuh");
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{password}").unwrap();
-        drop(stdin);
-        assert!(child.wait().unwrap().success(), "kumuh user add {name}");
+        add_user(store, name, &["--role", "upk", "--desa", desa], password);
     }
     let calls = [
         (
@@ -697,21 +686,12 @@ fn a_upk_user_sees_the_loan_layer_and_a_desa_loan_panel_in_chromium() {
 /// best set is B and C (10 ha), not A, the best value for money. Test data, not a survey.
 fn seed_skenario(store: &Path, dir: &Path) {
     kumuh(store, &["init"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args(["user", "add", "perencana", "--role", "kabupaten"])
-        .arg("--password-stdin")
-        .env("KUMUH_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("running kumuh");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "kata-sandi-kab").unwrap();
-    }
-    assert!(child.wait().unwrap().success(), "kumuh user add perencana");
+    add_user(
+        store,
+        "perencana",
+        &["--role", "kabupaten"],
+        "kata-sandi-kab",
+    );
 
     // Squares of `side_m` metres at Bibrik's latitude, side by side.
     let lat = -7.575_f64;
@@ -892,21 +872,12 @@ fn the_documents_print_to_a4_in_chromium() {
 /// as BIG's RBI layers name them (KDEPUM, NAMOBJ), which Kumuh does not recognise.
 fn seed_impor(store: &Path, dir: &Path) {
     kumuh(store, &["init"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
-        .args(["user", "add", "perencana", "--role", "kabupaten"])
-        .arg("--password-stdin")
-        .env("KUMUH_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("running kumuh");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "kata-sandi-kab").unwrap();
-    }
-    assert!(child.wait().unwrap().success(), "kumuh user add perencana");
+    add_user(
+        store,
+        "perencana",
+        &["--role", "kabupaten"],
+        "kata-sandi-kab",
+    );
     let out = Command::new("ogr2ogr")
         .args(["-f", "ESRI Shapefile"])
         .arg(dir.join("batas_desa_baru.shp.zip"))
