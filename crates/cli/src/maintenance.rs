@@ -144,14 +144,18 @@ pub async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
             crate::commands::Opened::Postgis(s) => s.load_atlas(&atlas, args.force).await,
         }
         .with_context(|| format!("copying into {}", to.location()))?;
-        anyhow::Ok(atlas.records())
+        // Basemaps follow, a basemap a transaction, their tiles a page at a time.
+        let basemaps = kumuh_store::copy_peta_dasar(&*from.shared(), &*to.shared())
+            .await
+            .with_context(|| format!("copying the basemaps into {}", to.location()))?;
+        anyhow::Ok((atlas.records(), basemaps))
     }
     .await;
     from.close().await;
     to.close().await;
-    let records = copied?;
+    let (records, basemaps) = copied?;
     println!(
-        "copied {records} records from {} to {}",
+        "copied {records} records and {basemaps} basemap(s) from {} to {}",
         from.location(),
         to.location()
     );

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 mod common;
-use common::{fails, kumuh, kumuh_stdin, ok};
+use common::{fails, kumuh, kumuh_stdin, ok, sqlite3};
+#[path = "../../../tests/support/ortho.rs"]
+mod ortho;
 
 /// A new empty database, or `None` with a notice when no server is configured.
 fn fresh_database() -> Option<String> {
@@ -227,6 +229,30 @@ fn an_atlas_migrates_between_a_file_and_postgis_and_exports_as_a_geopackage() {
         &["user", "add", "ana", "--password-stdin"],
         "rahasia-123\n",
     ));
+    // A drone orthophoto kept in the file, which must travel with the atlas.
+    let mbtiles = ortho::orthophoto(
+        dir.path(),
+        &ortho::Ortho {
+            name: "ortho",
+            ullr: ["111.60", "-7.62", "111.63", "-7.65"],
+            pixels: 512,
+            rgb: [90, 140, 70],
+            format: "PNG",
+            overviews: &["2", "4"],
+        },
+    );
+    ok(&kumuh(
+        &file,
+        &[
+            "basemap",
+            "add",
+            mbtiles.to_str().unwrap(),
+            "--name",
+            "ortho",
+        ],
+    ));
+    let basemaps = |store: &Path| ok(&kumuh(store, &["basemap", "list"]));
+    assert!(basemaps(&file).contains("ortho\tortho\tberkas\tzoom 13-15\t22 tiles"));
     let desa = |store: &Path| ok(&kumuh(store, &["export", "--format", "geojson"]));
     let before = desa(&file);
 
@@ -242,8 +268,9 @@ fn an_atlas_migrates_between_a_file_and_postgis_and_exports_as_a_geopackage() {
         kumuh(none, &args)
     };
     let copied = ok(&migrate(file.to_str().unwrap(), &url, false));
-    assert!(copied.contains("copied"), "{copied}");
+    assert!(copied.contains("and 1 basemap(s)"), "{copied}");
     assert_eq!(desa(Path::new(&url)), before);
+    assert_eq!(basemaps(Path::new(&url)), basemaps(&file));
     // The user came along, password and all: ana signs in at a server on the database.
     let server = Server::start(&url);
     sign_in(&server);
@@ -257,6 +284,11 @@ fn an_atlas_migrates_between_a_file_and_postgis_and_exports_as_a_geopackage() {
     let back = dir.path().join("kembali.gpkg");
     ok(&migrate(&url, back.to_str().unwrap(), false));
     assert_eq!(desa(&back), before);
+    assert_eq!(basemaps(&back), basemaps(&file));
+    // Tile for tile.
+    let tiles = "SELECT group_concat(z || '/' || x || '/' || y || ':' || hex(data), ',')
+                 FROM (SELECT * FROM peta_dasar_ubin ORDER BY z, x, y)";
+    assert_eq!(sqlite3(&back, tiles), sqlite3(&file, tiles));
     let export = dir.path().join("ekspor.gpkg");
     ok(&kumuh(
         Path::new(&url),
@@ -269,6 +301,7 @@ fn an_atlas_migrates_between_a_file_and_postgis_and_exports_as_a_geopackage() {
         ],
     ));
     assert_eq!(desa(&export), before);
+    assert_eq!(sqlite3(&export, tiles), sqlite3(&file, tiles));
     let out = Command::new("ogrinfo")
         .args(["-ro", "-so"])
         .arg(&export)

@@ -193,7 +193,10 @@ pub(crate) async fn export_to_gpkg(store: &dyn Store, path: &std::path::Path) ->
     }
     let atlas = AtlasCopy::read(store, false).await?;
     let (out, _) = crate::GpkgStore::open(path, crate::OpenMode::CreateIfMissing).await?;
-    let written = out.load_atlas(&atlas, false).await;
+    let mut written = out.load_atlas(&atlas, false).await;
+    if written.is_ok() {
+        written = crate::copy_peta_dasar(store, &out).await.map(|_| ());
+    }
     out.close().await;
     if written.is_err() {
         let _ = crate::remove_store_file(path).await;

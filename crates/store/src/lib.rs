@@ -38,6 +38,7 @@ pub use kegiatan::{
 pub use mbtiles::MbTiles;
 pub use peta_dasar::{
     JenisPetaDasar, PETA_DASAR_AUDIT_ENTITAS, PetaDasar, PetaDasarBaru, SumberUbin, Ubin,
+    copy_peta_dasar,
 };
 pub use postgis::PgStore;
 pub use upk::{
@@ -459,6 +460,15 @@ pub trait Store: Send + Sync + fmt::Debug {
         z: u8,
         x: (u32, u32),
         y: (u32, u32),
+    ) -> Result<Vec<Ubin>>;
+
+    /// Up to `limit` tiles of a kept basemap after tile `setelah` (zoom, column, row;
+    /// from the first without one), in that order: for copying a basemap page by page.
+    async fn peta_dasar_ubin_halaman(
+        &self,
+        nama: &str,
+        setelah: Option<(u8, u32, u32)>,
+        limit: u32,
     ) -> Result<Vec<Ubin>>;
 
     /// Removes a basemap with its tiles and writes `audit`; `false` when there was none.

@@ -117,6 +117,77 @@ pub trait SumberUbin: Send {
     async fn berikut(&mut self) -> Result<Option<Vec<Ubin>>>;
 }
 
+/// Copies every basemap of `from` with its tiles into `to` (replacing those of the same
+/// name there), a basemap a transaction, its tiles read a page at a time; answers how
+/// many. `kumuh migrate` and the GeoPackage export of a database carry basemaps so.
+pub async fn copy_peta_dasar(from: &dyn crate::Store, to: &dyn crate::Store) -> Result<usize> {
+    let list = from.list_peta_dasar().await?;
+    for p in &list {
+        let peta = PetaDasarBaru {
+            nama: &p.nama,
+            judul: &p.judul,
+            jenis: p.jenis,
+            sumber: &p.sumber,
+            format: &p.format,
+            atribusi: &p.atribusi,
+            minzoom: p.minzoom,
+            maxzoom: p.maxzoom,
+            batas: p.batas,
+            audit: NewAudit {
+                pengguna: "kumuh migrate".into(),
+                entitas: PETA_DASAR_AUDIT_ENTITAS.into(),
+                kunci: p.nama.clone(),
+                aksi: "salin".into(),
+                sebelum: None,
+                sesudah: Some(serde_json::json!({ "jumlah_ubin": p.jumlah_ubin })),
+            },
+        };
+        let mut source = Halaman {
+            store: from,
+            nama: &p.nama,
+            setelah: None,
+            selesai: false,
+        };
+        to.save_peta_dasar(&peta, &mut source).await?;
+    }
+    Ok(list.len())
+}
+
+/// The tiles of a stored basemap, a page at a time.
+struct Halaman<'a> {
+    store: &'a dyn crate::Store,
+    nama: &'a str,
+    setelah: Option<(u8, u32, u32)>,
+    selesai: bool,
+}
+
+/// Tiles read at a time when a basemap is copied.
+const HALAMAN_UBIN: u32 = 256;
+
+#[async_trait]
+impl SumberUbin for Halaman<'_> {
+    async fn berikut(&mut self) -> Result<Option<Vec<Ubin>>> {
+        if self.selesai {
+            return Ok(None);
+        }
+        let page = self
+            .store
+            .peta_dasar_ubin_halaman(self.nama, self.setelah, HALAMAN_UBIN)
+            .await?;
+        match page.last() {
+            None => {
+                self.selesai = true;
+                Ok(None)
+            }
+            Some(u) => {
+                self.setelah = Some((u.z, u.x, u.y));
+                self.selesai = page.len() < HALAMAN_UBIN as usize;
+                Ok(Some(page))
+            }
+        }
+    }
+}
+
 /// The columns of a register row, in the order of [`PetaDasarRow`].
 pub(crate) const COLUMNS: &str = "nama, judul, jenis, sumber, format, atribusi, minzoom, maxzoom,
     barat, selatan, timur, utara, jumlah_ubin, ukuran_byte, dibuat";
@@ -140,6 +211,12 @@ pub(crate) const MEASURE: &str = "UPDATE peta_dasar SET
 pub(crate) const KOTAK: &str = "SELECT z, x, y, data FROM peta_dasar_ubin
     WHERE nama = $1 AND z = $2 AND x BETWEEN $3 AND $4 AND y BETWEEN $5 AND $6
     ORDER BY x, y";
+
+/// The next tiles of a basemap after (`$2`, `$3`, `$4`) = (z, x, y), in that order, at
+/// most `$5`.
+pub(crate) const HALAMAN: &str = "SELECT z, x, y, data FROM peta_dasar_ubin
+    WHERE nama = $1 AND (z, x, y) > ($2, $3, $4)
+    ORDER BY z, x, y LIMIT $5";
 
 /// The tiles of a box as rows read them.
 pub(crate) fn ubin_of(rows: Vec<(i64, i64, i64, Vec<u8>)>) -> Vec<Ubin> {
@@ -245,8 +322,8 @@ macro_rules! backend {
         use $audit as append_audit_lines;
         use crate::error::{DbContext, Result};
         use crate::peta_dasar::{
-            COLUMNS, INSERT, KOTAK, MEASURE, PetaDasarRow, UBIN_PER_STATEMENT, insert_ubin,
-            ubin_of,
+            COLUMNS, HALAMAN, INSERT, KOTAK, MEASURE, PetaDasarRow, UBIN_PER_STATEMENT,
+            insert_ubin, ubin_of,
         };
         use crate::{NewAudit, PetaDasar, PetaDasarBaru, SumberUbin, Ubin};
 
@@ -384,6 +461,27 @@ macro_rules! backend {
                 .fetch_all(pool)
                 .await
                 .ctx(format!("reading the tiles of basemap {nama} at zoom {z}"))?;
+            Ok(ubin_of(rows))
+        }
+
+        pub(super) async fn halaman(
+            pool: &$pool,
+            nama: &str,
+            setelah: Option<(u8, u32, u32)>,
+            limit: u32,
+        ) -> Result<Vec<Ubin>> {
+            let (z, x, y) = setelah.map_or((-1, -1, -1), |(z, x, y)| {
+                (i64::from(z), i64::from(x), i64::from(y))
+            });
+            let rows: Vec<(i64, i64, i64, Vec<u8>)> = sqlx::query_as(HALAMAN)
+                .bind(nama)
+                .bind(z)
+                .bind(x)
+                .bind(y)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .ctx(format!("reading the tiles of basemap {nama}"))?;
             Ok(ubin_of(rows))
         }
     };

@@ -388,6 +388,15 @@ impl Store for PgStore {
         peta_dasar::kotak(&self.pool, nama, z, x, y).await
     }
 
+    async fn peta_dasar_ubin_halaman(
+        &self,
+        nama: &str,
+        setelah: Option<(u8, u32, u32)>,
+        limit: u32,
+    ) -> Result<Vec<crate::Ubin>> {
+        peta_dasar::halaman(&self.pool, nama, setelah, limit).await
+    }
+
     async fn delete_peta_dasar(&self, nama: &str, audit: &NewAudit) -> Result<bool> {
         peta_dasar::delete(&self.pool, nama, audit).await
     }
