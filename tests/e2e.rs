@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/postgres.rs"]
+mod postgres;
 #[path = "support/ortho.rs"]
 mod support;
 
@@ -14,6 +16,8 @@ struct Server {
     child: Child,
     base: String,
     dir: tempfile::TempDir,
+    /// The store: a GeoPackage in `dir`, or a PostGIS database's URL.
+    store: PathBuf,
 }
 
 fn kumuh(store: &Path, args: &[&str]) {
@@ -146,13 +150,33 @@ impl Server {
         Self::start_with(|_, _| {})
     }
 
-    /// Starts on a store prepared by `setup(store_path, temp_dir)`.
+    /// Starts on a GeoPackage prepared by `setup(store_path, temp_dir)`.
     fn start_with(setup: impl FnOnce(&Path, &Path)) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        setup(&dir.path().join("kumuh.gpkg"), dir.path());
+        let store = dir.path().join("kumuh.gpkg");
+        Self::start_on(store, dir, setup)
+    }
+
+    /// Starts on a new PostGIS database prepared by `setup(database_url, temp_dir)`;
+    /// `None` when the run leaves PostGIS out (`KUMUH_TEST_POSTGRES=skip`).
+    fn start_on_postgis(setup: impl FnOnce(&Path, &Path)) -> Option<Server> {
+        let url = postgres::fresh_database()?;
+        Some(Self::start_on(
+            PathBuf::from(url),
+            tempfile::tempdir().unwrap(),
+            setup,
+        ))
+    }
+
+    fn start_on(
+        store: PathBuf,
+        dir: tempfile::TempDir,
+        setup: impl FnOnce(&Path, &Path),
+    ) -> Server {
+        setup(&store, dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_kumuh"))
             .args(["serve", "--addr", "127.0.0.1:0"])
-            .env("KUMUH_STORE", dir.path().join("kumuh.gpkg"))
+            .env("KUMUH_STORE", &store)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -167,12 +191,17 @@ impl Server {
             .unwrap_or_else(|| panic!("no URL in the first line: {line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        Server { child, base, dir }
+        Server {
+            child,
+            base,
+            dir,
+            store,
+        }
     }
 
     /// The store it serves.
     fn store(&self) -> PathBuf {
-        self.dir.path().join("kumuh.gpkg")
+        self.store.clone()
     }
 
     fn stop(&mut self) -> std::process::ExitStatus {
@@ -277,11 +306,29 @@ fn the_server_answers_and_stops_gracefully() {
 #[test]
 fn the_viewer_shows_the_villages_in_chromium() {
     let server = Server::start_with(seed_lokasi);
-    for (viewport, shot, lokasi) in [
-        ("1280x800", "viewer.png", ""),
-        ("1280x800", "viewer-lokasi.png", "SKL-01"),
-        ("390x844", "viewer-phone.png", "SKL-01"),
-    ] {
+    check_viewer(
+        &server,
+        &[
+            ("1280x800", "viewer.png", ""),
+            ("1280x800", "viewer-lokasi.png", "SKL-01"),
+            ("390x844", "viewer-phone.png", "SKL-01"),
+        ],
+    );
+}
+
+/// The same viewer checks on a store in PostGIS (the location, lines, assessments, RW and
+/// RT and the orthophoto all written there), at one size.
+#[test]
+fn the_viewer_shows_the_villages_on_postgis_in_chromium() {
+    let Some(server) = Server::start_on_postgis(seed_lokasi) else {
+        return;
+    };
+    check_viewer(&server, &[("1280x800", "viewer-postgis.png", "SKL-01")]);
+}
+
+/// Runs `viewer.mjs` at each (viewport, screenshot, location) and checks its summary.
+fn check_viewer(server: &Server, runs: &[(&str, &str, &str)]) {
+    for &(viewport, shot, lokasi) in runs {
         let more = if lokasi.is_empty() { "0" } else { "1" };
         let summary = browser_check(
             "viewer.mjs",

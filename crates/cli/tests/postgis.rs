@@ -15,41 +15,9 @@ mod common;
 use common::{fails, kumuh, kumuh_stdin, ok, sqlite3};
 #[path = "../../../tests/support/ortho.rs"]
 mod ortho;
-
-/// A new empty database, or `None` with a notice when no server is configured.
-fn fresh_database() -> Option<String> {
-    let url = match std::env::var("KUMUH_TEST_POSTGRES").as_deref() {
-        Ok("skip") => {
-            eprintln!("KUMUH_TEST_POSTGRES=skip: leaving out this PostGIS test");
-            return None;
-        }
-        Ok(url) => url.to_owned(),
-        Err(_) => panic!(
-            "KUMUH_TEST_POSTGRES is not set, so this PostGIS test cannot run. Run the tests \
-             through scripts/with-postgres.sh (it starts a throwaway PostgreSQL 15 with \
-             PostGIS 3; Debian package postgresql-15-postgis-3), or scripts/test.sh; or set \
-             KUMUH_TEST_POSTGRES=postgres://USER@HOST/DB; or KUMUH_TEST_POSTGRES=skip to \
-             leave it out"
-        ),
-    };
-    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let name = format!(
-        "kumuh_cli_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    );
-    let out = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &url, "-c"])
-        .arg(format!("CREATE DATABASE {name}"))
-        .output()
-        .expect("the psql command (Debian package postgresql-client)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(kumuh_store::postgis::with_database(&url, &name))
-}
+#[path = "../../../tests/support/postgres.rs"]
+mod postgres;
+use postgres::fresh_database;
 
 /// A running `kumuh serve` on a free port, killed when dropped.
 struct Server {
