@@ -440,10 +440,28 @@ fn an_lkm_user_uploads_a_segment_photo_in_chromium() {
 #[test]
 fn an_lkm_user_draws_saves_and_finds_a_siteplan_polygon_in_chromium() {
     let server = Server::start_with(seed_lkm);
-    for (viewport, shot) in [
-        ("1280x800", "siteplan.png"),
-        ("820x1180", "siteplan-tablet.png"),
-    ] {
+    check_siteplan(
+        &server,
+        &[
+            ("1280x800", "siteplan.png"),
+            ("820x1180", "siteplan-tablet.png"),
+        ],
+    );
+}
+
+/// The siteplan editor's versioned writes on a store in PostGIS, at one size.
+#[test]
+fn an_lkm_user_draws_a_siteplan_on_postgis_in_chromium() {
+    let Some(server) = Server::start_on_postgis(seed_lkm) else {
+        return;
+    };
+    check_siteplan(&server, &[("1280x800", "siteplan-postgis.png")]);
+}
+
+/// Runs `siteplan.mjs` as Bibrik's LKM at each (viewport, screenshot), then finds the
+/// save in the audit log under the LKM's name.
+fn check_siteplan(server: &Server, runs: &[(&str, &str)]) {
+    for &(viewport, shot) in runs {
         browser_check(
             "siteplan.mjs",
             &server.base,
@@ -679,7 +697,26 @@ fn seed_upk(store: &Path, dir: &Path) {
 #[test]
 fn a_upk_user_sees_the_loan_layer_and_a_desa_loan_panel_in_chromium() {
     let server = Server::start_with(seed_upk);
-    for (viewport, shot) in [("1280x800", "upk.png"), ("390x844", "upk-phone.png")] {
+    check_upk(
+        &server,
+        &[("1280x800", "upk.png"), ("390x844", "upk-phone.png")],
+    );
+}
+
+/// The revolving loans (append-only books, kept by PostgreSQL's triggers there) on a
+/// store in PostGIS, at one size.
+#[test]
+fn a_upk_user_sees_the_loans_on_postgis_in_chromium() {
+    let Some(server) = Server::start_on_postgis(seed_upk) else {
+        return;
+    };
+    check_upk(&server, &[("1280x800", "upk-postgis.png")]);
+}
+
+/// Runs `upk.mjs` at each (viewport, screenshot) and checks the layer, the panel, the
+/// arrears and the collection plan of the seeded books.
+fn check_upk(server: &Server, runs: &[(&str, &str)]) {
+    for &(viewport, shot) in runs {
         let summary = browser_check("upk.mjs", &server.base, &[], shot, viewport, &[]);
         // Drawn: every desa of the kecamatan, Bibrik and Wayut in their PAR band.
         assert_eq!(summary["desa"], 14, "{summary}");
