@@ -514,11 +514,27 @@ fn check_siteplan(server: &Server, runs: &[(&str, &str)]) {
 
 #[test]
 fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
-    let server = Server::start_with(|store, dir| {
-        kumuh(store, &["init"]);
-        // A drone orthophoto over part of Bibrik, kept in the store.
-        ortho(store, dir, ["111.488", "-7.570", "111.498", "-7.580"]);
-    });
+    check_offline(&Server::start_with(seed_offline), true);
+}
+
+/// The packages written from a store in PostGIS, opened the same way (on a laptop).
+#[test]
+fn the_viewer_opens_packages_from_postgis_offline_in_chromium() {
+    if let Some(server) = Server::start_on_postgis(seed_offline) {
+        check_offline(&server, false);
+    }
+}
+
+/// A new store with a drone orthophoto over part of Bibrik, kept in the store.
+fn seed_offline(store: &Path, dir: &Path) {
+    kumuh(store, &["init"]);
+    ortho(store, dir, ["111.488", "-7.570", "111.498", "-7.580"]);
+}
+
+/// Writes the atlas package and the orthophoto's package from the served store and opens
+/// them offline in `offline.mjs` on a laptop, and (`phone`) the atlas package downloaded
+/// with the viewer's own link on a phone.
+fn check_offline(server: &Server, phone: bool) {
     // Its tiles over Bibrik, packed for the field beside the atlas package.
     let basemap = server.dir.path().join("bibrik-ortho.pmtiles");
     kumuh(
@@ -547,14 +563,20 @@ fn the_viewer_opens_an_exported_pmtiles_file_offline_in_chromium() {
     );
     // On a laptop the file from the command line; on a phone the package downloaded with
     // the viewer's own link before going offline.
-    for (viewport, shot, file) in [
-        ("1280x800", "offline.png", archive.as_os_str()),
-        (
+    let laptop = if server.store().to_string_lossy().starts_with("postgres:") {
+        "offline-postgis.png"
+    } else {
+        "offline.png"
+    };
+    let mut runs = vec![("1280x800", laptop, archive.as_os_str())];
+    if phone {
+        runs.push((
             "390x844",
             "offline-phone.png",
             std::ffi::OsStr::new("unduh"),
-        ),
-    ] {
+        ));
+    }
+    for (viewport, shot, file) in runs {
         let with_basemap = if file == "unduh" {
             ""
         } else {
@@ -871,10 +893,27 @@ fn seed_skenario(store: &Path, dir: &Path) {
 #[test]
 fn a_planner_runs_a_budget_scenario_in_chromium() {
     let server = Server::start_with(seed_skenario);
-    for (viewport, shot) in [
-        ("1280x800", "skenario.png"),
-        ("390x844", "skenario-phone.png"),
-    ] {
+    check_skenario(
+        &server,
+        &[
+            ("1280x800", "skenario.png"),
+            ("390x844", "skenario-phone.png"),
+        ],
+    );
+}
+
+/// The same scenario with the locations, surveys and planned works in PostGIS.
+#[test]
+fn a_planner_runs_a_budget_scenario_on_postgis_in_chromium() {
+    if let Some(server) = Server::start_on_postgis(seed_skenario) {
+        check_skenario(&server, &[("1280x800", "skenario-postgis.png")]);
+    }
+}
+
+/// Runs `skenario.mjs` at each (viewport, screenshot): the optimal set B and C, not the
+/// best value for money first.
+fn check_skenario(server: &Server, runs: &[(&str, &str)]) {
+    for &(viewport, shot) in runs {
         let summary = browser_check("skenario.mjs", &server.base, &[], shot, viewport, &[]);
         assert_eq!(summary["button"], "Skenario", "{summary}");
         assert_eq!(summary["kicker"], "Skenario anggaran", "{summary}");
@@ -927,8 +966,24 @@ fn a_planner_runs_a_budget_scenario_in_chromium() {
 
 #[test]
 fn the_documents_print_to_a4_in_chromium() {
-    let server = Server::start_with(|store, _| kumuh(store, &["init"]));
-    let summary = browser_check("cetak.mjs", &server.base, &[], "cetak.png", "1280x800", &[]);
+    check_cetak(
+        &Server::start_with(|store, _| kumuh(store, &["init"])),
+        "cetak.png",
+    );
+}
+
+/// The documents of a new atlas in PostGIS, printed the same way.
+#[test]
+fn the_documents_print_to_a4_on_postgis_in_chromium() {
+    if let Some(server) = Server::start_on_postgis(|store, _| kumuh(store, &["init"])) {
+        check_cetak(&server, "cetak-postgis.png");
+    }
+}
+
+/// Runs `cetak.mjs`: the place panel's Cetak group, then the profile, RPLP and SK annex
+/// printed to A4 with their maps, and their workbooks.
+fn check_cetak(server: &Server, shot: &str) {
+    let summary = browser_check("cetak.mjs", &server.base, &[], shot, "1280x800", &[]);
     // The place panel's group: the profile and the RPLP of the desa and the SK annex of
     // its kabupaten, each with its XLSX.
     assert_eq!(summary["cetak"]["title"], "Cetak", "{summary}");

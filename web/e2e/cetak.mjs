@@ -16,7 +16,7 @@
 //
 // Env: CHROMIUM, VIEWPORT (default 1280x800), E2E_DESA (default Bibrik).
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { check, run, viewport, screenshot, ready, waiter } from './browser.mjs';
 
 const DESA = process.env.E2E_DESA || 'Bibrik';
@@ -66,7 +66,8 @@ async function printed(context, name, path, pages) {
   check(map.skala && map.skalaWidth > 0 && map.utara, `${path}: no scale bar or north arrow ${JSON.stringify(map)}`);
   const tables = await page.locator('table').count();
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
-  const file = join(dirname(shotPath), `cetak-${name}.pdf`);
+  // Named after the screenshot (cetak.png: cetak-profil.pdf), so runs side by side keep theirs.
+  const file = join(dirname(shotPath), `${basename(shotPath, '.png')}-${name}.pdf`);
   writeFileSync(file, pdf);
   const count = countPages(pdf);
   check(count >= pages[0] && count <= pages[1], `${path}: ${count} pages printed, expected ${pages[0]}-${pages[1]}`);
