@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/gdal.rs"]
+mod gdal;
 #[path = "support/postgres.rs"]
 mod postgres;
-#[path = "support/ortho.rs"]
-mod support;
 
 /// A running `kumuh serve` on a free port, stopped (SIGTERM) when dropped.
 struct Server {
@@ -120,9 +120,9 @@ fn seed_lokasi(store: &Path, dir: &Path) {
 /// (120, 160, 90), cut by GDAL to an MBTiles (zoom 17 and its overviews down to 13) and
 /// kept in the store as basemap `ortho`.
 fn ortho(store: &Path, dir: &Path, ullr: [&str; 4]) {
-    let mbtiles = support::orthophoto(
+    let mbtiles = gdal::orthophoto(
         dir,
-        &support::Ortho {
+        &gdal::Ortho {
             name: "ortho",
             ullr,
             pixels: 1024,

@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 
 mod common;
 use common::{fails, kumuh, ok, sqlite3};
-#[path = "../../../tests/support/ortho.rs"]
-mod ortho;
+#[path = "../../../tests/support/gdal.rs"]
+mod gdal;
 
 /// An orthophoto-like GeoTIFF over Bibrik cut to an MBTiles of zooms 13 to 15, as a
 /// planner would with `gdal_translate -of MBTiles` and `gdaladdo`.
 fn orthophoto(dir: &Path) -> PathBuf {
-    ortho::orthophoto(
+    gdal::orthophoto(
         dir,
-        &ortho::Ortho {
+        &gdal::Ortho {
             name: "ortho-bibrik",
             ullr: ["111.60", "-7.62", "111.63", "-7.65"],
             pixels: 512,

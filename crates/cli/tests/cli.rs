@@ -2,25 +2,14 @@
 //! back from the store (`ogrinfo`/`ogr2ogr` from Debian's gdal-bin).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 use common::{fails, kumuh, kumuh_stdin, ok, sqlite3};
+#[path = "../../../tests/support/gdal.rs"]
+mod gdal;
+use gdal::gdal;
 
 use serde_json::Value;
-
-fn gdal(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} is needed (Debian package gdal-bin): {e}"));
-    assert!(
-        out.status.success(),
-        "{tool}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

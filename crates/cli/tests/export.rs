@@ -2,23 +2,12 @@
 //! GDAL (`ogrinfo`, `ogr2ogr` from Debian's gdal-bin).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 use common::{fails, kumuh, ok, sqlite3};
-
-fn gdal(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} is needed (Debian package gdal-bin): {e}"));
-    assert!(
-        out.status.success(),
-        "{tool} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+#[path = "../../../tests/support/gdal.rs"]
+mod gdal;
+use gdal::gdal;
 
 /// A new store with the shipped desa and works, one slum location with two
 /// assessments, and one road line.

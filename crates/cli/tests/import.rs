@@ -7,6 +7,9 @@ use std::process::Command;
 
 mod common;
 use common::{kumuh, ok, sqlite3};
+#[path = "../../../tests/support/gdal.rs"]
+mod gdal;
+use gdal::ogr2ogr;
 
 /// A file of the project's shared data folder, which sits beside the repository (or
 /// beside a folder of work trees holding it).
@@ -65,26 +68,6 @@ fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../data")
         .join(name)
-}
-
-/// Runs `ogr2ogr ARGS`; `false` (with a message) when GDAL is not installed.
-fn ogr2ogr(args: &[&str]) -> bool {
-    match Command::new("ogr2ogr").args(args).output() {
-        Err(e) => {
-            eprintln!(
-                "ogr2ogr is not installed ({e}): skipping (scripts/test.sh installs gdal-bin)"
-            );
-            false
-        }
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "ogr2ogr {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            true
-        }
-    }
 }
 
 /// Each desa's code, area (ha) and bounding box as the store holds them.

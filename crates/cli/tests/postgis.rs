@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 mod common;
 use common::{fails, kumuh, kumuh_stdin, ok, sqlite3};
-#[path = "../../../tests/support/ortho.rs"]
-mod ortho;
+#[path = "../../../tests/support/gdal.rs"]
+mod gdal;
 #[path = "../../../tests/support/postgres.rs"]
 mod postgres;
 use postgres::fresh_database;
@@ -198,9 +198,9 @@ fn an_atlas_migrates_between_a_file_and_postgis_and_exports_as_a_geopackage() {
         "rahasia-123\n",
     ));
     // A drone orthophoto kept in the file, which must travel with the atlas.
-    let mbtiles = ortho::orthophoto(
+    let mbtiles = gdal::orthophoto(
         dir.path(),
-        &ortho::Ortho {
+        &gdal::Ortho {
             name: "ortho",
             ullr: ["111.60", "-7.62", "111.63", "-7.65"],
             pixels: 512,

@@ -4,7 +4,6 @@
 //! the audit line naming the file.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -17,6 +16,9 @@ use tower::ServiceExt;
 
 mod common;
 use common::{Fixture, fixture};
+#[path = "../../../tests/support/gdal.rs"]
+mod gdal;
+use gdal::ogr2ogr;
 
 /// Sends `body` as the file to `uri`; answers status and JSON.
 async fn send(f: &Fixture, uri: &str, token: Option<&str>, body: Vec<u8>) -> (StatusCode, Value) {
@@ -178,26 +180,6 @@ async fn bad_parameters_and_problems_are_named() {
     assert_eq!(b["ditambah"], 1);
     assert_eq!(b["dilewati"][0]["fitur"], 1);
     assert_eq!(b["dilewati"][0]["bidang"], "nama");
-}
-
-/// Runs `ogr2ogr ARGS`; `false` (with a message) when GDAL is not installed.
-fn ogr2ogr(args: &[&str]) -> bool {
-    match Command::new("ogr2ogr").args(args).output() {
-        Err(e) => {
-            eprintln!(
-                "ogr2ogr is not installed ({e}): skipping (scripts/test.sh installs gdal-bin)"
-            );
-            false
-        }
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "ogr2ogr {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            true
-        }
-    }
 }
 
 fn data(name: &str) -> PathBuf {

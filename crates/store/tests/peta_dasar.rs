@@ -12,8 +12,8 @@ use kumuh_store::{
 
 mod backend;
 use backend::TestStore;
-#[path = "../../../tests/support/ortho.rs"]
-mod ortho;
+#[path = "../../../tests/support/gdal.rs"]
+mod gdal;
 
 for_each_backend!(
     an_mbtiles_from_gdal_is_kept_tile_for_tile_in_the_xyz_scheme,
@@ -23,9 +23,9 @@ for_each_backend!(
 
 /// A 512-pixel orthophoto-like raster, cut to MBTiles zooms 13–15 by GDAL.
 fn gdal_mbtiles(dir: &Path) -> PathBuf {
-    ortho::orthophoto(
+    gdal::orthophoto(
         dir,
-        &ortho::Ortho {
+        &gdal::Ortho {
             name: "foto-udara",
             ullr: ["111.60", "-7.62", "111.63", "-7.65"],
             pixels: 512,
