@@ -47,13 +47,7 @@ async fn main() {
     .expect("a valid segment");
     k.add_segmen(big).expect("a new segment");
     store
-        .save_kegiatan(&KegiatanWrite {
-            kegiatan: &k,
-            versi: None,
-            audit: vec![],
-            penilaian: vec![],
-            kondisi_jaringan: vec![],
-        })
+        .save_kegiatan(&KegiatanWrite::new(&k))
         .await
         .expect("saved");
     let atlas = kumuh_app::Atlas::new(Arc::new(store.clone()));

@@ -29,16 +29,7 @@ async fn setup() -> Setup {
         .await
         .unwrap();
     let k = contoh::bibrik_paving();
-    store
-        .save_kegiatan(&KegiatanWrite {
-            kegiatan: &k,
-            versi: None,
-            audit: vec![],
-            penilaian: vec![],
-            kondisi_jaringan: vec![],
-        })
-        .await
-        .unwrap();
+    store.save_kegiatan(&KegiatanWrite::new(&k)).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(store);
     Setup {
         _dir: dir,

@@ -218,13 +218,7 @@ async fn text_from_the_store_is_escaped_in_every_document() {
     let mut k = kumuh_domain::works::contoh::bibrik_paving();
     k.nama = "<script>alert('x')</script>".into();
     f.store
-        .save_kegiatan(&kumuh_store::KegiatanWrite {
-            kegiatan: &k,
-            versi: None,
-            audit: vec![],
-            penilaian: vec![],
-            kondisi_jaringan: vec![],
-        })
+        .save_kegiatan(&kumuh_store::KegiatanWrite::new(&k))
         .await
         .unwrap();
     for uri in [

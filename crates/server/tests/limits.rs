@@ -220,18 +220,9 @@ async fn a_report_over_stored_amounts_near_i64_max_still_answers() {
         v["id"] = json!(id);
         near_max(&mut v["segmen"]);
         let k: kumuh_domain::works::Kegiatan = serde_json::from_value(v).unwrap();
-        kumuh_store::Store::save_kegiatan(
-            f.store.as_ref(),
-            &kumuh_store::KegiatanWrite {
-                kegiatan: &k,
-                versi: None,
-                audit: vec![],
-                penilaian: vec![],
-                kondisi_jaringan: vec![],
-            },
-        )
-        .await
-        .unwrap();
+        kumuh_store::Store::save_kegiatan(f.store.as_ref(), &kumuh_store::KegiatanWrite::new(&k))
+            .await
+            .unwrap();
     }
     let twice = (2 * i128::from(i64::MAX)).to_string();
     let (s, b) = f.get("/api/laporan/pendanaan").await;

@@ -95,6 +95,20 @@ pub struct KegiatanWrite<'a> {
     pub kondisi_jaringan: Vec<(String, kumuh_domain::jaringan::KondisiRuas)>,
 }
 
+impl<'a> KegiatanWrite<'a> {
+    /// A new work as it is, with nothing else in the write (no audit line, no evaluation):
+    /// what a copy of an atlas or a test set-up stores.
+    pub fn new(kegiatan: &'a Kegiatan) -> Self {
+        KegiatanWrite {
+            kegiatan,
+            versi: None,
+            audit: vec![],
+            penilaian: vec![],
+            kondisi_jaringan: vec![],
+        }
+    }
+}
+
 /// A siteplan as stored, with the revision its next change must name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSiteplan {

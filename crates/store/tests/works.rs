@@ -88,15 +88,7 @@ async fn a_work_round_trips_whole_and_counts_its_versions(store: TestStore) {
         .unwrap();
     assert!(elsewhere.is_empty());
 
-    let again = store
-        .save_kegiatan(&KegiatanWrite {
-            kegiatan: &bibrik,
-            versi: None,
-            audit: vec![],
-            penilaian: vec![],
-            kondisi_jaringan: vec![],
-        })
-        .await;
+    let again = store.save_kegiatan(&KegiatanWrite::new(&bibrik)).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 }
 

@@ -74,13 +74,7 @@ async fn fixture_with(bibrik_work: bool) -> Fixture {
     if bibrik_work {
         let k = kumuh_domain::works::contoh::bibrik_paving();
         store
-            .save_kegiatan(&kumuh_store::KegiatanWrite {
-                kegiatan: &k,
-                versi: None,
-                audit: vec![],
-                penilaian: vec![],
-                kondisi_jaringan: vec![],
-            })
+            .save_kegiatan(&kumuh_store::KegiatanWrite::new(&k))
             .await
             .unwrap();
     }

@@ -77,13 +77,7 @@ impl GpkgStore {
             .ctx(format!("copying user {}", user.username))?;
         }
         for k in &atlas.kegiatan {
-            let write = KegiatanWrite {
-                kegiatan: &k.kegiatan,
-                versi: None,
-                audit: vec![],
-                penilaian: vec![],
-                kondisi_jaringan: vec![],
-            };
+            let write = KegiatanWrite::new(&k.kegiatan);
             works::save_in(&mut tx, &write).await?;
             stamp(
                 &mut tx,

@@ -75,13 +75,7 @@ impl PgStore {
             .ctx(format!("copying user {}", user.username))?;
         }
         for k in &atlas.kegiatan {
-            let write = KegiatanWrite {
-                kegiatan: &k.kegiatan,
-                versi: None,
-                audit: vec![],
-                penilaian: vec![],
-                kondisi_jaringan: vec![],
-            };
+            let write = KegiatanWrite::new(&k.kegiatan);
             records::save_kegiatan(&mut tx, &write).await?;
             stamp(
                 &mut tx,
