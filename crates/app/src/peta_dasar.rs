@@ -17,6 +17,7 @@ use std::path::Path;
 
 use async_trait::async_trait;
 use kumuh_domain::{Action, Kode, User};
+use kumuh_io::foto::{Jenis, sniff};
 use kumuh_store::{
     JenisPetaDasar, MbTiles, NewAudit, PETA_DASAR_AUDIT_ENTITAS, PetaDasar, PetaDasarBaru,
     StoreError, SumberUbin, Ubin,
@@ -251,7 +252,8 @@ pub async fn daftar(atlas: &Atlas) -> Result<Vec<PetaDasarInfo>> {
         .collect())
 }
 
-/// A tile of a kept basemap with its media type; `NotFound` names what is missing.
+/// A tile of a kept basemap with its media type, in one read of the store; `NotFound`
+/// names what is missing (the basemap, or the tile of one that exists).
 pub async fn ubin(
     atlas: &Atlas,
     nama: &str,
@@ -259,22 +261,24 @@ pub async fn ubin(
     x: u32,
     y: u32,
 ) -> Result<(&'static str, Vec<u8>)> {
-    let list = atlas.store.list_peta_dasar().await?;
-    let peta = list
-        .iter()
-        .find(|p| p.nama == nama)
-        .ok_or_else(|| AppError::NotFound(format!("basemap {nama} does not exist")))?;
-    let media = match peta.format.as_str() {
-        "jpg" => "image/jpeg",
-        "webp" => "image/webp",
-        _ => "image/png",
-    };
-    let data = atlas
-        .store
-        .peta_dasar_ubin(nama, z, x, y)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("basemap {nama} has no tile {z}/{x}/{y}")))?;
-    Ok((media, data))
+    match atlas.store.peta_dasar_ubin(nama, z, x, y).await? {
+        Some((format, data)) => {
+            let media = Jenis::from_ekstensi(&format).map_or("image/png", Jenis::media_type);
+            Ok((media, data))
+        }
+        None if atlas
+            .store
+            .list_peta_dasar()
+            .await?
+            .iter()
+            .any(|p| p.nama == nama) =>
+        {
+            Err(AppError::NotFound(format!(
+                "basemap {nama} has no tile {z}/{x}/{y}"
+            )))
+        }
+        None => Err(AppError::NotFound(format!("basemap {nama} does not exist"))),
+    }
 }
 
 /// Registers a basemap (replacing one of the same name) from a URL template or a raster
@@ -615,14 +619,9 @@ impl SumberUbin for Terbatas<'_> {
     }
 }
 
-/// Whether `data` starts as an image of `format` does (PNG, JPEG or WebP signature).
+/// Whether `data` is an image of `format` (`png`, `jpg`, `webp`) by its signature.
 fn is_format(data: &[u8], format: &str) -> bool {
-    match format {
-        "png" => data.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "jpg" => data.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "webp" => data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP",
-        _ => false,
-    }
+    sniff(data).is_some_and(|j| Some(j) == Jenis::from_ekstensi(format))
 }
 
 /// A raster PMTiles file read whole (it is at most [`MAX_PMTILES_BYTE`]), its tiles

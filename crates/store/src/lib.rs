@@ -449,8 +449,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Every registered basemap, by title.
     async fn list_peta_dasar(&self) -> Result<Vec<PetaDasar>>;
 
-    /// One tile of a kept basemap (XYZ scheme); `None` where it has none.
-    async fn peta_dasar_ubin(&self, nama: &str, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>>;
+    /// One tile of a kept basemap (XYZ scheme) with the basemap's format (`png`, `jpg`,
+    /// `webp`), in one read; `None` where it has none.
+    async fn peta_dasar_ubin(
+        &self,
+        nama: &str,
+        z: u8,
+        x: u32,
+        y: u32,
+    ) -> Result<Option<(String, Vec<u8>)>>;
 
     /// The tiles of a kept basemap at zoom `z` with columns `x0..=x1` and rows `y0..=y1`
     /// (XYZ), ordered by column and row: what an offline package of an area takes along.

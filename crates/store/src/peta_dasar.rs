@@ -411,9 +411,10 @@ macro_rules! backend {
             z: u8,
             x: u32,
             y: u32,
-        ) -> Result<Option<Vec<u8>>> {
-            sqlx::query_scalar(
-                "SELECT data FROM peta_dasar_ubin WHERE nama = $1 AND z = $2 AND x = $3 AND y = $4",
+        ) -> Result<Option<(String, Vec<u8>)>> {
+            sqlx::query_as(
+                "SELECT p.format, u.data FROM peta_dasar_ubin u JOIN peta_dasar p USING (nama)
+                 WHERE u.nama = $1 AND u.z = $2 AND u.x = $3 AND u.y = $4",
             )
             .bind(nama)
             .bind(i64::from(z))

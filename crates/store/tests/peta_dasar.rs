@@ -112,12 +112,13 @@ async fn an_mbtiles_from_gdal_is_kept_tile_for_tile_in_the_xyz_scheme(store: Tes
             v[2].parse().unwrap(),
         );
         let y = (1u32 << z) - 1 - row;
-        let data = store.peta_dasar_ubin("drone", z, x, y).await.unwrap();
-        let hex: String = data
-            .expect("every tile is kept")
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect();
+        let (format, data) = store
+            .peta_dasar_ubin("drone", z, x, y)
+            .await
+            .unwrap()
+            .expect("every tile is kept");
+        assert_eq!(format, "png");
+        let hex: String = data.iter().map(|b| format!("{b:02X}")).collect();
         assert_eq!(hex, v[3], "tile {z}/{x}/{y}");
         assert_eq!(
             store

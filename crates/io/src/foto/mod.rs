@@ -41,6 +41,27 @@ impl Jenis {
         }
     }
 
+    /// The short name of the type, as MBTiles metadata and tile URLs spell it: `jpg`,
+    /// `png`, `webp`.
+    pub fn ekstensi(self) -> &'static str {
+        match self {
+            Jenis::Jpeg => "jpg",
+            Jenis::Png => "png",
+            Jenis::Webp => "webp",
+        }
+    }
+
+    /// The type of a short name (`jpg`, `jpeg`, `png`, `webp`, any case); `None` for
+    /// anything else.
+    pub fn from_ekstensi(text: &str) -> Option<Jenis> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "jpg" | "jpeg" => Some(Jenis::Jpeg),
+            "png" => Some(Jenis::Png),
+            "webp" => Some(Jenis::Webp),
+            _ => None,
+        }
+    }
+
     /// The type of a media type (`image/jpeg`, `image/jpg`, any case, parameters
     /// ignored); `None` for anything else.
     pub fn from_media_type(text: &str) -> Option<Jenis> {
@@ -247,8 +268,9 @@ pub fn baca(bytes: &[u8], declared: &str, batas: &Batas) -> Result<FotoDibaca, F
     })
 }
 
-/// The type the bytes are, from their first bytes.
-fn sniff(bytes: &[u8]) -> Option<Jenis> {
+/// The type the bytes are, from their first bytes (their signature); `None` for anything
+/// else.
+pub fn sniff(bytes: &[u8]) -> Option<Jenis> {
     let format = image::guess_format(bytes).ok()?;
     Jenis::ALL.into_iter().find(|j| j.format() == format)
 }

@@ -338,7 +338,13 @@ impl Store for GpkgStore {
         peta_dasar::list(&self.pool).await
     }
 
-    async fn peta_dasar_ubin(&self, nama: &str, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>> {
+    async fn peta_dasar_ubin(
+        &self,
+        nama: &str,
+        z: u8,
+        x: u32,
+        y: u32,
+    ) -> Result<Option<(String, Vec<u8>)>> {
         peta_dasar::tile(&self.pool, nama, z, x, y).await
     }
 
