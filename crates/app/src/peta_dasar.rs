@@ -627,7 +627,7 @@ fn is_format(data: &[u8], format: &str) -> bool {
 /// A raster PMTiles file read whole (it is at most [`MAX_PMTILES_BYTE`]), its tiles
 /// handed over in batches.
 struct PmTilesFile {
-    bytes: std::sync::Arc<Vec<u8>>,
+    bytes: Vec<u8>,
     tiles: Vec<(TileId, std::ops::Range<usize>)>,
     next: usize,
     meta: Meta,
@@ -667,16 +667,9 @@ async fn pmtiles(path: &Path) -> Result<PmTilesFile> {
                 .as_str()
                 .map(str::to_owned)
         });
-        let base = bytes.as_ptr() as usize;
         let tiles = reader
             .all_tiles(MAX_UBIN + 1)
-            .map_err(|e| bad(e.to_string()))?
-            .into_iter()
-            .map(|(t, data)| {
-                let start = data.as_ptr() as usize - base;
-                (t, start..start + data.len())
-            })
-            .collect();
+            .map_err(|e| bad(e.to_string()))?;
         let meta = Meta {
             format: format.to_owned(),
             jumlah: 0,
@@ -687,7 +680,7 @@ async fn pmtiles(path: &Path) -> Result<PmTilesFile> {
             tiles,
             next: 0,
             meta,
-            bytes: std::sync::Arc::new(bytes),
+            bytes,
         })
     })
     .await

@@ -624,10 +624,11 @@ impl<'a> PmTilesReader<'a> {
         Err(malformed("directories nest too deep".into()))
     }
 
-    /// Every tile of the archive with its bytes, in tile-id order (a run of tiles that
-    /// share their bytes gives each of them): at most `max` tiles, else an error naming
-    /// the limit, so a small archive claiming long runs cannot make a huge list.
-    pub fn all_tiles(&self, max: usize) -> Result<Vec<(TileId, &'a [u8])>> {
+    /// Every tile of the archive with where its bytes lie in the archive, in tile-id order
+    /// (a run of tiles that share their bytes gives each of them): at most `max` tiles,
+    /// else an error naming the limit, so a small archive claiming long runs cannot make a
+    /// huge list. Every range lies inside the archive.
+    pub fn all_tiles(&self, max: usize) -> Result<Vec<(TileId, std::ops::Range<usize>)>> {
         let mut out = Vec::new();
         self.walk(&self.root, 0, max, &mut out)?;
         Ok(out)
@@ -638,7 +639,7 @@ impl<'a> PmTilesReader<'a> {
         entries: &[Entry],
         depth: u8,
         max: usize,
-        out: &mut Vec<(TileId, &'a [u8])>,
+        out: &mut Vec<(TileId, std::ops::Range<usize>)>,
     ) -> Result<()> {
         if depth >= 4 {
             return Err(malformed("directories nest too deep".into()));
@@ -652,17 +653,18 @@ impl<'a> PmTilesReader<'a> {
                 self.walk(&leaf, depth + 1, max, out)?;
                 continue;
             }
-            let data = self.slice(
-                self.header.data.0.saturating_add(e.offset),
-                u64::from(e.length),
-            )?;
+            let start = self.header.data.0.saturating_add(e.offset);
+            // Checked against the archive's length here, so the range can be used as is.
+            let data = self.slice(start, u64::from(e.length))?;
+            let start = start as usize;
+            let range = start..start + data.len();
             for id in e.tile_id..e.tile_id.saturating_add(u64::from(e.run_length)) {
                 if out.len() >= max {
                     return Err(malformed(format!("more than {max} tiles")));
                 }
                 let tile = TileId::from_hilbert_id(id)
                     .ok_or_else(|| malformed(format!("tile id {id} is beyond zoom 30")))?;
-                out.push((tile, data));
+                out.push((tile, range.clone()));
             }
         }
         Ok(())
