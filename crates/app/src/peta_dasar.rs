@@ -535,6 +535,7 @@ pub async fn hapus(atlas: &Atlas, user: Option<&User>, nama: &str) -> Result<()>
 }
 
 /// What a file says of itself.
+#[derive(Clone)]
 struct Meta {
     format: String,
     jumlah: usize,
@@ -672,7 +673,7 @@ async fn pmtiles(path: &Path) -> Result<PmTilesFile> {
             .map_err(|e| bad(e.to_string()))?;
         let meta = Meta {
             format: format.to_owned(),
-            jumlah: 0,
+            jumlah: tiles.len(),
             atribusi,
             batas: Some(h.bounds_lonlat),
         };
@@ -688,12 +689,7 @@ async fn pmtiles(path: &Path) -> Result<PmTilesFile> {
 
 impl SumberFile for PmTilesFile {
     fn meta(&self) -> Meta {
-        Meta {
-            format: self.meta.format.clone(),
-            jumlah: self.tiles.len(),
-            atribusi: self.meta.atribusi.clone(),
-            batas: self.meta.batas,
-        }
+        self.meta.clone()
     }
 }
 
