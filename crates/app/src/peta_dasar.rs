@@ -224,13 +224,8 @@ fn check_zoom(zoom: (u8, u8)) -> Result<(u8, u8)> {
 }
 
 fn check_batas(batas: [f64; 4]) -> Result<[f64; 4]> {
-    let [w, s, e, n] = batas;
-    let ok = batas.iter().all(|v| v.is_finite())
-        && (-180.0..=180.0).contains(&w)
-        && (-180.0..=180.0).contains(&e)
-        && (-90.0..=90.0).contains(&s)
-        && (-90.0..=90.0).contains(&n)
-        && s < n;
+    // A basemap's extent also has some height.
+    let ok = kumuh_domain::geometry::is_bbox(batas) && batas[1] < batas[3];
     if ok {
         Ok(batas)
     } else {

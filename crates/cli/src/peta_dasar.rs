@@ -73,15 +73,8 @@ fn zoom(text: &str) -> anyhow::Result<(u8, u8)> {
 }
 
 fn bounds(text: &str) -> anyhow::Result<[f64; 4]> {
-    let v = text
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<Vec<_>, _>>()
-        .with_context(|| format!("--bounds {text:?}: expected west,south,east,north"))?;
-    match <[f64; 4]>::try_from(v) {
-        Ok(b) => Ok(b),
-        Err(_) => bail!("--bounds {text:?}: expected four numbers, west,south,east,north"),
-    }
+    kumuh_domain::geometry::parse_bbox(text)
+        .with_context(|| format!("--bounds {text:?}: expected west,south,east,north in degrees"))
 }
 
 pub async fn run(path: &std::path::Path, cmd: BasemapCommand) -> anyhow::Result<()> {

@@ -96,7 +96,7 @@ impl MbTiles {
         };
         let batas = match meta.get("bounds") {
             None => None,
-            Some(b) => Some(parse_bounds(b).ok_or_else(|| {
+            Some(b) => Some(kumuh_domain::geometry::parse_bbox(b).ok_or_else(|| {
                 invalid(
                     path,
                     format!("metadata bounds {b:?} is not west,south,east,north in degrees"),
@@ -123,20 +123,6 @@ impl MbTiles {
     pub async fn close(self) {
         let _ = self.conn.close().await;
     }
-}
-
-fn parse_bounds(text: &str) -> Option<[f64; 4]> {
-    let v: Vec<f64> = text
-        .split(',')
-        .map(|p| p.trim().parse::<f64>().ok())
-        .collect::<Option<_>>()?;
-    let [w, s, e, n] = <[f64; 4]>::try_from(v).ok()?;
-    let ok = (-180.0..=180.0).contains(&w)
-        && (-180.0..=180.0).contains(&e)
-        && (-90.0..=90.0).contains(&s)
-        && (-90.0..=90.0).contains(&n)
-        && s <= n;
-    ok.then_some([w, s, e, n])
 }
 
 #[async_trait]
@@ -184,21 +170,5 @@ impl SumberUbin for MbTiles {
             })
             .collect::<Result<Vec<_>>>()
             .map(Some)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_bounds;
-
-    #[test]
-    fn bounds_are_four_degrees_in_range() {
-        assert_eq!(
-            parse_bounds("111.6, -7.7,111.7,-7.6"),
-            Some([111.6, -7.7, 111.7, -7.6])
-        );
-        assert_eq!(parse_bounds("111.6,-7.7,111.7"), None);
-        assert_eq!(parse_bounds("1,2,3,x"), None);
-        assert_eq!(parse_bounds("0,95,1,96"), None);
     }
 }

@@ -150,6 +150,44 @@ pub fn geometry_bbox(g: &Geometry<f64>) -> Option<[f64; 4]> {
         .map(|r: Rect<f64>| [r.min().x, r.min().y, r.max().x, r.max().y])
 }
 
+/// Whether `b` is a box `[west, south, east, north]` in EPSG:4326 degrees: longitudes in
+/// −180…180, latitudes in −90…90, west ≤ east and south ≤ north (NaN is none of these).
+///
+/// # Examples
+///
+/// ```
+/// use kumuh_domain::geometry::is_bbox;
+/// assert!(is_bbox([111.48, -7.59, 111.50, -7.57]));
+/// assert!(!is_bbox([111.50, -7.59, 111.48, -7.57]));
+/// assert!(!is_bbox([0.0, 95.0, 1.0, 96.0]));
+/// ```
+pub fn is_bbox(b: [f64; 4]) -> bool {
+    let [w, s, e, n] = b;
+    [w, e].iter().all(|x| (-180.0..=180.0).contains(x))
+        && [s, n].iter().all(|y| (-90.0..=90.0).contains(y))
+        && w <= e
+        && s <= n
+}
+
+/// A box written `west,south,east,north` (spaces around the numbers allowed) that
+/// [`is_bbox`]; `None` for anything else.
+///
+/// # Examples
+///
+/// ```
+/// use kumuh_domain::geometry::parse_bbox;
+/// assert_eq!(parse_bbox("111.48, -7.59,111.50,-7.57"), Some([111.48, -7.59, 111.50, -7.57]));
+/// assert_eq!(parse_bbox("111.48,-7.59,111.50"), None);
+/// assert_eq!(parse_bbox("1,2,3,x"), None);
+/// ```
+pub fn parse_bbox(text: &str) -> Option<[f64; 4]> {
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>().ok())
+        .collect::<Option<_>>()?;
+    <[f64; 4]>::try_from(v).ok().filter(|b| is_bbox(*b))
+}
+
 /// Whether two boxes `[min_lon, min_lat, max_lon, max_lat]` overlap (touching counts).
 pub fn bbox_intersects(a: [f64; 4], b: [f64; 4]) -> bool {
     a[2] >= b[0] && a[0] <= b[2] && a[3] >= b[1] && a[1] <= b[3]

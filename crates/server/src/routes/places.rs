@@ -48,23 +48,11 @@ impl PlacesParams {
 }
 
 pub(crate) fn parse_bbox(s: &str) -> ApiResult<[f64; 4]> {
-    let bad = || {
+    kumuh_domain::geometry::parse_bbox(s).ok_or_else(|| {
         ApiError::bad_request(format!(
             "bbox: `{s}` must be four numbers min_lon,min_lat,max_lon,max_lat in EPSG:4326"
         ))
-    };
-    let v: Vec<f64> = s
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad())?;
-    let [a, b, c, d] = <[f64; 4]>::try_from(v).map_err(|_| bad())?;
-    let in_range = [a, c].iter().all(|x| (-180.0..=180.0).contains(x))
-        && [b, d].iter().all(|y| (-90.0..=90.0).contains(y));
-    if !in_range || a > c || b > d {
-        return Err(bad());
-    }
-    Ok([a, b, c, d])
+    })
 }
 
 fn parse_kode(kode: &str) -> ApiResult<Kode> {
