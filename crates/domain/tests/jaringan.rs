@@ -7,42 +7,12 @@ use geo::{Geodesic, Length};
 use geo_types::{LineString, MultiLineString, MultiPolygon, Polygon, polygon};
 use kumuh_domain::Kode;
 use kumuh_domain::assessment::{AssessmentInput, RuleSet, assess};
+use kumuh_domain::jaringan::Sumber::Peta;
 use kumuh_domain::jaringan::*;
 use proptest::prelude::*;
 
-// The location: a square of about 100 m × 100 m near Jiwan (0.0009° ≈ 100 m).
-const W: f64 = 111.49;
-const E: f64 = 111.4909;
-const S: f64 = -7.65;
-const N: f64 = -7.6491;
-/// A latitude through the middle of the square.
-const MID_LAT: f64 = -7.64955;
-/// A longitude through the square, off its middle.
-const MID_LON: f64 = 111.4903;
-
-fn square(w: f64, s: f64, e: f64, n: f64) -> Polygon<f64> {
-    polygon![(x: w, y: s), (x: e, y: s), (x: e, y: n), (x: w, y: n)]
-}
-
-fn location() -> MultiPolygon<f64> {
-    MultiPolygon(vec![square(W, S, E, N)])
-}
-
-fn line(points: &[(f64, f64)]) -> MultiLineString<f64> {
-    MultiLineString(vec![LineString::from(points.to_vec())])
-}
-
-fn ruas(kode: &str, jenis: JenisJaringan, kondisi: KondisiRuas, points: &[(f64, f64)]) -> Ruas {
-    Ruas::new(kode, jenis, kondisi, line(points))
-}
-
-fn jalan(kode: &str, kondisi: KondisiRuas, points: &[(f64, f64)]) -> Ruas {
-    ruas(kode, JenisJaringan::Jalan, kondisi, points)
-}
-
-fn drainase(kode: &str, kondisi: KondisiRuas, points: &[(f64, f64)]) -> Ruas {
-    ruas(kode, JenisJaringan::Drainase, kondisi, points)
-}
+mod jaringan_fixture;
+use jaringan_fixture::*;
 
 /// Geodesic length in metres of a segment clipped by hand.
 fn geodesic_m(points: &[(f64, f64)]) -> f64 {
@@ -733,97 +703,8 @@ fn issues_serialise_with_their_kind() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Choosing survey or map.
-
-fn derived() -> DerivedVolumes {
-    // Roads: 300 m existing of which 120 m damaged, 50 m missing. Drains: 200 m existing
-    // of which 20 m damaged, coverage not mapped.
-    DerivedVolumes {
-        jalan_m: 300.0,
-        jalan_rusak_m: 120.0,
-        jalan_tidak_ada_m: 50.0,
-        coverage_mapped_jalan: true,
-        drainase_m: 200.0,
-        drainase_rusak_m: 20.0,
-        contoh_drainase: true,
-        ..DerivedVolumes::default()
-    }
-}
-
-/// One expected record: criterion, survei, peta, chosen, used.
-type Row<'a> = (&'a str, Option<f64>, Option<f64>, Sumber, Sumber);
-
-fn check_apply(
-    survey: &[(&str, f64)],
-    choices: &[(&str, Sumber)],
-    want_rows: &[Row<'_>],
-    want_volumes: &[(&str, f64)],
-) {
-    let mut volumes: BTreeMap<String, f64> =
-        survey.iter().map(|(c, v)| ((*c).to_owned(), *v)).collect();
-    let choices: Choices = choices.iter().map(|(c, s)| ((*c).to_owned(), *s)).collect();
-    let applied = apply(&mut volumes, &derived(), &choices);
-    let rows: Vec<Row<'_>> = applied
-        .iter()
-        .map(|a| (a.criterion.as_str(), a.survei, a.peta, a.chosen, a.used))
-        .collect();
-    assert_eq!(rows, want_rows);
-    let want_volumes: BTreeMap<String, f64> = want_volumes
-        .iter()
-        .map(|(c, v)| ((*c).to_owned(), *v))
-        .collect();
-    assert_eq!(volumes, want_volumes);
-    for a in &applied {
-        let contoh = a.peta.is_some() && (a.criterion == "4b" || a.criterion == "4c");
-        assert_eq!(a.peta_contoh, contoh, "{a:?}");
-    }
-}
-
-use Sumber::{Peta, Survei};
-
-#[test]
-fn without_choices_the_survey_stays_and_the_map_is_recorded() {
-    check_apply(
-        &[("2a", 40.0), ("2b", 100.0), ("3a", 7.0)],
-        &[],
-        &[
-            ("2a", Some(40.0), Some(50.0), Survei, Survei),
-            ("2b", Some(100.0), Some(120.0), Survei, Survei),
-            ("4c", None, Some(20.0), Survei, Survei),
-        ],
-        &[("2a", 40.0), ("2b", 100.0), ("3a", 7.0)],
-    );
-}
-
-#[test]
-fn choosing_the_map_replaces_or_fills_the_volume() {
-    check_apply(
-        &[("2b", 100.0)],
-        &[("2b", Peta), ("4c", Peta), ("2a", Survei)],
-        &[
-            ("2a", None, Some(50.0), Survei, Survei),
-            ("2b", Some(100.0), Some(120.0), Peta, Peta),
-            ("4c", None, Some(20.0), Peta, Peta),
-        ],
-        &[("2b", 120.0), ("4c", 20.0)],
-    );
-}
-
-#[test]
-fn choosing_the_map_where_it_cannot_give_a_value_keeps_the_survey() {
-    check_apply(
-        &[("4b", 35.0), ("1a", 3.0)],
-        &[("4b", Peta), ("1a", Peta)],
-        &[
-            ("1a", Some(3.0), None, Peta, Survei),
-            ("2a", None, Some(50.0), Survei, Survei),
-            ("2b", None, Some(120.0), Survei, Survei),
-            ("4b", Some(35.0), None, Peta, Survei),
-            ("4c", None, Some(20.0), Survei, Survei),
-        ],
-        &[("1a", 3.0), ("4b", 35.0)],
-    );
-}
+// The chosen volumes in an assessment (the choice itself: tests/jaringan_pilihan.rs;
+// reading codes: tests/jaringan_kode.rs).
 
 #[test]
 fn applied_volumes_reach_the_assessment() {
@@ -858,126 +739,6 @@ fn applied_volumes_reach_the_assessment() {
     let json = serde_json::to_value(&applied).unwrap();
     assert_eq!(json[0]["used"], "peta");
     assert_eq!(json[0]["survei"], 0.0);
-}
-
-// ---------------------------------------------------------------------------------------
-// Parsing.
-
-fn check_kondisi(text: &str, want: Option<KondisiRuas>) {
-    match (KondisiRuas::parse(text), want) {
-        (Ok(got), Some(want)) => assert_eq!(got, want, "{text:?}"),
-        (Err(e), None) => {
-            let message = e.to_string();
-            assert!(message.contains(&format!("`{text}`")), "{message}");
-            assert!(message.contains("rusak ringan"), "{message}");
-        }
-        (got, want) => panic!("{text:?}: got {got:?}, want {want:?}"),
-    }
-}
-
-#[test]
-fn conditions_read_in_indonesian_and_english() {
-    use KondisiRuas::*;
-    let cases: &[(&str, Option<KondisiRuas>)] = &[
-        ("baik", Some(Baik)),
-        ("Baik", Some(Baik)),
-        ("good", Some(Baik)),
-        (" GOOD ", Some(Baik)),
-        ("sedang", Some(Sedang)),
-        ("fair", Some(Sedang)),
-        ("rusak ringan", Some(RusakRingan)),
-        ("rusak_ringan", Some(RusakRingan)),
-        ("Rusak-Ringan", Some(RusakRingan)),
-        ("minor damage", Some(RusakRingan)),
-        ("minor_damage", Some(RusakRingan)),
-        ("rusak berat", Some(RusakBerat)),
-        ("rusak_berat", Some(RusakBerat)),
-        ("rusak", Some(RusakBerat)),
-        ("poor", Some(RusakBerat)),
-        ("bad", Some(RusakBerat)),
-        ("tidak ada", Some(TidakAda)),
-        ("tidak_ada", Some(TidakAda)),
-        ("none", Some(TidakAda)),
-        ("missing", Some(TidakAda)),
-        ("", None),
-        ("rusak sedang", None),
-        ("tidak", None),
-        ("hancur", None),
-        ("baik sekali", None),
-    ];
-    for (text, want) in cases {
-        check_kondisi(text, *want);
-    }
-}
-
-#[test]
-fn only_minor_and_heavy_damage_count_as_rusak() {
-    let rusak: Vec<KondisiRuas> = KondisiRuas::ALL
-        .into_iter()
-        .filter(|k| k.is_rusak())
-        .collect();
-    assert_eq!(rusak, [KondisiRuas::RusakRingan, KondisiRuas::RusakBerat]);
-    let ada: Vec<KondisiRuas> = KondisiRuas::ALL.into_iter().filter(|k| !k.ada()).collect();
-    assert_eq!(ada, [KondisiRuas::TidakAda]);
-}
-
-#[test]
-fn kinds_and_sources_read_and_name_bad_values() {
-    let jenis: &[(&str, Option<JenisJaringan>)] = &[
-        ("jalan", Some(JenisJaringan::Jalan)),
-        ("Jalan Lingkungan", Some(JenisJaringan::Jalan)),
-        ("road", Some(JenisJaringan::Jalan)),
-        ("drainase", Some(JenisJaringan::Drainase)),
-        ("saluran", Some(JenisJaringan::Drainase)),
-        ("drain", Some(JenisJaringan::Drainase)),
-        ("sungai", None),
-    ];
-    for (text, want) in jenis {
-        match JenisJaringan::parse(text) {
-            Ok(got) => assert_eq!(Some(got), *want, "{text}"),
-            Err(e) => {
-                assert_eq!(*want, None, "{text}: {e}");
-                assert!(e.to_string().contains(&format!("`{text}`")), "{e}");
-            }
-        }
-    }
-    let sumber: &[(&str, Option<Sumber>)] = &[
-        ("survei", Some(Survei)),
-        ("Survey", Some(Survei)),
-        ("peta", Some(Peta)),
-        ("MAP", Some(Peta)),
-        ("citra", None),
-    ];
-    for (text, want) in sumber {
-        match text.parse::<Sumber>() {
-            Ok(got) => assert_eq!(Some(got), *want, "{text}"),
-            Err(e) => {
-                assert_eq!(*want, None, "{text}: {e}");
-                assert!(e.to_string().contains(&format!("`{text}`")), "{e}");
-            }
-        }
-    }
-}
-
-#[test]
-fn serde_writes_ids_and_reads_any_accepted_spelling() {
-    assert_eq!(
-        serde_json::to_string(&KondisiRuas::RusakRingan).unwrap(),
-        "\"rusak_ringan\""
-    );
-    let k: KondisiRuas = serde_json::from_str("\"minor damage\"").unwrap();
-    assert_eq!(k, KondisiRuas::RusakRingan);
-    let err = serde_json::from_str::<KondisiRuas>("\"hancur\"").unwrap_err();
-    assert!(err.to_string().contains("`hancur`"), "{err}");
-    let r = jalan(
-        "J1",
-        KondisiRuas::TidakAda,
-        &[(111.4901, MID_LAT), (111.4908, MID_LAT)],
-    );
-    let back: Ruas = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
-    assert_eq!(back, r);
-    let s: Sumber = serde_json::from_str("\"map\"").unwrap();
-    assert_eq!(s, Peta);
 }
 
 // ---------------------------------------------------------------------------------------
