@@ -288,22 +288,67 @@ async fn a_zipped_utm_shapefile_previews_with_the_suggested_mapping_and_imports(
     );
 }
 
+/// Sends `body` to the preview as two halves, `pause` apart, and keeps the body open
+/// (never ending it) when `finish` is false.
+async fn send_slowly(
+    f: &Fixture,
+    token: &str,
+    body: Vec<u8>,
+    pause: std::time::Duration,
+    finish: bool,
+) -> (StatusCode, Value) {
+    use http_body_util::channel::Channel;
+    let (mut tx, channel) = Channel::<axum::body::Bytes>::new(2);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(PREVIEW)
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::new(channel))
+        .unwrap();
+    let mut second = body;
+    let first = second.drain(..second.len() / 2).collect::<Vec<u8>>();
+    let writer = tokio::spawn(async move {
+        tx.send_data(first.into()).await.unwrap();
+        tokio::time::sleep(pause).await;
+        // The request may have been answered (and its body dropped) by now.
+        let _ = tx.send_data(second.into()).await;
+        if !finish {
+            std::future::pending::<()>().await;
+        }
+    });
+    let res = kumuh_server::app(f.state.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
+    writer.abort();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
 #[tokio::test]
 async fn imports_have_their_own_timeout_not_the_requests() {
     let mut f = fixture().await;
     let kab = f.token_for("perencana", Role::Kabupaten).await;
-    // No other request could be answered in a nanosecond; an import has minutes.
+    let pause = std::time::Duration::from_millis(300);
+    // An upload slower than every other request may be is still answered: it has its
+    // own (long) limit.
     f.state.config = Arc::new(Config {
-        request_timeout: std::time::Duration::from_nanos(1),
+        request_timeout: std::time::Duration::from_millis(20),
         ..Config::default()
     });
-    let (s, b) = send(&f, PREVIEW, Some(&kab), two_desa()).await;
+    let (s, b) = send_slowly(&f, &kab, two_desa(), pause, true).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["jumlah"]["diimpor"], 2);
+    // An upload past its own limit is cut off with a 503, not left hanging.
     f.state.config = Arc::new(Config {
-        upload_timeout: std::time::Duration::from_nanos(1),
+        upload_timeout: std::time::Duration::from_millis(20),
         ..Config::default()
     });
-    let (s, b) = send(&f, PREVIEW, Some(&kab), two_desa()).await;
+    let (s, b) = send_slowly(&f, &kab, two_desa(), pause, false).await;
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{b}");
 }
