@@ -4,7 +4,8 @@
 # API against its OpenAPI document (schemathesis).
 #
 # The tests need, besides Rust and Node.js/npm: GDAL's command-line tools (ogrinfo,
-# ogr2ogr), Chromium, sqlite3, and PostgreSQL 15 with PostGIS 3. On Debian they are
+# ogr2ogr) and its C library (for the `gdal` feature's tests), Chromium, sqlite3, and
+# PostgreSQL 15 with PostGIS 3. On Debian they are
 # installed here when missing (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
   || missing+=(postgresql-15-postgis-3 postgresql-15)
 command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+# The `gdal` feature's build (kumuh import of other OGR sources, GeoTIFF basemaps).
+command -v gdal-config >/dev/null 2>&1 || missing+=(libgdal-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages the tests need: ${missing[*]}" >&2
   sudo=""
@@ -35,6 +38,11 @@ fi
 scripts/with-postgres.sh bash -c '
   cargo test --workspace --locked "$@" &&
   KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh-server --tests "$@"' test.sh "$@"
+
+# The `gdal` feature (every other vector source GDAL reads, GeoTIFF basemaps), built
+# against Debian's libgdal-dev: the tests that differ with it. The default build above
+# has none of it, as a planner's static binary.
+cargo test --locked -p kumuh --features gdal --test import --test basemap "$@"
 
 # The API against its own OpenAPI document (schemathesis, installed from PyPI when
 # missing), on the binary the tests above built.

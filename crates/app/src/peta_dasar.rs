@@ -325,12 +325,20 @@ pub async fn tambah(
                 .extension()
                 .map(|e| e.to_string_lossy().to_ascii_lowercase())
                 .unwrap_or_default();
+            // A GeoTIFF is cut into a temporary MBTiles first (with the `gdal` feature).
+            let mut _cut = None;
             let mut source: Box<dyn SumberFile> = match ext.as_str() {
                 "mbtiles" => Box::new(MbTiles::open(path).await?),
                 "pmtiles" => Box::new(pmtiles(path).await?),
+                "tif" | "tiff" => {
+                    let (dir, mbtiles) = cut_raster(path).await?;
+                    let source = MbTiles::open(&mbtiles).await?;
+                    _cut = Some(dir);
+                    Box::new(source)
+                }
                 _ => {
                     return Err(AppError::rule(format!(
-                        "{}: a basemap file is a raster .mbtiles or .pmtiles (a GeoTIFF can be cut with `gdal_translate -of MBTiles` and `gdaladdo`)",
+                        "{}: a basemap file is a raster .mbtiles or .pmtiles, or a GeoTIFF (.tif) with the `gdal` feature",
                         path.display()
                     )));
                 }
@@ -370,6 +378,20 @@ pub async fn tambah(
         }
     };
     Ok(stored.into())
+}
+
+/// Cuts a GeoTIFF into a raster MBTiles in a new temporary directory, on the blocking
+/// pool (see [`kumuh_io::ortofoto`]); the directory goes when it is dropped.
+async fn cut_raster(path: &Path) -> Result<(tempfile::TempDir, std::path::PathBuf)> {
+    let src = path.to_owned();
+    crate::blocking(move || {
+        let dir = tempfile::tempdir()
+            .map_err(|e| AppError::internal(format!("a temporary directory: {e}")))?;
+        let dst = dir.path().join("ortofoto.mbtiles");
+        kumuh_io::ortofoto::ke_mbtiles(&src, &dst).map_err(AppError::rule)?;
+        Ok((dir, dst))
+    })
+    .await
 }
 
 /// An offline package of a kept basemap: its tiles over an area as a raster PMTiles, for

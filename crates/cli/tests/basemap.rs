@@ -156,3 +156,95 @@ fn basemaps_are_added_listed_and_removed_from_the_command_line() {
     let list = ok(&kumuh(&store, &["basemap", "list"]));
     assert_eq!(list.lines().count(), 1, "{list}");
 }
+
+/// With the `gdal` feature a GeoTIFF orthophoto is cut into tiles on the way in: the
+/// same tiles at the photo's own zoom as `gdal_translate -of MBTiles` makes, JPEG for a
+/// photo without alpha, and lower zooms down to one tile.
+#[cfg(feature = "gdal")]
+#[test]
+fn a_geotiff_is_cut_into_a_kept_basemap_with_the_gdal_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let mbtiles = orthophoto(dir.path());
+    let tif = mbtiles.with_extension("tif");
+    let out = kumuh(
+        &store,
+        &["basemap", "add", tif.to_str().unwrap(), "--name", "foto"],
+    );
+    ok(&out);
+    let at = |db: &Path, sql: &str| sqlite3(db, sql);
+    let top = at(&mbtiles, "SELECT max(zoom_level) FROM tiles");
+    assert_eq!(
+        at(
+            &store,
+            &format!("SELECT count(*) FROM peta_dasar_ubin WHERE z = {top}")
+        ),
+        at(
+            &mbtiles,
+            &format!("SELECT count(*) FROM tiles WHERE zoom_level = {top}")
+        ),
+        "{out:?}"
+    );
+    assert_eq!(
+        at(&store, "SELECT format FROM peta_dasar WHERE nama = 'foto'"),
+        "jpg"
+    );
+    // Down to a zoom where the photo is one tile or two.
+    let lowest: u32 = at(&store, "SELECT min(z) FROM peta_dasar_ubin")
+        .parse()
+        .unwrap();
+    assert!(lowest < top.parse().unwrap(), "{lowest}");
+    assert_eq!(
+        at(
+            &store,
+            "SELECT json_extract(sesudah, '$.sumber') FROM kumuh_audit WHERE entitas = 'peta_dasar' AND kunci = 'foto'"
+        ),
+        "ortho-bibrik.tif"
+    );
+    // A raster without georeferencing is refused, naming the file.
+    let plain = dir.path().join("polos.tif");
+    gdal::gdal(
+        "gdal_create",
+        &[
+            "-q",
+            "-of",
+            "GTiff",
+            "-outsize",
+            "64",
+            "64",
+            "-bands",
+            "3",
+            plain.to_str().unwrap(),
+        ],
+    );
+    let e = fails(&kumuh(
+        &store,
+        &["basemap", "add", plain.to_str().unwrap(), "--name", "polos"],
+    ));
+    assert!(
+        e.contains("polos.tif") && e.contains("georeferencing"),
+        "{e}"
+    );
+}
+
+/// Without the `gdal` feature a GeoTIFF is refused with the way to cut it by hand.
+#[cfg(not(feature = "gdal"))]
+#[test]
+fn a_geotiff_names_the_gdal_feature_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let tif = orthophoto(dir.path()).with_extension("tif");
+    let e = fails(&kumuh(
+        &store,
+        &["basemap", "add", tif.to_str().unwrap(), "--name", "foto"],
+    ));
+    assert!(
+        e.contains("ortho-bibrik.tif")
+            && e.contains("`gdal` feature")
+            && e.contains("gdal_translate -of MBTiles"),
+        "{e}"
+    );
+    assert_eq!(sqlite3(&store, "SELECT count(*) FROM peta_dasar"), "0");
+}

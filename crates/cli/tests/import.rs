@@ -474,3 +474,103 @@ fn flatgeobuf_imports_with_the_areas_of_the_geojson() {
         );
     }
 }
+
+/// Makes the shipped Jiwan desa as a MapInfo TAB in UTM 49S with a consultant's field
+/// names, and as a GML in Web Mercator (a system Kumuh does not know itself); `None`
+/// without GDAL.
+fn gdal_only_files(d: &Path) -> Option<[PathBuf; 2]> {
+    let src = data("jiwan_desa.geojson");
+    let src = src.to_str().unwrap();
+    let upper = "SELECT kode AS KD_DESA, nama AS NAMA_DESA FROM jiwan_desa";
+    let tab = d.join("batas_desa.tab");
+    let gml = d.join("batas_desa.gml");
+    let made = ogr2ogr(&[
+        "-f",
+        "MapInfo File",
+        tab.to_str().unwrap(),
+        src,
+        "-t_srs",
+        "EPSG:32749",
+        "-sql",
+        upper,
+    ]) && ogr2ogr(&[
+        "-f",
+        "GML",
+        gml.to_str().unwrap(),
+        src,
+        "-t_srs",
+        "EPSG:3857",
+        "-sql",
+        upper,
+    ]);
+    made.then_some([tab, gml])
+}
+
+/// With the `gdal` feature, formats only GDAL reads import like the GeoJSON: a MapInfo
+/// TAB in UTM 49S (Kumuh reprojects the file's coordinates itself, as for a Shapefile)
+/// and a GML in Web Mercator (GDAL brings it to EPSG:4326 while reading); every desa's
+/// area within 0.05 % of the one loaded from the GeoJSON.
+#[cfg(feature = "gdal")]
+#[test]
+fn formats_only_gdal_reads_import_with_the_gdal_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let Some(files) = gdal_only_files(d) else {
+        return;
+    };
+    let direct = desa_rows(&import_desa(d, &data("jiwan_desa.geojson"), &[]));
+    let map = ["--map", "kode=KD_DESA,nama=NAMA_DESA"];
+    for file in &files {
+        let got = desa_rows(&import_desa(d, file, &map));
+        assert_eq!(
+            got.iter().map(|r| &r.0).collect::<Vec<_>>(),
+            direct.iter().map(|r| &r.0).collect::<Vec<_>>(),
+            "{}",
+            file.display()
+        );
+        for ((kode, area, _), (_, want, _)) in got.iter().zip(&direct) {
+            assert!(
+                ((area - want) / want).abs() < 5e-4,
+                "{} {kode}: {area} ha, not {want}",
+                file.display()
+            );
+        }
+    }
+    // The dry run lists the GML's fields for a mapping, like any other format.
+    let out = common::kumuh(
+        &d.join("none.gpkg"),
+        &["import", files[1].to_str().unwrap(), "--level", "desa"],
+    );
+    let err = common::fails(&out);
+    assert!(
+        err.contains("field `kode`") && err.contains("KD_DESA") && err.contains("NAMA_DESA"),
+        "{err}"
+    );
+}
+
+/// Without the `gdal` feature, such a file is refused with one line naming the feature
+/// and the formats Kumuh reads, and nothing is written.
+#[cfg(not(feature = "gdal"))]
+#[test]
+fn a_format_only_gdal_reads_names_the_gdal_feature_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let Some([tab, _]) = gdal_only_files(d) else {
+        return;
+    };
+    let store = d.join("kumuh.gpkg");
+    ok(&kumuh(&store, &["init"]));
+    let before = sqlite3(&store, "SELECT count(*) FROM desa");
+    let out = kumuh(
+        &store,
+        &["import", tab.to_str().unwrap(), "--level", "desa"],
+    );
+    let err = common::fails(&out);
+    assert!(
+        err.contains("batas_desa.tab")
+            && err.contains("`gdal` feature")
+            && err.contains("GeoJSON, Shapefile"),
+        "{err}"
+    );
+    assert_eq!(sqlite3(&store, "SELECT count(*) FROM desa"), before);
+}

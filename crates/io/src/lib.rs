@@ -11,6 +11,7 @@ pub mod foreign;
 pub mod foto;
 pub mod geojson;
 pub mod laporan;
+pub mod ortofoto;
 pub mod seed;
 pub mod skenario;
 pub mod text;

@@ -267,7 +267,8 @@ pub async fn baca(
         Some(Format::GeoPackage) => kumuh_store::foreign_layers(&cmd.path)
             .await
             .map_err(|e| file_error(cmd, "-", e.to_string()))?,
-        _ => Vec::new(),
+        Some(_) => Vec::new(),
+        None => kumuh_io::foreign::other_layers(&cmd.path),
     };
     if lapisan.len() < 2 {
         lapisan.clear();

@@ -22,6 +22,8 @@ mod dbf;
 mod fgb;
 mod kml;
 pub mod mapping;
+#[cfg(feature = "gdal")]
+pub mod ogr;
 mod shp;
 mod table;
 mod tm;
@@ -84,7 +86,14 @@ impl Format {
         let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
         match text.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => return Some(Format::GeoJson),
-            Some(b'<') => return Some(Format::Kml),
+            // XML is read as KML, but for a GML or GPX file (by its name) without a
+            // `<kml` root, which GDAL reads with the `gdal` feature.
+            Some(b'<')
+                if !matches!(ext.as_str(), "gml" | "gpx" | "osm")
+                    || text.windows(4).any(|w| w.eq_ignore_ascii_case(b"<kml")) =>
+            {
+                return Some(Format::Kml);
+            }
             _ => {}
         }
         match ext.as_str() {
@@ -511,9 +520,10 @@ pub fn read_path(path: &Path, layer: Option<&str>) -> Result<Layer, ImportError>
         read_bounded(f, &p.display().to_string()).map_err(fail)
     };
     let bytes = open(path)?;
-    let format = Format::detect(path, &bytes[..bytes.len().min(64)]).ok_or_else(|| {
-        fail("not a format Kumuh reads (GeoJSON, Shapefile, zip, KML, KMZ, GeoPackage, FlatGeobuf, CSV)".to_owned())
-    })?;
+    let Some(format) = Format::detect(path, &bytes[..bytes.len().min(64)]) else {
+        drop(bytes);
+        return read_other(path, layer);
+    };
     match format {
         Format::GeoJson => read_geojson(&file, &text(bytes, &file).map_err(fail)?),
         Format::Kml => read_kml(&file, &text(bytes, &file).map_err(fail)?),
@@ -540,6 +550,44 @@ pub fn read_path(path: &Path, layer: Option<&str>) -> Result<Layer, ImportError>
         Format::Zip | Format::Kmz => read_zip(&file, &bytes, layer),
         Format::GeoPackage => Err(fail("a GeoPackage is read through the store".to_owned())),
         Format::FlatGeobuf => read_flatgeobuf(&file, &bytes),
+    }
+}
+
+/// The formats Kumuh reads itself, for messages.
+pub(crate) const OWN_FORMATS: &str =
+    "GeoJSON, Shapefile, zip, KML, KMZ, GeoPackage, FlatGeobuf, CSV";
+
+/// A file none of Kumuh's own readers knows: read through GDAL's OGR where the build
+/// has the `gdal` feature, refused otherwise.
+fn read_other(path: &Path, layer: Option<&str>) -> Result<Layer, ImportError> {
+    #[cfg(feature = "gdal")]
+    {
+        ogr::read(path, layer)
+    }
+    #[cfg(not(feature = "gdal"))]
+    {
+        let _ = layer;
+        Err(error(
+            &path.display().to_string(),
+            "-",
+            format!(
+                "not a format Kumuh reads ({OWN_FORMATS}); a build with the `gdal` feature reads every other vector format GDAL knows, or convert it with `ogr2ogr -f GPKG`"
+            ),
+        ))
+    }
+}
+
+/// The layers of a file that only GDAL reads (see [`read_other`]); empty where GDAL
+/// cannot open it or the build has no `gdal` feature.
+pub fn other_layers(path: &Path) -> Vec<String> {
+    #[cfg(feature = "gdal")]
+    {
+        ogr::layers(path).unwrap_or_default()
+    }
+    #[cfg(not(feature = "gdal"))]
+    {
+        let _ = path;
+        Vec::new()
     }
 }
 

@@ -22,6 +22,13 @@ fn formats_by_content_then_name() {
     );
     assert_eq!(Format::detect(p, b"  {\"type\""), Some(Format::GeoJson));
     assert_eq!(Format::detect(p, b"<?xml"), Some(Format::Kml));
+    // GML and GPX are XML too, but not KML: they are left to GDAL.
+    assert_eq!(Format::detect(Path::new("a.gml"), b"<?xml"), None);
+    assert_eq!(Format::detect(Path::new("a.GPX"), b"<?xml"), None);
+    assert_eq!(
+        Format::detect(Path::new("a.gml"), b"<?xml?><kml xmlns"),
+        Some(Format::Kml)
+    );
     assert_eq!(
         Format::detect(Path::new("a.csv"), b"WKT,kode"),
         Some(Format::Csv)
