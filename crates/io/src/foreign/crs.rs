@@ -170,9 +170,15 @@ impl Crs {
 
     /// One position in this system to EPSG:4326 longitude and latitude (degrees).
     pub fn to_lon_lat(&self, x: f64, y: f64) -> (f64, f64) {
+        self.to_lon_lat_fn()(x, y)
+    }
+
+    /// [`to_lon_lat`](Self::to_lon_lat) prepared once (the projection's series), for
+    /// the many positions of a file.
+    pub fn to_lon_lat_fn(&self) -> Box<dyn Fn(f64, f64) -> (f64, f64) + Send + Sync + '_> {
         match self {
-            Crs::LonLat => (x, y),
-            Crs::TransverseMercator(tm) => tm.inverse(x, y),
+            Crs::LonLat => Box::new(|x, y| (x, y)),
+            Crs::TransverseMercator(tm) => Box::new(tm.inverter()),
         }
     }
 }

@@ -191,14 +191,15 @@ impl Layer {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per = self.features.len().div_ceil(threads.max(1)).max(1024);
         let done = std::sync::atomic::AtomicUsize::new(0);
+        let to_lon_lat = (!crs.is_lon_lat()).then(|| crs.to_lon_lat_fn());
         let convert = |range: std::ops::Range<usize>| {
             let mut features = Vec::with_capacity(range.len());
             let mut problems = Vec::new();
             for n in range {
                 let (f, index) = (&self.features[n], self.indices[n]);
                 let mut f = f.clone();
-                if let Some(g) = f.get_mut("geometry")
-                    && let Err(m) = reproject(g, &crs)
+                if let (Some(g), Some(to_lon_lat)) = (f.get_mut("geometry"), &to_lon_lat)
+                    && let Err(m) = reproject_with(g, to_lon_lat.as_ref())
                 {
                     problems.push(problem(Some(index), "geometry", m));
                 }
@@ -272,12 +273,16 @@ fn error(file: &str, field: &str, message: impl Into<String>) -> ImportError {
     }
 }
 
-/// Reprojects every position of a GeoJSON geometry value in place.
-fn reproject(g: &mut Value, crs: &Crs) -> Result<(), String> {
-    if crs.is_lon_lat() {
-        return Ok(());
-    }
-    fn walk(v: &mut Value, crs: &Crs) -> Result<(), String> {
+/// Reprojects every position of a GeoJSON geometry value in place with a system's
+/// prepared conversion ([`Crs::to_lon_lat_fn`]).
+fn reproject_with(
+    g: &mut Value,
+    crs: &(dyn Fn(f64, f64) -> (f64, f64) + Send + Sync),
+) -> Result<(), String> {
+    fn walk(
+        v: &mut Value,
+        crs: &(dyn Fn(f64, f64) -> (f64, f64) + Send + Sync),
+    ) -> Result<(), String> {
         let Value::Array(items) = v else {
             return Ok(());
         };
@@ -285,7 +290,7 @@ fn reproject(g: &mut Value, crs: &Crs) -> Result<(), String> {
             items.first().and_then(Value::as_f64),
             items.get(1).and_then(Value::as_f64),
         ) {
-            let (lon, lat) = crs.to_lon_lat(x, y);
+            let (lon, lat) = crs(x, y);
             if !(lon.is_finite() && lat.is_finite() && lat.abs() <= 90.0) {
                 return Err(format!(
                     "position ({x}, {y}) lies outside the coordinate system"
@@ -304,7 +309,7 @@ fn reproject(g: &mut Value, crs: &Crs) -> Result<(), String> {
     }
     if let Some(Value::Array(parts)) = g.get_mut("geometries") {
         for p in parts {
-            reproject(p, crs)?;
+            reproject_with(p, crs)?;
         }
     }
     Ok(())

@@ -65,11 +65,20 @@ fn series(a: f64, f: f64) -> Series {
     }
 }
 
+/// sqrt(1 + x²), without `hypot`'s care for overflow where there is none to fear.
+fn hyp1(x: f64) -> f64 {
+    if x.abs() < 1e100 {
+        x.mul_add(x, 1.0).sqrt()
+    } else {
+        x.hypot(1.0)
+    }
+}
+
 /// tan of the conformal latitude from tan of the geographic latitude.
 fn taup(tau: f64, e: f64) -> f64 {
-    let tau1 = tau.hypot(1.0);
+    let tau1 = hyp1(tau);
     let sig = (e * (e * tau / tau1).atanh()).sinh();
-    tau * sig.hypot(1.0) - sig * tau1
+    tau * hyp1(sig) - sig * tau1
 }
 
 /// tan of the geographic latitude from tan of the conformal latitude (Newton's method;
@@ -79,14 +88,37 @@ fn tau_from_taup(taup_target: f64, e: f64) -> f64 {
     let mut tau = taup_target / e2m;
     for _ in 0..8 {
         let t = taup(tau, e);
-        let dtau =
-            (taup_target - t) * (1.0 + e2m * tau * tau) / (e2m * tau.hypot(1.0) * t.hypot(1.0));
+        let dtau = (taup_target - t) * (1.0 + e2m * tau * tau) / (e2m * hyp1(tau) * hyp1(t));
         tau += dtau;
         if dtau.abs() <= 1e-14 * tau.abs().max(1.0) {
             break;
         }
     }
     tau
+}
+
+/// The sum over j = 1..=6 of `c[j-1]` sin(2 j zeta) for the complex zeta = xi + i eta,
+/// as (real, imaginary) parts, i.e. sum c sin(2j xi) cosh(2j eta) and sum c cos(2j xi)
+/// sinh(2j eta): by Clenshaw's recurrence on complex numbers, so that one sine, cosine
+/// and exponential serve every term instead of four transcendental calls a term.
+fn clenshaw_sin(c: &[f64; 6], xi: f64, eta: f64) -> (f64, f64) {
+    let (s2, c2) = (2.0 * xi).sin_cos();
+    let (e, ei) = {
+        let e = (2.0 * eta).exp();
+        (e, 1.0 / e)
+    };
+    let (sh2, ch2) = ((e - ei) / 2.0, (e + ei) / 2.0);
+    // a = 2 cos(2 zeta) = 2 (cos 2xi cosh 2eta - i sin 2xi sinh 2eta).
+    let (ar, ai) = (2.0 * c2 * ch2, -2.0 * s2 * sh2);
+    // b_k = c_k + a b_{k+1} - b_{k+2}, from k = 6 down to 1.
+    let (mut b1r, mut b1i, mut b2r, mut b2i) = (0.0, 0.0, 0.0, 0.0);
+    for &ck in c.iter().rev() {
+        let (nr, ni) = (ck + ar * b1r - ai * b1i - b2r, ar * b1i + ai * b1r - b2i);
+        (b2r, b2i, b1r, b1i) = (b1r, b1i, nr, ni);
+    }
+    // sum = b_1 sin(2 zeta), sin(2 zeta) = sin 2xi cosh 2eta + i cos 2xi sinh 2eta.
+    let (sr, si) = (s2 * ch2, c2 * sh2);
+    (b1r * sr - b1i * si, b1r * si + b1i * sr)
 }
 
 impl TransverseMercator {
@@ -112,22 +144,28 @@ impl TransverseMercator {
     /// assert!((lon - 111.0).abs() < 1e-12 && lat.abs() < 1e-12);
     /// ```
     pub fn inverse(&self, easting_m: f64, northing_m: f64) -> (f64, f64) {
+        self.inverter()(easting_m, northing_m)
+    }
+
+    /// [`inverse`](Self::inverse) with the ellipsoid's series computed once, for the
+    /// many positions of a file.
+    pub fn inverter(&self) -> impl Fn(f64, f64) -> (f64, f64) + Send + Sync + '_ {
         let s = series(self.a_m, self.f);
-        let xi = (northing_m - self.false_northing_m) / (self.k0 * s.big_a);
-        let eta = (easting_m - self.false_easting_m) / (self.k0 * s.big_a);
-        let (mut xip, mut etap) = (xi, eta);
-        for (j, b) in s.beta.iter().enumerate() {
-            let k = 2.0 * (j as f64 + 1.0);
-            xip -= b * (k * xi).sin() * (k * eta).cosh();
-            etap -= b * (k * xi).cos() * (k * eta).sinh();
+        let scale = self.k0 * s.big_a;
+        move |easting_m, northing_m| {
+            let xi = (northing_m - self.false_northing_m) / scale;
+            let eta = (easting_m - self.false_easting_m) / scale;
+            // xi' + i eta' = zeta - sum beta_j sin(2 j zeta), zeta = xi + i eta.
+            let (d_xi, d_eta) = clenshaw_sin(&s.beta, xi, eta);
+            let (xip, etap) = (xi - d_xi, eta - d_eta);
+            let (sxip, cxip) = xip.sin_cos();
+            let shetap = etap.sinh();
+            // tan of the conformal latitude, and the longitude from the central meridian.
+            let taup = sxip / (shetap * shetap + cxip * cxip).sqrt();
+            let lam = shetap.atan2(cxip);
+            let tau = tau_from_taup(taup, s.e);
+            (self.lon0_deg + lam.to_degrees(), tau.atan().to_degrees())
         }
-        let (sxip, cxip) = xip.sin_cos();
-        let shetap = etap.sinh();
-        // tan of the conformal latitude, and the longitude from the central meridian.
-        let taup = sxip / shetap.hypot(cxip);
-        let lam = shetap.atan2(cxip);
-        let tau = tau_from_taup(taup, s.e);
-        (self.lon0_deg + lam.to_degrees(), tau.atan().to_degrees())
     }
 
     /// Longitude and latitude (degrees) to easting and northing (m): the inverse of
@@ -168,6 +206,24 @@ mod tests {
                 assert!((lon - lon2).abs() < 1e-9, "{lon} {lat}: {lon2}");
                 assert!((lat - lat2).abs() < 1e-9, "{lon} {lat}: {lat2}");
             }
+        }
+    }
+
+    #[test]
+    fn clenshaw_sums_match_the_terms_one_by_one() {
+        let c = series(6_378_137.0, 1.0 / 298.257_223_563).beta;
+        for (xi, eta) in [(0.0, 0.0), (-0.13, 0.02), (0.5, -0.05), (1.2, 0.3)] {
+            let (mut re, mut im) = (0.0, 0.0);
+            for (j, b) in c.iter().enumerate() {
+                let k = 2.0 * (j as f64 + 1.0);
+                re += b * (k * xi).sin() * (k * eta).cosh();
+                im += b * (k * xi).cos() * (k * eta).sinh();
+            }
+            let (r, i) = clenshaw_sin(&c, xi, eta);
+            assert!(
+                (r - re).abs() < 1e-16 && (i - im).abs() < 1e-16,
+                "{r} {re} {i} {im}"
+            );
         }
     }
 
