@@ -15,6 +15,19 @@
 #       served with the headers kumuh sends (Content-Type application/vnd.mapbox-vector-tile,
 #       Content-Encoding gzip, Cache-Control no-cache, Vary accept-encoding); empty tiles
 #       have no file and are answered 204 (try_files ... @empty -> return 204), as kumuh does.
+# With PostgreSQL and Martin at hand (below), the same run then measures on PostGIS too:
+# the same GeoJSON imported into a throwaway PostGIS database (scripts/with-postgres.sh;
+# fsync off, Unix socket) and the same list served by
+#   (d) kumuh --store postgres://… --tile-cache-mb 0
+#   (e) kumuh --store postgres://… --tile-cache-mb $BENCH_CACHE_MB, warmed
+#   (f) Martin on the very same database and table (`desa`, auto-published),
+#       --cache-size 0 so that every request asks PostGIS (ST_AsMVT), as (a) and (d)
+#       encode every tile,
+# and the ratios to Martin are of this run's Martin. Without them the summary quotes a
+# fixed Martin figure and says so.
+#   To get them on Debian:  apt-get install postgresql-15-postgis-3
+#                           cargo install martin --version 1.14.0 --locked \
+#                             --no-default-features --features postgres
 # It records the server's start time (store open + tile index build: launch until it
 # prints "Kumuh serving"), VmRSS after start, VmHWM/VmRSS after the load, then prints a
 # summary. Every request must succeed (200 or 204); otherwise the exit status is 1.
@@ -38,6 +51,9 @@
 #   BENCH_QUIET_WAIT    ... but at most this many seconds (default 120)
 #   BENCH_KEEP=1        keep the temporary directory (store, tiles, oha JSON, logs)
 #   OHA, NGINX          tool paths (default: oha on PATH or ~/.cargo/bin/oha, /usr/sbin/nginx)
+#   MARTIN              Martin's binary (default: martin on PATH or ~/.cargo/bin/martin)
+#   BENCH_POSTGIS       auto (default: the PostGIS runs when PostgreSQL and Martin are
+#                       there), 1 (required: stop when they are not), 0 (never)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -55,6 +71,21 @@ QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
 OHA=${OHA:-$(command -v oha || echo "$HOME/.cargo/bin/oha")}
 NGINX=${NGINX:-/usr/sbin/nginx}
 START_TIMEOUT=600 # seconds a server may take to start
+
+MARTIN=${MARTIN:-$(command -v martin || { [ -x "$HOME/.cargo/bin/martin" ] && echo "$HOME/.cargo/bin/martin"; } || true)}
+POSTGIS_MODE=${BENCH_POSTGIS:-auto}
+if [ "$POSTGIS_MODE" != 0 ] && [ -z "${KUMUH_TEST_POSTGRES:-}" ]; then
+  if [ -n "$MARTIN" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 &&
+    ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+    # Again, beside a throwaway PostgreSQL (which exports KUMUH_TEST_POSTGRES).
+    exec "$ROOT/scripts/with-postgres.sh" "$ROOT/scripts/bench-tiles.sh" "$@"
+  elif [ "$POSTGIS_MODE" = 1 ]; then
+    echo "bench-tiles: BENCH_POSTGIS=1 needs PostgreSQL with PostGIS and Martin (see the header)" >&2
+    exit 2
+  fi
+fi
+POSTGIS=0
+[ -n "${KUMUH_TEST_POSTGRES:-}" ] && [ -n "$MARTIN" ] && [ "$POSTGIS_MODE" != 0 ] && POSTGIS=1
 
 for tool in "$OHA" "$NGINX" python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench-tiles: $tool not found" >&2; exit 2; }
@@ -166,7 +197,6 @@ fi
 meta import_s "$(elapsed "$t0")"
 meta import_report "$(grep -o '[0-9]* added, [0-9]* updated' "$WORK/import.log" | tail -1)"
 meta store_mb "$(du -m "$STORE" | cut -f1)"
-rm -f "$GEOJSON"
 echo "  $(tail -1 "$WORK/import.log")"
 
 # ---- 3. the tile list ----
@@ -178,10 +208,10 @@ urls_for() { sed "s|^|http://127.0.0.1:$1/tiles/desa/|; s|\$|.mvt|" "$WORK/tiles
 
 # ---- servers ----
 SERVER_PID=
-start_kumuh() { # name cache_mb port
+start_kumuh() { # name cache_mb port [store]
   local name=$1 t0 i
   t0=$(now)
-  "$KUMUH_BIN" --store "$STORE" serve --addr "127.0.0.1:$3" --tile-cache-mb "$2" \
+  "$KUMUH_BIN" --store "${4:-$STORE}" serve --addr "127.0.0.1:$3" --tile-cache-mb "$2" \
     >"$WORK/serve-$name.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
@@ -300,6 +330,51 @@ for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID" || true); do
 done
 meta rss_nginx "$rss"
 stop_pid "$NGINX_PID"
+
+# ---- 4d-f. on PostGIS: kumuh uncached and cached, and Martin, on one database ----
+if [ "$POSTGIS" = 1 ]; then
+  PG_URL=${KUMUH_TEST_POSTGRES/\/postgres\?//bench?}
+  psql "$KUMUH_TEST_POSTGRES" -qc "CREATE DATABASE bench"
+  meta postgis_version "$(psql "$KUMUH_TEST_POSTGRES" -Atc 'SELECT version()' | awk '{print $1, $2}')"
+  meta martin_version "$("$MARTIN" --version | awk '{print $NF}')"
+  echo "== loading the same file into PostGIS"
+  "$KUMUH_BIN" --store "$PG_URL" init >"$WORK/init-pg.log" 2>&1 || { cat "$WORK/init-pg.log" >&2; exit 1; }
+  t0=$(now)
+  "$KUMUH_BIN" --store "$PG_URL" import "$GEOJSON" --level desa >"$WORK/import-pg.log" 2>&1 ||
+    { cat "$WORK/import-pg.log" >&2; exit 1; }
+  meta pg_import_s "$(elapsed "$t0")"
+  echo "  $(tail -1 "$WORK/import-pg.log")"
+
+  echo "== (d) kumuh on PostGIS, --tile-cache-mb 0"
+  PORT=$(free_port)
+  start_kumuh pg_uncached 0 "$PORT" "$PG_URL"
+  run_oha pg_uncached "$(urls_for "$PORT")"
+  stop_server pg_uncached
+
+  echo "== (e) kumuh on PostGIS, --tile-cache-mb $CACHE_MB"
+  PORT=$(free_port)
+  start_kumuh pg_cached "$CACHE_MB" "$PORT" "$PG_URL"
+  python3 "$HELPERS/fetch.py" save "http://127.0.0.1:$PORT/tiles/desa" "$WORK/tiles.txt" \
+    "$WORK/pg-tiles" "$WORK/pg-sizes.json" >/dev/null
+  run_oha pg_cached "$(urls_for "$PORT")"
+  stop_server pg_cached
+
+  echo "== (f) Martin on the same database, --cache-size 0"
+  PORT=$(free_port)
+  "$MARTIN" "$PG_URL" --listen-addresses "127.0.0.1:$PORT" --cache-size 0 >"$WORK/martin.log" 2>&1 &
+  MARTIN_PID=$!
+  PIDS+=("$MARTIN_PID")
+  for i in $(seq $((START_TIMEOUT * 50))); do
+    python3 -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+      "http://127.0.0.1:$PORT/catalog" 2>/dev/null && break
+    kill -0 "$MARTIN_PID" 2>/dev/null || { cat "$WORK/martin.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  sed "s|^|http://127.0.0.1:$PORT/desa/|" "$WORK/tiles.txt" >"$WORK/urls-martin.txt"
+  run_oha martin "$WORK/urls-martin.txt"
+  stop_pid "$MARTIN_PID"
+fi
+rm -f "$GEOJSON"
 
 # ---- 5. summary ----
 python3 "$HELPERS/summary.py" "$WORK"

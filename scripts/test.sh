@@ -35,9 +35,17 @@ fi
 # Under a throwaway PostgreSQL (scripts/with-postgres.sh sets KUMUH_TEST_POSTGRES): the
 # store tests run on both backends, the CLI's PostGIS tests run, and then the HTTP API
 # tests run a second time with every fixture on a PostGIS database.
+# The CLI's test files (all but the end-to-end and crash tests, whose PostGIS cases are
+# their own tests) run a second time too, each store they name being a new database.
+cli_tests=()
+for f in crates/cli/tests/*.rs; do
+  n=$(basename "$f" .rs)
+  [ "$n" = postgis ] || cli_tests+=(--test "$n")
+done
 scripts/with-postgres.sh bash -c '
   cargo test --workspace --locked "$@" &&
-  KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh-server --tests "$@"' test.sh "$@"
+  KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh-server --tests "$@" &&
+  KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh '"${cli_tests[*]}"' "$@"' test.sh "$@"
 
 # The `gdal` feature (every other vector source GDAL reads, GeoTIFF basemaps), built
 # against Debian's libgdal-dev: the tests that differ with it. The default build above

@@ -36,6 +36,14 @@ runs = [
     ("cached", f"kumuh, --tile-cache-mb {meta['cache_mb']} (cached, warm)"),
     ("nginx", f"nginx {meta.get('nginx_version', '')} static files (same gzipped bytes)"),
 ]
+postgis = os.path.exists(os.path.join(work, "oha-martin.json"))
+if postgis:
+    runs += [
+        ("pg_uncached", "kumuh on PostGIS, --tile-cache-mb 0 (uncached)"),
+        ("pg_cached", f"kumuh on PostGIS, --tile-cache-mb {meta['cache_mb']} (cached, warm)"),
+        ("martin", f"Martin {meta.get('martin_version', '')} on the same PostGIS "
+                   f"({meta.get('postgis_version', '')}), --cache-size 0"),
+    ]
 res = {}
 failed = 0
 print()
@@ -66,8 +74,18 @@ for key, label in runs:
               " | | | | | | | |")
 print()
 print(f"cached / nginx throughput: {res['cached'] / res['nginx']:.2f}")
-print(f"uncached / Martin: {res['uncached'] / MARTIN_RPS:,.1f}x; "
-      f"cached / Martin: {res['cached'] / MARTIN_RPS:,.1f}x  ({MARTIN})")
+if postgis:
+    martin = res["martin"]
+    print(f"Martin reference: measured in this run, {martin:,.1f} req/s")
+    print(f"uncached / Martin: {res['uncached'] / martin:,.1f}x (GeoPackage), "
+          f"{res['pg_uncached'] / martin:,.1f}x (PostGIS); "
+          f"cached / Martin: {res['cached'] / martin:,.1f}x (GeoPackage), "
+          f"{res['pg_cached'] / martin:,.1f}x (PostGIS)")
+else:
+    print(f"Martin reference: a fixed figure, not this run's ({MARTIN}); "
+          "install PostgreSQL with PostGIS and Martin to measure it (see the script's header)")
+    print(f"uncached / Martin: {res['uncached'] / MARTIN_RPS:,.1f}x; "
+          f"cached / Martin: {res['cached'] / MARTIN_RPS:,.1f}x")
 
 with open(os.path.join(work, "sizes.json")) as f:
     sizes = json.load(f)
@@ -95,6 +113,11 @@ print("| kumuh process | uncached server | cached server |")
 print("|---|---:|---:|")
 print(f"| start: launch to listening (store open + tile index build) | "
       f"{float(meta['start_uncached']):.2f} s | {float(meta['start_cached']):.2f} s |")
+if postgis:
+    print(f"| start on PostGIS | {float(meta['start_pg_uncached']):.2f} s | "
+          f"{float(meta['start_pg_cached']):.2f} s |")
+    print(f"| RSS after start on PostGIS | {mb_kib(meta['rss_start_pg_uncached'])} | "
+          f"{mb_kib(meta['rss_start_pg_cached'])} |")
 print(f"| RSS after start (VmRSS) | {mb_kib(meta['rss_start_uncached'])} | "
       f"{mb_kib(meta['rss_start_cached'])} |")
 print(f"| peak RSS after the load (VmHWM) | {mb_kib(meta['hwm_uncached'])} | "
@@ -105,6 +128,9 @@ print()
 print(f"import of {meta['desa']} desa (`kumuh import --level desa`, "
       f"{meta['geojson_mb']} MB GeoJSON): {float(meta['import_s']):.1f} s; "
       f"{meta['import_report']}")
+if postgis:
+    print(f"the same into PostGIS (`kumuh --store postgres://… import`): "
+          f"{float(meta['pg_import_s']):.1f} s")
 if meta.get("fixed"):
     print(f"input fix-up before import: {meta['fixed']}")
 print(f"nginx RSS after the load (master + workers, VmRSS): {mb_kib(meta.get('rss_nginx', 0))}")

@@ -431,14 +431,20 @@ async fn shutdown_signal() {
 async fn init(path: &Path, args: InitArgs) -> anyhow::Result<()> {
     if is_database(path) {
         let (store, created) = open_new(path, OpenMode::CreateIfMissing).await?;
-        let location = store.location();
-        store.close().await;
+        let location = store.location().to_owned();
         if !created {
+            store.close().await;
             bail!(
                 "{location} already holds a Kumuh store; it is left as it is (drop and create the database to start again)"
             );
         }
-        println!("created the store in {location}");
+        let n = store
+            .list_places(&PlaceQuery::level(Level::Desa))
+            .await
+            .context("checking the new store")?
+            .len();
+        store.close().await;
+        println!("created the store in {location} with {n} desa");
         return Ok(());
     }
     if path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(true) {

@@ -132,15 +132,30 @@ async fn store_all_at_once(store: &Path, table: &Path) -> kumuh_store::UpsertRep
             )
         })
         .collect();
-    let (gpkg, _) = kumuh_store::GpkgStore::open(store, kumuh_store::OpenMode::MustExist)
-        .await
-        .unwrap();
-    let atlas = kumuh_app::Atlas::new(Arc::new(gpkg.clone()));
-    let report = kumuh_app::assessments::import(&atlas, &records)
-        .await
-        .unwrap();
-    gpkg.close().await;
-    report
+    let import = |store: Arc<dyn kumuh_store::Store>| async move {
+        let atlas = kumuh_app::Atlas::new(store);
+        kumuh_app::assessments::import(&atlas, &records)
+            .await
+            .unwrap()
+    };
+    match common::database_of(store) {
+        Some(url) => {
+            let (pg, _) = kumuh_store::PgStore::open(&url, kumuh_store::OpenMode::MustExist)
+                .await
+                .unwrap();
+            let report = import(Arc::new(pg.clone())).await;
+            pg.close().await;
+            report
+        }
+        None => {
+            let (gpkg, _) = kumuh_store::GpkgStore::open(store, kumuh_store::OpenMode::MustExist)
+                .await
+                .unwrap();
+            let report = import(Arc::new(gpkg.clone())).await;
+            gpkg.close().await;
+            report
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

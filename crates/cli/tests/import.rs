@@ -426,7 +426,8 @@ fn a_dry_run_shows_the_mapped_features_and_problems_and_writes_nothing() {
         ),
         "2"
     );
-    // A dry run on a store that does not exist does not create it.
+    // A dry run on a store that does not exist (a missing file, an empty database)
+    // does not create it.
     let none = d.join("none.gpkg");
     ok(&kumuh(
         &none,
@@ -442,6 +443,15 @@ fn a_dry_run_shows_the_mapped_features_and_problems_and_writes_nothing() {
         ],
     ));
     assert!(!none.exists());
+    if common::on_postgis() {
+        assert_eq!(
+            sqlite3(
+                &none,
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'rt'"
+            ),
+            "0"
+        );
+    }
 }
 
 /// A FlatGeobuf file (GDAL's, with its spatial index) imports, and every desa's area

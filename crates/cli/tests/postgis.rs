@@ -15,9 +15,7 @@ mod common;
 use common::{fails, kumuh, kumuh_stdin, ok, sqlite3};
 #[path = "../../../tests/support/gdal.rs"]
 mod gdal;
-#[path = "../../../tests/support/postgres.rs"]
-mod postgres;
-use postgres::fresh_database;
+use common::postgres::fresh_database;
 
 /// A running `kumuh serve` on a free port, killed when dropped.
 struct Server {
