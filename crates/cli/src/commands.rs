@@ -438,11 +438,7 @@ async fn init(path: &Path, args: InitArgs) -> anyhow::Result<()> {
                 "{location} already holds a Kumuh store; it is left as it is (drop and create the database to start again)"
             );
         }
-        let n = store
-            .list_places(&PlaceQuery::level(Level::Desa))
-            .await
-            .context("checking the new store")?
-            .len();
+        let n = desa_count(&store).await?;
         store.close().await;
         println!("created the store in {location} with {n} desa");
         return Ok(());
@@ -459,14 +455,19 @@ async fn init(path: &Path, args: InitArgs) -> anyhow::Result<()> {
             .with_context(|| format!("replacing {}", path.display()))?;
     }
     let store = open(path, OpenMode::CreateIfMissing).await?;
-    let n = store
-        .list_places(&PlaceQuery::level(Level::Desa))
-        .await
-        .context("checking the new store")?
-        .len();
+    let n = desa_count(&store).await?;
     store.close().await;
     println!("created {} with {n} desa", path.display());
     Ok(())
+}
+
+/// The desa a new store holds, for `kumuh init` to say.
+async fn desa_count(store: &Opened) -> anyhow::Result<usize> {
+    Ok(store
+        .list_places(&PlaceQuery::level(Level::Desa))
+        .await
+        .context("checking the new store")?
+        .len())
 }
 
 async fn export(path: &Path, args: ExportArgs) -> anyhow::Result<()> {
