@@ -57,20 +57,13 @@ if [ -z "${KUMUH_BIN:-}" ]; then
 fi
 [ -x "$KUMUH_BIN" ] || { echo "bench-import: no binary at $KUMUH_BIN" >&2; exit 2; }
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
+# shellcheck source=bench-lib.sh
+. "$ROOT/scripts/bench-lib.sh"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "preparing the files (not timed)..."
 GEOJSON=$WORK/desa.geojson
-gzip -dc "$DATA" >"$GEOJSON"
-"$KUMUH_BIN" --store "$WORK/probe.gpkg" init >/dev/null 2>&1
-if ! "$KUMUH_BIN" --store "$WORK/probe.gpkg" import "$GEOJSON" --level desa >"$WORK/probe.log" 2>&1; then
-  python3 "$ROOT/scripts/bench-tiles/fix_geometry.py" "$WORK/probe.log" "$GEOJSON" "$WORK/fixed.geojson" >"$WORK/fix.log" ||
-    { cat "$WORK/probe.log" >&2; exit 1; }
-  mv "$WORK/fixed.geojson" "$GEOJSON"
-  echo "  $(grep -o "refused [0-9]* features" "$WORK/fix.log") for invalid geometry: repaired with MakeValid"
-fi
+prepare_desa "$KUMUH_BIN" "$DATA" "$GEOJSON" "$WORK"
 FEATURES=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["features"]))' "$GEOJSON")
 SHP_DIR=$WORK/shp
 mkdir -p "$SHP_DIR"

@@ -13,7 +13,9 @@
 #   - a GeoPackage store and a PostGIS database (a throwaway server, scripts/with-postgres.sh:
 #     fsync off, Unix socket) each made by `kumuh init` and loaded with the desa.
 # Timed, on each backend:
-#   - `kumuh import rt_PP.geojson --level rt` of every province file, summed, against
+#   - `kumuh import rt_PP.geojson --level rt --skip-invalid` of every province file
+#     (a cell GEOS finds valid that Kumuh's stricter checks refuse is left out and
+#     counted), summed, against
 #     `ogr2ogr` of the same files into the same backend (a new GeoPackage; a new database
 #     of the same server), one layer with a spatial index;
 #   - `kumuh serve --tile-cache-mb 0`: launch until it listens (the tile index built),
@@ -65,10 +67,8 @@ trap cleanup EXIT
 META=$WORK/meta.txt
 : >"$META"
 meta() { echo "$1=$2" >>"$META"; }
-now() { date +%s.%N; }
-since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# shellcheck source=bench-lib.sh
+. "$ROOT/scripts/bench-lib.sh"
 # postgres://USER@HOST/DB?host=DIR&port=N as GDAL's PG: connection.
 pg_source() {
   python3 - "$1" <<'EOF'
@@ -90,14 +90,7 @@ fi
 
 echo "== preparing the desa and the RT set (not timed)"
 DESA=$WORK/desa.geojson
-gzip -dc "$DATA" >"$DESA"
-"$KUMUH_BIN" --store "$WORK/probe.gpkg" init >/dev/null 2>&1
-if ! "$KUMUH_BIN" --store "$WORK/probe.gpkg" import "$DESA" --level desa >"$WORK/probe.log" 2>&1; then
-  python3 "$ROOT/scripts/bench-tiles/fix_geometry.py" "$WORK/probe.log" "$DESA" "$WORK/fixed.geojson" >"$WORK/fix.log" ||
-    { cat "$WORK/probe.log" >&2; exit 1; }
-  mv "$WORK/fixed.geojson" "$DESA"
-fi
-rm -f "$WORK"/probe.gpkg*
+prepare_desa "$KUMUH_BIN" "$DATA" "$DESA" "$WORK"
 "$VENV/bin/python" "$ROOT/scripts/bench-rt/gen_rt.py" "$DESA" "$WORK/rt" "$PER_DESA" | tee "$WORK/gen.log"
 RT_FILES=("$WORK"/rt/rt_*.geojson)
 meta rt "$(tail -1 "$WORK/gen.log" | awk '{print $1}')"
@@ -133,10 +126,10 @@ measure() { # name store ogr-target...
     { cat "$WORK/desa-$name.log" >&2; exit 1; }
   t0=$(now)
   for f in "${RT_FILES[@]}"; do
-    "$KUMUH_BIN" --store "$store" import "$f" --level rt >>"$WORK/rt-$name.log" 2>&1 ||
+    "$KUMUH_BIN" --store "$store" import "$f" --level rt --skip-invalid >>"$WORK/rt-$name.log" 2>&1 ||
       { tail -5 "$WORK/rt-$name.log" >&2; exit 1; }
   done
-  meta "import_$name" "$(since "$t0")"
+  meta "import_$name" "$(elapsed "$t0")"
   meta "imported_$name" "$(grep -o '[0-9]* added' "$WORK/rt-$name.log" | awk '{s += $1} END {print s}')"
   echo "  kumuh import of the RT files: $(grep "import_$name=" "$META" | cut -d= -f2) s"
   t0=$(now)
@@ -148,7 +141,7 @@ measure() { # name store ogr-target...
       "$OGR2OGR" -append "$@" "$f" -nln rt >>"$WORK/ogr-$name.log" 2>&1 || { cat "$WORK/ogr-$name.log" >&2; exit 1; }
     fi
   done
-  meta "ogr_$name" "$(since "$t0")"
+  meta "ogr_$name" "$(elapsed "$t0")"
   echo "  ogr2ogr of the same files: $(grep "ogr_$name=" "$META" | cut -d= -f2) s"
 
   local port pid i
@@ -162,7 +155,7 @@ measure() { # name store ogr-target...
     kill -0 "$pid" 2>/dev/null || { cat "$WORK/serve-$name.log" >&2; exit 1; }
     sleep 0.02
   done
-  meta "start_$name" "$(since "$t0")"
+  meta "start_$name" "$(elapsed "$t0")"
   meta "rss_start_$name" "$(status_kb "$pid" VmRSS)"
   echo "  serving after $(grep "start_$name=" "$META" | cut -d= -f2) s"
   sed "s|^|http://127.0.0.1:$port/tiles/rt/|; s|\$|.mvt|" "$WORK/tiles.txt" >"$WORK/urls-$name.txt"
@@ -197,7 +190,7 @@ for b, label in (("gpkg", "GeoPackage"), ("postgis", "PostGIS")):
     bad = sum(int(v) for v in d.get("errorDistribution", {}).values()) + sum(v for k, v in codes.items() if k not in ("200", "204"))
     failed += bad
     k, o = float(meta[f"import_{b}"]), float(meta[f"ogr_{b}"])
-    print(f"| {label} | {k:.1f} s ({meta[f'imported_{b}']} RT) | {o:.1f} s | {o / k:.2f}× | "
+    print(f"| {label} | {k:.1f} s ({meta[f'imported_{b}']} of {meta['rt']} RT) | {o:.1f} s | {o / k:.2f}× | "
           f"{float(meta[f'start_{b}']):.1f} s | {int(meta[f'rss_start_{b}']) / 1024:,.0f} MB | "
           f"{int(meta[f'hwm_{b}']) / 1024:,.0f} MB | {d['summary']['requestsPerSec']:,.0f} | {bad} |")
 print()

@@ -122,10 +122,8 @@ trap 'exit 143' TERM
 META=$WORK/meta.txt
 : >"$META"
 meta() { echo "$1=$2" >>"$META"; }
-now() { date +%s.%N; }
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$(now)"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# shellcheck source=bench-lib.sh
+. "$ROOT/scripts/bench-lib.sh"
 
 # CPUs busy over 2 s, from /proc/stat (all processes on the machine).
 cpu_busy() {
@@ -194,7 +192,7 @@ if ! import_desa "$GEOJSON"; then
   t0=$(now)
   import_desa "$GEOJSON" || { echo "bench-tiles: the repaired file was refused too:" >&2; cat "$WORK/import.log" >&2; exit 1; }
 fi
-meta import_s "$(elapsed "$t0")"
+meta import_s "$(elapsed "$t0" 3)"
 meta import_report "$(grep -o '[0-9]* added, [0-9]* updated' "$WORK/import.log" | tail -1)"
 meta store_mb "$(du -m "$STORE" | cut -f1)"
 echo "  $(tail -1 "$WORK/import.log")"
@@ -222,7 +220,7 @@ start_kumuh() { # name cache_mb port [store]
   done
   grep -q "Kumuh serving" "$WORK/serve-$name.log" || { echo "bench-tiles: kumuh did not start" >&2; exit 1; }
   local secs rss
-  secs=$(elapsed "$t0")
+  secs=$(elapsed "$t0" 3)
   rss=$(status_kb "$SERVER_PID" VmRSS)
   meta "start_$name" "$secs"
   meta "rss_start_$name" "$rss"
@@ -342,7 +340,7 @@ if [ "$POSTGIS" = 1 ]; then
   t0=$(now)
   "$KUMUH_BIN" --store "$PG_URL" import "$GEOJSON" --level desa >"$WORK/import-pg.log" 2>&1 ||
     { cat "$WORK/import-pg.log" >&2; exit 1; }
-  meta pg_import_s "$(elapsed "$t0")"
+  meta pg_import_s "$(elapsed "$t0" 3)"
   echo "  $(tail -1 "$WORK/import-pg.log")"
 
   echo "== (d) kumuh on PostGIS, --tile-cache-mb 0"

@@ -9,7 +9,8 @@ to it. RT i (0-based) of a desa gets RW 1 + i // 5 and RT 1 + i % 5, so its code
 `KODE_DESA.RRR.TTT` (six RW of five RT). The points of a desa are drawn from a
 generator seeded with 42 and its code, so the same input gives the same output. Writes
 one GeoJSON file per province (the code's first two digits), `OUTDIR/rt_PP.geojson`,
-coordinates to 7 decimals (about a centimetre), and prints the counts.
+coordinates on a grid of 1e-7 degree (about a centimetre, GEOS's set_precision, which
+keeps the cells valid), and prints the counts.
 
 Needs shapely 2 (with numpy; scripts/bench-rt.sh installs them in a virtual environment).
 """
@@ -74,8 +75,10 @@ for f in desa:
         cell = next((c for c in owned if c.contains(shapely.Point(x, y))), None)
         if cell is None:
             continue
-        parts = polygons_of(shapely.intersection(cell, area))
-        parts = [p for p in parts if p.area > 0]
+        # On the 1e-7 degree grid the file is written in, made valid there (rounding
+        # alone can pinch a thin sliver into a crossing or a two-point ring).
+        clipped = shapely.set_precision(shapely.intersection(cell, area), 1e-7)
+        parts = [p for p in polygons_of(clipped) if p.area > 0]
         if not parts:
             continue
         g = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
