@@ -131,7 +131,7 @@ measure() { # name store ogr-target...
   done
   meta "import_$name" "$(elapsed "$t0")"
   meta "imported_$name" "$(grep -o '[0-9]* added' "$WORK/rt-$name.log" | awk '{s += $1} END {print s}')"
-  echo "  kumuh import of the RT files: $(grep "import_$name=" "$META" | cut -d= -f2) s"
+  echo "  kumuh import of the RT files: $(grep "^import_$name=" "$META" | cut -d= -f2) s"
   t0=$(now)
   for f in "${RT_FILES[@]}"; do
     if [ "$first" = 1 ]; then
@@ -142,7 +142,7 @@ measure() { # name store ogr-target...
     fi
   done
   meta "ogr_$name" "$(elapsed "$t0")"
-  echo "  ogr2ogr of the same files: $(grep "ogr_$name=" "$META" | cut -d= -f2) s"
+  echo "  ogr2ogr of the same files: $(grep "^ogr_$name=" "$META" | cut -d= -f2) s"
 
   local port pid i
   port=$(free_port)
@@ -157,7 +157,7 @@ measure() { # name store ogr-target...
   done
   meta "start_$name" "$(elapsed "$t0")"
   meta "rss_start_$name" "$(status_kb "$pid" VmRSS)"
-  echo "  serving after $(grep "start_$name=" "$META" | cut -d= -f2) s"
+  echo "  serving after $(grep "^start_$name=" "$META" | cut -d= -f2) s"
   sed "s|^|http://127.0.0.1:$port/tiles/rt/|; s|\$|.mvt|" "$WORK/tiles.txt" >"$WORK/urls-$name.txt"
   "$OHA" --no-tui --output-format json -o "$WORK/oha-$name.json" -c "$CONC" -z "$DURATION" -w -t 60s \
     --urls-from-file "$WORK/urls-$name.txt"
