@@ -207,6 +207,7 @@ impl Tiles {
         cache.bytes = 0;
         drop(cache);
         self.feed.store(latest, Ordering::SeqCst);
+        release_freed_memory();
         Ok(())
     }
 
@@ -685,6 +686,22 @@ pub fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let _ = dec.write_all(bytes);
     let _ = dec.finish();
     out
+}
+
+/// Gives the heap that a build of every layer used and freed back to the system. The
+/// store's rows and the features they become (for 758,000 RT: over a gigabyte) are freed
+/// once the index is built, but glibc keeps freed memory between live allocations for
+/// reuse, so the server would hold it for good (1.9 GB resident after start instead of
+/// 0.7 GB); `malloc_trim` returns those pages. Elsewhere (other C libraries, other
+/// systems) nothing is done.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    // SAFETY: malloc_trim only releases free pages of glibc's own heap; it takes no
+    // pointer and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 #[cfg(test)]
