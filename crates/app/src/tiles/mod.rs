@@ -37,8 +37,9 @@ pub use self::layers::{
 /// One cached tile: gzipped MVT bytes and their ETag; an empty tile has no bytes.
 #[derive(Debug)]
 pub struct CachedTile {
-    /// The gzipped MVT (empty for an empty tile).
-    pub gzip: Vec<u8>,
+    /// The gzipped MVT (empty for an empty tile), shared: every request that sends it
+    /// holds a reference, not a copy.
+    pub gzip: bytes::Bytes,
     /// Strong ETag of the uncompressed bytes.
     pub etag: String,
 }
@@ -373,19 +374,26 @@ impl Tiles {
             .bbox_lonlat()
     }
 
-    /// A tile of a layer, from the cache or encoded now; `None` for an unknown layer.
-    pub fn tile(&self, layer: &str, tile: TileId) -> Option<Arc<CachedTile>> {
+    /// The tile from the cache alone, if it is there: a lookup cheap enough for the
+    /// async workers, so that only a miss goes to the blocking pool to be encoded
+    /// ([`tile`](Self::tile)).
+    pub fn cached(&self, layer: &str, tile: TileId) -> Option<Arc<CachedTile>> {
         let l = self.layers.get(layer)?;
-        let key: Key = (l.def.id, tile);
-        if let Some(hit) = self
-            .cache
+        self.cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .map
-            .get(&key)
-        {
-            return Some(Arc::clone(hit));
+            .get(&(l.def.id, tile))
+            .map(Arc::clone)
+    }
+
+    /// A tile of a layer, from the cache or encoded now; `None` for an unknown layer.
+    pub fn tile(&self, layer: &str, tile: TileId) -> Option<Arc<CachedTile>> {
+        let l = self.layers.get(layer)?;
+        if let Some(hit) = self.cached(layer, tile) {
+            return Some(hit);
         }
+        let key: Key = (l.def.id, tile);
         let (bytes, generation) = {
             let index = l.index.read().unwrap_or_else(|p| p.into_inner());
             (index.tile(tile), l.generation.load(Ordering::SeqCst))
@@ -393,9 +401,9 @@ impl Tiles {
         let entry = Arc::new(CachedTile {
             etag: etag(&bytes),
             gzip: if bytes.is_empty() {
-                bytes
+                bytes::Bytes::new()
             } else {
-                gzip(&bytes)
+                gzip(&bytes).into()
             },
         });
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());

@@ -146,11 +146,17 @@ pub async fn tile(
             "no tile layer `{layer}`; see /tiles"
         )));
     }
-    let tiles = state.tiles.clone();
-    let cached = tokio::task::spawn_blocking(move || tiles.tile(&layer, id))
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::not_found("no such tile layer"))?;
+    // A cached tile is answered here; only a miss is encoded on the blocking pool.
+    let cached = match state.tiles.cached(&layer, id) {
+        Some(hit) => hit,
+        None => {
+            let tiles = state.tiles.clone();
+            tokio::task::spawn_blocking(move || tiles.tile(&layer, id))
+                .await
+                .map_err(ApiError::internal)?
+                .ok_or_else(|| ApiError::not_found("no such tile layer"))?
+        }
+    };
     let mut res = if cached.gzip.is_empty() {
         StatusCode::NO_CONTENT.into_response()
     } else if headers
