@@ -150,8 +150,14 @@ pub async fn resolve_caller(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let (mut parts, body) = req.into_parts();
-    let resolved = session(&parts, &state).await;
     let path = parts.uri.path();
+    // Tiles are the same for everyone: a signed-in browser's many tile requests are not
+    // each a lookup of its session in the store.
+    let resolved = if is_safe(&parts.method) && path.starts_with("/tiles/") {
+        Ok(None)
+    } else {
+        session(&parts, &state).await
+    };
     let write = !is_safe(&parts.method) && path.starts_with("/api/") && path != LOGIN_PATH;
     if write {
         match &resolved {
