@@ -72,22 +72,30 @@ export function fotoSection({ kegiatan, segmen, canWrite, errors }) {
     });
   }
 
+  // The upload controls are made once and kept across renders, so that a render (the
+  // photo list arriving, a warning shown) never drops the stage and file being chosen.
+  let controls = null;
   function uploader() {
     if (!canWrite) return null;
-    const choose = h(
-      'select',
-      { testid: 'foto-tahap', attrs: { 'aria-label': ft('foto.tahap') } },
-      TAHAP.map((v) => h('option', { text: tahapLabel(v), attrs: { value: v } })),
-    );
-    const input = h('input', { testid: 'foto-file', attrs: { type: 'file', accept: ACCEPT, 'aria-label': ft('foto.berkas') } });
-    const send = h('button', {
-      className: 'foto-unggah',
-      text: busy ? ft('foto.mengunggah') : ft('foto.unggah'),
-      testid: 'foto-unggah',
-      attrs: { type: 'button', disabled: busy },
-      on: { click: () => upload(choose.value, input.files?.[0]) },
-    });
-    return h('div', { className: 'foto-upload' }, [h('label', {}, [ft('foto.tahap'), ' ', choose]), input, send]);
+    if (!controls) {
+      const choose = h(
+        'select',
+        { testid: 'foto-tahap', attrs: { 'aria-label': ft('foto.tahap') } },
+        TAHAP.map((v) => h('option', { text: tahapLabel(v), attrs: { value: v } })),
+      );
+      const input = h('input', { testid: 'foto-file', attrs: { type: 'file', accept: ACCEPT, 'aria-label': ft('foto.berkas') } });
+      const send = h('button', {
+        className: 'foto-unggah',
+        testid: 'foto-unggah',
+        attrs: { type: 'button' },
+        on: { click: () => upload(choose.value, input.files?.[0]) },
+      });
+      const box = h('div', { className: 'foto-upload' }, [h('label', {}, [ft('foto.tahap'), ' ', choose]), input, send]);
+      controls = { input, send, box };
+    }
+    controls.send.textContent = busy ? ft('foto.mengunggah') : ft('foto.unggah');
+    controls.send.disabled = busy;
+    return controls.box;
   }
 
   function render() {
@@ -120,6 +128,8 @@ export function fotoSection({ kegiatan, segmen, canWrite, errors }) {
       const res = await api.unggahFoto(kegiatan, segmen, tahap, file);
       notes = Array.isArray(res?.peringatan) ? res.peringatan : [];
       photos = [...(photos ?? []), res.foto].filter(Boolean);
+      // Sent: the next photo is chosen afresh.
+      if (controls) controls.input.value = '';
     } catch (err) {
       notes = [err.message];
     } finally {
