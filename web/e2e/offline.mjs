@@ -25,6 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, idle, ready, rgbAt, run, screenshot, viewport, watchPage, waiter } from './browser.mjs';
 
+// The glyph files the viewer ships (public/fonts), as the service worker keeps them.
+const GLYPHS = ['Noto%20Sans%20Regular', 'Noto%20Sans%20Bold'].flatMap((f) => ['0-255', '256-511'].map((r) => `/fonts/${f}/${r}.pbf`));
 const EXPECTED_DESA = 14;
 const TARGET = 'Bibrik';
 const SEGMEN = { kegiatan: 'contoh-35.19.09.2014-2018-paving', segmen: 'S1' };
@@ -167,11 +169,14 @@ await run(summary, async (browser) => {
       const cache = await caches.open('kumuh-viewer-v1');
       return (await cache.keys()).map((r) => new URL(r.url).pathname);
     });
-    if (keptFiles.includes(new URL(base.href).pathname) && keptFiles.some((p) => /\/assets\/index-.*\.js$/.test(p))) break;
+    if (keptFiles.includes(new URL(base.href).pathname) && keptFiles.some((p) => /\/assets\/index-.*\.js$/.test(p)) && GLYPHS.every((g) => keptFiles.some((p) => p.endsWith(g)))) break;
     await page.waitForTimeout(250);
   }
   summary.kept = keptFiles.length;
   check(keptFiles.some((p) => /\/assets\/index-.*\.js$/.test(p)), `the viewer was not kept for offline use: ${keptFiles.join(', ')}`);
+  // Every glyph file, whether or not the map had drawn a label before the worker ran.
+  const missingGlyphs = GLYPHS.filter((g) => !keptFiles.some((p) => p.endsWith(g)));
+  check(missingGlyphs.length === 0, `glyph files not kept for offline use: ${missingGlyphs.join(', ')}`);
 
   // Offline from here on: the viewer opens again from what the service worker kept.
   await context.setOffline(true);

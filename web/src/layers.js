@@ -173,6 +173,15 @@ export function glyphsUrl() {
   return `${new URL('fonts/', document.baseURI).href}{fontstack}/{range}.pbf`;
 }
 
+// Every glyph file the viewer ships (public/fonts: both fontstacks, Latin and Latin
+// Extended), as absolute URLs: kept for offline use whether or not the first visit had
+// drawn a label yet.
+export function glyphFiles() {
+  return [...FONT_REGULAR, ...FONT_BOLD].flatMap((stack) =>
+    ['0-255', '256-511'].map((range) => glyphsUrl().replace('{fontstack}', encodeURIComponent(stack)).replace('{range}', range)),
+  );
+}
+
 export function plainStyle() {
   return {
     version: 8,

@@ -8,7 +8,7 @@ import './jaringan-segmen.css';
 
 import { api, setOffline } from './api.js';
 import { t, lang, setLang, onLangChange, translateDom, mapLocale } from './i18n.js';
-import { LAYERS, SOURCES, COLORS, plainStyle, atlasSources, atlasLayers, labelLayers, glyphsUrl } from './layers.js';
+import { LAYERS, SOURCES, COLORS, plainStyle, atlasSources, atlasLayers, labelLayers, glyphsUrl, glyphFiles } from './layers.js';
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 import { createErrorBanner } from './errors.js';
@@ -51,10 +51,11 @@ function keepForOffline() {
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
       // Every built script and style, also those loaded only on first use (listed in the
-      // page at build time, see vite.config.js), then what this first visit loaded before
-      // the worker ran: the page, fonts. The page goes last: once it is kept, so is the rest.
+      // page at build time, see vite.config.js), every glyph file (a slow first visit may
+      // not have drawn a label yet), then what this first visit loaded before the worker
+      // ran. The page goes last: once it is kept, so is the rest.
       const page = new URL(document.baseURI);
-      const urls = [...builtFiles(), page.origin + page.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)];
+      const urls = [...builtFiles(), ...glyphFiles(), page.origin + page.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)];
       registration.active?.postMessage({ kumuh: 'keep', urls });
     })
     .catch((err) => console.warn('[kumuh] the viewer cannot be kept for offline use', err));
