@@ -111,6 +111,14 @@ pub enum TilesError {
         #[source]
         source: kumuh_tiles::Error,
     },
+    /// The blocking pool did not finish building a layer (the runtime shutting down).
+    #[error("building the {layer} tile layer: {message}")]
+    Stopped {
+        /// The layer.
+        layer: &'static str,
+        /// What the runtime said.
+        message: String,
+    },
 }
 
 fn options() -> IndexOptions {
@@ -184,13 +192,17 @@ impl Tiles {
                     }
                 }
             }
+            // Projecting and generalising every feature is CPU work: on the blocking
+            // pool, off the workers that answer requests meanwhile.
+            let layer = def.id;
             let (index, issues) =
-                TileIndex::build(def.id, options(), features).map_err(|source| {
-                    TilesError::Index {
-                        layer: def.id,
-                        source,
-                    }
-                })?;
+                tokio::task::spawn_blocking(move || TileIndex::build(layer, options(), features))
+                    .await
+                    .map_err(|e| TilesError::Stopped {
+                        layer,
+                        message: e.to_string(),
+                    })?
+                    .map_err(|source| TilesError::Index { layer, source })?;
             for issue in issues.iter().take(20) {
                 tracing::warn!(layer = def.id, %issue, "tile layer: feature drawn as it is or skipped");
             }
@@ -203,12 +215,14 @@ impl Tiles {
             }
         }
         *self.segmen_ids.lock().unwrap_or_else(|p| p.into_inner()) = segmen_ids;
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        cache.map.clear();
-        cache.bytes = 0;
-        drop(cache);
+        {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.map.clear();
+            cache.bytes = 0;
+        }
         self.feed.store(latest, Ordering::SeqCst);
-        release_freed_memory();
+        // Walking the whole heap takes a while after a large build: not on a worker.
+        let _ = tokio::task::spawn_blocking(release_freed_memory).await;
         Ok(())
     }
 
