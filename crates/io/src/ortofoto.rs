@@ -20,10 +20,7 @@ pub fn ke_mbtiles(src: &Path, dst: &Path) -> Result<(), String> {
     use gdal::raster::{ColorInterpretation, RasterCreationOptions};
     use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 
-    let name = src.display().to_string();
-    if name.starts_with("/vsi") || name.contains("://") {
-        return Err(format!("{name}: only local files are read"));
-    }
+    let name = crate::foreign::ogr::local_name(src)?;
     let options = DatasetOptions {
         open_flags: GdalOpenFlags::GDAL_OF_RASTER | GdalOpenFlags::GDAL_OF_READONLY,
         ..Default::default()

@@ -170,7 +170,10 @@ impl Crs {
 
     /// One position in this system to EPSG:4326 longitude and latitude (degrees).
     pub fn to_lon_lat(&self, x: f64, y: f64) -> (f64, f64) {
-        self.to_lon_lat_fn()(x, y)
+        match self {
+            Crs::LonLat => (x, y),
+            Crs::TransverseMercator(tm) => tm.inverse(x, y),
+        }
     }
 
     /// [`to_lon_lat`](Self::to_lon_lat) prepared once (the projection's series), for

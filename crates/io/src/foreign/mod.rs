@@ -524,11 +524,16 @@ pub fn read_path(path: &Path, layer: Option<&str>) -> Result<Layer, ImportError>
             std::fs::File::open(p).map_err(|e| fail(format!("reading {}: {e}", p.display())))?;
         read_bounded(f, &p.display().to_string()).map_err(fail)
     };
-    let bytes = open(path)?;
-    let Some(format) = Format::detect(path, &bytes[..bytes.len().min(64)]) else {
-        drop(bytes);
+    // The format from the first bytes, so that a file only GDAL reads is not read whole
+    // first.
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64).read_to_end(&mut head))
+        .map_err(|e| fail(format!("reading {file}: {e}")))?;
+    let Some(format) = Format::detect(path, &head) else {
         return read_other(path, layer);
     };
+    let bytes = open(path)?;
     match format {
         Format::GeoJson => read_geojson(&file, &text(bytes, &file).map_err(fail)?),
         Format::Kml => read_kml(&file, &text(bytes, &file).map_err(fail)?),

@@ -17,13 +17,20 @@ use serde_json::{Map, Value, json};
 use super::{Crs, Layer, MAX_FEATURES, MAX_FILE_BYTES, OWN_FORMATS, error};
 use crate::geojson::ImportError;
 
-/// Opens `path` as an OGR vector source (local files only: no network, no `/vsi`
-/// paths), refusing one larger than [`MAX_FILE_BYTES`].
-fn open(path: &Path) -> Result<Dataset, String> {
+/// The name of a path GDAL may open: a local file, never a network URL or a `/vsi`
+/// path, which GDAL would follow.
+pub(crate) fn local_name(path: &Path) -> Result<String, String> {
     let name = path.display().to_string();
     if name.starts_with("/vsi") || name.contains("://") {
         return Err(format!("{name}: only local files are read"));
     }
+    Ok(name)
+}
+
+/// Opens `path` as an OGR vector source (a local file, [`local_name`]), refusing one
+/// larger than [`MAX_FILE_BYTES`].
+fn open(path: &Path) -> Result<Dataset, String> {
+    let name = local_name(path)?;
     let size = std::fs::metadata(path)
         .map_err(|e| format!("reading {name}: {e}"))?
         .len();
