@@ -180,23 +180,19 @@ async fn import(path: &Path, cmd: &Perintah, dry_run: bool, hear: Kemajuan) -> a
     if dry_run {
         // A dry run on no store (a missing file, an empty database) checks against no
         // places, and creates nothing.
-        let store = if !path.exists() && !crate::commands::is_database(path) {
-            None
-        } else {
-            match open(path, OpenMode::MustExist).await {
-                Ok(s) => Some(s),
-                Err(e)
-                    if e.chain().any(|c| {
-                        matches!(
-                            c.downcast_ref::<kumuh_store::StoreError>(),
-                            Some(kumuh_store::StoreError::Missing { .. })
-                        )
-                    }) =>
-                {
-                    None
-                }
-                Err(e) => return Err(e),
+        let store = match open(path, OpenMode::MustExist).await {
+            Ok(s) => Some(s),
+            Err(e)
+                if e.chain().any(|c| {
+                    matches!(
+                        c.downcast_ref::<kumuh_store::StoreError>(),
+                        Some(kumuh_store::StoreError::Missing { .. })
+                    )
+                }) =>
+            {
+                None
             }
+            Err(e) => return Err(e),
         };
         let known = match &store {
             Some(s) => kumuh_app::impor::known_places(s.shared().as_ref(), cmd.jenis).await,
