@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]    default: 60 s each, every target
 #
 # Targets (fuzz/fuzz_targets/, bodies shared with the stable property tests in
-# crates/*/tests/fuzz_props.rs): geojson_import, assessment_csv, assessment_xlsx,
+# crates/*/tests/it/fuzz_props.rs): geojson_import, assessment_csv, assessment_xlsx,
 # pmtiles, siteplan_fitur, kegiatan, shapefile, kml, flatgeobuf, upk_pinjaman_csv, upk_pinjaman_xlsx,
 # foto.
 # Each starts from its committed seeds

@@ -35,22 +35,18 @@ fi
 # Under a throwaway PostgreSQL (scripts/with-postgres.sh sets KUMUH_TEST_POSTGRES): the
 # store tests run on both backends, the CLI's PostGIS tests run, and then the HTTP API
 # tests run a second time with every fixture on a PostGIS database.
-# The CLI's test files (all but the end-to-end and crash tests, whose PostGIS cases are
-# their own tests) run a second time too, each store they name being a new database.
-cli_tests=()
-for f in crates/cli/tests/*.rs; do
-  n=$(basename "$f" .rs)
-  [ "$n" = postgis ] || cli_tests+=(--test "$n")
-done
+# The CLI's integration tests (`crates/cli/tests/it`; the end-to-end, crash and PostGIS
+# tests have their own binaries and their own PostGIS cases) run a second time too, each
+# store they name being a new database.
 scripts/with-postgres.sh bash -c '
   cargo test --workspace --locked "$@" &&
   KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh-server --tests "$@" &&
-  KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh '"${cli_tests[*]}"' "$@"' test.sh "$@"
+  KUMUH_TEST_BACKEND=postgis cargo test --locked -p kumuh --test it "$@"' test.sh "$@"
 
 # The `gdal` feature (every other vector source GDAL reads, GeoTIFF basemaps), built
-# against Debian's libgdal-dev: the tests that differ with it. The default build above
-# has none of it, as a planner's static binary.
-cargo test --locked -p kumuh --features gdal --test import --test basemap "$@"
+# against Debian's libgdal-dev: the tests that differ with it, the CLI's import and
+# basemap modules. The default build above has none of it, as a planner's static binary.
+cargo test --locked -p kumuh --features gdal --test it "$@" -- import:: basemap::
 
 # The API against its own OpenAPI document (schemathesis, installed from PyPI when
 # missing), on the binary the tests above built.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-#[path = "../crates/cli/tests/common/mod.rs"]
+#[path = "../crates/cli/tests/it/common/mod.rs"]
 mod common;
 use common::{kumuh_stdin, ok, sqlite3};
 

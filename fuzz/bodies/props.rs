@@ -1,4 +1,4 @@
-//! What the stable property tests (crates/*/tests/fuzz_props.rs) share: the committed
+//! What the stable property tests (crates/*/tests/it/fuzz_props.rs) share: the committed
 //! seed corpus of a target and a proptest strategy of inputs near it, so a few hundred
 //! cases on stable reach past the first parse error as the fuzzer does.
 

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+#[path = "it/common/mod.rs"]
 mod common;
 use common::{fails, kumuh, kumuh_stdin, ok, sqlite3};
 #[path = "../../../tests/support/gdal.rs"]

@@ -18,9 +18,9 @@ use geo_types::Geometry;
 use kumuh_tiles::projection::lonlat_to_unit;
 use kumuh_tiles::{Feature, IndexOptions, TileId, TileIndex};
 
-#[path = "../tests/common/geojson.rs"]
+#[path = "../tests/it/common/geojson.rs"]
 mod geojson;
-#[path = "../tests/common/mvt.rs"]
+#[path = "../tests/it/common/mvt.rs"]
 #[allow(dead_code)]
 mod mvt;
 

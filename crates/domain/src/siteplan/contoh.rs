@@ -41,7 +41,7 @@ const OLEH: &str = "contoh-lkm-makmur-sentosa";
 /// assert_eq!(sp.current().fitur.len(), 10);
 /// ```
 pub fn contoh_bibrik() -> Siteplan {
-    build().expect("the Bibrik siteplan seed is valid data; tests/siteplan.rs checks it")
+    build().expect("the Bibrik siteplan seed is valid data; tests/it/siteplan.rs checks it")
 }
 
 fn id(s: &str) -> Result<FiturId> {

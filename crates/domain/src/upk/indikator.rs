@@ -130,7 +130,7 @@ pub struct Keuangan {
 /// outstanding, nine are paid up with Rp 800.000 each. LAR 1/10 = 10 % (cukup); PAR
 /// 2.400.000 / 9.600.000 = 25 % (kurang); repayment 11.400.000 / 12.600.000 = 90,48 %
 /// (baik). The computation is shown step by step in `docs/upk.md` and checked in
-/// `tests/upk.rs`.
+/// `tests/it/upk.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indikator {
     /// The date.

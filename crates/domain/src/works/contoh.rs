@@ -60,7 +60,7 @@ pub const BIBRIK_LANJUTAN_LINE: [(f64, f64); 2] = [(111.49504, -7.5753), (111.49
 /// assert_eq!(s.segmen[0].biaya_per_satuan.unwrap().rp.get(), 588_235);
 /// ```
 pub fn bibrik_paving() -> Kegiatan {
-    build_bibrik_paving().expect("the Bibrik seed is valid data; tests/works.rs checks it")
+    build_bibrik_paving().expect("the Bibrik seed is valid data; tests/it/works.rs checks it")
 }
 
 fn line(points: [(f64, f64); 2]) -> Geometry<f64> {
@@ -291,5 +291,5 @@ pub fn bibrik_survei_2017() -> AssessmentInput {
 }
 
 fn bibrik_kode() -> Kode {
-    Kode::parse(BIBRIK_KODE).expect("BIBRIK_KODE is a valid desa code; tests/works.rs checks it")
+    Kode::parse(BIBRIK_KODE).expect("BIBRIK_KODE is a valid desa code; tests/it/works.rs checks it")
 }

@@ -1,0 +1,2 @@
+mod foto;
+mod impor;

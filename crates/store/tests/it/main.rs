@@ -1,0 +1,16 @@
+#[macro_use]
+mod backend;
+mod common;
+#[path = "../../../../tests/support/gdal.rs"]
+mod gdal;
+
+mod atlas;
+mod foto;
+mod gpkg;
+mod maintenance;
+mod penilaian;
+mod peta_dasar;
+mod places;
+mod postgis;
+mod upk;
+mod works;
