@@ -7,7 +7,6 @@ use std::fmt;
 use kumuh_domain::assessment::{AssessmentInput, ConsiderationInput, LegalityInput, RuleSet};
 use kumuh_domain::{Kode, Level};
 
-use super::columns::volume_column;
 use super::stream::Layout;
 use super::table::{Cell, RawRow, column_letter};
 
@@ -249,14 +248,14 @@ impl RowReader<'_> {
         let jumlah_kk = self.count("jumlah_kk");
         let jalan = self.measure("panjang_jalan_ideal_m");
         let drainase = self.measure("panjang_drainase_ideal_m");
-        let mut volumes = BTreeMap::new();
-        for c in rules.criteria() {
-            let column = volume_column(&c.code);
+        let layout = self.layout;
+        let mut volumes = Vec::with_capacity(layout.volume_columns.len());
+        for (c, column) in rules.criteria().iter().zip(&layout.volume_columns) {
             // An empty volume is not a table problem: the engine counts it as 0 and
             // reports it beside the result, as the published system would compute it.
-            let value = parse_number(self.cell(&column).0);
-            if let Some(v) = self.optional(&column, value) {
-                volumes.insert(c.code.clone(), v);
+            let value = parse_number(self.cell(column).0);
+            if let Some(v) = self.optional(column, value) {
+                volumes.push((c.code.clone(), v));
             }
         }
         let kepadatan = {
@@ -294,7 +293,8 @@ impl RowReader<'_> {
         input.jumlah_kk = jumlah_kk?;
         input.panjang_jalan_ideal_m = jalan?;
         input.panjang_drainase_ideal_m = drainase?;
-        input.volumes = volumes;
+        // Built at once from the criteria's order (sorted, so no key is compared twice).
+        input.volumes = volumes.into_iter().collect();
         input.considerations = considerations;
         input.legality = legality;
         Some(AssessmentRow {
@@ -320,6 +320,15 @@ impl RowReader<'_> {
 /// assert!(parse_decimal("dua").is_err());
 /// ```
 pub fn parse_decimal(text: &str) -> Result<f64, String> {
+    match plain_decimal(text.trim()) {
+        Some(value) => Ok(value),
+        None => general_decimal(text),
+    }
+}
+
+/// [`parse_decimal`] for any text: spaces between digit groups, thousands separators,
+/// and the messages for what is not a number.
+fn general_decimal(text: &str) -> Result<f64, String> {
     let t: String = text
         .trim()
         .chars()
@@ -367,6 +376,34 @@ pub fn parse_decimal(text: &str) -> Result<f64, String> {
     } else {
         Err(not_a_number())
     }
+}
+
+/// The common case of [`parse_decimal`] without allocating: digits, a sign or exponent, and
+/// at most one separator (a point, or a comma read as one). `None` for anything else,
+/// which the general path reads or refuses, saying why.
+fn plain_decimal(t: &str) -> Option<f64> {
+    const MAX: usize = 32;
+    let bytes = t.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX {
+        return None;
+    }
+    let mut separators = 0;
+    let mut buffer = [0u8; MAX];
+    for (slot, &b) in buffer.iter_mut().zip(bytes) {
+        *slot = match b {
+            b'0'..=b'9' | b'-' | b'+' | b'e' | b'E' => b,
+            b'.' | b',' => {
+                separators += 1;
+                b'.'
+            }
+            _ => return None,
+        };
+    }
+    if separators > 1 {
+        return None;
+    }
+    let normalised = std::str::from_utf8(&buffer[..bytes.len()]).ok()?;
+    normalised.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Removes thousands separators from an integer part, if they group digits by three.
@@ -504,6 +541,30 @@ mod tests {
         check("NaN", Err("is not a number"));
         check("", Err("is not a number"));
         check("50%", Err("is not a number"));
+    }
+
+    #[test]
+    fn the_plain_path_reads_what_the_general_one_reads() {
+        // Every text of up to five characters over the characters the plain path takes.
+        const CHARS: &[u8] = b"0159.,-+eE";
+        let mut texts = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            let mut longer = Vec::new();
+            for t in &texts {
+                for &c in CHARS {
+                    let mut s = t.clone();
+                    s.push(char::from(c));
+                    if let Some(v) = plain_decimal(&s) {
+                        assert_eq!(general_decimal(&s), Ok(v), "{s:?}");
+                        checked += 1;
+                    }
+                    longer.push(s);
+                }
+            }
+            texts = longer;
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use kumuh_domain::assessment::RuleSet;
 
 use super::Error;
 use super::output::{AssessedRow, export_headers};
+use super::table::push_number;
 use crate::text::csv_text;
 
 /// CSV results, row by row, gathered in a buffer that [`ResultsCsv::take`] hands over:
@@ -83,11 +84,7 @@ impl ResultsCsv {
     /// in the shortest form that reads back the same.
     fn number(&mut self, n: f64) -> Result<(), Error> {
         self.number.clear();
-        if n.fract() == 0.0 && n.abs() < 1e15 {
-            let _ = write!(self.number, "{n:.0}");
-        } else {
-            let _ = write!(self.number, "{n}");
-        }
+        push_number(&mut self.number, n);
         self.writer
             .write_field(self.number.as_bytes())
             .map_err(csv_err)

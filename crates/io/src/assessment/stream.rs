@@ -13,7 +13,7 @@ use std::path::Path;
 use kumuh_domain::assessment::RuleSet;
 
 use super::Error;
-use super::columns::{ColumnSpec, columns, normalise_header};
+use super::columns::{ColumnSpec, columns, normalise_header, volume_column};
 use super::read::{
     AssessmentRow, ReadMode, ReadOutcome, RowReader, SkippedRow, TableError, TableProblem,
 };
@@ -55,8 +55,9 @@ pub struct AssessmentRows<'r> {
     layout: Layout,
     raw: RawRows,
     // A location appears once per survey year: several years of one location are its
-    // history, the same year twice is a mistake.
-    seen: HashMap<(String, u16), usize>,
+    // history, the same year twice is a mistake. The codes are boxed: this map is most of
+    // the reader's memory on a table of a million rows.
+    seen: HashMap<(Box<str>, u16), usize>,
 }
 
 impl fmt::Debug for AssessmentRows<'_> {
@@ -182,7 +183,7 @@ impl<'r> AssessmentRows<'r> {
         let parsed = reader.parse(self.rules);
         let mut problems = reader.problems;
         if let Some(p) = &parsed {
-            let key = (p.input.kode_lokasi.clone(), p.input.tahun);
+            let key: (Box<str>, u16) = (p.input.kode_lokasi.as_str().into(), p.input.tahun);
             if let Some(first) = self.seen.get(&key) {
                 problems.push(TableProblem {
                     row: Some(raw.number),
@@ -279,7 +280,9 @@ pub fn read_assessments_workbook(
 
 /// Where each known column is, and which columns are attributes.
 pub(crate) struct Layout {
-    pub known: HashMap<String, (usize, ColumnSpec)>,
+    pub known: foldhash::HashMap<String, (usize, ColumnSpec)>,
+    /// The volume column of each of the rule set's criteria, in the rule set's order.
+    pub volume_columns: Vec<String>,
     pub attributes: Vec<(usize, String)>,
     first_col: usize,
     headers: Vec<String>,
@@ -297,7 +300,7 @@ impl Layout {
 
 fn layout(head: &Head, rules: &RuleSet, file: &str) -> Result<Layout, Error> {
     let specs = columns(rules);
-    let mut known: HashMap<String, (usize, ColumnSpec)> = HashMap::new();
+    let mut known: foldhash::HashMap<String, (usize, ColumnSpec)> = Default::default();
     let mut attributes = Vec::new();
     let mut problems = Vec::new();
     let header_problem = |column: &str, index: Option<usize>, message: String| TableProblem {
@@ -359,6 +362,11 @@ fn layout(head: &Head, rules: &RuleSet, file: &str) -> Result<Layout, Error> {
     if problems.is_empty() {
         Ok(Layout {
             known,
+            volume_columns: rules
+                .criteria()
+                .iter()
+                .map(|c| volume_column(&c.code))
+                .collect(),
             attributes,
             first_col: head.first_col,
             headers: head.headers.clone(),

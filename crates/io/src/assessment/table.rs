@@ -46,10 +46,25 @@ impl Cell {
 
 /// A number without a spurious `.0` on whole values.
 pub(crate) fn format_number(n: f64) -> String {
+    let mut text = String::new();
+    push_number(&mut text, n);
+    text
+}
+
+/// Appends [`format_number`]'s text of `n`: a whole value below 10^15 as the integer it
+/// is (the same text as `{:.0}`, which would take float formatting's slow exact path),
+/// anything else in the shortest form that reads back the same.
+pub(crate) fn push_number(out: &mut String, n: f64) {
+    use std::fmt::Write as _;
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
+        if n == 0.0 && n.is_sign_negative() {
+            out.push_str("-0");
+        } else {
+            // Exact: a whole f64 below 10^15 is an i64.
+            let _ = write!(out, "{}", n as i64);
+        }
     } else {
-        n.to_string()
+        let _ = write!(out, "{n}");
     }
 }
 
@@ -181,10 +196,7 @@ pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, Ra
                 number += 1;
                 Some(Ok(RawRow {
                     number,
-                    cells: record
-                        .iter()
-                        .map(|f| Cell::from_text(&decode(f.to_vec())))
-                        .collect(),
+                    cells: record.iter().map(cell_of_field).collect(),
                 }))
             }
             Ok(false) => None,
@@ -198,6 +210,15 @@ pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, Ra
         }
     });
     Ok((head, Box::new(rows)))
+}
+
+/// A CSV field as a cell: UTF-8 read in place (the text is copied once, trimmed), anything
+/// else decoded as [`decode`] does.
+fn cell_of_field(field: &[u8]) -> Cell {
+    match std::str::from_utf8(field) {
+        Ok(text) => Cell::from_text(text.trim_start_matches('\u{feff}')),
+        Err(_) => Cell::from_text(&decode(field.to_vec())),
+    }
 }
 
 /// The sheet a workbook's data is on: the first one that is not the instructions sheet.
@@ -304,6 +325,32 @@ pub(crate) fn column_letter(index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_print_as_with_no_decimals() {
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            -7.0,
+            2025.0,
+            999_999_999_999_999.0,
+            -999_999_999_999_999.0,
+            1e15,
+            2.5,
+            -0.125,
+            1.0 / 3.0,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            let expected = if n.fract() == 0.0 && n.abs() < 1e15 {
+                format!("{n:.0}")
+            } else {
+                n.to_string()
+            };
+            assert_eq!(format_number(n), expected, "{n}");
+        }
+    }
 
     #[test]
     fn column_letters() {
