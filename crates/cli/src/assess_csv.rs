@@ -165,9 +165,7 @@ fn stream(
                         while let Ok(bytes) = scored.try_recv() {
                             write_out(bytes, out)?;
                         }
-                        while let Ok(rows) = spent.try_recv() {
-                            drop(rows);
-                        }
+                        spent.try_iter().for_each(drop);
                     }
                 }
             }
@@ -178,9 +176,7 @@ fn stream(
         drop(to_score);
         for bytes in scored {
             write_out(bytes, out)?;
-            while let Ok(rows) = spent.try_recv() {
-                drop(rows);
-            }
+            spent.try_iter().for_each(drop);
         }
         read.context("reading the assessment table")?;
         if !problems.is_empty() {

@@ -2,6 +2,7 @@
 //! spreadsheet (XLSX, XLS, ODS through calamine). Nothing here knows what the columns
 //! mean.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use calamine::{Data, DataRef, Reader};
@@ -90,10 +91,11 @@ pub(crate) type RawRows = Box<dyn Iterator<Item = Result<RawRow, Error>>>;
 
 /// Decodes CSV bytes: UTF-8 (with or without a byte-order mark), else Windows-1252, which
 /// is what Excel's plain "CSV" writes on an Indonesian Windows.
-pub(crate) fn decode(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(s) => s.trim_start_matches('\u{feff}').to_owned(),
-        Err(e) => e.into_bytes().iter().map(|&b| windows_1252(b)).collect(),
+/// UTF-8 is read in place; only Windows-1252 text is copied.
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s.trim_start_matches('\u{feff}')),
+        Err(_) => Cow::Owned(bytes.iter().map(|&b| windows_1252(b)).collect()),
     }
 }
 
@@ -170,10 +172,7 @@ pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, Ra
         source,
     };
     let headers: Vec<String> = if reader.read_byte_record(&mut record).map_err(csv_err)? {
-        record
-            .iter()
-            .map(|h| decode(h.to_vec()).trim().to_owned())
-            .collect()
+        record.iter().map(|h| decode(h).trim().to_owned()).collect()
     } else {
         Vec::new()
     };
@@ -196,7 +195,7 @@ pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, Ra
                 number += 1;
                 Some(Ok(RawRow {
                     number,
-                    cells: record.iter().map(cell_of_field).collect(),
+                    cells: record.iter().map(|f| Cell::from_text(&decode(f))).collect(),
                 }))
             }
             Ok(false) => None,
@@ -210,15 +209,6 @@ pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, Ra
         }
     });
     Ok((head, Box::new(rows)))
-}
-
-/// A CSV field as a cell: UTF-8 read in place (the text is copied once, trimmed), anything
-/// else decoded as [`decode`] does.
-fn cell_of_field(field: &[u8]) -> Cell {
-    match std::str::from_utf8(field) {
-        Ok(text) => Cell::from_text(text.trim_start_matches('\u{feff}')),
-        Err(_) => Cell::from_text(&decode(field.to_vec())),
-    }
 }
 
 /// The sheet a workbook's data is on: the first one that is not the instructions sheet.
@@ -400,8 +390,8 @@ mod tests {
 
     #[test]
     fn non_utf8_text_is_read_as_windows_1252() {
-        assert_eq!(decode(b"Cipta Karya \x96 PU".to_vec()), "Cipta Karya – PU");
-        assert_eq!(decode("\u{feff}kode".as_bytes().to_vec()), "kode");
-        assert_eq!(decode(b"Ca\xf1o".to_vec()), "Caño");
+        assert_eq!(decode(b"Cipta Karya \x96 PU"), "Cipta Karya – PU");
+        assert_eq!(decode("\u{feff}kode".as_bytes()), "kode");
+        assert_eq!(decode(b"Ca\xf1o"), "Caño");
     }
 }
