@@ -1,6 +1,6 @@
 //! A new PostgreSQL database for a test that runs Kumuh on PostGIS, on the server
 //! `KUMUH_TEST_POSTGRES` names (`scripts/with-postgres.sh` starts one). Shared by the CLI
-//! and end-to-end tests (`#[path]`).
+//! end-to-end and store tests (`#[path]`).
 #![allow(dead_code)]
 
 use std::process::Command;
@@ -38,4 +38,20 @@ pub fn fresh_database() -> Option<String> {
         String::from_utf8_lossy(&out.stderr)
     );
     Some(kumuh_store::postgis::with_database(&url, &name))
+}
+
+/// How GDAL opens the database at `url`: an OGR `PG:` source in libpq's keyword form
+/// (GDAL does not read libpq's URI form); a socket directory given as `?host=` is the
+/// host.
+pub fn gdal_source(url: &str) -> String {
+    let o: sqlx::postgres::PgConnectOptions = url.parse().expect("a PostgreSQL URL");
+    let host = o
+        .get_socket()
+        .map_or_else(|| o.get_host().to_owned(), |s| s.display().to_string());
+    format!(
+        "PG:host={host} port={} user={} dbname={}",
+        o.get_port(),
+        o.get_username(),
+        o.get_database().unwrap_or("postgres")
+    )
 }

@@ -3,6 +3,8 @@ mod backend;
 mod common;
 #[path = "../../../../tests/support/gdal.rs"]
 mod gdal;
+#[path = "../../../../tests/support/postgres.rs"]
+mod postgres;
 
 mod atlas;
 mod foto;

@@ -53,31 +53,13 @@ pub fn store_arg(store: &Path) -> OsString {
     database_of(store).map_or_else(|| store.as_os_str().to_owned(), OsString::from)
 }
 
-/// How GDAL opens `store`: the file, or on PostGIS its database as an OGR `PG:`
-/// connection (`postgres://USER@HOST/DB?host=DIR&port=N` → `PG:dbname=DB user=USER
-/// host=DIR port=N`).
+/// How GDAL opens `store`: the file, or on PostGIS its database as an OGR `PG:` source
+/// ([`postgres::gdal_source`]).
 pub fn ogr_source(store: &Path) -> String {
-    let Some(url) = database_of(store) else {
-        return store.display().to_string();
-    };
-    let rest = url.strip_prefix("postgres://").unwrap_or(&url);
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let (db, query) = path.split_once('?').unwrap_or((path, ""));
-    let (user, host) = authority.split_once('@').unwrap_or(("", authority));
-    let mut parts = vec![format!("dbname={db}")];
-    if !user.is_empty() {
-        parts.push(format!("user={user}"));
+    match database_of(store) {
+        Some(url) => postgres::gdal_source(&url),
+        None => store.display().to_string(),
     }
-    let mut host = host.to_owned();
-    for kv in query.split('&').filter(|kv| !kv.is_empty()) {
-        match kv.split_once('=') {
-            Some(("host", v)) => host = v.to_owned(),
-            Some((k, v)) => parts.push(format!("{k}={v}")),
-            None => {}
-        }
-    }
-    parts.push(format!("host={host}"));
-    format!("PG:{}", parts.join(" "))
 }
 
 /// On PostGIS, says why a test of the GeoPackage file itself is left out there, and

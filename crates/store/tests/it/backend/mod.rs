@@ -90,19 +90,7 @@ impl TestStore {
     pub fn gdal_name(&self) -> String {
         match self.backend {
             Backend::Gpkg => self.location.clone(),
-            // GDAL's keyword form: libpq's URI form does not survive its parsing.
-            Backend::Postgis => {
-                let o: sqlx::postgres::PgConnectOptions = self.location.parse().unwrap();
-                let host = o
-                    .get_socket()
-                    .map_or_else(|| o.get_host().to_owned(), |s| s.display().to_string());
-                format!(
-                    "PG:host={host} port={} user={} dbname={}",
-                    o.get_port(),
-                    o.get_username(),
-                    o.get_database().unwrap_or("postgres")
-                )
-            }
+            Backend::Postgis => crate::postgres::gdal_source(&self.location),
         }
     }
 
