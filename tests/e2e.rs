@@ -960,6 +960,26 @@ fn check_skenario(server: &Server, runs: &[(&str, &str)]) {
             summary["xlsx"]["name"], "skenario-anggaran.xlsx",
             "{summary}"
         );
+        // Per funding source: APBN may fund no location this small, so APBD kabupaten's
+        // Rp 60 million buys A alone, paid by it.
+        assert_eq!(
+            summary["perSumber"]["anggaran"], "Rp 60.000.000",
+            "{summary}"
+        );
+        assert_eq!(
+            summary["perSumber"]["terpilih"],
+            serde_json::json!(["jalan-a"]),
+            "{summary}"
+        );
+        assert_eq!(
+            summary["perSumber"]["pembayar"],
+            serde_json::json!(["APBD kabupaten/kota Rp 60.000.000"]),
+            "{summary}"
+        );
+        assert_eq!(
+            summary["perSumber"]["biaya"], "Rp 60.000.000 dari Rp 260.000.000",
+            "{summary}"
+        );
         assert_eq!(summary["en"], "Budget scenario", "{summary}");
     }
 }

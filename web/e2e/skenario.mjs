@@ -10,7 +10,8 @@
 // press), signs in, types the envelope (formatted as typed), runs the scenario, reads the
 // chosen works, the hectares, the optimality, the before/after class of a location in the
 // table and on the map (the feature state of `lokasi-fill`, toggled Sebelum | Sesudah),
-// downloads the workbook, switches to English and back; saves a non-blank screenshot and
+// downloads the workbook, runs it again with envelopes per funding source (APBN and APBD
+// kabupaten), switches to English and back; saves a non-blank screenshot and
 // prints one JSON line. Any answer 4xx/5xx fails it.
 //
 // Env: CHROMIUM, VIEWPORT (default 1280x800; 390x844 for a phone), E2E_USER / E2E_PASSWORD
@@ -139,7 +140,31 @@ await run(summary, async (browser) => {
   summary.xlsx.name = download.suggestedFilename();
   check(summary.xlsx.status === 200 && summary.xlsx.type.includes('spreadsheetml'), `XLSX download ${JSON.stringify(summary.xlsx)}`);
 
-  // 6. In English, then back.
+  // 6. Per funding source: APBN funds only national-level locations (over 15 ha), so its
+  // Rp 200 million buys none of these; APBD kabupaten's Rp 60 million buys A (6.6 ha), not
+  // B or C (5.0 ha each).
+  await page.locator('[data-testid="skenario-mode"]').selectOption('sumber');
+  await waitFor(page, () => document.querySelector('[data-testid="skenario-anggaran-apbd_kabupaten"]'), null, 'the per-source form did not open');
+  for (const [sumber, rp] of [['apbn', '200000000'], ['apbd_kabupaten', '60000000']]) {
+    const input = page.locator(`[data-testid="skenario-anggaran-${sumber}"]`);
+    await input.click();
+    await input.pressSequentially(rp);
+  }
+  summary.perSumber = { anggaran: await page.locator('[data-testid="skenario-anggaran-apbd_kabupaten"]').inputValue() };
+  await Promise.all([
+    page.waitForResponse((res) => new URL(res.url()).pathname.endsWith('/api/skenario') && res.request().method() === 'POST', { timeout: 30_000 }),
+    page.locator('[data-testid="skenario-run"]').click(),
+  ]);
+  await waitFor(page, () => {
+    const run = document.querySelector('[data-testid="skenario-run"]');
+    return run && !run.disabled && document.querySelector('[data-testid="skenario-panel"]')?.dataset.state === 'hasil';
+  }, null, 'no per-source scenario result');
+  const rows = page.locator('[data-testid="skenario-terpilih-row"]');
+  summary.perSumber.terpilih = await rows.evaluateAll((rs) => rs.map((r) => r.dataset.kegiatan));
+  summary.perSumber.pembayar = await rows.evaluateAll((rs) => rs.map((r) => r.querySelectorAll('td')[r.querySelectorAll('td').length - 1]?.textContent.trim()));
+  summary.perSumber.biaya = (await page.locator('[data-testid="skenario-biaya"]').textContent()).trim();
+
+  // 7. In English, then back.
   await page.locator('[data-testid="lang-en"]').click();
   summary.en = (await panel.locator('.panel-kicker').textContent()).trim();
   await page.locator('[data-testid="lang-id"]').click();
