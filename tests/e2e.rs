@@ -946,6 +946,18 @@ fn check_skenario(server: &Server, runs: &[(&str, &str)]) {
         );
         assert_eq!(summary["lokasi"]["sebelum"], "Kumuh ringan", "{summary}");
         assert_eq!(summary["lokasi"]["sesudah"], "Tidak kumuh", "{summary}");
+        // Side by side: the three locations on both small maps, B in its class before
+        // and after, in the map's colours.
+        let berdampingan = &summary["berdampingan"];
+        assert_eq!(berdampingan["sebelum"]["jumlah"], 3, "{summary}");
+        assert_eq!(berdampingan["sesudah"]["jumlah"], 3, "{summary}");
+        assert_eq!(
+            berdampingan["sebelum"]["kelas"], "kumuh_ringan",
+            "{summary}"
+        );
+        assert_eq!(berdampingan["sebelum"]["fill"], "#fed24c", "{summary}");
+        assert_eq!(berdampingan["sesudah"]["kelas"], "tidak_kumuh", "{summary}");
+        assert_eq!(berdampingan["sesudah"]["fill"], "#8fa89a", "{summary}");
         // On the map: the location drawn in its class after, then before.
         assert_eq!(
             summary["peta"]["sesudah"]["state"], "tidak_kumuh",

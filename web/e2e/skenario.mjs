@@ -9,7 +9,7 @@
 // Opens the panel anonymously (a note to sign in, no request and no chunk before the first
 // press), signs in, types the envelope (formatted as typed), runs the scenario, reads the
 // chosen works, the hectares, the optimality, the before/after class of a location in the
-// table and on the map (the feature state of `lokasi-fill`, toggled Sebelum | Sesudah),
+// table, in the two small maps side by side and on the map (the feature state of `lokasi-fill`, toggled Sebelum | Sesudah),
 // downloads the workbook, runs it again with envelopes per funding source (APBN and APBD
 // kabupaten), switches to English and back; saves a non-blank screenshot and
 // prints one JSON line. Any answer 4xx/5xx fails it.
@@ -105,6 +105,15 @@ await run(summary, async (browser) => {
     sesudah: (await row.locator('[data-testid="skenario-kelas-sesudah"]').textContent()).trim(),
   };
   summary.dilewati = await page.locator('[data-testid="skenario-dilewati-row"]').count();
+  // The two small maps side by side: each location in its class before and after.
+  summary.berdampingan = await page.evaluate((k) => {
+    const read = (view) => {
+      const paths = [...document.querySelectorAll(`[data-testid="skenario-berdampingan-${view}"] path`)];
+      return { jumlah: paths.length, kelas: paths.find((p) => p.dataset.lokasi === k)?.dataset.kelas ?? null, fill: paths.find((p) => p.dataset.lokasi === k)?.getAttribute('fill') ?? null };
+    };
+    return { sebelum: read('sebelum'), sesudah: read('sesudah') };
+  }, LOKASI);
+  await page.locator('[data-testid="skenario-berdampingan"]').screenshot({ path: shotPath.replace(/\.png$/, '-berdampingan.png') });
 
   // 4. On the map: after, then before (the location brought into view).
   await waitFor(page, () => window.kumuhMap.getCanvas().dataset.skenario?.startsWith('sesudah:'), null, 'the map never showed the scenario');

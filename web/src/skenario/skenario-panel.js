@@ -1,8 +1,9 @@
 // The budget-scenario panel: the question (an envelope in whole rupiah, or one per
 // funding source; the objective; the place), the answer of POST /api/skenario (the chosen
 // works with their cost and payers, the totals and whether they are optimal, each
-// location's class before and after, the works skipped and why), the same answer as a
-// workbook, and the slum locations on the map coloured by their class before or after.
+// location's class before and after, also as two small maps side by side, the works
+// skipped and why), the same answer as a workbook, and the slum locations on the map
+// coloured by their class before or after.
 // For signed-in users; anonymous visitors get a note and no request.
 import './skenario.css';
 import { api } from '../api.js';
@@ -10,6 +11,7 @@ import { t, formatHectares, formatNumber, formatRupiah, onLangChange } from '../
 import { h } from '../dom.js';
 import { skt, SUMBER } from './i18n.js';
 import { createSkenarioMap } from './map.js';
+import { geometriLokasi, petaBerdampingan } from './berdampingan.js';
 
 // Whole rupiah from what was typed ("Rp 1.000.000", "1000000"): digits only.
 export function parseRupiah(text) {
@@ -55,6 +57,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
   // The question as last entered (kept across renders and language changes).
   const form = { wilayah: home?.kode ?? '', mode: 'total', anggaran_rp: null, anggaran: {}, tujuan: 'luas_keluar_kumuh_ha' };
   let hasil = null; // the last answer
+  let geometri = new Map(); // its locations' geometry, by code (for the maps side by side)
   let asked = null; // the body that answer is for (the XLSX asks the same)
   let running = false;
   let view = 'sesudah';
@@ -185,6 +188,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
       skt('sk.per_lokasi'),
       'skenario-per-lokasi',
       h('div', { className: 'sk-view', attrs: { role: 'group', 'aria-label': skt('sk.peta') } }, h('span', { text: `${skt('sk.peta')}:` }), pick('sebelum'), pick('sesudah')),
+      petaBerdampingan(s.per_lokasi, geometri, (v) => skt(`sk.${v}`)),
       h('table', { className: 'sk-table' }, h('thead', {}, head), h('tbody', {}, rows)),
     );
   }
@@ -240,6 +244,13 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
     try {
       hasil = await api.skenario(q);
       asked = q;
+      geometri = new Map();
+      try {
+        geometri = await geometriLokasi(hasil.per_lokasi, api.lokasi);
+      } catch (err) {
+        // The table and the main map still show the answer.
+        errors.show(err);
+      }
       view = 'sesudah';
       apply();
     } catch (err) {
@@ -299,6 +310,7 @@ export function createSkenarioPanel({ map, toggle, errors, auth, home, onOpen })
   auth?.onChange(() => {
     hasil = null;
     asked = null;
+    geometri = new Map();
     apply();
     if (!root.hidden) render();
   });
