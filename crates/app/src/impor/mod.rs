@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use kumuh_domain::{Action, Level, User};
-use kumuh_io::foreign::{Crs, Format, Layer, MAX_FEATURES, Mapping};
+use kumuh_io::foreign::{Converted, Crs, Format, Layer, MAX_FEATURES, Mapping};
 use kumuh_io::geojson::{Checked, Import, ImportError, ImportKind, KnownPlaces, Problem};
 use kumuh_store::{ImportWrite, NewAudit, PlaceQuery, Store, UpsertReport};
 use serde::Serialize;
@@ -280,13 +280,30 @@ pub async fn baca(
     };
     let layer = if format == Some(Format::GeoPackage) {
         read_geopackage(cmd, chosen.as_deref(), keep_unreadable).await?
-    } else if format == Some(Format::Csv) && Format::detect(&cmd.path, &head).is_none() {
-        // Saved under a name that hides its format: read as the text it is.
-        let text = std::fs::read_to_string(&cmd.path)
-            .map_err(|e| file_error(cmd, "-", format!("{} is not UTF-8 text ({e})", cmd.nama)))?;
-        kumuh_io::foreign::read_csv(&cmd.nama, &text)?
     } else {
-        kumuh_io::foreign::read_path(&cmd.path, chosen.as_deref()).map_err(|e| named(e, cmd))?
+        // Reading and parsing a file is CPU work: on the blocking pool.
+        let as_csv = format == Some(Format::Csv) && Format::detect(&cmd.path, &head).is_none();
+        let (path, nama, layer) = (cmd.path.clone(), cmd.nama.clone(), chosen.clone());
+        tokio::task::spawn_blocking(move || {
+            if as_csv {
+                // Saved under a name that hides its format: read as the text it is.
+                let text = std::fs::read_to_string(&path).map_err(|e| ImportError {
+                    file: nama.clone(),
+                    problems: vec![Problem {
+                        feature: None,
+                        kode: None,
+                        field: "-".to_owned(),
+                        message: format!("{nama} is not UTF-8 text ({e})"),
+                    }],
+                })?;
+                kumuh_io::foreign::read_csv(&nama, &text)
+            } else {
+                kumuh_io::foreign::read_path(&path, layer.as_deref())
+            }
+        })
+        .await
+        .map_err(|e| file_error(cmd, "-", format!("reading {} failed: {e}", cmd.nama)))?
+        .map_err(|e| if as_csv { e } else { named(e, cmd) })?
     };
     Ok(Dibaca {
         layer,
@@ -328,33 +345,13 @@ async fn read_geopackage(
         _ => None,
     };
     let file = format!("{name}, layer {}", g.name);
-    let mut problems = Vec::new();
-    let rows = g
-        .rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, (props, geometry))| {
-            let geometry = match geometry {
-                Ok(Some(g)) => kumuh_io::geojson::geometry_json(&g),
-                Ok(None) => serde_json::Value::Null,
-                Err(m) => {
-                    problems.push(Problem {
-                        feature: Some(i),
-                        kode: None,
-                        field: "geometry".to_owned(),
-                        message: m,
-                    });
-                    serde_json::Value::Null
-                }
-            };
-            (props, geometry)
-        })
-        .collect();
-    if !problems.is_empty() && !keep_unreadable {
-        return Err(ImportError { file, problems });
+    let layer = Layer::from_rows(g.columns, g.rows, crs);
+    if !layer.problems.is_empty() && !keep_unreadable {
+        return Err(ImportError {
+            file,
+            problems: layer.problems,
+        });
     }
-    let mut layer = Layer::from_rows(g.columns, rows, crs);
-    layer.problems.extend(problems);
     Ok(layer)
 }
 
@@ -365,7 +362,7 @@ pub async fn ubah(
     cmd: &Perintah,
     mapping: Mapping,
     progress: Kemajuan,
-) -> Result<Result<serde_json::Value, ImportError>> {
+) -> Result<Result<Converted, ImportError>> {
     let (name, kind, crs) = (cmd.nama.clone(), cmd.jenis, cmd.crs);
     crate::blocking(move || {
         if let Err((f, m)) = mapping.check(&layer.fields, kind) {
@@ -380,7 +377,7 @@ pub async fn ubah(
             }));
         }
         let dari = layer.features.len();
-        let converted = layer.to_geojson(&name, crs, &mapping, &|selesai| {
+        let converted = layer.convert(&name, crs, &mapping, &|selesai| {
             progress(Tahap::Mengubah { selesai, dari });
         });
         Ok(converted)
@@ -409,7 +406,7 @@ pub async fn known_places(store: &dyn Store, kind: ImportKind) -> Result<KnownPl
 /// blocking pool; problems are numbered as the file's features, with those of features
 /// that could not be read at all, in file order.
 pub async fn periksa(
-    collection: Arc<serde_json::Value>,
+    converted: Arc<Converted>,
     layer: Arc<Layer>,
     cmd: &Perintah,
     known: KnownPlaces,
@@ -420,7 +417,13 @@ pub async fn periksa(
         progress(Tahap::Memeriksa {
             n: layer.features.len(),
         });
-        let checked = kumuh_io::geojson::parse_checked_value(&name, &collection, kind, &known);
+        let checked = kumuh_io::geojson::parse_checked_value(
+            &name,
+            &converted.collection,
+            &converted.geometries,
+            kind,
+            &known,
+        );
         Ok(match checked {
             Err(mut e) => {
                 renumber(&mut e.problems, &layer.indices);
@@ -484,24 +487,19 @@ fn crs_words(crs: &Crs) -> String {
 }
 
 /// The first `n` converted features, each with its index in the file as `id`.
-fn sample(collection: &serde_json::Value, indices: &[usize], n: usize) -> serde_json::Value {
-    let features: Vec<serde_json::Value> = collection
-        .get("features")
-        .and_then(|f| f.as_array())
-        .map(|f| {
-            f.iter()
-                .zip(indices)
-                .take(n)
-                .map(|(f, &i)| {
-                    let mut f = f.clone();
-                    if let Some(o) = f.as_object_mut() {
-                        o.insert("id".to_owned(), i.into());
-                    }
-                    f
-                })
-                .collect()
+fn sample(converted: &Converted, indices: &[usize], n: usize) -> serde_json::Value {
+    let features: Vec<serde_json::Value> = indices
+        .iter()
+        .take(n)
+        .enumerate()
+        .filter_map(|(k, &i)| {
+            let mut f = converted.feature(k)?;
+            if let Some(o) = f.as_object_mut() {
+                o.insert("id".to_owned(), i.into());
+            }
+            Some(f)
         })
-        .unwrap_or_default();
+        .collect();
     serde_json::json!({"type": "FeatureCollection", "features": features})
 }
 
@@ -590,7 +588,7 @@ fn invalid(e: ImportError) -> AppError {
 #[derive(Debug, Clone)]
 pub struct Siap {
     layer: Arc<Layer>,
-    collection: Arc<serde_json::Value>,
+    collection: Arc<Converted>,
     lapisan: Option<String>,
 }
 

@@ -1,7 +1,8 @@
 //! Geometry checks and geodesic measures, all in EPSG:4326.
 //!
-//! Areas are computed on the WGS84 ellipsoid (Karney's algorithm through `geo`), never on
-//! projected or raw degree coordinates, and they do not depend on the winding of the
+//! Areas are computed on the WGS84 ellipsoid (on its authalic sphere, [`area`], or with
+//! Karney's algorithm through `geo` for rings with long edges), never on projected or raw
+//! degree coordinates, and they do not depend on the winding of the
 //! rings: shapefiles store exterior rings clockwise, GeoJSON (RFC 7946) counter-clockwise,
 //! and both must give the same hectares. Geometry that enters the domain is brought to
 //! the RFC 7946 winding with [`normalise_orientation`].
@@ -15,6 +16,7 @@
 use geo::{BoundingRect, Contains, GeodesicArea, Winding};
 use geo_types::{Geometry, LineString, MultiPolygon, Polygon, Rect};
 
+pub mod area;
 pub mod check;
 pub mod sweep;
 #[cfg(test)]
@@ -67,13 +69,20 @@ pub fn polygon_area_m2(p: &Polygon<f64>) -> f64 {
 /// `geo`'s unsigned measure assumes a counter-clockwise ring and gives the rest of the
 /// earth for a clockwise one; the signed measure keeps the smaller side, which for a
 /// ring drawn on a map is the side that was meant.
+///
+/// Rings with edges up to [`area::LONG_EDGE_DEG`] are measured on the authalic sphere
+/// ([`area`], agreeing with the geodesic polygon area to better than one part in a
+/// million); others with Karney's geodesic polygon area.
 pub fn ring_area_m2(ring: &LineString<f64>) -> f64 {
     if ring.0.len() < 3 {
         return 0.0;
     }
-    let area = Polygon::new(ring.clone(), vec![])
-        .geodesic_area_signed()
-        .abs();
+    let area = match area::signed_ring_area_m2(&ring.0) {
+        Some(a) => a.abs(),
+        None => Polygon::new(ring.clone(), vec![])
+            .geodesic_area_signed()
+            .abs(),
+    };
     if area.is_finite() { area } else { 0.0 }
 }
 

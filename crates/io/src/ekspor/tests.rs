@@ -136,7 +136,7 @@ fn shapefile_reads_back_with_short_names_types_and_rings() {
     assert_eq!(p["catatan"], "é".repeat(127));
     assert_eq!(p["luas_kum_1"], Value::Null);
     // One exterior and one hole survive the Shapefile's clockwise rule.
-    let g = crate::geojson::geometry_from_json(&back.features[0]["geometry"]).unwrap();
+    let g = crate::geojson::geometry_from_json(&back.feature(0).unwrap()["geometry"]).unwrap();
     let area = |g: &Geometry<f64>| match super::promote(g.clone()) {
         Geometry::MultiPolygon(m) => kumuh_domain::geometry::geodesic_area_m2(&m),
         other => panic!("not an area: {other:?}"),

@@ -13,6 +13,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use geo_types::Geometry;
 use serde_json::{Map, Value, json};
 
 use crate::geojson::{ImportError, Problem};
@@ -104,6 +105,9 @@ impl Format {
     }
 }
 
+/// A feature's geometry as read: `None` for a null geometry, or why it is unreadable.
+pub type ReadGeometry = Result<Option<Geometry<f64>>, String>;
+
 /// Features read from a foreign file, before reprojection and field mapping.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer {
@@ -111,6 +115,10 @@ pub struct Layer {
     pub fields: Vec<String>,
     /// GeoJSON `Feature` objects in the file's coordinates.
     pub features: Vec<Value>,
+    /// Beside each of `features`, its geometry where the reader built it as one
+    /// (Shapefile, GeoPackage) instead of as GeoJSON; such a feature has no `geometry`
+    /// member. [`Layer::feature`] gives the whole feature either way.
+    pub geometries: Vec<Option<Geometry<f64>>>,
     /// The feature index in the file of each of `features` (features that could not be
     /// read are in `problems` instead).
     pub indices: Vec<usize>,
@@ -125,6 +133,7 @@ impl Layer {
         match read {
             Ok(f) => {
                 self.features.push(f);
+                self.geometries.push(None);
                 self.indices.push(index);
             }
             Err((field, message)) => self.problems.push(Problem {
@@ -134,6 +143,39 @@ impl Layer {
                 message,
             }),
         }
+    }
+
+    /// A feature with `properties` read as a geometry (`None`: a null geometry), or
+    /// why its geometry could not be read.
+    fn push_geometry(
+        &mut self,
+        index: usize,
+        properties: Map<String, Value>,
+        geometry: ReadGeometry,
+    ) {
+        match geometry {
+            Ok(g) => {
+                let mut feature = json!({"type": "Feature", "properties": properties});
+                if g.is_none() {
+                    feature["geometry"] = Value::Null;
+                }
+                self.features.push(feature);
+                self.geometries.push(g);
+                self.indices.push(index);
+            }
+            Err(message) => self
+                .problems
+                .push(problem(Some(index), "geometry", message)),
+        }
+    }
+
+    /// Feature `n` as GeoJSON, its geometry included however it was read.
+    pub fn feature(&self, n: usize) -> Option<Value> {
+        let mut f = self.features.get(n)?.clone();
+        if let Some(Some(g)) = self.geometries.get(n) {
+            f["geometry"] = crate::geojson::geometry_json(g);
+        }
+        Some(f)
     }
 
     fn collect_fields(&mut self) {
@@ -153,10 +195,11 @@ impl Layer {
     }
 
     /// Rows of a GeoPackage layer (read by the store crate) as a layer: each row's
-    /// columns and its geometry as a GeoJSON value, in the layer's system.
+    /// columns and its geometry (`None`: null; an error: unreadable), in the layer's
+    /// system.
     pub fn from_rows(
         fields: Vec<String>,
-        rows: Vec<(Map<String, Value>, Value)>,
+        rows: Vec<(Map<String, Value>, ReadGeometry)>,
         crs: Option<Crs>,
     ) -> Layer {
         let mut layer = Layer {
@@ -165,19 +208,13 @@ impl Layer {
             ..Layer::default()
         };
         for (i, (props, geometry)) in rows.into_iter().enumerate() {
-            layer.push(
-                i,
-                Ok(json!({"type": "Feature", "properties": props, "geometry": geometry})),
-            );
+            layer.push_geometry(i, props, geometry);
         }
         layer
     }
 
-    /// The layer as a GeoJSON FeatureCollection in EPSG:4326 with Kumuh's field names:
-    /// coordinates reprojected from `crs` (given by the user) or the file's own system,
-    /// properties through `mapping`. Every feature's original fields stay beside the
-    /// mapped ones, where no mapped field has their name.
-    /// `progress` hears how many features are done.
+    /// The layer as a GeoJSON FeatureCollection in EPSG:4326 with Kumuh's field names
+    /// ([`Layer::convert`], with every geometry written into its feature).
     pub fn to_geojson(
         &self,
         file: &str,
@@ -185,6 +222,30 @@ impl Layer {
         mapping: &Mapping,
         progress: &dyn Fn(usize),
     ) -> Result<Value, ImportError> {
+        let mut converted = self.convert(file, crs, mapping, progress)?;
+        if let Some(Value::Array(features)) = converted.collection.get_mut("features") {
+            for (f, g) in features.iter_mut().zip(&converted.geometries) {
+                if let Some(g) = g {
+                    f["geometry"] = crate::geojson::geometry_json(g);
+                }
+            }
+        }
+        Ok(converted.collection)
+    }
+
+    /// The layer in EPSG:4326 with Kumuh's field names: coordinates reprojected from
+    /// `crs` (given by the user) or the file's own system, properties through
+    /// `mapping`. Every feature's original fields stay beside the mapped ones, where no
+    /// mapped field has their name. Geometries the reader built as geometries stay so
+    /// ([`Converted::geometries`]).
+    /// `progress` hears how many features are done.
+    pub fn convert(
+        &self,
+        file: &str,
+        crs: Option<Crs>,
+        mapping: &Mapping,
+        progress: &dyn Fn(usize),
+    ) -> Result<Converted, ImportError> {
         let crs = crs.or(self.crs).unwrap_or(Crs::LonLat);
         // Features are converted on every core, in runs of consecutive features, and put
         // back together in file order.
@@ -194,14 +255,21 @@ impl Layer {
         let to_lon_lat = (!crs.is_lon_lat()).then(|| crs.to_lon_lat_fn());
         let convert = |range: std::ops::Range<usize>| {
             let mut features = Vec::with_capacity(range.len());
+            let mut geometries = Vec::with_capacity(range.len());
             let mut problems = Vec::new();
             for n in range {
                 let (f, index) = (&self.features[n], self.indices[n]);
                 let mut f = f.clone();
-                if let (Some(g), Some(to_lon_lat)) = (f.get_mut("geometry"), &to_lon_lat)
-                    && let Err(m) = reproject_with(g, to_lon_lat.as_ref())
-                {
-                    problems.push(problem(Some(index), "geometry", m));
+                let mut typed = self.geometries.get(n).cloned().flatten();
+                if let Some(to_lon_lat) = &to_lon_lat {
+                    let moved = match (&mut typed, f.get_mut("geometry")) {
+                        (Some(g), _) => reproject_geometry(g, to_lon_lat.as_ref()),
+                        (None, Some(g)) => reproject_with(g, to_lon_lat.as_ref()),
+                        (None, None) => Ok(()),
+                    };
+                    if let Err(m) = moved {
+                        problems.push(problem(Some(index), "geometry", m));
+                    }
                 }
                 if let Some(Value::Object(props)) = f.get_mut("properties") {
                     match mapping.apply(props) {
@@ -213,15 +281,17 @@ impl Layer {
                     o.remove("crs");
                 }
                 features.push(f);
+                geometries.push(typed);
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            (features, problems)
+            (features, geometries, problems)
         };
         let ranges: Vec<std::ops::Range<usize>> = (0..self.features.len())
             .step_by(per)
             .map(|start| start..(start + per).min(self.features.len()))
             .collect();
-        let parts: Vec<(Vec<Value>, Vec<Problem>)> = if ranges.len() <= 1 {
+        type Part = (Vec<Value>, Vec<Option<Geometry<f64>>>, Vec<Problem>);
+        let parts: Vec<Part> = if ranges.len() <= 1 {
             progress(0);
             ranges.into_iter().map(convert).collect()
         } else {
@@ -242,9 +312,11 @@ impl Layer {
             })
         };
         let mut features = Vec::with_capacity(self.features.len());
+        let mut geometries = Vec::with_capacity(self.features.len());
         let mut problems = Vec::new();
-        for (f, p) in parts {
+        for (f, g, p) in parts {
             features.extend(f);
+            geometries.extend(g);
             problems.extend(p);
         }
         if !problems.is_empty() {
@@ -253,7 +325,99 @@ impl Layer {
                 problems,
             });
         }
-        Ok(json!({"type": "FeatureCollection", "features": features}))
+        Ok(Converted {
+            collection: json!({"type": "FeatureCollection", "features": features}),
+            geometries,
+        })
+    }
+}
+
+/// A layer brought to EPSG:4326 and Kumuh's field names ([`Layer::convert`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Converted {
+    /// A GeoJSON FeatureCollection.
+    pub collection: Value,
+    /// Beside each feature of `collection`, its geometry where it was read as one (the
+    /// feature then has no `geometry` member).
+    pub geometries: Vec<Option<Geometry<f64>>>,
+}
+
+impl Converted {
+    /// Feature `n` as GeoJSON, its geometry included however it was read.
+    pub fn feature(&self, n: usize) -> Option<Value> {
+        let mut f = self.collection.get("features")?.get(n)?.clone();
+        if let Some(Some(g)) = self.geometries.get(n) {
+            f["geometry"] = crate::geojson::geometry_json(g);
+        }
+        Some(f)
+    }
+
+    /// The number of features.
+    pub fn len(&self) -> usize {
+        self.collection
+            .get("features")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    }
+
+    /// Whether there are no features.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Reprojects every position of a geometry in place with a system's prepared
+/// conversion ([`Crs::to_lon_lat_fn`]).
+fn reproject_geometry(
+    g: &mut Geometry<f64>,
+    crs: &(dyn Fn(f64, f64) -> (f64, f64) + Send + Sync),
+) -> Result<(), String> {
+    use geo_types::{Coord, LineString, Polygon};
+    let one = |c: &mut Coord<f64>| -> Result<(), String> {
+        let (lon, lat) = crs(c.x, c.y);
+        if lon.is_finite() && lat.is_finite() && lat.abs() <= 90.0 {
+            *c = Coord { x: lon, y: lat };
+            Ok(())
+        } else {
+            Err(format!(
+                "position ({}, {}) lies outside the coordinate system",
+                c.x, c.y
+            ))
+        }
+    };
+    let line = |ls: &mut LineString<f64>| ls.0.iter_mut().try_for_each(one);
+    let polygon = |p: &mut Polygon<f64>| -> Result<(), String> {
+        let mut outer = Ok(());
+        p.exterior_mut(|e| outer = line(e));
+        outer?;
+        let mut inner = Ok(());
+        p.interiors_mut(|rings| inner = rings.iter_mut().try_for_each(line));
+        inner
+    };
+    match g {
+        Geometry::Point(p) => one(&mut p.0),
+        Geometry::MultiPoint(m) => m.0.iter_mut().try_for_each(|p| one(&mut p.0)),
+        Geometry::Line(l) => one(&mut l.start).and_then(|()| one(&mut l.end)),
+        Geometry::LineString(ls) => line(ls),
+        Geometry::MultiLineString(m) => m.0.iter_mut().try_for_each(line),
+        Geometry::Polygon(p) => polygon(p),
+        Geometry::MultiPolygon(m) => m.0.iter_mut().try_for_each(polygon),
+        Geometry::GeometryCollection(c) => {
+            c.0.iter_mut().try_for_each(|g| reproject_geometry(g, crs))
+        }
+        // Readers build none of these; reprojected as the polygons they stand for.
+        Geometry::Rect(r) => {
+            let mut p = Geometry::Polygon(r.to_polygon());
+            reproject_geometry(&mut p, crs)?;
+            *g = p;
+            Ok(())
+        }
+        Geometry::Triangle(t) => {
+            let mut p = Geometry::Polygon(t.to_polygon());
+            reproject_geometry(&mut p, crs)?;
+            *g = p;
+            Ok(())
+        }
     }
 }
 
@@ -421,12 +585,7 @@ pub fn read_shapefile(
             Some(Some(p)) => p,
             None => Map::new(),
         };
-        layer.push(
-            i,
-            shape
-                .map(|g| json!({"type": "Feature", "properties": props, "geometry": g}))
-                .map_err(|m| ("geometry".to_owned(), m)),
-        );
+        layer.push_geometry(i, props, shape);
     }
     Ok(layer)
 }

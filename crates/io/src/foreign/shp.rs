@@ -1,13 +1,12 @@
-//! ESRI Shapefile geometry (`.shp`) into GeoJSON geometry values, in the file's own
-//! coordinates. Every length in a record is checked against the record before anything
+//! ESRI Shapefile geometry (`.shp`) into geometries, in the file's own coordinates. Every length in a record is checked against the record before anything
 //! is allocated; polygons' rings are grouped as the format defines them: clockwise
 //! rings are exteriors, counter-clockwise rings holes of the exterior that holds them.
 
+use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use kumuh_domain::geometry::MAX_VERTICES_IMPORTED;
-use serde_json::{Value, json};
 
-/// One record's geometry, or why it cannot be read.
-pub(crate) type Shape = Result<Value, String>;
+/// One record's geometry (`None` for a null shape), or why it cannot be read.
+pub(crate) type Shape = Result<Option<Geometry<f64>>, String>;
 
 fn be_i32(b: &[u8], at: usize) -> Option<i32> {
     Some(i32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
@@ -19,7 +18,7 @@ fn le_f64(b: &[u8], at: usize) -> Option<f64> {
     Some(f64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
-/// Reads every record of a `.shp`: one geometry (or `null` for a null shape) per
+/// Reads every record of a `.shp`: one geometry (or `None` for a null shape) per
 /// record, in order. A broken header is an error for the whole file.
 pub(crate) fn read(bytes: &[u8], max_records: usize) -> Result<Vec<Shape>, String> {
     if bytes.len() < 100 || be_i32(bytes, 0) != Some(9994) {
@@ -51,23 +50,20 @@ pub(crate) fn read(bytes: &[u8], max_records: usize) -> Result<Vec<Shape>, Strin
 fn record(r: &[u8]) -> Shape {
     let short = || "record shorter than its shape needs".to_owned();
     let kind = le_i32(r, 0).ok_or_else(short)?;
-    let point = |at: usize| -> Result<[f64; 2], String> {
+    let point = |at: usize| -> Result<Coord<f64>, String> {
         let (x, y) = (
             le_f64(r, at).ok_or_else(short)?,
             le_f64(r, at + 8).ok_or_else(short)?,
         );
         if x.is_finite() && y.is_finite() {
-            Ok([x, y])
+            Ok(Coord { x, y })
         } else {
             Err(format!("coordinate ({x}, {y}) is not a number"))
         }
     };
     match kind {
-        0 => Ok(Value::Null),
-        1 | 11 | 21 => {
-            let p = point(4)?;
-            Ok(json!({"type": "Point", "coordinates": p}))
-        }
+        0 => Ok(None),
+        1 | 11 | 21 => Ok(Some(Geometry::Point(Point(point(4)?)))),
         3 | 13 | 23 | 5 | 15 | 25 => {
             let parts_n = le_i32(r, 36).ok_or_else(short)?;
             let points_n = le_i32(r, 40).ok_or_else(short)?;
@@ -108,13 +104,27 @@ fn record(r: &[u8]) -> Shape {
                 parts.push(ring);
             }
             if matches!(kind, 3 | 13 | 23) {
-                Ok(if parts.len() == 1 {
-                    json!({"type": "LineString", "coordinates": parts.remove(0)})
+                Ok(Some(if parts.len() == 1 {
+                    Geometry::LineString(LineString(parts.remove(0)))
                 } else {
-                    json!({"type": "MultiLineString", "coordinates": parts})
-                })
+                    Geometry::MultiLineString(MultiLineString(
+                        parts.into_iter().map(LineString).collect(),
+                    ))
+                }))
             } else {
-                Ok(polygons(parts))
+                // A ring ends where it starts; `geo_types` would join an open ring's
+                // ends silently with an edge nobody drew.
+                for (i, ring) in parts.iter().enumerate() {
+                    if let (Some(first), Some(last)) = (ring.first(), ring.last())
+                        && first != last
+                    {
+                        return Err(format!(
+                            "ring {i}: not closed: the first position ({}, {}) and the last ({}, {}) differ; a ring must end where it starts",
+                            first.x, first.y, last.x, last.y
+                        ));
+                    }
+                }
+                Ok(Some(polygons(parts)))
             }
         }
         other => Err(format!(
@@ -124,20 +134,20 @@ fn record(r: &[u8]) -> Shape {
 }
 
 /// A ring's positions.
-type Ring = Vec<[f64; 2]>;
+type Ring = Vec<Coord<f64>>;
 
 /// Twice the signed area (shoelace): negative for a clockwise ring.
-fn signed_area2(ring: &[[f64; 2]]) -> f64 {
+fn signed_area2(ring: &[Coord<f64>]) -> f64 {
     ring.windows(2)
-        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
         .sum()
 }
 
-fn contains(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
+fn contains(ring: &[Coord<f64>], p: Coord<f64>) -> bool {
     let mut inside = false;
     for w in ring.windows(2) {
-        let ([x1, y1], [x2, y2]) = (w[0], w[1]);
-        if (y1 > p[1]) != (y2 > p[1]) && p[0] < (x2 - x1) * (p[1] - y1) / (y2 - y1) + x1 {
+        let (Coord { x: x1, y: y1 }, Coord { x: x2, y: y2 }) = (w[0], w[1]);
+        if (y1 > p.y) != (y2 > p.y) && p.x < (x2 - x1) * (p.y - y1) / (y2 - y1) + x1 {
             inside = !inside;
         }
     }
@@ -147,7 +157,7 @@ fn contains(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
 /// Groups rings into polygons: each clockwise ring starts one, each other ring is a
 /// hole of the first exterior holding its first vertex (a stray hole becomes a polygon
 /// of its own, so that nothing is dropped silently; validation judges it later).
-fn polygons(rings: Vec<Ring>) -> Value {
+fn polygons(rings: Vec<Ring>) -> Geometry<f64> {
     let mut exteriors: Vec<Vec<Ring>> = Vec::new();
     let mut holes: Vec<Ring> = Vec::new();
     for ring in rings {
@@ -164,9 +174,13 @@ fn polygons(rings: Vec<Ring>) -> Value {
             None => exteriors.push(vec![hole]),
         }
     }
+    let polygon = |mut rings: Vec<Ring>| {
+        let exterior = LineString(rings.remove(0));
+        Polygon::new(exterior, rings.into_iter().map(LineString).collect())
+    };
     if exteriors.len() == 1 {
-        json!({"type": "Polygon", "coordinates": exteriors.remove(0)})
+        Geometry::Polygon(polygon(exteriors.remove(0)))
     } else {
-        json!({"type": "MultiPolygon", "coordinates": exteriors})
+        Geometry::MultiPolygon(MultiPolygon(exteriors.into_iter().map(polygon).collect()))
     }
 }

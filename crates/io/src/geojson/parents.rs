@@ -103,13 +103,17 @@ pub fn parse_checked(
 
 /// [`parse_checked`] on a parsed GeoJSON document (as the readers of other formats in
 /// [`crate::foreign`] produce it, in EPSG:4326).
+///
+/// `geometries[i]`, where given, is feature `i`'s geometry as the reader built it
+/// ([`crate::foreign::Converted::geometries`]).
 pub fn parse_checked_value(
     file: &str,
     root: &serde_json::Value,
+    geometries: &[Option<geo_types::Geometry<f64>>],
     kind: ImportKind,
     known: &KnownPlaces,
 ) -> Result<Checked, ImportError> {
-    let features = read_features_value(file, root, kind)?;
+    let features = read_features_value(file, root, geometries, kind)?;
     check_features(features, known)
 }
 

@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 
+use geo_types::Geometry;
 use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, SkKumuh, validate_area_geometry};
 use serde_json::{Map, Value};
 
-use super::geometry::{read_area_geometry, read_line_geometry};
+use super::geometry::{area_of_geometry, geometry_json, read_area_geometry, read_line_geometry};
 use super::{Import, ImportError, ImportKind, Problem};
 use crate::text::{control_character, describe_control};
 
@@ -186,13 +187,16 @@ pub(super) fn read_features(
     };
     let root: Value = serde_json::from_str(text)
         .map_err(|e| fail("-", format!("not GeoJSON: invalid JSON ({e})")))?;
-    read_features_value(file, &root, kind)
+    read_features_value(file, &root, &[], kind)
 }
 
 /// [`read_features`] on a parsed document, e.g. features converted from another format.
+/// `geometries[i]`, where given, is feature `i`'s geometry, read as a geometry instead
+/// of from its `geometry` member.
 pub(super) fn read_features_value(
     file: &str,
     root: &Value,
+    geometries: &[Option<Geometry<f64>>],
     kind: ImportKind,
 ) -> Result<Features, ImportError> {
     let fail = |field: &str, message: String| ImportError {
@@ -269,8 +273,11 @@ pub(super) fn read_features_value(
             _ => r.string("kode", true),
         };
         r.kode = kode_text.clone();
+        let typed = geometries.get(index).and_then(Option::as_ref);
         if kind == ImportKind::Jaringan {
-            if let Some(ruas) = read_ruas(&mut r, kode_text.clone(), feature.get("geometry")) {
+            let written = typed.map(geometry_json);
+            let g = written.as_ref().or_else(|| feature.get("geometry"));
+            if let Some(ruas) = read_ruas(&mut r, kode_text.clone(), g) {
                 if let Some(first) = seen.insert(ruas.kode.clone(), index) {
                     r.problem(
                         "kode",
@@ -284,7 +291,11 @@ pub(super) fn read_features_value(
             problems.append(&mut r.problems);
             continue;
         }
-        let geometry = match read_area_geometry(feature.get("geometry")) {
+        let read = match typed {
+            Some(g) => area_of_geometry(g),
+            None => read_area_geometry(feature.get("geometry")),
+        };
+        let geometry = match read {
             Ok(g) => {
                 // The domain's geometry rules decide validity (and, once it offers it,
                 // the RFC 7946 ring orientation the import should store): every area
