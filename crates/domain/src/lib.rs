@@ -86,6 +86,7 @@ pub mod assessment;
 pub mod auth;
 pub mod geometry;
 pub mod jaringan;
+pub mod paralel;
 pub mod place;
 pub mod search;
 pub mod siteplan;

@@ -357,16 +357,19 @@ async fn read_geopackage(
 
 /// Checks `mapping` against the layer's fields and brings the features to EPSG:4326 with
 /// Kumuh's field names, on the blocking pool.
+///
+/// The layer's features move into the answer; the layer comes back with its fields,
+/// indices and problems.
 pub async fn ubah(
-    layer: Arc<Layer>,
+    mut layer: Layer,
     cmd: &Perintah,
     mapping: Mapping,
     progress: Kemajuan,
-) -> Result<Result<Converted, ImportError>> {
+) -> Result<(Arc<Layer>, Result<Converted, ImportError>)> {
     let (name, kind, crs) = (cmd.nama.clone(), cmd.jenis, cmd.crs);
     crate::blocking(move || {
         if let Err((f, m)) = mapping.check(&layer.fields, kind) {
-            return Ok(Err(ImportError {
+            let problem = ImportError {
                 file: name,
                 problems: vec![Problem {
                     feature: None,
@@ -374,13 +377,14 @@ pub async fn ubah(
                     field: f,
                     message: m,
                 }],
-            }));
+            };
+            return Ok((Arc::new(layer), Err(problem)));
         }
         let dari = layer.features.len();
         let converted = layer.convert(&name, crs, &mapping, &|selesai| {
             progress(Tahap::Mengubah { selesai, dari });
         });
-        Ok(converted)
+        Ok((Arc::new(layer), converted))
     })
     .await
 }
@@ -415,7 +419,7 @@ pub async fn periksa(
     let (name, kind) = (cmd.nama.clone(), cmd.jenis);
     crate::blocking(move || {
         progress(Tahap::Memeriksa {
-            n: layer.features.len(),
+            n: layer.indices.len(),
         });
         let checked = kumuh_io::geojson::parse_checked_value(
             &name,
@@ -518,7 +522,7 @@ pub async fn pratinjau(
     authorize(user, &Action::ImporBerkas)?;
     progress(Tahap::Membaca);
     let dibaca = baca(cmd, true, true).await.map_err(invalid)?;
-    let layer = Arc::new(dibaca.layer);
+    let layer = dibaca.layer;
     let suggested = sarankan(&layer.fields, cmd.jenis);
     let mut out = Pratinjau {
         berkas: cmd.nama.clone(),
@@ -554,7 +558,8 @@ pub async fn pratinjau(
         }
     };
     let problems = |e: ImportError| e.problems.iter().map(Masalah::from).collect::<Vec<_>>();
-    let collection = match ubah(layer.clone(), cmd, mapping, progress.clone()).await? {
+    let (layer, converted) = ubah(layer, cmd, mapping, progress.clone()).await?;
+    let collection = match converted {
         Ok(c) => Arc::new(c),
         Err(e) => {
             out.masalah = problems(e);
@@ -600,15 +605,13 @@ pub async fn siapkan(
     dibaca: Dibaca,
     progress: Kemajuan,
 ) -> Result<Result<Siap, ImportError>> {
-    let layer = Arc::new(dibaca.layer);
     let mapping = cmd.pemetaan.clone().unwrap_or_default();
-    Ok(ubah(layer.clone(), cmd, mapping, progress)
-        .await?
-        .map(|c| Siap {
-            layer,
-            collection: Arc::new(c),
-            lapisan: dibaca.lapisan_dipilih,
-        }))
+    let (layer, converted) = ubah(dibaca.layer, cmd, mapping, progress).await?;
+    Ok(converted.map(|c| Siap {
+        layer,
+        collection: Arc::new(c),
+        lapisan: dibaca.lapisan_dipilih,
+    }))
 }
 
 /// Imports the file: reads, maps and checks it as [`pratinjau`] does, then writes every
@@ -690,7 +693,7 @@ pub async fn periksa_siap(
 
 /// Features read from the file (with those that could not be read).
 pub fn features_read(siap: &Siap) -> usize {
-    siap.layer.features.len() + siap.layer.problems.len()
+    siap.layer.indices.len() + siap.layer.problems.len()
 }
 
 /// The most codes an import's audit line lists.

@@ -222,7 +222,7 @@ impl Layer {
         mapping: &Mapping,
         progress: &dyn Fn(usize),
     ) -> Result<Value, ImportError> {
-        let mut converted = self.convert(file, crs, mapping, progress)?;
+        let mut converted = self.clone().convert(file, crs, mapping, progress)?;
         if let Some(Value::Array(features)) = converted.collection.get_mut("features") {
             for (f, g) in features.iter_mut().zip(&converted.geometries) {
                 if let Some(g) = g {
@@ -237,10 +237,11 @@ impl Layer {
     /// `crs` (given by the user) or the file's own system, properties through
     /// `mapping`. Every feature's original fields stay beside the mapped ones, where no
     /// mapped field has their name. Geometries the reader built as geometries stay so
-    /// ([`Converted::geometries`]).
+    /// ([`Converted::geometries`]). The features move into the answer: the layer keeps
+    /// its fields, indices, problems and system.
     /// `progress` hears how many features are done.
     pub fn convert(
-        &self,
+        &mut self,
         file: &str,
         crs: Option<Crs>,
         mapping: &Mapping,
@@ -250,17 +251,28 @@ impl Layer {
         // Features are converted on every core, in runs of consecutive features, and put
         // back together in file order.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let per = self.features.len().div_ceil(threads.max(1)).max(1024);
+        let n = self.features.len();
+        let per = n.div_ceil(threads.max(1)).max(1024);
         let done = std::sync::atomic::AtomicUsize::new(0);
         let to_lon_lat = (!crs.is_lon_lat()).then(|| crs.to_lon_lat_fn());
-        let convert = |range: std::ops::Range<usize>| {
-            let mut features = Vec::with_capacity(range.len());
-            let mut geometries = Vec::with_capacity(range.len());
+        // Runs of consecutive features, each taken by the thread that converts it.
+        let mut all = std::mem::take(&mut self.features).into_iter();
+        let mut typed_all = std::mem::take(&mut self.geometries).into_iter();
+        let mut runs = Vec::new();
+        for start in (0..n).step_by(per) {
+            let len = per.min(n - start);
+            let features: Vec<Value> = all.by_ref().take(len).collect();
+            let mut typed: Vec<Option<Geometry<f64>>> = typed_all.by_ref().take(len).collect();
+            typed.resize(len, None);
+            runs.push((start, features, typed));
+        }
+        let indices = &self.indices;
+        let convert = |(start, run, typed): (usize, Vec<Value>, Vec<Option<Geometry<f64>>>)| {
+            let mut features = Vec::with_capacity(run.len());
+            let mut geometries = Vec::with_capacity(run.len());
             let mut problems = Vec::new();
-            for n in range {
-                let (f, index) = (&self.features[n], self.indices[n]);
-                let mut f = f.clone();
-                let mut typed = self.geometries.get(n).cloned().flatten();
+            for (k, (mut f, mut typed)) in run.into_iter().zip(typed).enumerate() {
+                let index = indices[start + k];
                 if let Some(to_lon_lat) = &to_lon_lat {
                     let moved = match (&mut typed, f.get_mut("geometry")) {
                         (Some(g), _) => reproject_geometry(g, to_lon_lat.as_ref()),
@@ -286,17 +298,13 @@ impl Layer {
             }
             (features, geometries, problems)
         };
-        let ranges: Vec<std::ops::Range<usize>> = (0..self.features.len())
-            .step_by(per)
-            .map(|start| start..(start + per).min(self.features.len()))
-            .collect();
         type Part = (Vec<Value>, Vec<Option<Geometry<f64>>>, Vec<Problem>);
-        let parts: Vec<Part> = if ranges.len() <= 1 {
+        let parts: Vec<Part> = if runs.len() <= 1 {
             progress(0);
-            ranges.into_iter().map(convert).collect()
+            runs.into_iter().map(convert).collect()
         } else {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = ranges
+                let handles: Vec<_> = runs
                     .into_iter()
                     .map(|r| scope.spawn(|| convert(r)))
                     .collect();
@@ -311,8 +319,8 @@ impl Layer {
                     .collect()
             })
         };
-        let mut features = Vec::with_capacity(self.features.len());
-        let mut geometries = Vec::with_capacity(self.features.len());
+        let mut features = Vec::with_capacity(n);
+        let mut geometries = Vec::with_capacity(n);
         let mut problems = Vec::new();
         for (f, g, p) in parts {
             features.extend(f);
@@ -620,12 +628,14 @@ pub fn read_csv(file: &str, text: &str) -> Result<Layer, ImportError> {
 
 /// GeoJSON text as a layer, with the system its `crs` member names.
 pub fn read_geojson(file: &str, text: &str) -> Result<Layer, ImportError> {
-    let root: Value = serde_json::from_str(text)
+    let mut root: Value = serde_json::from_str(text)
         .map_err(|e| error(file, "-", format!("not GeoJSON: invalid JSON ({e})")))?;
     let crs = geojson_crs(&root).map_err(|m| error(file, "crs", m))?;
-    let features = match root.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => match root.get("features") {
-            Some(Value::Array(f)) => f.clone(),
+    let kind = root.get("type").and_then(Value::as_str).map(str::to_owned);
+    // The features are taken out of the document, not copied.
+    let features = match kind.as_deref() {
+        Some("FeatureCollection") => match root.get_mut("features").map(Value::take) {
+            Some(Value::Array(f)) => f,
             _ => {
                 return Err(error(
                     file,
@@ -634,7 +644,7 @@ pub fn read_geojson(file: &str, text: &str) -> Result<Layer, ImportError> {
                 ));
             }
         },
-        Some("Feature") => vec![root.clone()],
+        Some("Feature") => vec![root],
         _ => {
             return Err(error(
                 file,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use geo_types::Geometry;
+use geo_types::{Geometry, MultiPolygon};
 use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, SkKumuh, validate_area_geometry};
 use serde_json::{Map, Value};
@@ -247,6 +247,30 @@ pub(super) fn read_features_value(
         })?;
     }
 
+    // Each feature's area read and judged by the domain's geometry rules, on every core:
+    // the most work of a large file, and independent between features.
+    let mut areas: Vec<Option<Result<MultiPolygon<f64>, Vec<String>>>> =
+        if kind == ImportKind::Jaringan {
+            Vec::new()
+        } else {
+            kumuh_domain::paralel::map(features.len(), 512, |index| {
+                let read = match geometries.get(index).and_then(Option::as_ref) {
+                    Some(g) => area_of_geometry(g),
+                    None => read_area_geometry(features[index].get("geometry")),
+                };
+                Some(match read {
+                    Ok(g) => {
+                        let issues = validate_area_geometry(&g);
+                        if issues.is_empty() {
+                            Ok(g)
+                        } else {
+                            Err(issues.iter().map(ToString::to_string).collect())
+                        }
+                    }
+                    Err(issue) => Err(vec![issue]),
+                })
+            })
+        };
     let empty = Map::new();
     let mut problems = Vec::new();
     let mut places = Vec::new();
@@ -291,25 +315,17 @@ pub(super) fn read_features_value(
             problems.append(&mut r.problems);
             continue;
         }
-        let read = match typed {
-            Some(g) => area_of_geometry(g),
-            None => read_area_geometry(feature.get("geometry")),
-        };
-        let geometry = match read {
-            Ok(g) => {
-                // The domain's geometry rules decide validity (and, once it offers it,
-                // the RFC 7946 ring orientation the import should store): every area
-                // read from a file passes here, before it becomes a place or location.
-                let issues = validate_area_geometry(&g);
-                for issue in &issues {
-                    r.problem("geometry", issue.to_string());
+        // The domain's geometry rules decided validity above: every area read from a
+        // file passes there, before it becomes a place or location.
+        let geometry = match areas.get_mut(index).and_then(Option::take) {
+            Some(Ok(g)) => Some(g),
+            Some(Err(issues)) => {
+                for issue in issues {
+                    r.problem("geometry", issue);
                 }
-                issues.is_empty().then_some(g)
-            }
-            Err(issue) => {
-                r.problem("geometry", issue);
                 None
             }
+            None => None,
         };
         if let Some(k) = &kode_text
             && let Some(first) = seen.insert(k.clone(), index)

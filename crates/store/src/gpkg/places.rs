@@ -121,12 +121,7 @@ pub(super) async fn write_places(
 ) -> Result<UpsertReport> {
     let mut report = UpsertReport::default();
     let mut touched = std::collections::BTreeSet::new();
-    let areas = areas_ha(places);
-    let rows: Vec<PlaceRow<'_>> = places
-        .iter()
-        .zip(areas)
-        .map(|(p, area_ha)| PlaceRow::new(p, area_ha))
-        .collect::<Result<_>>()?;
+    let rows: Vec<PlaceRow<'_>> = rows_of(places).into_iter().collect::<Result<_>>()?;
     // Which codes are there already, asked a chunk at a time; a file's thousands of new
     // places are then written a chunk per statement, not one statement (and one trip to
     // the database's thread) each.
@@ -280,27 +275,11 @@ async fn update_row(conn: &mut SqliteConnection, r: &PlaceRow<'_>) -> Result<()>
     Ok(())
 }
 
-/// The places' geodesic areas, measured on every core: on a file of thousands of
-/// boundaries it is most of the arithmetic of a write.
-fn areas_ha(places: &[Place]) -> Vec<Option<f64>> {
-    const CHUNK: usize = 256;
-    if places.len() <= CHUNK {
-        return places.iter().map(Place::area_ha).collect();
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = places.len().div_ceil(threads).max(CHUNK);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = places
-            .chunks(per)
-            .map(|part| s.spawn(move || part.iter().map(Place::area_ha).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
+/// The places as their tables' rows, areas measured and geometries encoded on every
+/// core: on a file of thousands of boundaries it is most of the arithmetic of a write.
+fn rows_of(places: &[Place]) -> Vec<Result<PlaceRow<'_>>> {
+    kumuh_domain::paralel::map(places.len(), 256, |i| {
+        PlaceRow::new(&places[i], places[i].area_ha())
     })
 }
 
