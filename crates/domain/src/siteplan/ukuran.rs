@@ -20,8 +20,9 @@ pub const TOLERANSI_LUAR_M: f64 = 0.1;
 /// Area under which a polygon's part outside the desa is not reported, square metres.
 pub const TOLERANSI_LUAR_M2: f64 = 1.0;
 
-/// The size of one feature, measured on the WGS84 ellipsoid (Karney's algorithm through
-/// `geo`), as the viewer shows it while drawing.
+/// The size of one feature, measured on the WGS84 ellipsoid (lengths by Karney's
+/// algorithm through `geo`, areas on its authalic sphere: [`crate::geometry::area`]), as
+/// the viewer shows it while drawing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "jenis", rename_all = "snake_case")]
 pub enum Ukuran {
