@@ -32,3 +32,49 @@ where
             .collect()
     })
 }
+
+/// [`map`] over owned items: `f(i, item)` for every item of `items`, in order, each run
+/// of items moved to the thread that handles it.
+///
+/// # Examples
+/// ```
+/// let words = vec![String::from("a"), String::from("bb")];
+/// let lengths = kumuh_domain::paralel::map_owned(words, 1, |i, w| (i, w.len()));
+/// assert_eq!(lengths, [(0, 1), (1, 2)]);
+/// ```
+pub fn map_owned<T, U, F>(items: Vec<T>, min_run: usize, f: F) -> Vec<U>
+where
+    T: Send,
+    U: Send,
+    F: Fn(usize, T) -> U + Sync,
+{
+    let n = items.len();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per = n.div_ceil(threads).max(min_run.max(1));
+    if threads <= 1 || n <= per {
+        return items.into_iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    let mut rest = items.into_iter();
+    let runs: Vec<(usize, Vec<T>)> = (0..n)
+        .step_by(per)
+        .map(|start| (start, rest.by_ref().take(per).collect()))
+        .collect();
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|(start, run)| {
+                s.spawn(move || {
+                    run.into_iter()
+                        .enumerate()
+                        .map(|(k, t)| f(start + k, t))
+                        .collect::<Vec<U>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}

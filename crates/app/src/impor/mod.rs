@@ -421,10 +421,13 @@ pub async fn periksa(
         progress(Tahap::Memeriksa {
             n: layer.indices.len(),
         });
+        // The geometries move into the checked features when nothing else holds them
+        // (an import); a dry run, which keeps its sample, checks a copy.
+        let converted = Arc::try_unwrap(converted).unwrap_or_else(|shared| (*shared).clone());
         let checked = kumuh_io::geojson::parse_checked_value(
             &name,
             &converted.collection,
-            &converted.geometries,
+            converted.geometries,
             kind,
             &known,
         );

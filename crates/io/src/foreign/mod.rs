@@ -547,22 +547,26 @@ pub fn read_shapefile(
     prj: Option<&str>,
     cpg: Option<&str>,
 ) -> Result<Layer, ImportError> {
-    let shapes = shp::read(shp, MAX_FEATURES).map_err(|m| error(file, "-", m))?;
     let encoding = match cpg {
         Some(c) => dbf::encoding_for_cpg(c).map_err(|m| error(file, ".cpg", m))?,
         None => encoding_rs::WINDOWS_1252,
     };
-    let table = match dbf {
-        Some(bytes) => {
-            Some(
-                dbf::read(bytes, encoding).map_err(|(record, field, m)| ImportError {
-                    file: file.to_owned(),
-                    problems: vec![problem(record, &field, format!(".dbf: {m}"))],
-                })?,
-            )
-        }
-        None => None,
-    };
+    // The shapes and the table are read side by side: they are independent until joined.
+    let (shapes, table) = std::thread::scope(|s| {
+        let table = s.spawn(|| dbf.map(|bytes| dbf::read(bytes, encoding)));
+        let shapes = shp::read(shp, MAX_FEATURES);
+        let table = table
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (shapes, table)
+    });
+    let shapes = shapes.map_err(|m| error(file, "-", m))?;
+    let table = table
+        .transpose()
+        .map_err(|(record, field, m)| ImportError {
+            file: file.to_owned(),
+            problems: vec![problem(record, &field, format!(".dbf: {m}"))],
+        })?;
     if let Some(t) = &table
         && t.records.len() != shapes.len()
     {

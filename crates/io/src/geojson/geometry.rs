@@ -79,13 +79,13 @@ pub(super) fn read_area_geometry(g: Option<&Value>) -> Result<MultiPolygon<f64>,
 
 /// An area from a geometry read as one (a Shapefile's, a GeoPackage's): a Polygon or a
 /// MultiPolygon; its rings were closed by the reader that built it.
-pub(super) fn area_of_geometry(g: &Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
+pub(super) fn area_of_geometry(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
     match g {
-        Geometry::Polygon(p) => Ok(MultiPolygon(vec![p.clone()])),
-        Geometry::MultiPolygon(m) => Ok(m.clone()),
+        Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
+        Geometry::MultiPolygon(m) => Ok(m),
         other => Err(format!(
             "expected Polygon or MultiPolygon, found {}",
-            kumuh_domain::geometry::geometry_type_name(other)
+            kumuh_domain::geometry::geometry_type_name(&other)
         )),
     }
 }

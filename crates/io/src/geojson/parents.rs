@@ -109,7 +109,7 @@ pub fn parse_checked(
 pub fn parse_checked_value(
     file: &str,
     root: &serde_json::Value,
-    geometries: &[Option<geo_types::Geometry<f64>>],
+    geometries: Vec<Option<geo_types::Geometry<f64>>>,
     kind: ImportKind,
     known: &KnownPlaces,
 ) -> Result<Checked, ImportError> {

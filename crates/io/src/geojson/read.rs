@@ -187,8 +187,11 @@ pub(super) fn read_features(
     };
     let root: Value = serde_json::from_str(text)
         .map_err(|e| fail("-", format!("not GeoJSON: invalid JSON ({e})")))?;
-    read_features_value(file, &root, &[], kind)
+    read_features_value(file, &root, Vec::new(), kind)
 }
+
+/// An area read and checked, or its problems.
+type Area = Result<MultiPolygon<f64>, Vec<String>>;
 
 /// [`read_features`] on a parsed document, e.g. features converted from another format.
 /// `geometries[i]`, where given, is feature `i`'s geometry, read as a geometry instead
@@ -196,7 +199,7 @@ pub(super) fn read_features(
 pub(super) fn read_features_value(
     file: &str,
     root: &Value,
-    geometries: &[Option<Geometry<f64>>],
+    mut geometries: Vec<Option<Geometry<f64>>>,
     kind: ImportKind,
 ) -> Result<Features, ImportError> {
     let fail = |field: &str, message: String| ImportError {
@@ -249,12 +252,13 @@ pub(super) fn read_features_value(
 
     // Each feature's area read and judged by the domain's geometry rules, on every core:
     // the most work of a large file, and independent between features.
-    let mut areas: Vec<Option<Result<MultiPolygon<f64>, Vec<String>>>> =
+    geometries.resize_with(features.len(), || None);
+    let (mut areas, lines): (Vec<Option<Area>>, Vec<Option<Geometry<f64>>>) =
         if kind == ImportKind::Jaringan {
-            Vec::new()
+            (Vec::new(), geometries)
         } else {
-            kumuh_domain::paralel::map(features.len(), 512, |index| {
-                let read = match geometries.get(index).and_then(Option::as_ref) {
+            let areas = kumuh_domain::paralel::map_owned(geometries, 512, |index, typed| {
+                let read = match typed {
                     Some(g) => area_of_geometry(g),
                     None => read_area_geometry(features[index].get("geometry")),
                 };
@@ -269,7 +273,8 @@ pub(super) fn read_features_value(
                     }
                     Err(issue) => Err(vec![issue]),
                 })
-            })
+            });
+            (areas, Vec::new())
         };
     let empty = Map::new();
     let mut problems = Vec::new();
@@ -297,7 +302,7 @@ pub(super) fn read_features_value(
             _ => r.string("kode", true),
         };
         r.kode = kode_text.clone();
-        let typed = geometries.get(index).and_then(Option::as_ref);
+        let typed = lines.get(index).and_then(Option::as_ref);
         if kind == ImportKind::Jaringan {
             let written = typed.map(geometry_json);
             let g = written.as_ref().or_else(|| feature.get("geometry"));
