@@ -52,7 +52,11 @@ where
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
     let per = n.div_ceil(threads).max(min_run.max(1));
     if threads <= 1 || n <= per {
-        return items.into_iter().enumerate().map(|(i, t)| f(i, t)).collect();
+        return items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect();
     }
     let mut rest = items.into_iter();
     let runs: Vec<(usize, Vec<T>)> = (0..n)

@@ -171,11 +171,11 @@ impl Layer {
 
     /// Feature `n` as GeoJSON, its geometry included however it was read.
     pub fn feature(&self, n: usize) -> Option<Value> {
-        let mut f = self.features.get(n)?.clone();
-        if let Some(Some(g)) = self.geometries.get(n) {
-            f["geometry"] = crate::geojson::geometry_json(g);
-        }
-        Some(f)
+        let f = self.features.get(n)?.clone();
+        Some(with_geometry(
+            f,
+            self.geometries.get(n).and_then(Option::as_ref),
+        ))
     }
 
     fn collect_fields(&mut self) {
@@ -222,15 +222,11 @@ impl Layer {
         mapping: &Mapping,
         progress: &dyn Fn(usize),
     ) -> Result<Value, ImportError> {
-        let mut converted = self.clone().convert(file, crs, mapping, progress)?;
-        if let Some(Value::Array(features)) = converted.collection.get_mut("features") {
-            for (f, g) in features.iter_mut().zip(&converted.geometries) {
-                if let Some(g) = g {
-                    f["geometry"] = crate::geojson::geometry_json(g);
-                }
-            }
-        }
-        Ok(converted.collection)
+        let converted = self.clone().convert(file, crs, mapping, progress)?;
+        let features: Vec<Value> = (0..converted.len())
+            .filter_map(|n| converted.feature(n))
+            .collect();
+        Ok(json!({"type": "FeatureCollection", "features": features}))
     }
 
     /// The layer in EPSG:4326 with Kumuh's field names: coordinates reprojected from
@@ -353,11 +349,11 @@ pub struct Converted {
 impl Converted {
     /// Feature `n` as GeoJSON, its geometry included however it was read.
     pub fn feature(&self, n: usize) -> Option<Value> {
-        let mut f = self.collection.get("features")?.get(n)?.clone();
-        if let Some(Some(g)) = self.geometries.get(n) {
-            f["geometry"] = crate::geojson::geometry_json(g);
-        }
-        Some(f)
+        let f = self.collection.get("features")?.get(n)?.clone();
+        Some(with_geometry(
+            f,
+            self.geometries.get(n).and_then(Option::as_ref),
+        ))
     }
 
     /// The number of features.
@@ -372,6 +368,14 @@ impl Converted {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// A feature with `geometry`, where it was read as one, written in as GeoJSON.
+fn with_geometry(mut feature: Value, geometry: Option<&Geometry<f64>>) -> Value {
+    if let Some(g) = geometry {
+        feature["geometry"] = crate::geojson::geometry_json(g);
+    }
+    feature
 }
 
 /// Reprojects every position of a geometry in place with a system's prepared
