@@ -235,8 +235,13 @@ fn named(mut e: ImportError, cmd: &Perintah) -> ImportError {
 }
 
 fn file_error(cmd: &Perintah, field: &str, message: impl Into<String>) -> ImportError {
+    error_in(&cmd.nama, field, message)
+}
+
+/// A problem of the file `nama` as a whole.
+fn error_in(nama: &str, field: &str, message: impl Into<String>) -> ImportError {
     ImportError {
-        file: cmd.nama.clone(),
+        file: nama.to_owned(),
         problems: vec![Problem {
             feature: None,
             kode: None,
@@ -287,15 +292,8 @@ pub async fn baca(
         tokio::task::spawn_blocking(move || {
             if as_csv {
                 // Saved under a name that hides its format: read as the text it is.
-                let text = std::fs::read_to_string(&path).map_err(|e| ImportError {
-                    file: nama.clone(),
-                    problems: vec![Problem {
-                        feature: None,
-                        kode: None,
-                        field: "-".to_owned(),
-                        message: format!("{nama} is not UTF-8 text ({e})"),
-                    }],
-                })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| error_in(&nama, "-", format!("{nama} is not UTF-8 text ({e})")))?;
                 kumuh_io::foreign::read_csv(&nama, &text)
             } else {
                 kumuh_io::foreign::read_path(&path, layer.as_deref())
