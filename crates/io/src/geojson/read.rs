@@ -252,27 +252,30 @@ pub(super) fn read_features_value(
 
     // Each feature's area read and judged by the domain's geometry rules, on every core:
     // the most work of a large file, and independent between features.
-    geometries.resize_with(features.len(), || None);
+    let judge = |read: Result<MultiPolygon<f64>, String>| -> Option<Area> {
+        Some(match read {
+            Ok(g) => {
+                let issues = validate_area_geometry(&g);
+                if issues.is_empty() {
+                    Ok(g)
+                } else {
+                    Err(issues.iter().map(ToString::to_string).collect())
+                }
+            }
+            Err(issue) => Err(vec![issue]),
+        })
+    };
+    let json_area = |index: usize| read_area_geometry(features[index].get("geometry"));
     let (mut areas, lines): (Vec<Option<Area>>, Vec<Option<Geometry<f64>>>) =
         if kind == ImportKind::Jaringan {
             (Vec::new(), geometries)
+        } else if geometries.is_empty() {
+            let areas = kumuh_domain::paralel::map(features.len(), 512, |i| judge(json_area(i)));
+            (areas, Vec::new())
         } else {
-            let areas = kumuh_domain::paralel::map_owned(geometries, 512, |index, typed| {
-                let read = match typed {
-                    Some(g) => area_of_geometry(g),
-                    None => read_area_geometry(features[index].get("geometry")),
-                };
-                Some(match read {
-                    Ok(g) => {
-                        let issues = validate_area_geometry(&g);
-                        if issues.is_empty() {
-                            Ok(g)
-                        } else {
-                            Err(issues.iter().map(ToString::to_string).collect())
-                        }
-                    }
-                    Err(issue) => Err(vec![issue]),
-                })
+            geometries.resize_with(features.len(), || None);
+            let areas = kumuh_domain::paralel::map_owned(geometries, 512, |i, typed| {
+                judge(typed.map_or_else(|| json_area(i), area_of_geometry))
             });
             (areas, Vec::new())
         };
