@@ -708,7 +708,7 @@ async fn tulis(
     user: &User,
     cmd: &Perintah,
     lapisan: Option<&str>,
-    mut import: Import,
+    import: Import,
     progress: &Kemajuan,
 ) -> Result<UpsertReport> {
     let codes: Vec<String> = match &import {
@@ -737,11 +737,22 @@ async fn tulis(
     };
     progress(Tahap::Menulis { n: codes.len() });
     let store = atlas.store.as_ref();
-    match &mut import {
-        Import::Places(places) => places.iter_mut().for_each(|p| p.normalise_orientation()),
-        Import::Lokasi(lokasi) => lokasi.iter_mut().for_each(|l| l.normalise_orientation()),
-        Import::Jaringan(_) => {}
-    }
+    // Rings in the RFC 7946 winding, on every core of the blocking pool.
+    let import = crate::blocking(move || {
+        use kumuh_domain::paralel::map_owned;
+        Ok(match import {
+            Import::Places(places) => Import::Places(map_owned(places, 512, |_, mut p| {
+                p.normalise_orientation();
+                p
+            })),
+            Import::Lokasi(lokasi) => Import::Lokasi(map_owned(lokasi, 512, |_, mut l| {
+                l.normalise_orientation();
+                l
+            })),
+            lines @ Import::Jaringan(_) => lines,
+        })
+    })
+    .await?;
     let write = match &import {
         Import::Places(p) => ImportWrite::Places(p),
         Import::Lokasi(l) => ImportWrite::Lokasi(l),

@@ -115,29 +115,57 @@ pub(super) async fn save_place(
 }
 
 /// Inserts or replaces places by code inside the caller's transaction.
+///
+/// Places go a chunk of [`WRITE_CHUNK`] at a time: which codes are there already is asked
+/// per chunk, the new ones are written in one statement, and while SQLite (on its own
+/// thread) writes a chunk, this task measures and encodes the next one, so that the
+/// arithmetic of a large file hides behind the database's work.
 pub(super) async fn write_places(
     conn: &mut SqliteConnection,
     places: &[Place],
 ) -> Result<UpsertReport> {
     let mut report = UpsertReport::default();
     let mut touched = std::collections::BTreeSet::new();
-    let rows: Vec<PlaceRow<'_>> = rows_of(places).into_iter().collect::<Result<_>>()?;
-    // Which codes are there already, asked a chunk at a time; a file's thousands of new
-    // places are then written a chunk per statement, not one statement (and one trip to
-    // the database's thread) each.
     let mut known: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
-    for chunk in rows.chunk_by(|a, b| a.table == b.table) {
-        let t = chunk[0].table;
-        touched.insert(t);
-        for part in chunk.chunks(WRITE_CHUNK) {
-            for kode in existing(conn, t, part).await? {
-                if let Some(r) = part.iter().find(|r| r.kode == kode) {
+    let mut chunks = places.chunks(WRITE_CHUNK);
+    let mut next = chunks.next().map(rows_of).transpose()?;
+    while let Some(rows) = next.take() {
+        for group in rows.chunk_by(|a, b| a.table == b.table) {
+            let t = group[0].table;
+            touched.insert(t);
+            for kode in existing(conn, t, group).await? {
+                if let Some(r) = group.iter().find(|r| r.kode == kode) {
                     known.insert((t, r.kode));
                 }
             }
         }
-        let mut pending: Vec<&PlaceRow<'_>> = Vec::with_capacity(WRITE_CHUNK);
-        for r in chunk {
+        let following = chunks.next();
+        // The write is polled first, so its statement is on SQLite's thread before the
+        // next chunk is computed here.
+        let (written, computed) =
+            tokio::join!(write_rows(conn, &rows, &mut known, &mut report), async {
+                following.map(rows_of).transpose()
+            },);
+        written?;
+        next = computed?;
+    }
+    for t in touched {
+        touch_contents(conn, t).await?;
+    }
+    Ok(report)
+}
+
+/// One chunk's rows: new codes inserted together, known ones updated in place.
+async fn write_rows<'a>(
+    conn: &mut SqliteConnection,
+    rows: &[PlaceRow<'a>],
+    known: &mut std::collections::HashSet<(&'static str, &'a str)>,
+    report: &mut UpsertReport,
+) -> Result<()> {
+    for group in rows.chunk_by(|a, b| a.table == b.table) {
+        let t = group[0].table;
+        let mut pending: Vec<&PlaceRow<'_>> = Vec::with_capacity(group.len());
+        for r in group {
             if known.contains(&(t, r.kode)) {
                 insert_rows(conn, t, &pending).await?;
                 pending.clear();
@@ -147,18 +175,11 @@ pub(super) async fn write_places(
                 known.insert((t, r.kode));
                 pending.push(r);
                 report.inserted += 1;
-                if pending.len() == WRITE_CHUNK {
-                    insert_rows(conn, t, &pending).await?;
-                    pending.clear();
-                }
             }
         }
         insert_rows(conn, t, &pending).await?;
     }
-    for t in touched {
-        touch_contents(conn, t).await?;
-    }
-    Ok(report)
+    Ok(())
 }
 
 /// Places per statement of a bulk write (9 parameters each, far below SQLite's limit).
@@ -275,12 +296,12 @@ async fn update_row(conn: &mut SqliteConnection, r: &PlaceRow<'_>) -> Result<()>
     Ok(())
 }
 
-/// The places as their tables' rows, areas measured and geometries encoded on every
-/// core: on a file of thousands of boundaries it is most of the arithmetic of a write.
-fn rows_of(places: &[Place]) -> Vec<Result<PlaceRow<'_>>> {
-    kumuh_domain::paralel::map(places.len(), 256, |i| {
-        PlaceRow::new(&places[i], places[i].area_ha())
-    })
+/// Places as their tables' rows: each area measured and geometry encoded.
+fn rows_of(places: &[Place]) -> Result<Vec<PlaceRow<'_>>> {
+    places
+        .iter()
+        .map(|p| PlaceRow::new(p, p.area_ha()))
+        .collect()
 }
 
 pub(super) async fn delete_place(store: &GpkgStore, kode: &Kode) -> Result<bool> {
