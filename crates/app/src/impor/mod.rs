@@ -737,22 +737,6 @@ async fn tulis(
     };
     progress(Tahap::Menulis { n: codes.len() });
     let store = atlas.store.as_ref();
-    // Rings in the RFC 7946 winding, on every core of the blocking pool.
-    let import = crate::blocking(move || {
-        use kumuh_domain::paralel::map_owned;
-        Ok(match import {
-            Import::Places(places) => Import::Places(map_owned(places, 512, |_, mut p| {
-                p.normalise_orientation();
-                p
-            })),
-            Import::Lokasi(lokasi) => Import::Lokasi(map_owned(lokasi, 512, |_, mut l| {
-                l.normalise_orientation();
-                l
-            })),
-            lines @ Import::Jaringan(_) => lines,
-        })
-    })
-    .await?;
     let write = match &import {
         Import::Places(p) => ImportWrite::Places(p),
         Import::Lokasi(l) => ImportWrite::Lokasi(l),
@@ -761,6 +745,8 @@ async fn tulis(
     let report = store
         .import_audited(write, std::slice::from_ref(&line))
         .await?;
+    // Freeing a large file's geometry is no part of the answer: another thread does it.
+    std::thread::spawn(move || drop(import));
     // Tiles built from the store (a serving server's) follow its change feed now rather
     // than at the next turn, so the map shows the import when the answer arrives; an
     // atlas without tile layers (the command line's) has no feed position to follow.

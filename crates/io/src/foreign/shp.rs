@@ -24,7 +24,9 @@ pub(crate) fn read(bytes: &[u8], max_records: usize) -> Result<Vec<Shape>, Strin
     if bytes.len() < 100 || be_i32(bytes, 0) != Some(9994) {
         return Err("not a Shapefile: no 9994 file code in the header".to_owned());
     }
-    let mut shapes = Vec::new();
+    // Where each record lies (checked against the file), then the records read on every
+    // core: they are independent of each other.
+    let mut records: Vec<&[u8]> = Vec::new();
     let mut at = 100;
     while at + 8 <= bytes.len() {
         let words = be_i32(bytes, at + 4).unwrap_or(-1);
@@ -35,16 +37,18 @@ pub(crate) fn read(bytes: &[u8], max_records: usize) -> Result<Vec<Shape>, Strin
             .ok_or_else(|| {
                 format!(
                     "record {} has a length beyond the end of the file",
-                    shapes.len()
+                    records.len()
                 )
             })?;
-        if shapes.len() >= max_records {
+        if records.len() >= max_records {
             return Err(format!("more than {max_records} records"));
         }
-        shapes.push(record(&bytes[at + 8..at + 8 + len]));
+        records.push(&bytes[at + 8..at + 8 + len]);
         at += 8 + len;
     }
-    Ok(shapes)
+    Ok(kumuh_domain::paralel::map(records.len(), 1024, |i| {
+        record(records[i])
+    }))
 }
 
 fn record(r: &[u8]) -> Shape {

@@ -250,13 +250,16 @@ pub(super) fn read_features_value(
         })?;
     }
 
-    // Each feature's area read and judged by the domain's geometry rules, on every core:
-    // the most work of a large file, and independent between features.
+    // Each feature's area read and judged by the domain's geometry rules, and a valid one
+    // brought to the RFC 7946 winding, on every core: the most work of a large file, and
+    // independent between features.
     let judge = |read: Result<MultiPolygon<f64>, String>| -> Option<Area> {
         Some(match read {
-            Ok(g) => {
+            Ok(mut g) => {
                 let issues = validate_area_geometry(&g);
                 if issues.is_empty() {
+                    // Stored in the RFC 7946 winding, whatever the file's.
+                    kumuh_domain::geometry::normalise_orientation(&mut g);
                     Ok(g)
                 } else {
                     Err(issues.iter().map(ToString::to_string).collect())

@@ -47,6 +47,24 @@ fn a_good_desa_file_parses_with_attributes_kept() {
     assert!(!p[0].attributes.contains_key("kode"));
 }
 
+/// A clockwise exterior (as a Shapefile stores it) with a counter-clockwise hole comes
+/// out of the checks in the RFC 7946 winding, with its area.
+#[test]
+fn areas_leave_the_checks_in_rfc_7946_winding() {
+    use geo::Winding;
+    let clockwise = r#"{"type":"Polygon","coordinates":[[[111.4,-7.6],[111.4,-7.59],[111.41,-7.59],[111.41,-7.6],[111.4,-7.6]],[[111.402,-7.598],[111.404,-7.598],[111.404,-7.596],[111.402,-7.598]]]}"#;
+    let f = feature(
+        r#"{"kode":"35.19.09.2010","nama":"Klagenserut"}"#,
+        clockwise,
+    );
+    let Import::Places(p) = desa_file(&[f]).unwrap() else {
+        panic!("expected places")
+    };
+    let g = p[0].geometry.as_ref().unwrap();
+    assert!(g.0[0].exterior().is_ccw(), "{g:?}");
+    assert!(g.0[0].interiors()[0].is_cw(), "{g:?}");
+}
+
 #[test]
 fn every_problem_is_named_with_feature_and_field() {
     let bow = r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#;
