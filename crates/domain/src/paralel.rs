@@ -2,6 +2,8 @@
 //! consecutive indices, one thread each, and the results come back in index order.
 //! Used where one file or one write holds thousands of geometries to check or measure.
 
+use std::time::Duration;
+
 /// `f(i)` for every `i` in `0..n`, in order, computed on up to
 /// `std::thread::available_parallelism()` threads in runs of at least `min_run` items
 /// (fewer items run on the calling thread). A panic in `f` is resumed on the caller.
@@ -16,21 +18,8 @@ where
     T: Send,
     F: Fn(usize) -> T + Sync,
 {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let per = n.div_ceil(threads).max(min_run.max(1));
-    if threads <= 1 || n <= per {
-        return (0..n).map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let runs: Vec<_> = (0..n)
-            .step_by(per)
-            .map(|start| s.spawn(move || (start..(start + per).min(n)).map(f).collect::<Vec<T>>()))
-            .collect();
-        runs.into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    // Unit items take no memory: only their indices matter here.
+    run(vec![(); n], min_run, |i, ()| f(i), None)
 }
 
 /// [`map`] over owned items: `f(i, item)` for every item of `items`, in order, each run
@@ -48,10 +37,46 @@ where
     U: Send,
     F: Fn(usize, T) -> U + Sync,
 {
+    run(items, min_run, f, None)
+}
+
+/// [`map_owned`] that calls `watch` on the calling thread every 50 ms while the runs are
+/// at work (and once before, whether or not the work is split), e.g. to tell progress.
+///
+/// # Examples
+/// ```
+/// let mut told = 0;
+/// let doubled = kumuh_domain::paralel::map_owned_watched(vec![1, 2, 3], 1, |_, x| 2 * x, || told += 1);
+/// assert_eq!(doubled, [2, 4, 6]);
+/// assert!(told >= 1);
+/// ```
+pub fn map_owned_watched<T, U, F>(
+    items: Vec<T>,
+    min_run: usize,
+    f: F,
+    mut watch: impl FnMut(),
+) -> Vec<U>
+where
+    T: Send,
+    U: Send,
+    F: Fn(usize, T) -> U + Sync,
+{
+    run(items, min_run, f, Some(&mut watch))
+}
+
+fn run<T, U, F>(items: Vec<T>, min_run: usize, f: F, watch: Option<&mut dyn FnMut()>) -> Vec<U>
+where
+    T: Send,
+    U: Send,
+    F: Fn(usize, T) -> U + Sync,
+{
     let n = items.len();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
     let per = n.div_ceil(threads).max(min_run.max(1));
     if threads <= 1 || n <= per {
+        if let Some(watch) = watch {
+            watch();
+        }
         return items
             .into_iter()
             .enumerate()
@@ -76,6 +101,15 @@ where
                 })
             })
             .collect();
+        if let Some(watch) = watch {
+            loop {
+                watch();
+                if handles.iter().all(|h| h.is_finished()) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))

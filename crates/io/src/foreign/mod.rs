@@ -244,83 +244,53 @@ impl Layer {
         progress: &dyn Fn(usize),
     ) -> Result<Converted, ImportError> {
         let crs = crs.or(self.crs).unwrap_or(Crs::LonLat);
-        // Features are converted on every core, in runs of consecutive features, and put
-        // back together in file order.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let n = self.features.len();
-        let per = n.div_ceil(threads.max(1)).max(1024);
-        let done = std::sync::atomic::AtomicUsize::new(0);
         let to_lon_lat = (!crs.is_lon_lat()).then(|| crs.to_lon_lat_fn());
-        // Runs of consecutive features, each taken by the thread that converts it.
-        let mut all = std::mem::take(&mut self.features).into_iter();
-        let mut typed_all = std::mem::take(&mut self.geometries).into_iter();
-        let mut runs = Vec::new();
-        for start in (0..n).step_by(per) {
-            let len = per.min(n - start);
-            let features: Vec<Value> = all.by_ref().take(len).collect();
-            let mut typed: Vec<Option<Geometry<f64>>> = typed_all.by_ref().take(len).collect();
-            typed.resize(len, None);
-            runs.push((start, features, typed));
-        }
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        // Each feature taken with its geometry, converted on every core in runs of
+        // consecutive features, and put back together in file order; this thread tells
+        // the progress meanwhile.
+        let n = self.features.len();
+        let mut typed = std::mem::take(&mut self.geometries);
+        typed.resize(n, None);
+        let items: Vec<(Value, Option<Geometry<f64>>)> = std::mem::take(&mut self.features)
+            .into_iter()
+            .zip(typed)
+            .collect();
         let indices = &self.indices;
-        let convert = |(start, run, typed): (usize, Vec<Value>, Vec<Option<Geometry<f64>>>)| {
-            let mut features = Vec::with_capacity(run.len());
-            let mut geometries = Vec::with_capacity(run.len());
+        let convert = |k: usize, (mut f, mut typed): (Value, Option<Geometry<f64>>)| {
+            let index = indices[k];
             let mut problems = Vec::new();
-            for (k, (mut f, mut typed)) in run.into_iter().zip(typed).enumerate() {
-                let index = indices[start + k];
-                if let Some(to_lon_lat) = &to_lon_lat {
-                    let moved = match (&mut typed, f.get_mut("geometry")) {
-                        (Some(g), _) => reproject_geometry(g, to_lon_lat.as_ref()),
-                        (None, Some(g)) => reproject_with(g, to_lon_lat.as_ref()),
-                        (None, None) => Ok(()),
-                    };
-                    if let Err(m) = moved {
-                        problems.push(problem(Some(index), "geometry", m));
-                    }
+            if let Some(to_lon_lat) = &to_lon_lat {
+                let moved = match (&mut typed, f.get_mut("geometry")) {
+                    (Some(g), _) => reproject_geometry(g, to_lon_lat.as_ref()),
+                    (None, Some(g)) => reproject_with(g, to_lon_lat.as_ref()),
+                    (None, None) => Ok(()),
+                };
+                if let Err(m) = moved {
+                    problems.push(problem(Some(index), "geometry", m));
                 }
-                if let Some(Value::Object(props)) = f.get_mut("properties") {
-                    match mapping.apply(props) {
-                        Ok(mapped) => *props = mapped,
-                        Err((field, m)) => problems.push(problem(Some(index), &field, m)),
-                    }
-                }
-                if let Some(o) = f.as_object_mut() {
-                    o.remove("crs");
-                }
-                features.push(f);
-                geometries.push(typed);
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            (features, geometries, problems)
-        };
-        type Part = (Vec<Value>, Vec<Option<Geometry<f64>>>, Vec<Problem>);
-        let parts: Vec<Part> = if runs.len() <= 1 {
-            progress(0);
-            runs.into_iter().map(convert).collect()
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = runs
-                    .into_iter()
-                    .map(|r| scope.spawn(|| convert(r)))
-                    .collect();
-                // This thread tells the progress while the others convert.
-                while !handles.iter().all(|h| h.is_finished()) {
-                    progress(done.load(std::sync::atomic::Ordering::Relaxed));
-                    std::thread::sleep(std::time::Duration::from_millis(50));
+            if let Some(Value::Object(props)) = f.get_mut("properties") {
+                match mapping.apply(props) {
+                    Ok(mapped) => *props = mapped,
+                    Err((field, m)) => problems.push(problem(Some(index), &field, m)),
                 }
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            })
+            }
+            if let Some(o) = f.as_object_mut() {
+                o.remove("crs");
+            }
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (f, typed, problems)
         };
+        let converted = kumuh_domain::paralel::map_owned_watched(items, 1024, convert, || {
+            progress(done.load(std::sync::atomic::Ordering::Relaxed));
+        });
         let mut features = Vec::with_capacity(n);
         let mut geometries = Vec::with_capacity(n);
         let mut problems = Vec::new();
-        for (f, g, p) in parts {
-            features.extend(f);
-            geometries.extend(g);
+        for (f, g, p) in converted {
+            features.push(f);
+            geometries.push(g);
             problems.extend(p);
         }
         if !problems.is_empty() {
