@@ -1,9 +1,10 @@
-//! ESRI Shapefile geometry (`.shp`) into geometries, in the file's own coordinates. Every length in a record is checked against the record before anything
-//! is allocated; polygons' rings are grouped as the format defines them: clockwise
-//! rings are exteriors, counter-clockwise rings holes of the exterior that holds them.
+//! ESRI Shapefile geometry (`.shp`) into geometries, in the file's own coordinates.
+//! Every length in a record is checked against the record before anything is
+//! allocated; polygons' rings are grouped as the format defines them: clockwise rings
+//! are exteriors, counter-clockwise rings holes of the exterior that holds them.
 
 use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
-use kumuh_domain::geometry::MAX_VERTICES_IMPORTED;
+use kumuh_domain::geometry::{MAX_VERTICES_IMPORTED, ring_not_closed};
 
 /// One record's geometry (`None` for a null shape), or why it cannot be read.
 pub(crate) type Shape = Result<Option<Geometry<f64>>, String>;
@@ -119,13 +120,8 @@ fn record(r: &[u8]) -> Shape {
                 // A ring ends where it starts; `geo_types` would join an open ring's
                 // ends silently with an edge nobody drew.
                 for (i, ring) in parts.iter().enumerate() {
-                    if let (Some(first), Some(last)) = (ring.first(), ring.last())
-                        && first != last
-                    {
-                        return Err(format!(
-                            "ring {i}: not closed: the first position ({}, {}) and the last ({}, {}) differ; a ring must end where it starts",
-                            first.x, first.y, last.x, last.y
-                        ));
+                    if let Some(m) = ring_not_closed(ring) {
+                        return Err(format!("ring {i}: {m}"));
                     }
                 }
                 Ok(Some(polygons(parts)))

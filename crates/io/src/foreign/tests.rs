@@ -150,6 +150,37 @@ fn shapefile_bytes_that_lie_are_refused_without_panic() {
     assert!(e.contains("KOI9-X") && e.contains(".cpg"), "{e}");
 }
 
+/// A polygon record whose ring does not end where it starts is refused, naming the ring,
+/// instead of being closed with an edge nobody drew.
+#[test]
+fn an_open_shapefile_ring_is_refused() {
+    let mut shp = vec![0u8; 100];
+    shp[..4].copy_from_slice(&9994i32.to_be_bytes());
+    let points = [(0.0_f64, 0.0_f64), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)];
+    let mut rec = Vec::new();
+    rec.extend_from_slice(&5i32.to_le_bytes());
+    rec.extend_from_slice(&[0u8; 32]);
+    rec.extend_from_slice(&1i32.to_le_bytes());
+    rec.extend_from_slice(&i32::try_from(points.len()).unwrap().to_le_bytes());
+    rec.extend_from_slice(&0i32.to_le_bytes());
+    for (x, y) in points {
+        rec.extend_from_slice(&x.to_le_bytes());
+        rec.extend_from_slice(&y.to_le_bytes());
+    }
+    shp.extend_from_slice(&1i32.to_be_bytes());
+    shp.extend_from_slice(&i32::try_from(rec.len() / 2).unwrap().to_be_bytes());
+    shp.extend_from_slice(&rec);
+    let layer = read_shapefile("a.shp", &shp, None, None, None).unwrap();
+    assert!(layer.features.is_empty());
+    assert_eq!(layer.problems.len(), 1);
+    assert_eq!(layer.problems[0].feature, Some(0));
+    assert_eq!(layer.problems[0].field, "geometry");
+    assert_eq!(
+        layer.problems[0].message,
+        "ring 0: the ring is not closed: it starts at (0, 0) and ends at (1, 0)"
+    );
+}
+
 #[test]
 fn the_layers_of_a_zip_are_its_shapefiles() {
     use std::io::Write;
