@@ -42,27 +42,27 @@ fn constants() -> &'static Authalic {
     static C: std::sync::OnceLock<Authalic> = std::sync::OnceLock::new();
     C.get_or_init(|| {
         let e2 = F * (2.0 - F);
-        let mut c = Authalic {
+        let e = e2.sqrt();
+        let qp = q(e2, e, 1.0);
+        Authalic {
             e2,
-            e: e2.sqrt(),
-            qp: 0.0,
-            r2: 0.0,
-        };
-        c.qp = q(&c, 1.0);
-        c.r2 = A * A * c.qp / 2.0;
-        c
+            e,
+            qp,
+            r2: A * A * qp / 2.0,
+        }
     })
 }
 
-/// Snyder's q(φ) from sin φ (Map Projections: A Working Manual, eq. 3-12).
-fn q(c: &Authalic, sin_phi: f64) -> f64 {
-    let es = c.e * sin_phi;
-    (1.0 - c.e2) * (sin_phi / (1.0 - es * es) + es.atanh() / c.e)
+/// Snyder's q(φ) from sin φ (Map Projections: A Working Manual, eq. 3-12), for the
+/// ellipsoid of eccentricity `e`.
+fn q(e2: f64, e: f64, sin_phi: f64) -> f64 {
+    let es = e * sin_phi;
+    (1.0 - e2) * (sin_phi / (1.0 - es * es) + es.atanh() / e)
 }
 
 /// tan(ξ/2) of the authalic latitude ξ of latitude `lat` degrees.
 fn tan_half_authalic(c: &Authalic, lat: f64) -> f64 {
-    let sin_xi = (q(c, lat.to_radians().sin()) / c.qp).clamp(-1.0, 1.0);
+    let sin_xi = (q(c.e2, c.e, lat.to_radians().sin()) / c.qp).clamp(-1.0, 1.0);
     let cos_xi = (1.0 - sin_xi * sin_xi).max(0.0).sqrt();
     // tan(ξ/2) = sin ξ / (1 + cos ξ): finite everywhere but at ξ = ±180°, which a
     // latitude never reaches.
