@@ -266,7 +266,8 @@ pub async fn baca(
         .map_err(|e| file_error(cmd, "-", format!("reading {}: {e}", cmd.nama)))?;
     // The sender's name tells the format where the saved file's does not.
     let named_path = std::path::Path::new(&cmd.nama);
-    let format = Format::detect(&cmd.path, &head).or_else(|| Format::detect(named_path, &head));
+    let by_saved_name = Format::detect(&cmd.path, &head);
+    let format = by_saved_name.or_else(|| Format::detect(named_path, &head));
     let mut lapisan = match format {
         Some(Format::Zip) => kumuh_io::foreign::zip_layers(&cmd.path).map_err(|e| named(e, cmd))?,
         Some(Format::GeoPackage) => kumuh_store::foreign_layers(&cmd.path)
@@ -287,7 +288,7 @@ pub async fn baca(
         read_geopackage(cmd, chosen.as_deref(), keep_unreadable).await?
     } else {
         // Reading and parsing a file is CPU work: on the blocking pool.
-        let as_csv = format == Some(Format::Csv) && Format::detect(&cmd.path, &head).is_none();
+        let as_csv = format == Some(Format::Csv) && by_saved_name.is_none();
         let (path, nama, layer) = (cmd.path.clone(), cmd.nama.clone(), chosen.clone());
         tokio::task::spawn_blocking(move || {
             if as_csv {
@@ -745,8 +746,11 @@ async fn tulis(
     let report = store
         .import_audited(write, std::slice::from_ref(&line))
         .await?;
-    // Freeing a large file's geometry is no part of the answer: another thread does it.
-    std::thread::spawn(move || drop(import));
+    // Freeing a large file's geometry is no part of the answer: another thread does it
+    // (or this one, when no thread can be started).
+    let _ = std::thread::Builder::new()
+        .name("impor-free".into())
+        .spawn(move || drop(import));
     // Tiles built from the store (a serving server's) follow its change feed now rather
     // than at the next turn, so the map shows the import when the answer arrives; an
     // atlas without tile layers (the command line's) has no feed position to follow.
