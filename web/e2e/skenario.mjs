@@ -9,8 +9,8 @@
 // Opens the panel anonymously (a note to sign in, no request and no chunk before the first
 // press), signs in, types the envelope (formatted as typed), runs the scenario, reads the
 // chosen works, the hectares, the optimality, the before/after class of a location in the
-// table, in the two small maps side by side and on the map (the feature state of `lokasi-fill`, toggled Sebelum | Sesudah),
-// downloads the workbook, runs it again with envelopes per funding source (APBN and APBD
+// table, in the two small maps side by side and on the map (the feature state of
+// `lokasi-fill`, toggled Sebelum | Sesudah), downloads the workbook, runs it again with envelopes per funding source (APBN and APBD
 // kabupaten), switches to English and back; saves a non-blank screenshot and
 // prints one JSON line. Any answer 4xx/5xx fails it.
 //
@@ -109,7 +109,8 @@ await run(summary, async (browser) => {
   summary.berdampingan = await page.evaluate((k) => {
     const read = (view) => {
       const paths = [...document.querySelectorAll(`[data-testid="skenario-berdampingan-${view}"] path`)];
-      return { jumlah: paths.length, kelas: paths.find((p) => p.dataset.lokasi === k)?.dataset.kelas ?? null, fill: paths.find((p) => p.dataset.lokasi === k)?.getAttribute('fill') ?? null };
+      const path = paths.find((p) => p.dataset.lokasi === k);
+      return { jumlah: paths.length, kelas: path?.dataset.kelas ?? null, fill: path?.getAttribute('fill') ?? null };
     };
     return { sebelum: read('sebelum'), sesudah: read('sesudah') };
   }, LOKASI);
@@ -170,7 +171,7 @@ await run(summary, async (browser) => {
   }, null, 'no per-source scenario result');
   const rows = page.locator('[data-testid="skenario-terpilih-row"]');
   summary.perSumber.terpilih = await rows.evaluateAll((rs) => rs.map((r) => r.dataset.kegiatan));
-  summary.perSumber.pembayar = await rows.evaluateAll((rs) => rs.map((r) => r.querySelectorAll('td')[r.querySelectorAll('td').length - 1]?.textContent.trim()));
+  summary.perSumber.pembayar = await rows.evaluateAll((rs) => rs.map((r) => r.querySelector('td:last-of-type')?.textContent.trim()));
   summary.perSumber.biaya = (await page.locator('[data-testid="skenario-biaya"]').textContent()).trim();
 
   // 7. In English, then back.

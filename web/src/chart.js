@@ -1,17 +1,10 @@
 // A tiny inline-SVG line chart (no charting library): one value per label,
 // e.g. the total score per survey year. Points are <circle class="chart-point">.
-const SVG = 'http://www.w3.org/2000/svg';
+import { svgEl } from './dom.js';
+
 const W = 300;
 const H = 120;
 const PAD = { top: 16, right: 16, bottom: 22, left: 30 };
-
-// SVG elements need their namespace, which dom.js (HTML elements) does not give.
-function svgEl(name, attrs = {}, text) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 // points: [{label, value, color?}] in order (a `null` value is a gap: no point, the line
 // breaks); yMax: top of the scale; title: accessible name; values: whether each point's

@@ -25,3 +25,13 @@ export function h(tag, { className, text, testid, attrs, on } = {}, ...children)
   }
   return node;
 }
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** An SVG element (which needs its namespace): `svgEl(name, attrs, text)`. */
+export function svgEl(name, attrs = {}, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text != null) node.textContent = text;
+  return node;
+}

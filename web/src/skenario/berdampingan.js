@@ -2,22 +2,15 @@
 // extent, each location filled with its class (before on the left, after on the right).
 // Geometry comes from /api/lokasi per desa of the answer; the main map's Sebelum |
 // Sesudah toggle shows the same in place.
-import { h } from '../dom.js';
+import { h, svgEl } from '../dom.js';
+import { geometryBounds } from '../geo.js';
 import { KELAS_COLORS, UNASSESSED_COLOR } from '../layers.js';
 import { t } from '../i18n.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
 const SIZE = 160; // each map's width and height in its own units (drawn at half the panel)
 const PAD = 6;
 // At most this many desa are asked for geometry for one answer (a scenario over a whole
 // kabupaten draws the locations of the first ones only, and says so).
 export const MAX_DESA = 20;
-
-function svg(name, attrs) {
-  const el = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
-}
 
 // The outer rings of a Polygon or MultiPolygon, with holes, as lists of [lon, lat].
 function rings(geometry) {
@@ -34,8 +27,8 @@ export async function geometriLokasi(perLokasi, lokasi) {
   const wanted = new Set(perLokasi.map((l) => l.kode_lokasi));
   const desa = [...new Set(perLokasi.map((l) => l.kode_desa))].slice(0, MAX_DESA);
   const found = new Map();
-  for (const d of desa) {
-    const fc = await lokasi(d);
+  // The desa are asked at once, not one after another.
+  for (const fc of await Promise.all(desa.map((d) => lokasi(d)))) {
     for (const f of fc?.features ?? []) {
       const kode = f.properties?.kode;
       if (wanted.has(kode) && f.geometry) found.set(kode, f.geometry);
@@ -48,16 +41,7 @@ export async function geometriLokasi(perLokasi, lokasi) {
 export function petaBerdampingan(perLokasi, geometri, label) {
   const drawn = perLokasi.filter((l) => geometri.has(l.kode_lokasi));
   if (!drawn.length) return null;
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const l of drawn)
-    for (const poly of rings(geometri.get(l.kode_lokasi)))
-      for (const ring of poly)
-        for (const [x, y] of ring) {
-          w = Math.min(w, x);
-          e = Math.max(e, x);
-          s = Math.min(s, y);
-          n = Math.max(n, y);
-        }
+  const [[w, s], [e, n]] = geometryBounds(drawn.map((l) => geometri.get(l.kode_lokasi)));
   // Equirectangular at the middle latitude: true shapes at a kabupaten's size.
   const kx = Math.cos((((s + n) / 2) * Math.PI) / 180);
   const span = Math.max((e - w) * kx, n - s) || 1e-6;
@@ -71,12 +55,12 @@ export function petaBerdampingan(perLokasi, geometri, label) {
       .join('');
 
   const panel = (view) => {
-    const map = svg('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, role: 'img', 'aria-label': label(view) });
+    const map = svgEl('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, role: 'img', 'aria-label': label(view) });
     map.dataset.testid = `skenario-berdampingan-${view}`;
-    map.append(svg('rect', { x: 0, y: 0, width: SIZE, height: SIZE, fill: '#f4f1ec' }));
+    map.append(svgEl('rect', { x: 0, y: 0, width: SIZE, height: SIZE, fill: '#f4f1ec' }));
     for (const l of drawn) {
       const kelas = view === 'sebelum' ? l.kelas_sebelum : l.kelas_sesudah;
-      const path = svg('path', {
+      const path = svgEl('path', {
         d: pathOf(geometri.get(l.kode_lokasi)),
         fill: KELAS_COLORS[kelas] ?? UNASSESSED_COLOR,
         'fill-rule': 'evenodd',
@@ -85,9 +69,7 @@ export function petaBerdampingan(perLokasi, geometri, label) {
       });
       path.dataset.lokasi = l.kode_lokasi;
       path.dataset.kelas = kelas ?? '';
-      const title = svg('title', {});
-      title.textContent = `${l.nama_lokasi || l.kode_lokasi}: ${t(kelas ? `kelas.${kelas}` : 'kelas.none')}`;
-      path.append(title);
+      path.append(svgEl('title', {}, `${l.nama_lokasi || l.kode_lokasi}: ${t(kelas ? `kelas.${kelas}` : 'kelas.none')}`));
       map.append(path);
     }
     return h('figure', { className: 'sk-peta-kecil' }, map, h('figcaption', { text: label(view) }));
