@@ -532,8 +532,8 @@ fn seed_offline(store: &Path, dir: &Path) {
 }
 
 /// Writes the atlas package and the orthophoto's package from the served store and opens
-/// them offline in `offline.mjs` on a laptop, and (`phone`) the atlas package downloaded
-/// with the viewer's own link on a phone.
+/// them offline in `offline.mjs` on a laptop, and (`phone`) the package downloaded with
+/// the viewer's own link on a phone, with the orthophoto chosen: one ZIP holding both.
 fn check_offline(server: &Server, phone: bool) {
     // Its tiles over Bibrik, packed for the field beside the atlas package.
     let basemap = server.dir.path().join("bibrik-ortho.pmtiles");
@@ -573,15 +573,12 @@ fn check_offline(server: &Server, phone: bool) {
         runs.push((
             "390x844",
             "offline-phone.png",
-            std::ffi::OsStr::new("unduh"),
+            std::ffi::OsStr::new("unduh-paket"),
         ));
     }
     for (viewport, shot, file) in runs {
-        let with_basemap = if file == "unduh" {
-            ""
-        } else {
-            basemap.to_str().unwrap()
-        };
+        let paket = file == "unduh-paket";
+        let with_basemap = if paket { "" } else { basemap.to_str().unwrap() };
         let summary = browser_check(
             "offline.mjs",
             &server.base,
@@ -590,8 +587,9 @@ fn check_offline(server: &Server, phone: bool) {
             viewport,
             &[("E2E_PETA_DASAR_FILE", with_basemap)],
         );
-        if !with_basemap.is_empty() {
-            // The orthophoto drawn from its own file under the atlas, offline.
+        {
+            // The orthophoto drawn from its own file (or the package's) under the atlas,
+            // offline.
             let peta = &summary["petaDasar"];
             assert!(
                 peta["source"]
@@ -602,8 +600,14 @@ fn check_offline(server: &Server, phone: bool) {
             assert_eq!(peta["below"], true, "{summary}");
             assert_eq!(peta["pixel"], true, "{summary}");
         }
-        if file == "unduh" {
-            assert_eq!(summary["downloaded"], "kumuh-35.19.09.pmtiles", "{summary}");
+        if paket {
+            assert_eq!(summary["downloaded"], "kumuh-35.19.09.zip", "{summary}");
+            assert!(
+                summary["link"]
+                    .as_str()
+                    .is_some_and(|l| l.contains("Foto udara (uji)")),
+                "{summary}"
+            );
         }
         // Drawn from the file with the browser offline, and nothing asked of the server.
         assert_eq!(summary["desa"], 14, "{summary}");

@@ -4,7 +4,10 @@
 //   node web/e2e/offline.mjs BASE_URL ARCHIVE.pmtiles SCREENSHOT.png
 //
 // ARCHIVE is a package written by `kumuh export --format pmtiles` from the served store,
-// or `unduh`: the package downloaded with the viewer's own link (/api/peta-luring).
+// or `unduh`: the package downloaded with the viewer's own link (/api/peta-luring), or
+// `unduh-paket`: the same link after choosing the kept basemap `ortho` in the picker,
+// which then downloads one ZIP of the atlas's tiles and the basemap's; opened offline,
+// both must be drawn (the basemap as with E2E_PETA_DASAR_FILE below).
 // Loads the viewer from the server, notes Bibrik's label point and the Bibrik example
 // segment S1 while online and waits for the service worker to keep the viewer, then takes
 // the browser offline (Playwright's network emulation: every request fails) and reloads
@@ -34,12 +37,19 @@ const ATLAS_SOURCES = ['desa', 'lokasi', 'segmen'];
 const PETA_DASAR_FILE = process.env.E2E_PETA_DASAR_FILE ?? '';
 const ORTHO_RGB = [120, 160, 90];
 
-// Opens the basemap package and checks it is drawn from its file under the atlas layers:
-// with every other layer hidden for a moment, the middle of its extent has its colour.
+// Opens the basemap package and checks it is drawn from its file under the atlas layers.
 async function checkPetaDasarFile(page) {
   // Opening it fits the map to its area; the view is put back afterwards.
   const camera = await page.evaluate(() => ({ center: window.kumuhMap.getCenter().toArray(), zoom: window.kumuhMap.getZoom() }));
   await page.locator('[data-testid="offline-file"]').setInputFiles(PETA_DASAR_FILE);
+  await checkPetaDasarDrawn(page);
+  await page.evaluate((c) => window.kumuhMap.jumpTo(c), camera);
+  await idle(page);
+}
+
+// The basemap opened from a file is drawn from `pmtiles://` under the atlas layers: with
+// every other layer hidden for a moment, the middle of its extent has its colour.
+async function checkPetaDasarDrawn(page) {
   await waitFor(page, () => Boolean(window.kumuhMap.getLayer('peta-dasar')), null, 'the basemap package drew no peta-dasar layer');
   await waitFor(page, () => window.kumuhMap.isSourceLoaded('peta-dasar'), null, 'the basemap package did not load');
   await idle(page);
@@ -54,10 +64,9 @@ async function checkPetaDasarFile(page) {
   await idle(page);
   const box = await page.locator('#map').boundingBox();
   const rgb = await rgbAt(page, box.x + box.width / 2, box.y + box.height / 2);
-  await page.evaluate((c) => {
+  await page.evaluate(() => {
     for (const id of window.__hidden) window.kumuhMap.setLayoutProperty(id, 'visibility', 'visible');
-    window.kumuhMap.jumpTo(c);
-  }, camera);
+  });
   await idle(page);
   const pixel = rgb.every((v, i) => Math.abs(v - ORTHO_RGB[i]) <= 12);
   check(pixel, `the middle of the basemap is rgb(${rgb}), expected about rgb(${ORTHO_RGB})`);
@@ -67,11 +76,12 @@ async function checkPetaDasarFile(page) {
 
 const [baseArg, archiveArg, shotPath] = process.argv.slice(2);
 if (!baseArg || !archiveArg || !shotPath) {
-  console.error('usage: node e2e/offline.mjs BASE_URL ARCHIVE.pmtiles|unduh SCREENSHOT.png');
+  console.error('usage: node e2e/offline.mjs BASE_URL ARCHIVE.pmtiles|unduh|unduh-paket SCREENSHOT.png');
   process.exit(2);
 }
 // `unduh`: the package is downloaded with the viewer's own link while online.
 let archive = archiveArg;
+const PAKET = archiveArg === 'unduh-paket';
 const base = new URL(baseArg);
 const { width, height } = viewport();
 const summary = { ok: false, base: base.href, archive: archiveArg, viewport: `${width}x${height}` };
@@ -150,11 +160,20 @@ await run(summary, async (browser) => {
   check(known.line?.type === 'LineString', `no line for segment ${SEGMEN.kegiatan}/${SEGMEN.segmen}`);
 
   // The package, from the viewer's download link (the home kecamatan), when asked.
-  if (archiveArg === 'unduh') {
+  if (archiveArg.startsWith('unduh')) {
     if (!(await page.locator('#layer-panel-body').isVisible())) await page.locator('[data-testid="layer-panel-toggle"]').click();
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.locator('[data-testid="offline-download"]').click()]);
+    const link = page.locator('[data-testid="offline-download"]');
+    if (PAKET) {
+      // The kept orthophoto chosen: the link now carries it, in one ZIP.
+      await waitFor(page, () => [...document.querySelectorAll('[data-testid="peta-dasar"] option')].some((o) => o.value === 'ortho'), null, 'the kept basemap is not in the picker');
+      await page.locator('[data-testid="peta-dasar"]').selectOption('ortho');
+      await waitFor(page, () => new URL(document.querySelector('[data-testid="offline-download"]').href).searchParams.get('peta_dasar') === 'ortho', null, 'the download link does not carry the basemap');
+      summary.link = (await link.textContent()).trim();
+      check(summary.link.includes('ZIP'), `the download link reads "${summary.link}"`);
+    }
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), link.click()]);
     const name = download.suggestedFilename();
-    check(name.endsWith('.pmtiles'), `the download is named ${name}`);
+    check(name.endsWith(PAKET ? '.zip' : '.pmtiles'), `the download is named ${name}`);
     archive = join(mkdtempSync(join(tmpdir(), 'kumuh-unduh-')), name);
     await download.saveAs(archive);
     summary.downloaded = name;
@@ -286,8 +305,22 @@ await run(summary, async (browser) => {
   await waitFor(page, (name) => [...document.querySelectorAll('[data-testid="search-result"]')].some((li) => li.textContent.includes(name)), TARGET, `offline search found no ${TARGET}`);
   await page.locator('[data-testid="search-input"]').fill('');
 
-  // 6b. A basemap package beside the atlas package: drawn from its file under the atlas.
+  // 6b. A basemap package beside the atlas package, or in the same ZIP: drawn from its
+  // file under the atlas (the ZIP's basemap was chosen when the package opened: the map
+  // is put at its area first).
   if (PETA_DASAR_FILE) await checkPetaDasarFile(page);
+  if (PAKET) {
+    const camera = await page.evaluate(() => {
+      const map = window.kumuhMap;
+      const c = { center: map.getCenter().toArray(), zoom: map.getZoom() };
+      const b = map.getSource('peta-dasar')?.bounds;
+      if (b) map.fitBounds(b, { padding: 24, animate: false });
+      return c;
+    });
+    await checkPetaDasarDrawn(page);
+    await page.evaluate((c) => window.kumuhMap.jumpTo(c), camera);
+    await idle(page);
+  }
 
   // 7. No request reached for the server while offline; nothing went wrong on the page.
   summary.requests_offline = asked.length;

@@ -196,6 +196,7 @@ async function start() {
     map,
     firstAtlasLayer: () => map.getStyle()?.layers?.find((l) => atlasLayerIds.has(l.id))?.id,
     wilayah: home.kode,
+    onKept: (p) => offline.setBasemap(p),
   });
   // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
   const layerPanel = createLayerPanel({

@@ -5,6 +5,7 @@ import * as maplibregl from 'maplibre-gl';
 import { FileSource, PMTiles, Protocol, TileType } from 'pmtiles';
 import { t } from './i18n.js';
 import { TILE_LAYERS } from './layers.js';
+import { isZip, zipEntries } from './offline-zip.js';
 
 let protocol = null;
 /** MapLibre's `pmtiles://` protocol, registered once. */
@@ -74,4 +75,22 @@ export async function openArchive(file) {
     maxzoom: header.maxZoom,
     description: typeof metadata?.description === 'string' ? metadata.description : '',
   };
+}
+
+// The archives of a file: a PMTiles file is one; a package ZIP (the atlas's tiles and a
+// basemap's, /api/peta-luring?peta_dasar=…) holds several, each checked as above before
+// any is used. At most one atlas archive (vector tiles) per package.
+export async function openArchives(file) {
+  if (!(await isZip(file))) return [await openArchive(file)];
+  const name = file?.name || '?';
+  let entries;
+  try {
+    entries = await zipEntries(file);
+  } catch (err) {
+    throw new OfflineError(t('offline.error.zip', { name, reason: err?.message ?? String(err) }));
+  }
+  const archives = [];
+  for (const entry of entries) archives.push(await openArchive(entry.file));
+  if (archives.filter((a) => !a.raster).length > 1) throw new OfflineError(t('offline.error.several', { name }));
+  return archives;
 }

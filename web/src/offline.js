@@ -1,7 +1,7 @@
 // Offline maps: a PMTiles archive written by `kumuh export --format pmtiles` (one tileset
 // holding every atlas layer, gzipped MVT), and beside it a basemap's raster archive
-// (`kumuh basemap export`, drawn under the atlas by peta-dasar.js), opened from the device with "Buka berkas
-// PMTiles" or dropped on the map; the server's package of the home area downloads from
+// (`kumuh basemap export`, drawn under the atlas by peta-dasar.js), or both in one ZIP
+// (`--basemap`), opened from the device with "Buka berkas PMTiles" or dropped on the map; the server's package of the home area downloads from
 // the same box while online. The atlas's vector sources then read their tiles from
 // the file through MapLibre's `pmtiles://` protocol and nothing is asked of the server;
 // "Kembali ke peta server" switches them back. The file never leaves the device.
@@ -15,10 +15,14 @@ import { h } from './dom.js';
 // `onChange(pkg | null)` after each switch (the panels then stop or resume asking the
 // server).
 // `download`: `{ href, name }` of the server's package of the home area
-// (/api/peta-luring), offered as a link while online.
+// (/api/peta-luring), offered as a link while online; with a kept basemap chosen
+// (`setBasemap`) the link asks for both in one ZIP.
 // `onBasemap(pkg)` takes a raster package (a basemap of the area) to draw under the atlas.
 export function createOffline({ map, errors, onChange, onBadge, onBasemap, download = null }) {
   let current = null;
+  // A kept basemap chosen in the picker ({ nama, judul }): the download then carries its
+  // tiles too, in one ZIP.
+  let basemap = null;
 
   const badge = h('button', { className: 'map-box offline-badge', testid: 'offline-badge', attrs: { type: 'button' } });
   badge.hidden = true;
@@ -29,7 +33,7 @@ export function createOffline({ map, errors, onChange, onBadge, onBasemap, downl
   const input = h('input', {
     className: 'visually-hidden',
     testid: 'offline-file',
-    attrs: { type: 'file', accept: '.pmtiles,application/vnd.pmtiles' },
+    attrs: { type: 'file', accept: '.pmtiles,.zip,application/vnd.pmtiles,application/zip' },
   });
   const openText = h('span');
   const openLabel = h('label', { className: 'offline-open' }, [input, openText]);
@@ -47,8 +51,11 @@ export function createOffline({ map, errors, onChange, onBadge, onBasemap, downl
     back.hidden = !current;
     if (save) {
       save.hidden = Boolean(current);
-      save.textContent = t('offline.download', { name: download.name });
-      save.title = t('offline.download.title');
+      const url = new URL(download.href);
+      if (basemap) url.searchParams.set('peta_dasar', basemap.nama);
+      save.href = url.href;
+      save.textContent = basemap ? t('offline.download.paket', { name: download.name, peta: basemap.judul }) : t('offline.download', { name: download.name });
+      save.title = t(basemap ? 'offline.download.paket.title' : 'offline.download.title');
     }
     status.hidden = !current;
     status.textContent = current
@@ -73,21 +80,23 @@ export function createOffline({ map, errors, onChange, onBadge, onBasemap, downl
     }
   }
 
+  // Opens a PMTiles file, or a package ZIP of the atlas's archive and a basemap's: the
+  // atlas archive becomes the map's tiles, a raster one the basemap under them.
   async function open(file) {
-    const { openArchive, pmtilesProtocol } = await import('./offline-reader.js');
-    const pkg = await openArchive(file);
-    pmtilesProtocol().add(pkg.archive);
-    if (pkg.raster) {
-      onBasemap?.(pkg);
-      return pkg;
+    const { openArchives, pmtilesProtocol } = await import('./offline-reader.js');
+    const archives = await openArchives(file);
+    for (const pkg of archives) pmtilesProtocol().add(pkg.archive);
+    const atlas = archives.find((pkg) => !pkg.raster) ?? null;
+    if (atlas) {
+      current = atlas;
+      document.body.dataset.offline = atlas.key;
+      apply();
+      render();
+      if (atlas.bounds) map.fitBounds(atlas.bounds, { padding: 24, maxZoom: Math.max(atlas.minzoom, Math.min(atlas.maxzoom, 15)), duration: 0 });
+      onChange?.(current);
     }
-    current = pkg;
-    document.body.dataset.offline = pkg.key;
-    apply();
-    render();
-    if (pkg.bounds) map.fitBounds(pkg.bounds, { padding: 24, maxZoom: Math.max(pkg.minzoom, Math.min(pkg.maxzoom, 15)), duration: 0 });
-    onChange?.(current);
-    return pkg;
+    for (const pkg of archives) if (pkg.raster) onBasemap?.(pkg);
+    return atlas ?? archives[0];
   }
 
   function close() {
@@ -108,7 +117,7 @@ export function createOffline({ map, errors, onChange, onBadge, onBasemap, downl
   });
   back.addEventListener('click', close);
 
-  // A .pmtiles file dropped on the map opens too.
+  // A .pmtiles or package .zip file dropped on the map opens too.
   const container = map.getContainer();
   const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
   container.addEventListener('dragover', (e) => {
@@ -132,6 +141,11 @@ export function createOffline({ map, errors, onChange, onBadge, onBasemap, downl
     close,
     sourceUrl,
     apply,
+    // The kept basemap chosen in the picker, packed with the download (null: none).
+    setBasemap(p) {
+      basemap = p ? { nama: p.nama, judul: p.judul } : null;
+      render();
+    },
     // The opened package, or null when the map reads the server's tiles.
     current: () => current,
   };

@@ -56,8 +56,10 @@ function tilesOf(p) {
 }
 
 // firstAtlasLayer(): the id of the lowest atlas layer in the style, to draw beneath;
-// wilayah: the home place, whose area a kept basemap's offline package covers.
-export function createPetaDasar({ map, firstAtlasLayer, wilayah = null }) {
+// wilayah: the home place, whose area a kept basemap's offline package covers;
+// onKept(p | null): the kept basemap chosen (null: none, or a remote one), after each
+// change, for the atlas's offline package to carry it.
+export function createPetaDasar({ map, firstAtlasLayer, wilayah = null, onKept }) {
   let list = [];
   // Files opened from the device (their keys hold for this page only).
   const files = [];
@@ -83,6 +85,7 @@ export function createPetaDasar({ map, firstAtlasLayer, wilayah = null }) {
     root.hidden = all().length === 0;
     // A kept basemap packs for offline use over the home area.
     const kept = list.find((p) => p.nama === chosen && p.jenis === 'berkas');
+    onKept?.(kept ?? null);
     unduh.hidden = !kept;
     unduh.textContent = tx('unduh');
     if (kept) {

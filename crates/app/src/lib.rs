@@ -18,6 +18,7 @@ mod error;
 pub mod foto;
 pub mod impor;
 pub mod laporan;
+pub mod luring;
 pub mod personal;
 pub mod peta_dasar;
 pub mod places;

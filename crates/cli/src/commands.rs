@@ -173,6 +173,11 @@ struct ExportArgs {
     /// PMTiles: highest zoom (the viewer over-zooms beyond it).
     #[arg(long, default_value_t = 14)]
     maxzoom: u8,
+    /// PMTiles: a basemap kept in the atlas (`kumuh basemap list`) to pack beside the
+    /// tiles, over the same place: the file is then a ZIP (`--out NAME.zip`) holding both
+    /// PMTiles archives, which the viewer opens whole.
+    #[arg(long)]
+    basemap: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -558,6 +563,16 @@ async fn export_pmtiles(store: &Opened, args: &ExportArgs) -> anyhow::Result<()>
         .out
         .as_ref()
         .context("--out is required for --format pmtiles")?;
+    if args.basemap.is_some()
+        && !out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        bail!(
+            "--out {}: with --basemap the package is a ZIP holding two PMTiles archives; name the file NAME.zip",
+            out.display()
+        );
+    }
     if out.exists() {
         bail!("{} already exists; choose a new file", out.display());
     }
@@ -577,44 +592,44 @@ async fn export_pmtiles(store: &Opened, args: &ExportArgs) -> anyhow::Result<()>
     let tiles = kumuh_app::tiles::Tiles::load(&**store, 0)
         .await
         .context("building the tile layers")?;
-    let (layers, bbox) = tiles
-        .package_extent(&**store, &package)
+    let atlas = kumuh_app::Atlas {
+        tiles: std::sync::Arc::new(tiles),
+        ..atlas(store)
+    };
+    pb.set_message("writing tiles");
+    let paket = kumuh_app::luring::paket(&atlas, &package, args.basemap.as_deref(), None)
         .await
         .map_err(|e| match e {
-            kumuh_app::tiles::PackageError::Zooms => anyhow::anyhow!("--minzoom/--maxzoom: {e}"),
-            kumuh_app::tiles::PackageError::UnknownLayer(_) => anyhow::anyhow!("--layers: {e}"),
-            kumuh_app::tiles::PackageError::NoPlace(_)
-            | kumuh_app::tiles::PackageError::NoBoundary(_) => anyhow::anyhow!("--wilayah: {e}"),
+            // The fields named as this command's flags.
+            kumuh_app::AppError::Invalid { field, message } => {
+                let flag = match field.as_str() {
+                    "lapisan" => "--layers",
+                    "minzoom/maxzoom" => "--minzoom/--maxzoom",
+                    "peta_dasar" | "" => "--basemap",
+                    _ => "--wilayah",
+                };
+                anyhow::anyhow!("{flag}: {message}")
+            }
             other => anyhow::Error::new(other),
         })?;
-    pb.set_message("writing tiles");
-    let mut bytes = Vec::new();
-    let summary = tiles
-        .pmtiles(&layers, bbox, args.minzoom..=args.maxzoom, &mut bytes)
-        .context("writing the PMTiles archive")?;
     // Written beside the target, then renamed: a failed write never leaves half a file.
-    let mut part = out.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
-    std::fs::write(&part, &bytes)
-        .and_then(|()| std::fs::rename(&part, out))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&part);
-        })
-        .with_context(|| format!("writing {}", out.display()))?;
+    crate::dokumen::write_atomic(out, &paket.bytes)?;
     pb.finish_and_clear();
     println!(
         "wrote {}: {} tiles ({} distinct), z{}-z{}, layers {}, {} bytes",
         out.display(),
-        summary.tile_entries,
-        summary.tile_contents,
+        paket.ubin.0,
+        paket.ubin.1,
         args.minzoom,
         args.maxzoom,
-        layers.join(","),
-        summary.bytes
+        paket.lapisan.join(","),
+        paket.bytes.len()
     );
+    if let (Some(name), Some(n)) = (&args.basemap, paket.ubin_peta_dasar) {
+        println!("with basemap {name}: {n} tiles, in the same file");
+    }
     println!(
-        "open it in the viewer without a connection: Lapisan peta → \"Buka berkas PMTiles…\" (or drop it on the map)"
+        "open it in the viewer without a connection: Lapisan peta → \"Buka berkas PMTiles atau paket ZIP…\" (or drop it on the map)"
     );
     Ok(())
 }

@@ -148,6 +148,53 @@ fn basemaps_are_added_listed_and_removed_from_the_command_line() {
     ));
     assert!(e.contains("remote"), "{e}");
 
+    // The atlas's tiles and the basemap's in one file: a ZIP of both PMTiles archives.
+    let paket = dir.path().join("paket.zip");
+    let export = |out: &Path, basemap: &str| {
+        kumuh(
+            &store,
+            &[
+                "export",
+                "--format",
+                "pmtiles",
+                "--basemap",
+                basemap,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+    };
+    let said = ok(&export(&paket, "ortho-bibrik"));
+    assert!(
+        said.contains("with basemap ortho-bibrik: 22 tiles"),
+        "{said}"
+    );
+    let bytes = std::fs::read(&paket).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert_eq!(
+        names,
+        ["kumuh.pmtiles", "kumuh-peta-dasar-ortho-bibrik.pmtiles"],
+        "{names:?}"
+    );
+    for (i, tile_type) in [(0, 1u8), (1, 3)] {
+        let entry = zip.by_index(i).unwrap();
+        assert_eq!(entry.compression(), zip::CompressionMethod::Stored);
+        let start = usize::try_from(entry.data_start().unwrap()).unwrap();
+        assert_eq!(&bytes[start..start + 7], b"PMTiles");
+        assert_eq!(bytes[start + 99], tile_type, "entry {i}: MVT, then JPEG");
+    }
+    // Not a .zip, a remote basemap, and one that does not exist: named, nothing written.
+    let e = fails(&export(&dir.path().join("paket.pmtiles"), "ortho-bibrik"));
+    assert!(e.contains("NAME.zip"), "{e}");
+    let e = fails(&export(&dir.path().join("citra.zip"), "citra"));
+    assert!(e.contains("--basemap") && e.contains("remote"), "{e}");
+    let e = fails(&export(&dir.path().join("lain.zip"), "lain"));
+    assert!(e.contains("basemap lain does not exist"), "{e}");
+    for name in ["paket.pmtiles", "citra.zip", "lain.zip"] {
+        assert!(!dir.path().join(name).exists(), "{name}");
+    }
+
     ok(&kumuh(&store, &["basemap", "remove", "ortho-bibrik"]));
     let e = fails(&kumuh(&store, &["basemap", "remove", "ortho-bibrik"]));
     assert!(e.contains("basemap ortho-bibrik does not exist"), "{e}");

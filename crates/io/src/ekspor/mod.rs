@@ -13,6 +13,7 @@
 mod csv;
 mod fgb;
 mod kml;
+mod paket;
 mod shp;
 
 use geo_types::Geometry;
@@ -21,6 +22,7 @@ use serde_json::Value;
 pub use self::csv::write_csv;
 pub use self::fgb::write_fgb;
 pub use self::kml::write_kml;
+pub use self::paket::{MAX_PAKET_BYTE, write_paket_zip};
 pub use self::shp::{dbf_field_names, write_shapefile_zip};
 
 /// The most features one export holds.

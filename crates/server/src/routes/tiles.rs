@@ -191,11 +191,6 @@ pub async fn tile(
     Ok(res)
 }
 
-/// The most tiles one offline package over HTTP may address (all of a kabupaten at
-/// z0-z14 is a few thousand; Java at z14 is millions): more is refused, pointing at a
-/// smaller area, fewer zooms or `kumuh export --format pmtiles`.
-pub const PACKAGE_MAX_TILES: u64 = 200_000;
-
 /// What an offline package holds.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PackageParams {
@@ -208,22 +203,25 @@ pub struct PackageParams {
     pub minzoom: Option<u8>,
     /// Highest zoom (default 14, at most 16).
     pub maxzoom: Option<u8>,
+    /// A basemap kept in the atlas (`kumuh basemap add`) to pack beside the tiles: the
+    /// answer is then a ZIP holding both PMTiles archives (the atlas's vector tiles and
+    /// the basemap's raster tiles over the same place), which the viewer opens whole.
+    pub peta_dasar: Option<String>,
 }
 
 /// An offline map package: the tile layers over a place as one PMTiles file, the same as
 /// `kumuh export --format pmtiles`, for the viewer's "Buka berkas PMTiles" on a device
-/// without a connection.
+/// without a connection; with `peta_dasar`, a ZIP of that archive and the basemap's.
 #[utoipa::path(get, path = "/api/peta-luring", tag = "tiles", params(PackageParams),
-    responses((status = 200, description = "PMTiles v3 archive (application/vnd.pmtiles)"),
+    responses((status = 200, description = "PMTiles v3 archive (application/vnd.pmtiles), or with `peta_dasar` a ZIP of stored entries holding it and the basemap's raster PMTiles (application/zip)"),
               (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn package(
     State(state): State<AppState>,
     Query(params): Query<PackageParams>,
 ) -> ApiResult<Response> {
-    use crate::tiles::{Package, PackageError, Tiles};
     let wilayah = params.wilayah.as_deref().map(parse_wilayah).transpose()?;
-    let package = Package {
-        wilayah: wilayah.clone(),
+    let package = kumuh_app::tiles::Package {
+        wilayah,
         layers: params
             .lapisan
             .as_deref()
@@ -238,47 +236,21 @@ pub async fn package(
         minzoom: params.minzoom.unwrap_or(0),
         maxzoom: params.maxzoom.unwrap_or(MAX_ZOOM),
     };
-    let (layers, bbox) = match state
-        .tiles
-        .package_extent(state.store.as_ref(), &package)
-        .await
-    {
-        Ok(x) => x,
-        Err(e @ (PackageError::NoPlace(_) | PackageError::Empty)) => {
-            return Err(ApiError::not_found(e.to_string()));
-        }
-        Err(PackageError::Store(e)) => return Err(e.into()),
-        Err(e @ PackageError::Zooms) => {
-            return Err(ApiError::bad_request(format!("minzoom/maxzoom: {e}")));
-        }
-        Err(e @ PackageError::UnknownLayer(_)) => {
-            return Err(ApiError::bad_request(format!("lapisan: {e}")));
-        }
-        Err(e @ PackageError::NoBoundary(_)) => {
-            return Err(ApiError::bad_request(format!("wilayah: {e}")));
-        }
-    };
-    let zooms = package.minzoom..=package.maxzoom;
-    let tiles = Tiles::package_tiles(bbox, zooms.clone());
-    if tiles > PACKAGE_MAX_TILES {
-        return Err(ApiError::bad_request(format!(
-            "wilayah: the package would address {tiles} tiles, more than {PACKAGE_MAX_TILES}; choose a smaller area or a lower maxzoom, or use `kumuh export --format pmtiles`"
-        )));
-    }
-    let layers: Vec<String> = layers.into_iter().map(str::to_owned).collect();
-    let service = state.tiles.clone();
-    // Encoding the tiles is CPU work: off the async workers.
-    let bytes = tokio::task::spawn_blocking(move || {
-        let ids: Vec<&str> = layers.iter().map(String::as_str).collect();
-        let mut out = Vec::new();
-        service.pmtiles(&ids, bbox, zooms, &mut out).map(|_| out)
-    })
+    let peta_dasar = params.peta_dasar.as_deref().filter(|p| !p.is_empty());
+    let paket = kumuh_app::luring::paket(
+        &state.atlas(),
+        &package,
+        peta_dasar,
+        Some(kumuh_app::luring::PAKET_MAX_UBIN),
+    )
     .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)?;
-    let name = match &wilayah {
-        Some(k) => format!("kumuh-{k}.pmtiles"),
-        None => "kumuh.pmtiles".to_owned(),
-    };
-    Ok(attachment(&name, "application/vnd.pmtiles", bytes))
+    // A query parameter the package cannot be made with is a malformed request; a
+    // basemap that cannot be packed (a remote one) is refused as on its own route.
+    .map_err(|e| match e {
+        kumuh_app::AppError::Invalid { ref field, .. } if !field.is_empty() => {
+            ApiError::bad_request(e.to_string())
+        }
+        other => other.into(),
+    })?;
+    Ok(attachment(&paket.nama_berkas, paket.jenis, paket.bytes))
 }

@@ -288,3 +288,113 @@ async fn a_kept_basemap_packs_for_offline_use_over_a_place() {
     let (status, _) = f.get("/api/peta-dasar/lain/luring").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_offline_package_carries_a_kept_basemap_in_one_zip() {
+    use std::io::Read;
+    let f = fixture().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("drone.pmtiles");
+    // One JPEG tile over Bibrik at zoom 16.
+    let a = TileId::covering_lonlat(111.4935, -7.5753, 16).unwrap();
+    let mut w = PmTilesWriter::new(PmTilesOptions {
+        tile_type: TileType::Jpeg,
+        ..Default::default()
+    });
+    w.add_tile(a, tile_jpeg()).unwrap();
+    w.finish(&mut std::fs::File::create(&file).unwrap())
+        .unwrap();
+    for (nama, sumber) in [
+        ("drone", Sumber::Berkas(file)),
+        (
+            "citra",
+            Sumber::parse("https://tile.example.org/{z}/{x}/{y}.png"),
+        ),
+    ] {
+        kumuh_app::peta_dasar::tambah(&f.state.atlas(), Some(&admin()), &sumber, &tambah(nama))
+            .await
+            .unwrap();
+    }
+
+    // Jiwan's tiles and the drone's over Jiwan, one ZIP of two stored PMTiles archives.
+    let (status, headers, body) = f
+        .call_bytes(
+            Method::GET,
+            "/api/peta-luring?wilayah=35.19.09&peta_dasar=drone",
+            None,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/zip");
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"kumuh-35.19.09.zip\""
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&body)).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        assert_eq!(entry.compression(), zip::CompressionMethod::Stored);
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        entries.push((name, bytes));
+    }
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "kumuh-35.19.09.pmtiles",
+            "kumuh-peta-dasar-drone-35.19.09.pmtiles"
+        ]
+    );
+    let atlas = PmTilesReader::new(&entries[0].1).unwrap();
+    assert_eq!(atlas.header().tile_type, TileType::Mvt as u8);
+    let bibrik = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
+    assert!(atlas.tile(bibrik).unwrap().is_some(), "Bibrik's z14 tile");
+    let basemap = PmTilesReader::new(&entries[1].1).unwrap();
+    assert_eq!(basemap.header().tile_type, TileType::Jpeg as u8);
+    assert_eq!(basemap.tile(a).unwrap(), Some(&tile_jpeg()[..]));
+
+    // Without the parameter the answer stays one PMTiles archive.
+    let (status, headers, _) = f
+        .call_bytes(
+            Method::GET,
+            "/api/peta-luring?wilayah=35.19.09",
+            None,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/vnd.pmtiles");
+
+    // A basemap that does not exist, a remote one, and one with no imagery over the
+    // place are named; nothing is packed for them.
+    for (query, want, says) in [
+        (
+            "wilayah=35.19.09&peta_dasar=lain",
+            StatusCode::NOT_FOUND,
+            "lain",
+        ),
+        (
+            "wilayah=35.19.09&peta_dasar=citra",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "remote",
+        ),
+        (
+            "wilayah=35.19.09.2001&peta_dasar=drone",
+            StatusCode::BAD_REQUEST,
+            "wilayah",
+        ),
+    ] {
+        let (status, e) = f.get(&format!("/api/peta-luring?{query}")).await;
+        assert_eq!(status, want, "{query}: {e}");
+        assert!(
+            e["message"].as_str().unwrap().contains(says),
+            "{query}: {e}"
+        );
+    }
+}
