@@ -21,6 +21,7 @@ mod open;
 mod peta_dasar;
 mod places;
 pub(crate) mod rows;
+mod rtree;
 mod schema;
 pub(crate) mod siteplan;
 pub(crate) mod upk;
@@ -209,11 +210,42 @@ impl Store for GpkgStore {
         audit: &[crate::NewAudit],
     ) -> Result<UpsertReport> {
         let mut tx = self.begin_write("writing an import").await?;
-        let report = match write {
-            crate::ImportWrite::Places(p) => places::write_places(&mut tx, p).await?,
-            crate::ImportWrite::Lokasi(l) => layers::write_lokasi(&mut tx, l).await?,
-            crate::ImportWrite::Jaringan(r) => layers::write_jaringan(&mut tx, r).await?,
+        // A large import's tables get their spatial index rebuilt once, in bulk, instead
+        // of one entry per row (see `rtree`).
+        let mut rows: Vec<(&str, usize)> = Vec::new();
+        match write {
+            crate::ImportWrite::Places(p) => {
+                for place in p {
+                    let t = place.level().as_str();
+                    match rows.iter_mut().find(|(table, _)| *table == t) {
+                        Some((_, n)) => *n += 1,
+                        None => rows.push((t, 1)),
+                    }
+                }
+            }
+            crate::ImportWrite::Lokasi(l) => rows.push(("lokasi_kumuh", l.len())),
+            crate::ImportWrite::Jaringan(r) => rows.push(("jaringan", r.len())),
+        }
+        let mut suspended = Vec::new();
+        for (table, n) in rows {
+            if rtree::worth_it(&mut tx, table, n).await? {
+                suspended.push(rtree::suspend(&mut tx, table).await?);
+            }
+        }
+        // Places note the rows they write, so that only those are read for the index.
+        let (report, mut written) = match write {
+            crate::ImportWrite::Places(p) => {
+                places::write_places_noting(&mut tx, p, !suspended.is_empty()).await?
+            }
+            crate::ImportWrite::Lokasi(l) => (layers::write_lokasi(&mut tx, l).await?, None),
+            crate::ImportWrite::Jaringan(r) => (layers::write_jaringan(&mut tx, r).await?, None),
         };
+        for s in suspended {
+            let rows = written
+                .as_mut()
+                .map(|w| w.remove(s.table()).unwrap_or_default());
+            rtree::rebuild(&mut tx, s, rows).await?;
+        }
         works::append_audit_lines(&mut tx, audit, None).await?;
         tx.commit().await.ctx("committing the import")?;
         Ok(report)

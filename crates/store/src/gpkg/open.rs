@@ -146,6 +146,9 @@ fn reader_options(path: &Path, read_only_file: bool) -> SqliteConnectOptions {
         .pragma("query_only", "ON")
 }
 
+/// Bytes per page of a new store's file.
+pub(super) const PAGE_SIZE: u32 = 16_384;
+
 /// How many connections serve reads at once.
 pub(super) const READERS: u32 = 8;
 
@@ -269,9 +272,14 @@ impl GpkgStore {
         // the main file at once: another process inspecting the header (see `inspect`)
         // must see 'GPKG' even while the first writer's WAL is not yet checkpointed.
         {
+            // The file's pages (it keeps the size it is made with): a geometry of a few
+            // KiB fits in one page with its row, and a large import writes a quarter of
+            // the pages it would at SQLite's default 4 KiB, through the WAL and again at
+            // the checkpoint.
             let opts = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(true)
+                .page_size(PAGE_SIZE)
                 .journal_mode(SqliteJournalMode::Delete);
             let mut conn = <SqliteConnection as sqlx::Connection>::connect_with(&opts)
                 .await

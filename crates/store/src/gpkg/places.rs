@@ -2,12 +2,15 @@
 //! writes, which keep the R-tree, `gpkg_contents` and (for the audited writes) the audit
 //! log in the same transaction.
 
+use std::collections::HashMap;
+
 use kumuh_domain::search::{search_key, search_keys};
 use kumuh_domain::{Kode, Level, Place, PlaceSummary};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::rows::{SUMMARY_COLUMNS, encode_multipolygon, place_from_row, summary_from_row};
+use super::rtree::Written;
 use super::works::append_audit_lines;
 use super::{GpkgStore, touch_contents};
 use crate::error::{DbContext, Result, StoreError};
@@ -124,9 +127,21 @@ pub(super) async fn write_places(
     conn: &mut SqliteConnection,
     places: &[Place],
 ) -> Result<UpsertReport> {
+    Ok(write_places_noting(conn, places, false).await?.0)
+}
+
+/// [`write_places`], and with `note` each row written and its box by table, for an
+/// index rebuilt after the write (see `rtree`); `None` when the ids cannot be vouched
+/// for (the index is then rebuilt from the table).
+pub(super) async fn write_places_noting(
+    conn: &mut SqliteConnection,
+    places: &[Place],
+    note: bool,
+) -> Result<(UpsertReport, Option<HashMap<&'static str, Written>>)> {
     let mut report = UpsertReport::default();
     let mut touched = std::collections::BTreeSet::new();
     let mut known: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    let mut noted: Vec<Noted<'_>> = Vec::new();
     let mut chunks = places.chunks(WRITE_CHUNK);
     let mut next = chunks.next().map(rows_of).transpose()?;
     while let Some(rows) = next.take() {
@@ -142,34 +157,68 @@ pub(super) async fn write_places(
         let following = chunks.next();
         // The write is polled first, so its statement is on SQLite's thread before the
         // next chunk is computed here.
-        let (written, computed) =
-            tokio::join!(write_rows(conn, &rows, &mut known, &mut report), async {
-                following.map(rows_of).transpose()
-            },);
-        written?;
+        let (result, computed) = tokio::join!(
+            write_rows(conn, &rows, &mut known, &mut report, note),
+            async { following.map(rows_of).transpose() },
+        );
+        noted.extend(result?);
         next = computed?;
     }
     for t in touched {
         touch_contents(conn, t).await?;
     }
-    Ok(report)
+    if !note {
+        return Ok((report, None));
+    }
+    let mut written: HashMap<&'static str, Written> = HashMap::new();
+    let mut ends: HashMap<&'static str, Vec<(i64, &str)>> = HashMap::new();
+    for (i, n) in noted.iter().enumerate() {
+        let follows = |a: Option<&Noted<'_>>, b: Option<&Noted<'_>>| matches!((a, b), (Some(a), Some(b)) if a.table == b.table && a.fid + 1 == b.fid);
+        let run_start = !follows(i.checked_sub(1).and_then(|j| noted.get(j)), Some(n));
+        let run_end = !follows(Some(n), noted.get(i + 1));
+        if run_start || run_end {
+            ends.entry(n.table).or_default().push((n.fid, n.kode));
+        }
+        written.entry(n.table).or_default().push((n.fid, n.bbox));
+    }
+    for (t, pairs) in &ends {
+        if !ids_hold(conn, t, pairs).await? {
+            tracing::warn!(
+                table = t,
+                "written ids not as expected; the index is read from the table"
+            );
+            return Ok((report, None));
+        }
+    }
+    Ok((report, Some(written)))
 }
 
-/// One chunk's rows: new codes inserted together, known ones updated in place.
+/// A row written: its table, id, code and box.
+struct Noted<'a> {
+    table: &'static str,
+    fid: i64,
+    kode: &'a str,
+    bbox: Option<[f64; 4]>,
+}
+
+/// One chunk's rows: new codes inserted together, known ones updated in place. With
+/// `note`, the rows written come back.
 async fn write_rows<'a>(
     conn: &mut SqliteConnection,
     rows: &[PlaceRow<'a>],
     known: &mut std::collections::HashSet<(&'static str, &'a str)>,
     report: &mut UpsertReport,
-) -> Result<()> {
+    note: bool,
+) -> Result<Vec<Noted<'a>>> {
+    let mut noted = Vec::new();
     for group in rows.chunk_by(|a, b| a.table == b.table) {
         let t = group[0].table;
-        let mut pending: Vec<&PlaceRow<'_>> = Vec::with_capacity(group.len());
+        let mut pending: Vec<&PlaceRow<'a>> = Vec::with_capacity(group.len());
         for r in group {
             if known.contains(&(t, r.kode)) {
-                insert_rows(conn, t, &pending).await?;
+                noted.extend(insert_rows(conn, t, &pending, note).await?);
                 pending.clear();
-                update_row(conn, r).await?;
+                noted.extend(update_row(conn, r, note).await?);
                 report.updated += 1;
             } else {
                 known.insert((t, r.kode));
@@ -177,9 +226,9 @@ async fn write_rows<'a>(
                 report.inserted += 1;
             }
         }
-        insert_rows(conn, t, &pending).await?;
+        noted.extend(insert_rows(conn, t, &pending, note).await?);
     }
-    Ok(())
+    Ok(noted)
 }
 
 /// Places per statement of a bulk write (9 parameters each, far below SQLite's limit).
@@ -197,6 +246,8 @@ struct PlaceRow<'a> {
     luas_ha: Option<f64>,
     kunci_cari: String,
     atribut: String,
+    /// The geometry's box (minx, maxx, miny, maxy), for an index built after the write.
+    bbox: Option<[f64; 4]>,
 }
 
 impl<'a> PlaceRow<'a> {
@@ -213,6 +264,11 @@ impl<'a> PlaceRow<'a> {
             luas_ha,
             kunci_cari: format!("|{}|", keys.join("|")),
             atribut: serde_json::Value::Object(p.attributes.clone()).to_string(),
+            bbox: p
+                .geometry
+                .as_ref()
+                .and_then(kumuh_domain::geometry::bbox)
+                .map(|[x0, y0, x1, y1]| [x0, x1, y0, y1]),
         })
     }
 }
@@ -236,13 +292,14 @@ async fn existing(
 
 /// New places in one statement. Plain INSERT, never an upsert: an ON CONFLICT clause on
 /// the outer statement would override the R-tree triggers' INSERT OR REPLACE.
-async fn insert_rows(
+async fn insert_rows<'a>(
     conn: &mut SqliteConnection,
-    table: &str,
-    rows: &[&PlaceRow<'_>],
-) -> Result<()> {
+    table: &'static str,
+    rows: &[&PlaceRow<'a>],
+    note: bool,
+) -> Result<Vec<Noted<'a>>> {
     let Some(first) = rows.first() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
     let sql = format!(
@@ -262,7 +319,7 @@ async fn insert_rows(
             .bind(r.kunci_cari.as_str())
             .bind(r.atribut.as_str());
     }
-    q.execute(&mut *conn).await.ctx(if rows.len() == 1 {
+    let done = q.execute(&mut *conn).await.ctx(if rows.len() == 1 {
         format!("writing {} to {table}", first.kode)
     } else {
         format!(
@@ -271,15 +328,60 @@ async fn insert_rows(
             first.kode
         )
     })?;
-    Ok(())
+    if !note {
+        return Ok(Vec::new());
+    }
+    // The rows of one INSERT take ids one after another in their order (`fid` is
+    // AUTOINCREMENT and nothing else writes the table meanwhile), the last being the
+    // statement's last id; `ids_hold` checks it before the ids are used.
+    let n = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let start = done.last_insert_rowid() - n + 1;
+    Ok(rows
+        .iter()
+        .zip(start..)
+        .map(|(r, fid)| Noted {
+            table,
+            fid,
+            kode: r.kode,
+            bbox: r.bbox,
+        })
+        .collect())
 }
 
-async fn update_row(conn: &mut SqliteConnection, r: &PlaceRow<'_>) -> Result<()> {
+/// Whether the rows noted as written hold the codes they were written with: the first
+/// and last of every run of consecutive ids are looked up in one statement per 400.
+async fn ids_hold(conn: &mut SqliteConnection, table: &str, pairs: &[(i64, &str)]) -> Result<bool> {
+    for chunk in pairs.chunks(400) {
+        let values = vec!["(?, ?)"; chunk.len()].join(", ");
+        let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!(
+            "SELECT count(*) FROM (VALUES {values}) AS v JOIN {table} t
+               ON t.fid = v.column1 AND t.kode = v.column2"
+        )));
+        for (fid, kode) in chunk {
+            q = q.bind(fid).bind(*kode);
+        }
+        let found = q
+            .fetch_one(&mut *conn)
+            .await
+            .ctx(format!("checking the ids written to {table}"))?;
+        if usize::try_from(found).ok() != Some(chunk.len()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+async fn update_row<'a>(
+    conn: &mut SqliteConnection,
+    r: &PlaceRow<'a>,
+    note: bool,
+) -> Result<Option<Noted<'a>>> {
     let t = r.table;
-    sqlx::query(AssertSqlSafe(format!(
+    let returning = if note { " RETURNING fid" } else { "" };
+    let fid: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
         "UPDATE {t} SET geom = ?1, kode_induk = ?3, kode_bps = ?4, nama = ?5,
            nama_alt = ?6, luas_ha = ?7, kunci_cari = ?8, atribut = ?9
-         WHERE kode = ?2"
+         WHERE kode = ?2{returning}"
     )))
     .bind(r.geom.as_deref())
     .bind(r.kode)
@@ -290,10 +392,15 @@ async fn update_row(conn: &mut SqliteConnection, r: &PlaceRow<'_>) -> Result<()>
     .bind(r.luas_ha)
     .bind(r.kunci_cari.as_str())
     .bind(r.atribut.as_str())
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await
     .ctx(format!("writing {} to {t}", r.kode))?;
-    Ok(())
+    Ok(fid.map(|fid| Noted {
+        table: t,
+        fid,
+        kode: r.kode,
+        bbox: r.bbox,
+    }))
 }
 
 /// Places as their tables' rows: each area measured and geometry encoded.

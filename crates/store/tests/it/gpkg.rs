@@ -293,3 +293,153 @@ async fn a_second_opener_recognises_a_store_still_open_in_wal_mode() {
     );
     drop(first);
 }
+
+/// An import of thousands of desa rebuilds the spatial index in one pass (its triggers
+/// suspended meanwhile): the index must come out whole and valid, agree with the rows
+/// (a moved desa where it now lies), give the layer's extent, and keep following single
+/// edits through its triggers afterwards.
+#[tokio::test]
+async fn a_large_import_rebuilds_the_index_whole_and_keeps_its_triggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let triggers = || {
+        sqlite3(
+            &dir.path().join("t.gpkg"),
+            "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'desa' ORDER BY name)",
+        )
+    };
+    let before = triggers();
+    // The six of the R-tree and the change feed's three.
+    assert_eq!(before.split(' ').count(), 9, "{before}");
+    store
+        .upsert_places(&[
+            desa("35.19.09.2001", "Bukur", 111.40, -7.60),
+            desa("35.19.10.2001", "Lain", 111.70, -7.70),
+        ])
+        .await
+        .unwrap();
+    // 3,000 desa on a grid of 0.02°, Bukur among them and moved to the grid's corner.
+    let places: Vec<Place> = (0..3_000)
+        .map(|i| {
+            let (col, row) = (f64::from(i % 60), f64::from(i / 60));
+            desa(
+                &format!("35.19.09.{}", 2001 + i),
+                &format!("Desa {i}"),
+                110.0 + col * 0.02,
+                -8.0 + row * 0.02,
+            )
+        })
+        .collect();
+    let report = store
+        .import_audited(kumuh_store::ImportWrite::Places(&places), &[])
+        .await
+        .unwrap();
+    assert_eq!((report.inserted, report.updated), (2_999, 1));
+    let file = dir.path().join("t.gpkg");
+    assert_eq!(sqlite3(&file, "SELECT rtreecheck('rtree_desa_geom')"), "ok");
+    assert_eq!(
+        sqlite3(&file, "SELECT count(*) FROM rtree_desa_geom"),
+        "3001"
+    );
+    assert_eq!(triggers(), before, "the triggers are back as they were");
+    // Bukur moved from 111.40 to the corner; the untouched desa of another kecamatan stays.
+    assert!(
+        store
+            .rtree_codes(Level::Desa, [111.39, -7.61, 111.42, -7.58])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .rtree_codes(Level::Desa, [109.999, -8.0, 110.005, -7.995])
+            .await
+            .unwrap(),
+        ["35.19.09.2001"]
+    );
+    assert_eq!(
+        store
+            .rtree_codes(Level::Desa, [111.69, -7.71, 111.72, -7.68])
+            .await
+            .unwrap(),
+        ["35.19.10.2001"]
+    );
+    // A box over the grid's middle: exactly the desa whose squares it touches.
+    let hits = store
+        .rtree_codes(Level::Desa, [110.405, -7.595, 110.425, -7.575])
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 4, "{hits:?}");
+    let extent = sqlite3(
+        &file,
+        "SELECT round(min_x, 3), round(min_y, 3), round(max_x, 3), round(max_y, 3) FROM gpkg_contents WHERE table_name = 'desa'",
+    );
+    assert_eq!(extent, "110.0|-8.0|111.71|-7.01");
+    // Afterwards a single edit goes through the triggers again.
+    store
+        .upsert_places(&[desa("35.19.09.2001", "Bukur", 111.40, -7.60)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .rtree_codes(Level::Desa, [111.39, -7.61, 111.42, -7.58])
+            .await
+            .unwrap(),
+        ["35.19.09.2001"]
+    );
+    assert_eq!(sqlite3(&file, "SELECT rtreecheck('rtree_desa_geom')"), "ok");
+}
+
+/// The same for slum locations, whose boxes the rebuild reads from the table itself.
+#[tokio::test]
+async fn a_large_location_import_rebuilds_its_index_from_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    store
+        .upsert_places(&[desa("35.19.09.2014", "Bibrik", 111.49, -7.58)])
+        .await
+        .unwrap();
+    let lokasi: Vec<kumuh_domain::LokasiKumuh> = (0..2_500)
+        .map(|i| kumuh_domain::LokasiKumuh {
+            kode: format!("L-{i:04}"),
+            nama: format!("Lokasi {i}"),
+            kode_desa: Kode::parse("35.19.09.2014").unwrap(),
+            kawasan: None,
+            rt: vec![],
+            sk: None,
+            geometry: square(
+                110.0 + f64::from(i % 50) * 0.01,
+                -8.0 + f64::from(i / 50) * 0.01,
+                0.005,
+            ),
+            attributes: Default::default(),
+        })
+        .collect();
+    store
+        .import_audited(kumuh_store::ImportWrite::Lokasi(&lokasi), &[])
+        .await
+        .unwrap();
+    let file = dir.path().join("t.gpkg");
+    assert_eq!(
+        sqlite3(&file, "SELECT rtreecheck('rtree_lokasi_kumuh_geom')"),
+        "ok"
+    );
+    assert_eq!(
+        sqlite3(
+            &file,
+            "SELECT count(*) FROM rtree_lokasi_kumuh_geom WHERE minx < 110.0051 AND maxx > 110.0049 AND miny < -7.9949 AND maxy > -7.9951"
+        ),
+        "1"
+    );
+    assert_eq!(
+        sqlite3(&file, "SELECT count(*) FROM rtree_lokasi_kumuh_geom"),
+        "2500"
+    );
+    assert_eq!(
+        sqlite3(
+            &file,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_lokasi_kumuh_geom_%'"
+        ),
+        "6"
+    );
+}
