@@ -629,10 +629,13 @@ pub async fn impor(
 ) -> Result<HasilImpor> {
     authorize(user, &Action::ImporBerkas)?;
     progress(Tahap::Membaca);
+    let started = std::time::Instant::now();
     let dibaca = baca(cmd, false, cmd.lewati_salah).await.map_err(invalid)?;
+    tracing::debug!(ms = started.elapsed().as_millis(), berkas = %cmd.nama, "import: read");
     let siap = siapkan(cmd, dibaca, progress.clone())
         .await?
         .map_err(invalid)?;
+    tracing::debug!(ms = started.elapsed().as_millis(), berkas = %cmd.nama, "import: converted");
     impor_siap(atlas, user, cmd, siap, progress).await
 }
 
@@ -645,10 +648,12 @@ pub async fn impor_siap(
     progress: Kemajuan,
 ) -> Result<HasilImpor> {
     let user = authorize(user, &Action::ImporBerkas)?;
+    let started = std::time::Instant::now();
     let known = known_places(atlas.store.as_ref(), cmd.jenis).await?;
     let checked = periksa(siap.collection, siap.layer, cmd, known, progress.clone())
         .await?
         .map_err(invalid)?;
+    tracing::debug!(ms = started.elapsed().as_millis(), berkas = %cmd.nama, "import: checked");
     let (import, warnings, left_out) = if cmd.lewati_salah {
         (checked.import, checked.warnings, checked.left_out)
     } else {
@@ -664,6 +669,7 @@ pub async fn impor_siap(
         &progress,
     )
     .await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), berkas = %cmd.nama, "import: written");
     Ok(HasilImpor {
         berkas: cmd.nama.clone(),
         ditambah: report.inserted,

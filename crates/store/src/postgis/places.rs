@@ -8,9 +8,9 @@ use kumuh_domain::{Kode, Level, Place, PlaceSummary};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{AssertSqlSafe, PgConnection, Row};
 
+use super::PgStore;
 use super::records::append_audit_lines;
 use super::rows::{PLACE_COLUMNS, SUMMARY_COLUMNS, place_from_row, summary_from_row, wkb};
-use super::{PgStore, exists};
 use crate::error::{DbContext, Result, StoreError};
 use crate::{NewAudit, PLACE_AUDIT_ENTITAS, PlaceQuery, UpsertReport};
 
@@ -114,51 +114,146 @@ pub(super) async fn save_place(
     Ok(report)
 }
 
-/// Inserts or replaces places by code inside the caller's transaction.
+/// Inserts or replaces places by code inside the caller's transaction: a chunk at a time,
+/// its rows made on every core, its codes looked up in one statement, its new places
+/// inserted in one statement (arrays unnested) and the known ones updated in order.
 pub(super) async fn write_places(
     conn: &mut PgConnection,
     places: &[Place],
 ) -> Result<UpsertReport> {
     let mut report = UpsertReport::default();
-    for p in places {
-        let t = p.level().as_str();
-        let existing = exists(conn, t, "kode", p.kode.as_str()).await?;
-        let geom = p
-            .geometry
-            .as_ref()
-            .map(|g| wkb(&Geometry::MultiPolygon(g.clone()), &p.kode))
-            .transpose()?;
-        let keys: Vec<String> = search_keys(&p.nama, &p.nama_alt).collect();
-        let sql = if existing {
-            report.updated += 1;
-            format!(
-                "UPDATE {t} SET geom = ST_Multi(ST_GeomFromWKB($1, 4326)), kode_induk = $3,
-                   kode_bps = $4, nama = $5, nama_alt = $6, luas_ha = $7, kunci_cari = $8,
-                   atribut = $9
-                 WHERE kode = $2"
-            )
-        } else {
-            report.inserted += 1;
-            format!(
-                "INSERT INTO {t} (geom, kode, kode_induk, kode_bps, nama, nama_alt, luas_ha, kunci_cari, atribut)
-                 VALUES (ST_Multi(ST_GeomFromWKB($1, 4326)), $2, $3, $4, $5, $6, $7, $8, $9)"
-            )
-        };
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(geom)
-            .bind(p.kode.as_str())
-            .bind(p.kode.parent().map(String::from))
-            .bind(&p.kode_bps)
-            .bind(&p.nama)
-            .bind(serde_json::Value::from(p.nama_alt.clone()).to_string())
-            .bind(p.area_ha())
-            .bind(format!("|{}|", keys.join("|")))
-            .bind(serde_json::Value::Object(p.attributes.clone()).to_string())
-            .execute(&mut *conn)
+    // Codes written earlier in this write: a code met again is replaced.
+    let mut known: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    for chunk in places.chunks(WRITE_CHUNK) {
+        let rows: Vec<PlaceRow<'_>> =
+            kumuh_domain::paralel::map(chunk.len(), 128, |i| PlaceRow::new(&chunk[i]))
+                .into_iter()
+                .collect::<Result<_>>()?;
+        for group in rows.chunk_by(|a, b| a.table == b.table) {
+            let t = group[0].table;
+            let codes: Vec<&str> = group.iter().map(|r| r.kode).collect();
+            let stored: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT kode FROM {t} WHERE kode = ANY($1)"
+            )))
+            .bind(&codes)
+            .fetch_all(&mut *conn)
             .await
-            .ctx(format!("writing {} to {t}", p.kode))?;
+            .ctx(format!("looking up {} codes in {t}", codes.len()))?;
+            for kode in &stored {
+                if let Some(r) = group.iter().find(|r| r.kode == kode) {
+                    known.insert((t, r.kode));
+                }
+            }
+            let mut new = Vec::new();
+            let mut replaced = Vec::new();
+            for r in group {
+                if known.insert((t, r.kode)) {
+                    new.push(r);
+                    report.inserted += 1;
+                } else {
+                    replaced.push(r);
+                    report.updated += 1;
+                }
+            }
+            insert_rows(conn, t, &new).await?;
+            for r in replaced {
+                update_row(conn, r).await?;
+            }
+        }
     }
     Ok(report)
+}
+
+/// Places per chunk of a bulk write.
+const WRITE_CHUNK: usize = 1_000;
+
+/// A place as its table's columns.
+struct PlaceRow<'a> {
+    table: &'static str,
+    kode: &'a str,
+    geom: Option<Vec<u8>>,
+    kode_induk: Option<String>,
+    kode_bps: Option<&'a str>,
+    nama: &'a str,
+    nama_alt: String,
+    luas_ha: Option<f64>,
+    kunci_cari: String,
+    atribut: String,
+}
+
+impl<'a> PlaceRow<'a> {
+    fn new(p: &'a Place) -> Result<PlaceRow<'a>> {
+        let keys: Vec<String> = search_keys(&p.nama, &p.nama_alt).collect();
+        Ok(PlaceRow {
+            table: p.level().as_str(),
+            kode: p.kode.as_str(),
+            geom: p
+                .geometry
+                .as_ref()
+                .map(|g| wkb(&Geometry::MultiPolygon(g.clone()), &p.kode))
+                .transpose()?,
+            kode_induk: p.kode.parent().map(String::from),
+            kode_bps: p.kode_bps.as_deref(),
+            nama: &p.nama,
+            nama_alt: serde_json::Value::from(p.nama_alt.clone()).to_string(),
+            luas_ha: p.area_ha(),
+            kunci_cari: format!("|{}|", keys.join("|")),
+            atribut: serde_json::Value::Object(p.attributes.clone()).to_string(),
+        })
+    }
+}
+
+/// New places of one table in one statement, their columns bound as arrays.
+async fn insert_rows(conn: &mut PgConnection, t: &str, rows: &[&PlaceRow<'_>]) -> Result<()> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {t} (geom, kode, kode_induk, kode_bps, nama, nama_alt, luas_ha, kunci_cari, atribut)
+         SELECT ST_Multi(ST_GeomFromWKB(g, 4326)), k, ki, kb, n, na, l, kc, a
+         FROM UNNEST($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::float8[], $8::text[], $9::text[]) AS u(g, k, ki, kb, n, na, l, kc, a)"
+    )))
+    .bind(rows.iter().map(|r| r.geom.as_deref()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.kode).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.kode_induk.as_deref()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.kode_bps).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.nama).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.nama_alt.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.luas_ha).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.kunci_cari.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.atribut.as_str()).collect::<Vec<_>>())
+    .execute(&mut *conn)
+    .await
+    .ctx(if rows.len() == 1 {
+        format!("writing {} to {t}", first.kode)
+    } else {
+        format!("writing {} places from {} on to {t}", rows.len(), first.kode)
+    })?;
+    Ok(())
+}
+
+async fn update_row(conn: &mut PgConnection, r: &PlaceRow<'_>) -> Result<()> {
+    let t = r.table;
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {t} SET geom = ST_Multi(ST_GeomFromWKB($1, 4326)), kode_induk = $3,
+           kode_bps = $4, nama = $5, nama_alt = $6, luas_ha = $7, kunci_cari = $8,
+           atribut = $9
+         WHERE kode = $2"
+    )))
+    .bind(r.geom.as_deref())
+    .bind(r.kode)
+    .bind(r.kode_induk.as_deref())
+    .bind(r.kode_bps)
+    .bind(r.nama)
+    .bind(r.nama_alt.as_str())
+    .bind(r.luas_ha)
+    .bind(r.kunci_cari.as_str())
+    .bind(r.atribut.as_str())
+    .execute(&mut *conn)
+    .await
+    .ctx(format!("writing {} to {t}", r.kode))?;
+    Ok(())
 }
 
 pub(super) async fn delete_place(store: &PgStore, kode: &Kode) -> Result<bool> {

@@ -157,27 +157,28 @@ async fn a_bulk_write_of_new_known_and_repeated_places_keeps_each_once_with_its_
     let r = store.upsert_places(&known).await.unwrap();
     assert_eq!((r.inserted, r.updated), (3, 0));
 
-    let mut batch: Vec<Place> = (1..=250)
+    let mut batch: Vec<Place> = (1..=1_200)
         .map(|i| place(&format!("35.19.09.{:04}", 2100 + i), &format!("desa {i}")))
         .collect();
-    // The second version of desa 150 comes later in the same list.
+    // The second version of desa 150 comes later in the same list, in another chunk of
+    // the write (1,000 places a chunk).
     batch.push(place("35.19.09.2250", "desa 150 (koreksi)"));
     // RTs of desa 1 after the desa, then one more desa.
     batch.extend((1..=3).map(|i| place(&format!("35.19.09.2101.001.{i:03}"), &format!("RT {i}"))));
-    batch.push(place("35.19.09.2351", "desa terakhir"));
+    batch.push(place("35.19.09.3351", "desa terakhir"));
     let r = store.upsert_places(&batch).await.unwrap();
     assert_eq!(
         (r.inserted, r.updated),
-        (250 - 3 + 3 + 1, 3 + 1),
+        (1_200 - 3 + 3 + 1, 3 + 1),
         "3 known desa and the repeated one are updates"
     );
 
     let desa = store.places(&PlaceQuery::level(Level::Desa)).await.unwrap();
     let ours: Vec<&Place> = desa
         .iter()
-        .filter(|p| p.kode.as_str() > "35.19.09.2100" && p.kode.as_str() < "35.19.09.2400")
+        .filter(|p| p.kode.as_str() > "35.19.09.2100" && p.kode.as_str() < "35.19.09.3400")
         .collect();
-    assert_eq!(ours.len(), 251);
+    assert_eq!(ours.len(), 1_201);
     let named = |kode: &str| {
         ours.iter()
             .find(|p| p.kode.as_str() == kode)
@@ -188,7 +189,7 @@ async fn a_bulk_write_of_new_known_and_repeated_places_keeps_each_once_with_its_
         named("35.19.09.2250").as_deref(),
         Some("desa 150 (koreksi)")
     );
-    assert_eq!(named("35.19.09.2351").as_deref(), Some("desa terakhir"));
+    assert_eq!(named("35.19.09.3351").as_deref(), Some("desa terakhir"));
     let rt = store.places(&PlaceQuery::level(Level::Rt)).await.unwrap();
     assert_eq!(
         rt.iter()
