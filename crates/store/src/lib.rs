@@ -266,6 +266,12 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Places of one level with their geometry, ordered by code.
     async fn places(&self, query: &PlaceQuery) -> Result<Vec<Place>>;
 
+    /// Every place of one level with its boundary's box (minx, miny, maxx, maxy; from
+    /// the spatial index, so up to a few metres larger than the boundary's), `None` for a
+    /// place without one, ordered by code: what an import checks codes and distances
+    /// against, without reading the boundaries.
+    async fn place_boxes(&self, level: Level) -> Result<Vec<(Kode, Option<[f64; 4]>)>>;
+
     /// One place by code, with geometry.
     async fn place(&self, kode: &Kode) -> Result<Option<Place>>;
 
@@ -521,4 +527,27 @@ pub trait LoginFailureLog: Send + Sync {
 
     /// Forgets the failures under `key`.
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
+}
+
+/// Codes and boxes as read: a code that does not parse is a corrupt row.
+pub(crate) fn boxes_of(
+    t: &str,
+    rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>, Option<f64>)>,
+) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
+    rows.into_iter()
+        .map(|(kode, x0, y0, x1, y1)| {
+            let k = Kode::parse(&kode).map_err(|e| StoreError::Corrupt {
+                table: t.to_owned(),
+                fid: 0,
+                field: "kode",
+                message: format!("{kode}: {e}"),
+            })?;
+            Ok((
+                k,
+                x0.zip(y0)
+                    .zip(x1.zip(y1))
+                    .map(|((a, b), (c, d))| [a, b, c, d]),
+            ))
+        })
+        .collect()
 }

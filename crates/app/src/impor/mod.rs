@@ -18,7 +18,7 @@ use std::sync::Arc;
 use kumuh_domain::{Action, Level, User};
 use kumuh_io::foreign::{Converted, Crs, Format, Layer, MAX_FEATURES, Mapping};
 use kumuh_io::geojson::{Checked, Import, ImportError, ImportKind, KnownPlaces, Problem};
-use kumuh_store::{ImportWrite, NewAudit, PlaceQuery, Store, UpsertReport};
+use kumuh_store::{ImportWrite, NewAudit, Store, UpsertReport};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -398,11 +398,14 @@ pub async fn known_places(store: &dyn Store, kind: ImportKind) -> Result<KnownPl
         ImportKind::Places(Level::Desa) => &[Level::Kabupaten, Level::Kecamatan],
         ImportKind::Places(_) | ImportKind::Lokasi => &[Level::Kecamatan, Level::Desa],
     };
-    let mut places = Vec::new();
+    // Codes and boxes only: the boundaries themselves are not read.
+    let mut known = KnownPlaces::default();
     for &level in levels {
-        places.extend(store.places(&PlaceQuery::level(level)).await?);
+        for (kode, bbox) in store.place_boxes(level).await? {
+            known.insert_box(kode, bbox);
+        }
     }
-    Ok(KnownPlaces::from_places(&places))
+    Ok(known)
 }
 
 /// Checks the converted features against each other and the `known` places, on the

@@ -40,6 +40,14 @@ impl KnownPlaces {
             .insert(kode, geometry.and_then(BoundingRect::bounding_rect));
     }
 
+    /// Adds a place with its boundary's box (minx, miny, maxx, maxy), where it has one.
+    pub fn insert_box(&mut self, kode: Kode, bbox: Option<[f64; 4]>) {
+        self.places.insert(
+            kode,
+            bbox.map(|[x0, y0, x1, y1]| Rect::new((x0, y0), (x1, y1))),
+        );
+    }
+
     /// The places given, e.g. every desa and kecamatan of the store.
     pub fn from_places<'a>(places: impl IntoIterator<Item = &'a Place>) -> Self {
         let mut known = KnownPlaces::default();

@@ -188,6 +188,10 @@ impl Store for GpkgStore {
         places::places(self, query).await
     }
 
+    async fn place_boxes(&self, level: Level) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
+        places::place_boxes(self, level).await
+    }
+
     async fn place(&self, kode: &Kode) -> Result<Option<Place>> {
         places::place(self, kode).await
     }

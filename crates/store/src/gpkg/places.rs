@@ -31,6 +31,22 @@ pub(super) async fn places(store: &GpkgStore, query: &PlaceQuery) -> Result<Vec<
     rows.iter().map(|r| place_from_row(t, r)).collect()
 }
 
+pub(super) async fn place_boxes(
+    store: &GpkgStore,
+    level: Level,
+) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
+    let t = level.as_str();
+    let rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>, Option<f64>)> =
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT t.kode, r.minx, r.miny, r.maxx, r.maxy FROM {t} t
+             LEFT JOIN rtree_{t}_geom r ON r.id = t.fid ORDER BY t.kode"
+        )))
+        .fetch_all(&store.pool)
+        .await
+        .ctx(format!("reading the boxes of {t}"))?;
+    crate::boxes_of(t, rows)
+}
+
 pub(super) async fn place(store: &GpkgStore, kode: &Kode) -> Result<Option<Place>> {
     let t = kode.level().as_str();
     let row = sqlx::query(AssertSqlSafe(format!("SELECT * FROM {t} WHERE kode = ?")))

@@ -90,24 +90,40 @@ pub(super) async fn suspend(conn: &mut SqliteConnection, table: &str) -> Result<
             .await
             .ctx(format!("suspending trigger {name}"))?;
     }
-    let before: Vec<(i64, f64, f64, f64, f64)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, minx, maxx, miny, maxy FROM rtree_{table}_geom"
+    // The entries as the leaves hold them (a leaf is a node that is no node's parent):
+    // a few thousand blobs rather than a row per entry.
+    let leaves: Vec<Vec<u8>> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT data FROM rtree_{table}_geom_node
+         WHERE nodeno NOT IN (SELECT parentnode FROM rtree_{table}_geom_parent)"
     )))
     .fetch_all(&mut *conn)
     .await
     .ctx(format!("reading the index of {table}"))?;
+    let before = leaves.iter().flat_map(|leaf| cells(leaf)).collect();
     Ok(Suspended {
         table: table.to_owned(),
         triggers: triggers.into_iter().map(|(_, sql)| sql).collect(),
-        // Stored as `f32`, read back as `f64`: the cast is exact.
-        before: before
-            .into_iter()
-            .map(|(id, x0, x1, y0, y1)| Entry {
-                id,
-                b: [x0 as f32, x1 as f32, y0 as f32, y1 as f32],
-            })
-            .collect(),
+        before,
     })
+}
+
+/// The cells of a node blob (see the module's description of the layout).
+fn cells(node: &[u8]) -> impl Iterator<Item = Entry> + '_ {
+    let count = node
+        .get(2..4)
+        .map_or(0, |c| usize::from(u16::from_be_bytes([c[0], c[1]])));
+    node.get(4..)
+        .unwrap_or_default()
+        .chunks_exact(CELL_BYTES)
+        .take(count)
+        .map(|c| {
+            let f =
+                |i: usize| f32::from_bits(u32::from_be_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]));
+            Entry {
+                id: i64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+                b: [f(8), f(12), f(16), f(20)],
+            }
+        })
 }
 
 /// Builds the index of the suspended table again, then puts its triggers back. With
@@ -406,6 +422,19 @@ mod tests {
         assert_eq!(tree.nodes.len(), 1);
         assert!(tree.rowid.iter().all(|r| r.1 == 1));
         assert!(pack(Vec::new(), 1228).rowid.is_empty());
+    }
+
+    #[test]
+    fn a_node_reads_back_its_cells() {
+        let entries = cells(7);
+        let blob = node_blob(&entries, 1228, 0);
+        let back: Vec<(i64, [f32; 4])> = cells_of(&blob);
+        let want: Vec<(i64, [f32; 4])> = entries.iter().map(|e| (e.id, e.b)).collect();
+        assert_eq!(back, want);
+    }
+
+    fn cells_of(blob: &[u8]) -> Vec<(i64, [f32; 4])> {
+        super::cells(blob).map(|e| (e.id, e.b)).collect()
     }
 
     #[test]

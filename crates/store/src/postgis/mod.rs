@@ -166,6 +166,13 @@ impl Store for PgStore {
         places::places(self, query).await
     }
 
+    async fn place_boxes(
+        &self,
+        level: kumuh_domain::Level,
+    ) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
+        places::place_boxes(self, level).await
+    }
+
     async fn place(&self, kode: &Kode) -> Result<Option<Place>> {
         places::place(self, kode).await
     }

@@ -26,6 +26,22 @@ pub(super) async fn places(store: &PgStore, query: &PlaceQuery) -> Result<Vec<Pl
     rows.iter().map(|r| place_from_row(t, r)).collect()
 }
 
+pub(super) async fn place_boxes(
+    store: &PgStore,
+    level: Level,
+) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
+    let t = level.as_str();
+    let rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>, Option<f64>)> =
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT kode, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+             FROM {t} ORDER BY kode"
+        )))
+        .fetch_all(&store.pool)
+        .await
+        .ctx(format!("reading the boxes of {t}"))?;
+    crate::boxes_of(t, rows)
+}
+
 pub(super) async fn place(store: &PgStore, kode: &Kode) -> Result<Option<Place>> {
     let t = kode.level().as_str();
     let row = sqlx::query(AssertSqlSafe(format!(

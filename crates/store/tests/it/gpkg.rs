@@ -375,6 +375,41 @@ async fn a_large_import_rebuilds_the_index_whole_and_keeps_its_triggers() {
         "SELECT round(min_x, 3), round(min_y, 3), round(max_x, 3), round(max_y, 3) FROM gpkg_contents WHERE table_name = 'desa'",
     );
     assert_eq!(extent, "110.0|-8.0|111.71|-7.01");
+    // A second large import keeps the first one's entries, read from the packed tree's
+    // leaves, beside its own.
+    let more: Vec<Place> = (0..2_500)
+        .map(|i| {
+            desa(
+                &format!("35.19.11.{}", 2001 + i),
+                &format!("Desa lain {i}"),
+                112.0 + f64::from(i % 50) * 0.02,
+                -8.0 + f64::from(i / 50) * 0.02,
+            )
+        })
+        .collect();
+    store
+        .import_audited(kumuh_store::ImportWrite::Places(&more), &[])
+        .await
+        .unwrap();
+    assert_eq!(sqlite3(&file, "SELECT rtreecheck('rtree_desa_geom')"), "ok");
+    assert_eq!(
+        sqlite3(&file, "SELECT count(*) FROM rtree_desa_geom"),
+        "5501"
+    );
+    assert_eq!(
+        store
+            .rtree_codes(Level::Desa, [110.405, -7.595, 110.425, -7.575])
+            .await
+            .unwrap(),
+        hits
+    );
+    assert_eq!(
+        store
+            .rtree_codes(Level::Desa, [111.999, -8.0, 112.005, -7.995])
+            .await
+            .unwrap(),
+        ["35.19.11.2001"]
+    );
     // Afterwards a single edit goes through the triggers again.
     store
         .upsert_places(&[desa("35.19.09.2001", "Bukur", 111.40, -7.60)])

@@ -12,7 +12,32 @@ for_each_backend!(
     place_writes_and_deletions_are_audited_in_the_same_transaction,
     a_place_with_places_below_it_is_not_deleted,
     a_bulk_write_of_new_known_and_repeated_places_keeps_each_once_with_its_last_version,
+    place_boxes_give_every_code_of_a_level_with_its_box,
 );
+
+async fn place_boxes_give_every_code_of_a_level_with_its_box(store: TestStore) {
+    let mut bare = place("35.19.09.2002", "tanpa batas");
+    bare.geometry = None;
+    store
+        .upsert_places(&[place("35.19.09.2001", "Bukur"), bare])
+        .await
+        .unwrap();
+    let boxes = store.place_boxes(Level::Desa).await.unwrap();
+    let codes: Vec<&str> = boxes.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(codes, ["35.19.09.2001", "35.19.09.2002"]);
+    let b = boxes[0].1.expect("Bukur has a boundary");
+    // The square of 111.40..111.41 by -7.60..-7.59, within a few metres (the index's
+    // 32-bit floats, rounded outwards).
+    for (got, want) in b.iter().zip([111.40, -7.60, 111.41, -7.59]) {
+        assert!((got - want).abs() < 3e-5, "{b:?}");
+    }
+    assert!(
+        b[0] <= 111.40 && b[2] >= 111.41,
+        "the box holds the boundary: {b:?}"
+    );
+    assert_eq!(boxes[1].1, None);
+    assert!(store.place_boxes(Level::Rt).await.unwrap().is_empty());
+}
 
 fn place(kode: &str, nama: &str) -> Place {
     Place {
