@@ -529,11 +529,11 @@ pub trait LoginFailureLog: Send + Sync {
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }
 
+/// A place's code and box as a backend reads them (minx, miny, maxx, maxy).
+pub(crate) type BoxRow = (String, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+
 /// Codes and boxes as read: a code that does not parse is a corrupt row.
-pub(crate) fn boxes_of(
-    t: &str,
-    rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>, Option<f64>)>,
-) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
+pub(crate) fn boxes_of(t: &str, rows: Vec<crate::BoxRow>) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
     rows.into_iter()
         .map(|(kode, x0, y0, x1, y1)| {
             let k = Kode::parse(&kode).map_err(|e| StoreError::Corrupt {

@@ -36,14 +36,13 @@ pub(super) async fn place_boxes(
     level: Level,
 ) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
     let t = level.as_str();
-    let rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>, Option<f64>)> =
-        sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT t.kode, r.minx, r.miny, r.maxx, r.maxy FROM {t} t
+    let rows: Vec<crate::BoxRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT t.kode, r.minx, r.miny, r.maxx, r.maxy FROM {t} t
              LEFT JOIN rtree_{t}_geom r ON r.id = t.fid ORDER BY t.kode"
-        )))
-        .fetch_all(&store.pool)
-        .await
-        .ctx(format!("reading the boxes of {t}"))?;
+    )))
+    .fetch_all(&store.pool)
+    .await
+    .ctx(format!("reading the boxes of {t}"))?;
     crate::boxes_of(t, rows)
 }
 

@@ -31,14 +31,13 @@ pub(super) async fn place_boxes(
     level: Level,
 ) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
     let t = level.as_str();
-    let rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>, Option<f64>)> =
-        sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT kode, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+    let rows: Vec<crate::BoxRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT kode, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
              FROM {t} ORDER BY kode"
-        )))
-        .fetch_all(&store.pool)
-        .await
-        .ctx(format!("reading the boxes of {t}"))?;
+    )))
+    .fetch_all(&store.pool)
+    .await
+    .ctx(format!("reading the boxes of {t}"))?;
     crate::boxes_of(t, rows)
 }
 
