@@ -11,6 +11,7 @@ pub mod gpkg;
 mod kegiatan;
 mod mbtiles;
 mod peta_dasar;
+mod place_row;
 pub mod postgis;
 pub mod upk;
 

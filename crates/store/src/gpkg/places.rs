@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use kumuh_domain::search::{search_key, search_keys};
+use kumuh_domain::search::search_key;
 use kumuh_domain::{Kode, Level, Place, PlaceSummary};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
@@ -14,6 +14,7 @@ use super::rtree::Written;
 use super::works::append_audit_lines;
 use super::{GpkgStore, touch_contents};
 use crate::error::{DbContext, Result, StoreError};
+use crate::place_row::{PlaceRow, bind_place};
 use crate::{NewAudit, PLACE_AUDIT_ENTITAS, PlaceQuery, UpsertReport};
 
 pub(super) async fn list_places(
@@ -249,45 +250,6 @@ async fn write_rows<'a>(
 /// Places per statement of a bulk write (9 parameters each, far below SQLite's limit).
 const WRITE_CHUNK: usize = 100;
 
-/// A place as its table's columns.
-struct PlaceRow<'a> {
-    table: &'static str,
-    kode: &'a str,
-    geom: Option<Vec<u8>>,
-    kode_induk: Option<String>,
-    kode_bps: &'a Option<String>,
-    nama: &'a str,
-    nama_alt: String,
-    luas_ha: Option<f64>,
-    kunci_cari: String,
-    atribut: String,
-    /// The geometry's box (minx, maxx, miny, maxy), for an index built after the write.
-    bbox: Option<[f64; 4]>,
-}
-
-impl<'a> PlaceRow<'a> {
-    fn new(p: &'a Place, luas_ha: Option<f64>) -> Result<PlaceRow<'a>> {
-        let keys: Vec<String> = search_keys(&p.nama, &p.nama_alt).collect();
-        Ok(PlaceRow {
-            table: p.level().as_str(),
-            kode: p.kode.as_str(),
-            geom: p.geometry.as_ref().map(encode_multipolygon).transpose()?,
-            kode_induk: p.kode.parent().map(String::from),
-            kode_bps: &p.kode_bps,
-            nama: &p.nama,
-            nama_alt: serde_json::Value::from(p.nama_alt.clone()).to_string(),
-            luas_ha,
-            kunci_cari: format!("|{}|", keys.join("|")),
-            atribut: serde_json::Value::Object(p.attributes.clone()).to_string(),
-            bbox: p
-                .geometry
-                .as_ref()
-                .and_then(kumuh_domain::geometry::bbox)
-                .map(|[x0, y0, x1, y1]| [x0, x1, y0, y1]),
-        })
-    }
-}
-
 /// The codes of `rows` that `table` holds already.
 async fn existing(
     conn: &mut SqliteConnection,
@@ -323,16 +285,7 @@ async fn insert_rows<'a>(
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for r in rows {
-        q = q
-            .bind(r.geom.as_deref())
-            .bind(r.kode)
-            .bind(r.kode_induk.as_deref())
-            .bind(r.kode_bps.as_deref())
-            .bind(r.nama)
-            .bind(r.nama_alt.as_str())
-            .bind(r.luas_ha)
-            .bind(r.kunci_cari.as_str())
-            .bind(r.atribut.as_str());
+        q = bind_place!(q, r);
     }
     let done = q.execute(&mut *conn).await.ctx(if rows.len() == 1 {
         format!("writing {} to {table}", first.kode)
@@ -393,23 +346,15 @@ async fn update_row<'a>(
 ) -> Result<Option<Noted<'a>>> {
     let t = r.table;
     let returning = if note { " RETURNING fid" } else { "" };
-    let fid: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+    let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!(
         "UPDATE {t} SET geom = ?1, kode_induk = ?3, kode_bps = ?4, nama = ?5,
            nama_alt = ?6, luas_ha = ?7, kunci_cari = ?8, atribut = ?9
          WHERE kode = ?2{returning}"
-    )))
-    .bind(r.geom.as_deref())
-    .bind(r.kode)
-    .bind(r.kode_induk.as_deref())
-    .bind(r.kode_bps.as_deref())
-    .bind(r.nama)
-    .bind(r.nama_alt.as_str())
-    .bind(r.luas_ha)
-    .bind(r.kunci_cari.as_str())
-    .bind(r.atribut.as_str())
-    .fetch_optional(&mut *conn)
-    .await
-    .ctx(format!("writing {} to {t}", r.kode))?;
+    )));
+    let fid = bind_place!(q, r)
+        .fetch_optional(&mut *conn)
+        .await
+        .ctx(format!("writing {} to {t}", r.kode))?;
     Ok(fid.map(|fid| Noted {
         table: t,
         fid,
@@ -422,7 +367,7 @@ async fn update_row<'a>(
 fn rows_of(places: &[Place]) -> Result<Vec<PlaceRow<'_>>> {
     places
         .iter()
-        .map(|p| PlaceRow::new(p, p.area_ha()))
+        .map(|p| PlaceRow::new(p, encode_multipolygon))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 //! transaction.
 
 use geo_types::Geometry;
-use kumuh_domain::search::{search_key, search_keys};
+use kumuh_domain::search::search_key;
 use kumuh_domain::{Kode, Level, Place, PlaceSummary};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{AssertSqlSafe, PgConnection, Row};
@@ -12,6 +12,7 @@ use super::PgStore;
 use super::records::append_audit_lines;
 use super::rows::{PLACE_COLUMNS, SUMMARY_COLUMNS, place_from_row, summary_from_row, wkb};
 use crate::error::{DbContext, Result, StoreError};
+use crate::place_row::{PlaceRow, bind_place};
 use crate::{NewAudit, PLACE_AUDIT_ENTITAS, PlaceQuery, UpsertReport};
 
 pub(super) async fn list_places(store: &PgStore, query: &PlaceQuery) -> Result<Vec<PlaceSummary>> {
@@ -140,10 +141,13 @@ pub(super) async fn write_places(
     // Codes written earlier in this write: a code met again is replaced.
     let mut known: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for chunk in places.chunks(WRITE_CHUNK) {
-        let rows: Vec<PlaceRow<'_>> =
-            kumuh_domain::paralel::map(chunk.len(), 128, |i| PlaceRow::new(&chunk[i]))
-                .into_iter()
-                .collect::<Result<_>>()?;
+        let rows: Vec<PlaceRow<'_>> = kumuh_domain::paralel::map(chunk.len(), 128, |i| {
+            PlaceRow::new(&chunk[i], |g| {
+                wkb(&Geometry::MultiPolygon(g.clone()), &chunk[i].kode)
+            })
+        })
+        .into_iter()
+        .collect::<Result<_>>()?;
         for group in rows.chunk_by(|a, b| a.table == b.table) {
             let t = group[0].table;
             let codes: Vec<&str> = group.iter().map(|r| r.kode).collect();
@@ -182,42 +186,6 @@ pub(super) async fn write_places(
 /// Places per chunk of a bulk write.
 const WRITE_CHUNK: usize = 1_000;
 
-/// A place as its table's columns.
-struct PlaceRow<'a> {
-    table: &'static str,
-    kode: &'a str,
-    geom: Option<Vec<u8>>,
-    kode_induk: Option<String>,
-    kode_bps: Option<&'a str>,
-    nama: &'a str,
-    nama_alt: String,
-    luas_ha: Option<f64>,
-    kunci_cari: String,
-    atribut: String,
-}
-
-impl<'a> PlaceRow<'a> {
-    fn new(p: &'a Place) -> Result<PlaceRow<'a>> {
-        let keys: Vec<String> = search_keys(&p.nama, &p.nama_alt).collect();
-        Ok(PlaceRow {
-            table: p.level().as_str(),
-            kode: p.kode.as_str(),
-            geom: p
-                .geometry
-                .as_ref()
-                .map(|g| wkb(&Geometry::MultiPolygon(g.clone()), &p.kode))
-                .transpose()?,
-            kode_induk: p.kode.parent().map(String::from),
-            kode_bps: p.kode_bps.as_deref(),
-            nama: &p.nama,
-            nama_alt: serde_json::Value::from(p.nama_alt.clone()).to_string(),
-            luas_ha: p.area_ha(),
-            kunci_cari: format!("|{}|", keys.join("|")),
-            atribut: serde_json::Value::Object(p.attributes.clone()).to_string(),
-        })
-    }
-}
-
 /// New places of one table in one statement, their columns bound as arrays.
 async fn insert_rows(conn: &mut PgConnection, t: &str, rows: &[&PlaceRow<'_>]) -> Result<()> {
     let Some(first) = rows.first() else {
@@ -250,24 +218,16 @@ async fn insert_rows(conn: &mut PgConnection, t: &str, rows: &[&PlaceRow<'_>]) -
 
 async fn update_row(conn: &mut PgConnection, r: &PlaceRow<'_>) -> Result<()> {
     let t = r.table;
-    sqlx::query(AssertSqlSafe(format!(
+    let q = sqlx::query(AssertSqlSafe(format!(
         "UPDATE {t} SET geom = ST_Multi(ST_GeomFromWKB($1, 4326)), kode_induk = $3,
            kode_bps = $4, nama = $5, nama_alt = $6, luas_ha = $7, kunci_cari = $8,
            atribut = $9
          WHERE kode = $2"
-    )))
-    .bind(r.geom.as_deref())
-    .bind(r.kode)
-    .bind(r.kode_induk.as_deref())
-    .bind(r.kode_bps)
-    .bind(r.nama)
-    .bind(r.nama_alt.as_str())
-    .bind(r.luas_ha)
-    .bind(r.kunci_cari.as_str())
-    .bind(r.atribut.as_str())
-    .execute(&mut *conn)
-    .await
-    .ctx(format!("writing {} to {t}", r.kode))?;
+    )));
+    bind_place!(q, r)
+        .execute(&mut *conn)
+        .await
+        .ctx(format!("writing {} to {t}", r.kode))?;
     Ok(())
 }
 
