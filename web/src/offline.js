@@ -1,8 +1,8 @@
 // Offline maps: a PMTiles archive written by `kumuh export --format pmtiles` (one tileset
 // holding every atlas layer, gzipped MVT), and beside it a basemap's raster archive
 // (`kumuh basemap export`, drawn under the atlas by peta-dasar.js), or both in one ZIP
-// (`--basemap`), opened from the device with "Buka berkas PMTiles" or dropped on the map; the server's package of the home area downloads from
-// the same box while online. The atlas's vector sources then read their tiles from
+// (`--basemap`), opened from the device with "Buka berkas PMTiles" or dropped on the
+// map; the server's package of the home area downloads from the same box while online. The atlas's vector sources then read their tiles from
 // the file through MapLibre's `pmtiles://` protocol and nothing is asked of the server;
 // "Kembali ke peta server" switches them back. The file never leaves the device.
 // The reader (offline-reader.js, with the `pmtiles` package) loads with the first file.

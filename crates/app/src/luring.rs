@@ -86,9 +86,10 @@ pub async fn paket(
         None => "kumuh".to_owned(),
     };
     let ubin = (summary.tile_entries, summary.tile_contents);
+    let atlas_name = format!("{stem}.pmtiles");
     let Some(basemap) = basemap else {
         return Ok(PaketAtlas {
-            nama_berkas: format!("{stem}.pmtiles"),
+            nama_berkas: atlas_name,
             jenis: "application/vnd.pmtiles",
             bytes: archive,
             lapisan,
@@ -96,7 +97,6 @@ pub async fn paket(
             ubin_peta_dasar: None,
         });
     };
-    let atlas_name = format!("{stem}.pmtiles");
     let ubin_peta_dasar = Some(basemap.jumlah_ubin);
     let bytes = crate::blocking(move || {
         kumuh_io::ekspor::write_paket_zip(&[

@@ -63,7 +63,7 @@ pub(crate) struct PlaceRow<'a> {
     pub cols: PlaceColumns<'a>,
     /// The geometry as the backend stores it.
     pub geom: Option<Vec<u8>>,
-    /// The geometry's box (minx, maxx, miny, maxy), for an index built after the write.
+    /// The geometry's box (minx, miny, maxx, maxy), for an index built after the write.
     pub bbox: Option<[f64; 4]>,
 }
 
@@ -83,11 +83,7 @@ impl<'a> PlaceRow<'a> {
         Ok(PlaceRow {
             cols: PlaceColumns::new(p),
             geom: p.geometry.as_ref().map(encode).transpose()?,
-            bbox: p
-                .geometry
-                .as_ref()
-                .and_then(kumuh_domain::geometry::bbox)
-                .map(|[x0, y0, x1, y1]| [x0, x1, y0, y1]),
+            bbox: p.geometry.as_ref().and_then(kumuh_domain::geometry::bbox),
         })
     }
 }

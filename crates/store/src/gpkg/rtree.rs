@@ -47,7 +47,7 @@ impl Suspended {
 }
 
 /// The rows a write touched while the triggers were suspended: each row's id and its
-/// geometry's box (minx, maxx, miny, maxy), `None` for a row without geometry.
+/// geometry's box (minx, miny, maxx, maxy), `None` for a row without geometry.
 pub(super) type Written = Vec<(i64, Option<[f64; 4]>)>;
 
 /// Whether writing `rows` rows into `table` should rebuild its index in bulk: a large
@@ -142,17 +142,16 @@ pub(super) async fn rebuild(
             s.before
                 .into_iter()
                 .filter(|e| !touched.contains(&e.id))
-                .chain(written.into_iter().filter_map(|(id, b)| {
-                    b.map(|[x0, x1, y0, y1]| Entry {
-                        id,
-                        b: [down(x0), up(x1), down(y0), up(y1)],
-                    })
-                }))
+                .chain(
+                    written
+                        .into_iter()
+                        .filter_map(|(id, b)| b.map(|b| Entry::outward(id, b))),
+                )
                 .collect()
         }
         None => {
             let boxes: Vec<(i64, f64, f64, f64, f64)> = sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM {t}
+                "SELECT fid, ST_MinX(geom), ST_MinY(geom), ST_MaxX(geom), ST_MaxY(geom) FROM {t}
                  WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
             )))
             .fetch_all(&mut *conn)
@@ -160,10 +159,7 @@ pub(super) async fn rebuild(
             .ctx(format!("reading the extents of {t}"))?;
             boxes
                 .into_iter()
-                .map(|(id, x0, x1, y0, y1)| Entry {
-                    id,
-                    b: [down(x0), up(x1), down(y0), up(y1)],
-                })
+                .map(|(id, x0, y0, x1, y1)| Entry::outward(id, [x0, y0, x1, y1]))
                 .collect()
         }
     };
@@ -207,11 +203,23 @@ pub(super) async fn rebuild(
     Ok(())
 }
 
-/// One cell: a row's id (or a child node's number) and its box (minx, maxx, miny, maxy).
+/// One cell: a row's id (or a child node's number) and its box in the R-tree's column
+/// order (minx, maxx, miny, maxy).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     id: i64,
     b: [f32; 4],
+}
+
+impl Entry {
+    /// The cell of a box (minx, miny, maxx, maxy), rounded outwards to `f32` as the
+    /// R-tree module stores it.
+    fn outward(id: i64, [x0, y0, x1, y1]: [f64; 4]) -> Entry {
+        Entry {
+            id,
+            b: [down(x0), up(x1), down(y0), up(y1)],
+        }
+    }
 }
 
 /// A packed tree: its nodes' blobs by node number (the root is 1), each leaf cell's node,
