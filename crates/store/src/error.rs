@@ -160,12 +160,20 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Adds what was being done to a database error.
 pub(crate) trait DbContext<T> {
     fn ctx(self, context: impl Into<String>) -> Result<T>;
+    /// [`ctx`](Self::ctx), with the context made only on an error.
+    fn ctx_with(self, context: impl FnOnce() -> String) -> Result<T>;
 }
 
 impl<T> DbContext<T> for std::result::Result<T, sqlx::Error> {
     fn ctx(self, context: impl Into<String>) -> Result<T> {
         self.map_err(|source| StoreError::Database {
             context: context.into(),
+            source,
+        })
+    }
+    fn ctx_with(self, context: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| StoreError::Database {
+            context: context(),
             source,
         })
     }

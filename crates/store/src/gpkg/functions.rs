@@ -8,8 +8,8 @@
 //! on the connection handle sqlx lends while its worker thread is locked out. GDAL and
 //! QGIS register their own versions of the same functions when they open the file.
 //!
-//! This is the only unsafe code in Kumuh. The functions themselves are safe Rust in
-//! [`super::blob`]; what is unsafe is reading the argument out of a `sqlite3_value` and
+//! One of the few places of unsafe code in Kumuh (ARCHITECTURE.md lists them). The
+//! functions themselves are safe Rust in [`super::blob`]; what is unsafe is reading the argument out of a `sqlite3_value` and
 //! handing the result back, under the contract SQLite documents for scalar functions:
 //! the argument pointer array holds `argc` valid values for the duration of the call,
 //! and a blob pointer stays valid until the value is next converted or freed.

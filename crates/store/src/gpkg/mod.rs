@@ -11,6 +11,7 @@
 //! connection, only for the previous write.
 
 pub mod blob;
+mod bulk;
 mod foreign;
 mod foto;
 mod functions;

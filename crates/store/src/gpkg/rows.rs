@@ -105,18 +105,47 @@ pub(super) fn summary_from_row(table: &str, row: &SqliteRow) -> Result<PlaceSumm
     })
 }
 
+/// The columns [`place_from_row`] reads (fewer values copied per row than `*`).
+pub(super) const PLACE_COLUMNS: &str = "fid, geom, kode, kode_bps, nama, nama_alt, atribut";
+
 pub(super) fn place_from_row(table: &str, row: &SqliteRow) -> Result<Place> {
-    let fid: i64 = row.get("fid");
-    let geom: Option<Vec<u8>> = row.get("geom");
-    Ok(Place {
-        kode: kode_field(table, fid, "kode", row.get("kode"))?,
+    let geom: Option<&[u8]> = row.get("geom");
+    let cells = PlaceCells {
+        fid: row.get("fid"),
+        geom,
+        kode: row.get("kode"),
         kode_bps: row.get("kode_bps"),
         nama: row.get("nama"),
-        nama_alt: json_field(table, fid, "nama_alt", row.get("nama_alt"))?,
-        geometry: geom
-            .map(|b| decode_multipolygon(table, fid, &b))
+        nama_alt: row.get("nama_alt"),
+        atribut: row.get("atribut"),
+    };
+    place_from_cells(table, cells)
+}
+
+/// A place's cells as SQLite holds them ([`PLACE_COLUMNS`]), from a pooled row or from
+/// a bulk read (`super::bulk`).
+pub(super) struct PlaceCells<'a> {
+    pub fid: i64,
+    pub geom: Option<&'a [u8]>,
+    pub kode: &'a str,
+    pub kode_bps: Option<&'a str>,
+    pub nama: &'a str,
+    pub nama_alt: &'a str,
+    pub atribut: &'a str,
+}
+
+pub(super) fn place_from_cells(table: &str, c: PlaceCells<'_>) -> Result<Place> {
+    let fid = c.fid;
+    Ok(Place {
+        kode: kode_field(table, fid, "kode", c.kode)?,
+        kode_bps: c.kode_bps.map(str::to_owned),
+        nama: c.nama.to_owned(),
+        nama_alt: json_field(table, fid, "nama_alt", c.nama_alt)?,
+        geometry: c
+            .geom
+            .map(|b| decode_multipolygon(table, fid, b))
             .transpose()?,
-        attributes: json_field(table, fid, "atribut", row.get("atribut"))?,
+        attributes: json_field(table, fid, "atribut", c.atribut)?,
     })
 }
 

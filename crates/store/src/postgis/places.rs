@@ -2,6 +2,7 @@
 //! index), search, and the writes, audited ones with their audit line in the same
 //! transaction.
 
+use futures_util::TryStreamExt;
 use geo_types::Geometry;
 use kumuh_domain::search::search_key;
 use kumuh_domain::{Kode, Level, Place, PlaceSummary};
@@ -17,14 +18,15 @@ use crate::{NewAudit, PLACE_AUDIT_ENTITAS, PlaceQuery, UpsertReport};
 
 pub(super) async fn list_places(store: &PgStore, query: &PlaceQuery) -> Result<Vec<PlaceSummary>> {
     let t = query.level.as_str();
-    let rows = place_rows(&store.pool, query, SUMMARY_COLUMNS).await?;
-    rows.iter().map(|r| summary_from_row(t, r)).collect()
+    place_rows(&store.pool, query, SUMMARY_COLUMNS, |r| {
+        summary_from_row(t, r)
+    })
+    .await
 }
 
 pub(super) async fn places(store: &PgStore, query: &PlaceQuery) -> Result<Vec<Place>> {
     let t = query.level.as_str();
-    let rows = place_rows(&store.pool, query, PLACE_COLUMNS).await?;
-    rows.iter().map(|r| place_from_row(t, r)).collect()
+    place_rows(&store.pool, query, PLACE_COLUMNS, |r| place_from_row(t, r)).await
 }
 
 pub(super) async fn place_boxes(
@@ -312,7 +314,14 @@ async fn audit_view(conn: &mut PgConnection, kode: &Kode) -> Result<Option<serde
     .transpose()
 }
 
-async fn place_rows(pool: &PgPool, query: &PlaceQuery, columns: &str) -> Result<Vec<PgRow>> {
+/// The places a query finds, each row made into a `T` as it is read (as in the
+/// GeoPackage).
+async fn place_rows<T>(
+    pool: &PgPool,
+    query: &PlaceQuery,
+    columns: &str,
+    make: impl Fn(&PgRow) -> Result<T>,
+) -> Result<Vec<T>> {
     let t = query.level.as_str();
     let bbox = query.bbox.unwrap_or([0.0; 4]);
     // The GeoPackage's R-tree holds no row without a geometry, so a bounding box never
@@ -322,7 +331,7 @@ async fn place_rows(pool: &PgPool, query: &PlaceQuery, columns: &str) -> Result<
     } else {
         "AND $2::float8 IS NOT NULL AND $3::float8 IS NOT NULL AND $4::float8 IS NOT NULL AND $5::float8 IS NOT NULL"
     };
-    sqlx::query(AssertSqlSafe(format!(
+    let mut rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {columns} FROM {t}
          WHERE ($1::text IS NULL OR kode_induk = $1) {filter}
          ORDER BY kode"
@@ -332,7 +341,10 @@ async fn place_rows(pool: &PgPool, query: &PlaceQuery, columns: &str) -> Result<
     .bind(bbox[1])
     .bind(bbox[2])
     .bind(bbox[3])
-    .fetch_all(pool)
-    .await
-    .ctx(format!("listing {t}"))
+    .fetch(pool);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await.ctx_with(|| format!("listing {t}"))? {
+        out.push(make(&row)?);
+    }
+    Ok(out)
 }

@@ -478,3 +478,70 @@ async fn a_large_location_import_rebuilds_its_index_from_the_table() {
         "6"
     );
 }
+
+#[tokio::test]
+async fn a_whole_level_read_straight_from_sqlite_matches_the_pool_and_names_a_bad_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let mut named = desa("35.19.10.2001", "Sukorejo", 111.60, -7.60);
+    named.kode_bps = Some("3519102001".into());
+    named.nama_alt = vec!["Sukoredjo".into()];
+    named
+        .attributes
+        .insert("luas_sawah".into(), serde_json::json!(12.5));
+    let mut bare = desa("35.19.10.2002", "Kaibon", 111.62, -7.60);
+    bare.geometry = None;
+    store
+        .upsert_places(&[bare.clone(), named.clone()])
+        .await
+        .unwrap();
+    store
+        .upsert_places(&[desa("35.19.09.2014", "Bibrik", 111.5, -7.6)])
+        .await
+        .unwrap();
+
+    // Without a box, a level is read straight from SQLite; with one that covers the
+    // world, through the pool. Both give the same places (the pool's R-tree holds no
+    // place without a geometry, so that one is left out there).
+    let whole = store.places(&PlaceQuery::level(Level::Desa)).await.unwrap();
+    let mut boxed = PlaceQuery::level(Level::Desa);
+    boxed.bbox = Some([-180.0, -90.0, 180.0, 90.0]);
+    let through_pool = store.places(&boxed).await.unwrap();
+    let with_geometry: Vec<&Place> = whole.iter().filter(|p| p.geometry.is_some()).collect();
+    assert_eq!(with_geometry, through_pool.iter().collect::<Vec<_>>());
+
+    let mut children = PlaceQuery::level(Level::Desa);
+    children.parent = Some(Kode::parse("35.19.10").unwrap());
+    let kecamatan = store.places(&children).await.unwrap();
+    assert_eq!(kecamatan, [named, bare]);
+    assert_eq!(whole.len(), 3);
+    assert!(whole.windows(2).all(|w| w[0].kode < w[1].kode));
+
+    // A cell another tool broke is named, not panicked on. (The sqlite3 shell has no
+    // ST_IsEmpty for the R-tree triggers, so they go first.)
+    let path = dir.path().join("t.gpkg");
+    store.close().await;
+    sqlite3(
+        &path,
+        "DROP TRIGGER rtree_desa_geom_update1; DROP TRIGGER rtree_desa_geom_update2;
+         DROP TRIGGER rtree_desa_geom_update3; DROP TRIGGER rtree_desa_geom_update4;
+         UPDATE desa SET nama_alt = 'not json' WHERE kode = '35.19.10.2001';",
+    );
+    let (store, _) = GpkgStore::open(&path, OpenMode::MustExist).await.unwrap();
+    match store.places(&PlaceQuery::level(Level::Desa)).await {
+        Err(StoreError::Corrupt { table, field, .. }) => {
+            assert_eq!((table.as_str(), field), ("desa", "nama_alt"));
+        }
+        other => panic!("expected a corrupt cell, got {other:?}"),
+    }
+    sqlite3(
+        &path,
+        "UPDATE desa SET nama_alt = '[]', geom = X'00ff' WHERE kode = '35.19.10.2001';",
+    );
+    match store.places(&children).await {
+        Err(StoreError::Corrupt { table, field, .. }) => {
+            assert_eq!((table.as_str(), field), ("desa", "geom"));
+        }
+        other => panic!("expected a corrupt geometry, got {other:?}"),
+    }
+}
