@@ -57,6 +57,83 @@ impl Stored {
     }
 }
 
+/// Features per batch of [`TileIndex::build`].
+const BUILD_BATCH: usize = 4_096;
+
+/// A feature's geometry work, which needs nothing of the index but its options.
+struct Shaped {
+    stored: Stored,
+    raw: Shape<[u32; 2]>,
+    levels: Vec<Shape<[i32; 2]>>,
+}
+
+/// Projects and generalises a feature.
+fn shape(options: &IndexOptions, feature: &Feature) -> (Option<Shaped>, Vec<Issue>) {
+    let (projected, findings) = project(&feature.geometry, options.validate);
+    let issues = findings
+        .issues
+        .into_iter()
+        .map(|kind| Issue {
+            feature_id: feature.id,
+            kind,
+            skipped: findings.skipped,
+        })
+        .collect();
+    let Some(p) = projected else {
+        return (None, issues);
+    };
+    let levels = if p.kind == GeomType::Point {
+        Vec::new()
+    } else {
+        options
+            .levels
+            .iter()
+            .map(|&level| generalise(&p.shape, level_grid_world(options, level)))
+            .collect()
+    };
+    let stored = Stored {
+        id: feature.id,
+        fingerprint: fingerprint(feature),
+        kind: p.kind,
+        bbox_world: p.bbox_world,
+        bbox_lonlat: p.bbox_lonlat,
+    };
+    let shaped = Shaped {
+        stored,
+        raw: p.shape,
+        levels,
+    };
+    (Some(shaped), issues)
+}
+
+/// [`shape`] of every feature of a batch, in order, on up to `threads` threads.
+fn shape_all(
+    options: &IndexOptions,
+    batch: &[Feature],
+    threads: usize,
+) -> Vec<(Option<Shaped>, Vec<Issue>)> {
+    if threads <= 1 || batch.len() < 64 {
+        return batch.iter().map(|f| shape(options, f)).collect();
+    }
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = batch
+            .chunks(batch.len().div_ceil(threads))
+            .map(|run| {
+                scope.spawn(move || run.iter().map(|f| shape(options, f)).collect::<Vec<_>>())
+            })
+            .collect();
+        runs.into_iter()
+            .flat_map(|run| run.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// Size of a level's grid cell in world units.
+fn level_grid_world(options: &IndexOptions, level: u8) -> f64 {
+    let tile_units = f64::from(1u32 << level) * f64::from(options.extent);
+    WORLD_UNITS / tile_units * f64::from(options.grid_units_at(level))
+}
+
 /// A hash of a feature's geometry (structure and coordinates, bit for bit) and properties.
 fn fingerprint(feature: &Feature) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -208,19 +285,30 @@ impl TileIndex {
     ) -> Result<(Self, Vec<Issue>)> {
         let mut index = TileIndex::new(name, options)?;
         let mut issues = Vec::new();
-        for feature in features {
-            if index.by_id.contains_key(&feature.id) {
-                issues.push(Issue {
-                    feature_id: feature.id,
-                    kind: IssueKind::DuplicateId,
-                    skipped: false,
-                });
-                index.remove_slot(feature.id, false);
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let mut features = features.into_iter();
+        loop {
+            // In batches: the geometry work of a batch on every core, then its features
+            // placed in order (and their source geometries dropped) on this thread.
+            let batch: Vec<Feature> = features.by_ref().take(BUILD_BATCH).collect();
+            if batch.is_empty() {
+                break;
             }
-            let (prepared, found) = index.prepare(&feature);
-            issues.extend(found);
-            if let Some(prepared) = prepared {
-                index.place(index.slots.len(), prepared);
+            let shaped = shape_all(&index.options, &batch, threads);
+            for (feature, (shaped, found)) in batch.iter().zip(shaped) {
+                if index.by_id.contains_key(&feature.id) {
+                    issues.push(Issue {
+                        feature_id: feature.id,
+                        kind: IssueKind::DuplicateId,
+                        skipped: false,
+                    });
+                    index.remove_slot(feature.id, false);
+                }
+                issues.extend(found);
+                if let Some(shaped) = shaped {
+                    let prepared = index.tagged(shaped, feature);
+                    index.place(index.slots.len(), prepared);
+                }
             }
         }
         index.raw.shrink();
@@ -238,47 +326,23 @@ impl TileIndex {
 
     /// Projects and generalises a feature and interns its properties.
     fn prepare(&mut self, feature: &Feature) -> (Option<Prepared>, Vec<Issue>) {
-        let (projected, findings) = project(&feature.geometry, self.options.validate);
-        let issues = findings
-            .issues
-            .into_iter()
-            .map(|kind| Issue {
-                feature_id: feature.id,
-                kind,
-                skipped: findings.skipped,
-            })
-            .collect();
-        let Some(p) = projected else {
-            return (None, issues);
-        };
-        let levels = if p.kind == GeomType::Point {
-            Vec::new()
-        } else {
-            self.options
-                .levels
-                .iter()
-                .map(|&level| generalise(&p.shape, self.level_grid_world(level)))
-                .collect()
-        };
+        let (shaped, issues) = shape(&self.options, feature);
+        (shaped.map(|s| self.tagged(s, feature)), issues)
+    }
+
+    /// A shaped feature with its properties interned.
+    fn tagged(&mut self, shaped: Shaped, feature: &Feature) -> Prepared {
         let tags = feature
             .properties
             .iter()
             .map(|(k, v)| [self.intern_key(k), self.intern_value(v)])
             .collect();
-        let stored = Stored {
-            id: feature.id,
-            fingerprint: fingerprint(feature),
-            kind: p.kind,
-            bbox_world: p.bbox_world,
-            bbox_lonlat: p.bbox_lonlat,
-        };
-        let prepared = Prepared {
-            stored,
-            raw: p.shape,
-            levels,
+        Prepared {
+            stored: shaped.stored,
+            raw: shaped.raw,
+            levels: shaped.levels,
             tags,
-        };
-        (Some(prepared), issues)
+        }
     }
 
     /// Puts a prepared feature in a slot (an empty one, or one past the end) without
@@ -332,12 +396,6 @@ impl TileIndex {
         self.values.push(value.clone());
         self.value_ids.insert(k, i);
         i
-    }
-
-    /// Size of a level's grid cell in world units.
-    fn level_grid_world(&self, level: u8) -> f64 {
-        let tile_units = f64::from(1u32 << level) * f64::from(self.options.extent);
-        WORLD_UNITS / tile_units * f64::from(self.options.grid_units_at(level))
     }
 
     /// Adds a feature, or replaces the one with the same id. Returns the lon/lat boxes
