@@ -125,6 +125,16 @@ fn options() -> IndexOptions {
     IndexOptions::default()
 }
 
+/// A layer being built on the blocking pool.
+struct Built {
+    layer: &'static str,
+    started: std::time::Instant,
+    /// How long reading its features took.
+    read: std::time::Duration,
+    features: usize,
+    build: tokio::task::JoinHandle<kumuh_tiles::Result<(TileIndex, Vec<kumuh_tiles::Issue>)>>,
+}
+
 impl Tiles {
     /// An empty service (no features), with a cache of `cache_bytes`.
     pub fn empty(cache_bytes: usize) -> Result<Tiles, TilesError> {
@@ -171,7 +181,9 @@ impl Tiles {
         // Label points come from the same read as their places' polygons (LAYERS puts
         // `label` after the place levels).
         let mut labels = Vec::new();
+        let mut building: Option<Built> = None;
         for def in LAYERS {
+            let started = std::time::Instant::now();
             let features = match level_of(def.id) {
                 Some(level) => {
                     let places = store.places(&PlaceQuery::level(level)).await?;
@@ -193,26 +205,24 @@ impl Tiles {
                 }
             }
             // Projecting and generalising every feature is CPU work: on the blocking
-            // pool, off the workers that answer requests meanwhile.
+            // pool, off the workers that answer requests meanwhile. A layer builds while
+            // the next one is read.
             let layer = def.id;
-            let (index, issues) =
-                tokio::task::spawn_blocking(move || TileIndex::build(layer, options(), features))
-                    .await
-                    .map_err(|e| TilesError::Stopped {
-                        layer,
-                        message: e.to_string(),
-                    })?
-                    .map_err(|source| TilesError::Index { layer, source })?;
-            for issue in issues.iter().take(20) {
-                tracing::warn!(layer = def.id, %issue, "tile layer: feature drawn as it is or skipped");
+            let built = Built {
+                layer,
+                started,
+                read: started.elapsed(),
+                features: features.len(),
+                build: tokio::task::spawn_blocking(move || {
+                    TileIndex::build(layer, options(), features)
+                }),
+            };
+            if let Some(before) = building.replace(built) {
+                self.install(before).await?;
             }
-            if issues.len() > 20 {
-                tracing::warn!(layer = def.id, more = issues.len() - 20, "more tile issues");
-            }
-            if let Some(layer) = self.layers.get(def.id) {
-                *layer.index.write().unwrap_or_else(|p| p.into_inner()) = index;
-                layer.generation.fetch_add(1, Ordering::SeqCst);
-            }
+        }
+        if let Some(last) = building {
+            self.install(last).await?;
         }
         *self.segmen_ids.lock().unwrap_or_else(|p| p.into_inner()) = segmen_ids;
         {
@@ -223,6 +233,42 @@ impl Tiles {
         self.feed.store(latest, Ordering::SeqCst);
         // Walking the whole heap takes a while after a large build: not on a worker.
         let _ = tokio::task::spawn_blocking(release_freed_memory).await;
+        Ok(())
+    }
+
+    /// Waits for a layer's build and puts the index in place.
+    async fn install(&self, built: Built) -> Result<(), TilesError> {
+        let Built {
+            layer,
+            started,
+            read,
+            features,
+            build,
+        } = built;
+        let (index, issues) = build
+            .await
+            .map_err(|e| TilesError::Stopped {
+                layer,
+                message: e.to_string(),
+            })?
+            .map_err(|source| TilesError::Index { layer, source })?;
+        tracing::debug!(
+            layer,
+            features,
+            read_ms = read.as_millis(),
+            built_ms = (started.elapsed() - read).as_millis(),
+            "tile layer built"
+        );
+        for issue in issues.iter().take(20) {
+            tracing::warn!(layer, %issue, "tile layer: feature drawn as it is or skipped");
+        }
+        if issues.len() > 20 {
+            tracing::warn!(layer, more = issues.len() - 20, "more tile issues");
+        }
+        if let Some(held) = self.layers.get(layer) {
+            *held.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+            held.generation.fetch_add(1, Ordering::SeqCst);
+        }
         Ok(())
     }
 
