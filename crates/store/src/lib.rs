@@ -227,9 +227,14 @@ pub struct LayerChange {
     /// The layer: a place level, `lokasi` (the location or one of its assessments),
     /// `jaringan` or `kegiatan`.
     pub lapisan: String,
-    /// The feature's code or id.
+    /// The feature's code or id, or [`WHOLE_LAYER`].
     pub kunci: String,
 }
+
+/// The key of a change-feed entry that stands for a whole layer: a bulk write (an import
+/// of thousands of rows) changed more of it than is worth listing, so a reader reads the
+/// layer again.
+pub const WHOLE_LAYER: &str = "*";
 
 /// What [`Store::changes_since`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

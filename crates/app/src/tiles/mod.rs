@@ -278,7 +278,13 @@ impl Tiles {
     pub async fn sync(&self, store: &dyn Store) -> Result<usize, TilesError> {
         let after = self.feed.load(Ordering::SeqCst);
         let batch = store.changes_since(after, SYNC_BATCH).await?;
-        if batch.gap || batch.changes.len() >= SYNC_BATCH as usize {
+        if batch.gap
+            || batch.changes.len() >= SYNC_BATCH as usize
+            || batch
+                .changes
+                .iter()
+                .any(|c| c.kunci == kumuh_store::WHOLE_LAYER)
+        {
             tracing::info!(
                 changes = batch.latest - after,
                 "many changes in the store: rebuilding the tile layers"

@@ -357,6 +357,51 @@ async fn writes_from_other_processes_reach_the_tiles() {
 }
 
 #[tokio::test]
+async fn a_large_import_by_another_process_reloads_the_tiles() {
+    let f = fixture().await;
+    if f.gpkg.is_none() {
+        return;
+    }
+    let bibrik = TileId::covering_lonlat(111.4935, -7.5753, 14).unwrap();
+    assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik"));
+    // `kumuh import` of 2,500 desa in another process: Bibrik renamed, and desa of a
+    // made-up kecamatan on a grid further east. The feed holds one whole-layer entry
+    // for it.
+    let path = f._dir.path().join("api.gpkg");
+    let (other, _) = GpkgStore::open(&path, OpenMode::MustExist).await.unwrap();
+    let mut renamed = other
+        .place(&Kode::parse("35.19.09.2014").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    renamed.nama = "Bibrik Kidul".into();
+    use geo_types::polygon;
+    let grid = (0..2_499).map(|i| {
+        let (lon, lat) = (112.0 + f64::from(i % 50) * 0.01, -7.5 + f64::from(i / 50) * 0.01);
+        kumuh_domain::Place {
+            kode: Kode::parse(&format!("35.19.19.{}", 2001 + i)).unwrap(),
+            kode_bps: None,
+            nama: format!("Grid {i}"),
+            nama_alt: vec![],
+            geometry: Some(geo_types::MultiPolygon(vec![polygon![
+                (x: lon, y: lat), (x: lon + 0.005, y: lat), (x: lon + 0.005, y: lat + 0.005), (x: lon, y: lat + 0.005)
+            ]])),
+            attributes: Default::default(),
+        }
+    });
+    let places: Vec<_> = std::iter::once(renamed).chain(grid).collect();
+    other
+        .import_audited(kumuh_store::ImportWrite::Places(&places), &[])
+        .await
+        .unwrap();
+    assert_eq!(f.state.tiles.sync(f.store.as_ref()).await.unwrap(), 1);
+    assert!(decoded(&f, "desa", bibrik).contains("nama (String) = Bibrik Kidul"));
+    let first = TileId::covering_lonlat(112.0025, -7.4975, 14).unwrap();
+    assert!(decoded(&f, "desa", first).contains("nama (String) = Grid 0"));
+    assert_eq!(f.state.tiles.sync(f.store.as_ref()).await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn an_offline_package_downloads_for_a_place() {
     use kumuh_tiles::pmtiles::PmTilesReader;
     let f = fixture_with_bibrik_work().await;

@@ -232,7 +232,17 @@ impl Store for GpkgStore {
             crate::ImportWrite::Jaringan(r) => rows.push(("jaringan", r.len())),
         }
         let mut suspended = Vec::new();
+        // A large import is one whole-layer entry in the change feed instead of one entry
+        // per row: a reader of the feed reloads after that many changes either way.
+        let mut quiet_feeds = Vec::new();
         for (table, n) in rows {
+            if n >= rtree::BULK_ROWS
+                && let Some(layer) = schema::feed_layer(table)
+            {
+                let prefix = format!("kumuh_perubahan_{table}_");
+                let triggers = rtree::drop_triggers(&mut tx, table, &prefix).await?;
+                quiet_feeds.push((table, layer, triggers));
+            }
             if rtree::worth_it(&mut tx, table, n).await? {
                 suspended.push(rtree::suspend(&mut tx, table).await?);
             }
@@ -250,6 +260,15 @@ impl Store for GpkgStore {
                 .as_mut()
                 .map(|w| w.remove(s.table()).unwrap_or_default());
             rtree::rebuild(&mut tx, s, rows).await?;
+        }
+        for (table, layer, triggers) in quiet_feeds {
+            rtree::restore_triggers(&mut tx, table, triggers).await?;
+            sqlx::query("INSERT INTO kumuh_perubahan (lapisan, kunci) VALUES (?1, ?2)")
+                .bind(layer)
+                .bind(crate::WHOLE_LAYER)
+                .execute(&mut *tx)
+                .await
+                .ctx(format!("noting the import of {table} in the change feed"))?;
         }
         works::append_audit_lines(&mut tx, audit, None).await?;
         tx.commit().await.ctx("committing the import")?;

@@ -681,6 +681,18 @@ async fn exec(conn: &mut SqliteConnection, sql: String, what: &str) -> Result<()
     Ok(())
 }
 
+/// The change-feed layer of a table (`lokasi` for `lokasi_kumuh`), when its writes are
+/// in the feed.
+pub(super) fn feed_layer(table: &str) -> Option<&'static str> {
+    MIGRATIONS
+        .iter()
+        .flat_map(|m| m.steps)
+        .find_map(|step| match step {
+            Step::ChangeFeed(f) if f.table == table => Some(f.layer),
+            _ => None,
+        })
+}
+
 impl Step {
     async fn apply(&self, conn: &mut SqliteConnection) -> Result<()> {
         match self {

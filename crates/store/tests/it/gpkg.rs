@@ -330,11 +330,20 @@ async fn a_large_import_rebuilds_the_index_whole_and_keeps_its_triggers() {
             )
         })
         .collect();
+    let feed_before = store.changes_since(0, 0).await.unwrap().latest;
     let report = store
         .import_audited(kumuh_store::ImportWrite::Places(&places), &[])
         .await
         .unwrap();
     assert_eq!((report.inserted, report.updated), (2_999, 1));
+    // The change feed holds one whole-layer entry for the import, not 3,000.
+    let feed = store.changes_since(feed_before, 5_000).await.unwrap();
+    let feed: Vec<(&str, &str)> = feed
+        .changes
+        .iter()
+        .map(|c| (c.lapisan.as_str(), c.kunci.as_str()))
+        .collect();
+    assert_eq!(feed, [("desa", kumuh_store::WHOLE_LAYER)]);
     let file = dir.path().join("t.gpkg");
     assert_eq!(sqlite3(&file, "SELECT rtreecheck('rtree_desa_geom')"), "ok");
     assert_eq!(
@@ -410,11 +419,15 @@ async fn a_large_import_rebuilds_the_index_whole_and_keeps_its_triggers() {
             .unwrap(),
         ["35.19.11.2001"]
     );
-    // Afterwards a single edit goes through the triggers again.
+    // Afterwards a single edit goes through the triggers again, the feed's among them.
+    let feed_before = store.changes_since(0, 0).await.unwrap().latest;
     store
         .upsert_places(&[desa("35.19.09.2001", "Bukur", 111.40, -7.60)])
         .await
         .unwrap();
+    let feed = store.changes_since(feed_before, 10).await.unwrap();
+    assert_eq!(feed.changes.len(), 1);
+    assert_eq!(feed.changes[0].kunci, "35.19.09.2001");
     assert_eq!(
         store
             .rtree_codes(Level::Desa, [111.39, -7.61, 111.42, -7.58])
