@@ -33,6 +33,8 @@
 #   BENCH_CONCURRENCY oha connections (default 16)
 #   BENCH_VENV        the virtual environment for shapely (default ~/.cache/kumuh-bench-venv)
 #   BENCH_KEEP=1      keep the temporary directory
+#   BENCH_RT_FROM     a directory kept by an earlier run (BENCH_KEEP=1): use its desa and
+#                     RT set instead of making them again (the same data for a comparison)
 #   OHA, OGR2OGR      tool paths (default: on PATH)
 set -euo pipefail
 shopt -s inherit_errexit
@@ -88,10 +90,19 @@ fi
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -c "import shapely" 2>/dev/null || "$VENV/bin/pip" install --quiet "shapely==2.0.6"
 
-echo "== preparing the desa and the RT set (not timed)"
 DESA=$WORK/desa.geojson
-prepare_desa "$KUMUH_BIN" "$DATA" "$DESA" "$WORK"
-"$VENV/bin/python" "$ROOT/scripts/bench-rt/gen_rt.py" "$DESA" "$WORK/rt" "$PER_DESA" | tee "$WORK/gen.log"
+if [ -n "${BENCH_RT_FROM:-}" ]; then
+  echo "== the desa and the RT set of $BENCH_RT_FROM (not timed)"
+  for f in desa.geojson gen.log; do
+    [ -f "$BENCH_RT_FROM/$f" ] || { echo "bench-rt: no $f in BENCH_RT_FROM=$BENCH_RT_FROM" >&2; exit 2; }
+  done
+  cp "$BENCH_RT_FROM/desa.geojson" "$BENCH_RT_FROM/gen.log" "$WORK/"
+  cp -r "$BENCH_RT_FROM/rt" "$WORK/rt"
+else
+  echo "== preparing the desa and the RT set (not timed)"
+  prepare_desa "$KUMUH_BIN" "$DATA" "$DESA" "$WORK"
+  "$VENV/bin/python" "$ROOT/scripts/bench-rt/gen_rt.py" "$DESA" "$WORK/rt" "$PER_DESA" | tee "$WORK/gen.log"
+fi
 RT_FILES=("$WORK"/rt/rt_*.geojson)
 meta rt "$(tail -1 "$WORK/gen.log" | awk '{print $1}')"
 meta rt_mb "$(du -cm "${RT_FILES[@]}" | tail -1 | cut -f1)"
