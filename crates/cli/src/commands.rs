@@ -582,6 +582,12 @@ async fn export_pmtiles(store: &Opened, args: &ExportArgs) -> anyhow::Result<()>
         .map(Kode::parse)
         .transpose()
         .context("--wilayah")?;
+    // Before the layers are built (which takes seconds on a large atlas).
+    if let Some(kode) = &wilayah
+        && store.place(kode).await?.is_none()
+    {
+        bail!("--wilayah: no place {kode} in the store");
+    }
     let package = kumuh_app::tiles::Package {
         wilayah,
         layers: args.layers.clone(),

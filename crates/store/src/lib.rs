@@ -539,6 +539,22 @@ pub trait LoginFailureLog: Send + Sync {
 pub(crate) type BoxRow = (String, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
 
 /// Codes and boxes as read: a code that does not parse is a corrupt row.
+/// Every row of a query's stream made into a `T` as it arrives, so that the rows are
+/// never all held at once beside what is made of them.
+pub(crate) async fn decoded<R, T>(
+    mut rows: impl futures_util::Stream<Item = std::result::Result<R, sqlx::Error>> + Unpin,
+    make: impl Fn(&R) -> Result<T>,
+    context: impl Fn() -> String,
+) -> Result<Vec<T>> {
+    use crate::error::DbContext;
+    use futures_util::TryStreamExt;
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await.ctx_with(&context)? {
+        out.push(make(&row)?);
+    }
+    Ok(out)
+}
+
 pub(crate) fn boxes_of(t: &str, rows: Vec<crate::BoxRow>) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
     rows.into_iter()
         .map(|(kode, x0, y0, x1, y1)| {

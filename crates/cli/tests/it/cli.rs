@@ -704,6 +704,22 @@ fn a_pmtiles_export_holds_the_layers_for_offline_use() {
     let err = export_to(&nowhere);
     assert!(err.contains("j.pmtiles"), "{err}");
     assert!(!dir.path().join("no-such-dir").exists());
+    // A place that is not in the store is named with its flag, and nothing is written.
+    let elsewhere = dir.path().join("elsewhere.pmtiles");
+    let err = fails(&kumuh(
+        &store,
+        &[
+            "export",
+            "--format",
+            "pmtiles",
+            "--wilayah",
+            "35.19.99",
+            "--out",
+            elsewhere.to_str().unwrap(),
+        ],
+    ));
+    assert!(err.contains("--wilayah: no place 35.19.99"), "{err}");
+    assert!(!elsewhere.exists());
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use futures_util::TryStreamExt;
 use kumuh_domain::search::search_key;
 use kumuh_domain::{Kode, Level, Place, PlaceSummary};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
@@ -508,7 +507,7 @@ async fn place_rows<T>(
         .map(|c| format!("t.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut rows = sqlx::query(AssertSqlSafe(format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {cols} FROM {t} t {join}
          WHERE (?1 IS NULL OR t.kode_induk = ?1) {filter}
          ORDER BY t.kode"
@@ -519,9 +518,5 @@ async fn place_rows<T>(
     .bind(bbox[2])
     .bind(bbox[3])
     .fetch(pool);
-    let mut out = Vec::new();
-    while let Some(row) = rows.try_next().await.ctx_with(|| format!("listing {t}"))? {
-        out.push(make(&row)?);
-    }
-    Ok(out)
+    crate::decoded(rows, make, || format!("listing {t}")).await
 }

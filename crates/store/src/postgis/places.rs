@@ -2,7 +2,6 @@
 //! index), search, and the writes, audited ones with their audit line in the same
 //! transaction.
 
-use futures_util::TryStreamExt;
 use geo_types::Geometry;
 use kumuh_domain::search::search_key;
 use kumuh_domain::{Kode, Level, Place, PlaceSummary};
@@ -331,7 +330,7 @@ async fn place_rows<T>(
     } else {
         "AND $2::float8 IS NOT NULL AND $3::float8 IS NOT NULL AND $4::float8 IS NOT NULL AND $5::float8 IS NOT NULL"
     };
-    let mut rows = sqlx::query(AssertSqlSafe(format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {columns} FROM {t}
          WHERE ($1::text IS NULL OR kode_induk = $1) {filter}
          ORDER BY kode"
@@ -342,9 +341,5 @@ async fn place_rows<T>(
     .bind(bbox[2])
     .bind(bbox[3])
     .fetch(pool);
-    let mut out = Vec::new();
-    while let Some(row) = rows.try_next().await.ctx_with(|| format!("listing {t}"))? {
-        out.push(make(&row)?);
-    }
-    Ok(out)
+    crate::decoded(rows, make, || format!("listing {t}")).await
 }
