@@ -229,7 +229,7 @@ pub async fn collection(atlas: &Atlas, lapisan: Lapisan) -> Result<Value> {
         Lapisan::Segmen => {
             let all = store.list_kegiatan(&KegiatanQuery::default()).await?;
             let features = crate::blocking(move || segmen_features(&all, None)).await?;
-            json!({"type": "FeatureCollection", "features": features})
+            kumuh_io::geojson::feature_collection(features)
         }
     })
 }

@@ -50,7 +50,7 @@ fn fitur_collection(fitur: &[Fitur]) -> Value {
             })
         })
         .collect();
-    json!({"type": "FeatureCollection", "features": features})
+    kumuh_io::geojson::feature_collection(features)
 }
 
 /// One version in a siteplan's history.

@@ -509,7 +509,7 @@ fn sample(converted: &Converted, indices: &[usize], n: usize) -> serde_json::Val
             Some(f)
         })
         .collect();
-    serde_json::json!({"type": "FeatureCollection", "features": features})
+    kumuh_io::geojson::feature_collection(features)
 }
 
 /// What an import of the file would do, with the first `contoh` features mapped: the

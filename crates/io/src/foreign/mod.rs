@@ -226,7 +226,7 @@ impl Layer {
         let features: Vec<Value> = (0..converted.len())
             .filter_map(|n| converted.feature(n))
             .collect();
-        Ok(json!({"type": "FeatureCollection", "features": features}))
+        Ok(crate::geojson::feature_collection(features))
     }
 
     /// The layer in EPSG:4326 with Kumuh's field names: coordinates reprojected from
@@ -300,7 +300,7 @@ impl Layer {
             });
         }
         Ok(Converted {
-            collection: json!({"type": "FeatureCollection", "features": features}),
+            collection: crate::geojson::feature_collection(features),
             geometries,
         })
     }

@@ -23,8 +23,8 @@ pub use geometry::{area_geometry_from_json, geometry_from_json, geometry_json};
 pub use parents::{Checked, KnownPlaces, parse_checked, parse_checked_value};
 pub use read::{parse, parse_skipping};
 pub use write::{
-    jaringan_collection, label_points, lokasi_collection, lokasi_feature, place_feature,
-    places_collection,
+    feature_collection, jaringan_collection, label_points, lokasi_collection, lokasi_feature,
+    place_feature, places_collection,
 };
 
 /// One thing wrong with an input file.

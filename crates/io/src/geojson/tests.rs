@@ -450,3 +450,19 @@ fn the_seed_desa_lie_inside_their_kecamatan() {
         "{checked:?}"
     );
 }
+
+#[test]
+fn a_feature_collection_holds_its_features_as_given() {
+    let features = vec![
+        json!({"type": "Feature", "properties": {"kode": "35.19.09.2014"}, "geometry": null}),
+        json!({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [111.5, -7.6]}}),
+    ];
+    assert_eq!(
+        feature_collection(features.clone()),
+        json!({"type": "FeatureCollection", "features": features})
+    );
+    assert_eq!(
+        feature_collection(vec![]).to_string(),
+        r#"{"features":[],"type":"FeatureCollection"}"#
+    );
+}

@@ -8,6 +8,15 @@ use serde_json::{Map, Value, json};
 
 use super::geometry::multipolygon_json;
 
+/// A FeatureCollection of `features`, moved in. (`json!` would serialize them into a deep
+/// copy: a fifth of an RT import's time went to copying and dropping its features.)
+pub fn feature_collection(features: Vec<Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("type".into(), Value::String("FeatureCollection".into()));
+    m.insert("features".into(), Value::Array(features));
+    Value::Object(m)
+}
+
 /// The properties every place feature carries, in the API and in exports.
 fn place_properties(p: &Place) -> Map<String, Value> {
     let mut m = Map::new();
@@ -63,7 +72,7 @@ pub fn label_points(places: &[Place]) -> Value {
             }))
         })
         .collect();
-    json!({"type": "FeatureCollection", "features": features})
+    feature_collection(features)
 }
 
 /// A slum location as a GeoJSON Feature.
@@ -111,7 +120,7 @@ pub fn lokasi_collection<'a>(
             f
         })
         .collect();
-    json!({"type": "FeatureCollection", "features": features})
+    feature_collection(features)
 }
 
 /// Road and drainage lines as a FeatureCollection of MultiLineStrings (`id` is the code),
@@ -137,5 +146,5 @@ pub fn jaringan_collection(ruas: &[Ruas]) -> Value {
             })
         })
         .collect();
-    json!({"type": "FeatureCollection", "features": features})
+    feature_collection(features)
 }

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use kumuh_domain::works::{JenisKegiatan, StatusKegiatan, SumberDana};
 use kumuh_store::{AuditQuery, KegiatanQuery, StoredKegiatan};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::KegiatanDetail;
@@ -154,9 +153,7 @@ pub async fn segmen_geojson(
     // workers.
     let features =
         kumuh_app::blocking(move || kumuh_app::ekspor::segmen_features(&all, bbox)).await?;
-    Ok(GeoJson(
-        json!({"type": "FeatureCollection", "features": features}),
-    ))
+    Ok(GeoJson(kumuh_io::geojson::feature_collection(features)))
 }
 
 /// Which audit lines to read.
