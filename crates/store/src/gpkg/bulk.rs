@@ -27,17 +27,12 @@ use libsqlite3_sys as ffi;
 use super::rows::{PLACE_COLUMNS, PlaceCells, place_from_cells};
 use crate::error::{Result, StoreError};
 
-/// Every place of a table (one level), children of `parent` only when given, in code
-/// order. `Ok(None)`: SQLite could not run the read here (a file it cannot open this
+/// Every place of a table (one level), in code order. `Ok(None)`: SQLite could not run the read here (a file it cannot open this
 /// way, a lock that outlasted the busy timeout); the caller reads through the pool
 /// instead, which reports the error if it persists. A cell that cannot be read is
 /// [`StoreError::Corrupt`], as through the pool.
-pub(super) fn read_places(
-    path: &Path,
-    table: &str,
-    parent: Option<&str>,
-) -> Result<Option<Vec<Place>>> {
-    match read(path, table, parent) {
+pub(super) fn read_level(path: &Path, table: &str) -> Result<Option<Vec<Place>>> {
+    match read(path, table) {
         Ok(places) => Ok(Some(places)),
         Err(Failed::Sqlite(message)) => {
             tracing::debug!(table, %message, "bulk read unavailable: reading through the pool");
@@ -121,11 +116,9 @@ fn open(path: &Path) -> std::result::Result<Db, Failed> {
     Ok(db)
 }
 
-fn read(path: &Path, table: &str, parent: Option<&str>) -> std::result::Result<Vec<Place>, Failed> {
+fn read(path: &Path, table: &str) -> std::result::Result<Vec<Place>, Failed> {
     let db = open(path)?;
-    let sql = format!(
-        "SELECT {PLACE_COLUMNS} FROM {table} WHERE (?1 IS NULL OR kode_induk = ?1) ORDER BY kode"
-    );
+    let sql = format!("SELECT {PLACE_COLUMNS} FROM {table} ORDER BY kode");
     let sql_len =
         c_int::try_from(sql.len()).map_err(|_| Failed::Sqlite("query too long".into()))?;
     let mut raw = ptr::null_mut();
@@ -146,24 +139,6 @@ fn read(path: &Path, table: &str, parent: Option<&str>) -> std::result::Result<V
         raw: NonNull::new(raw).ok_or_else(|| Failed::Sqlite("an empty query".into()))?,
         db: &db,
     };
-    if let Some(parent) = parent {
-        let len =
-            c_int::try_from(parent.len()).map_err(|_| Failed::Sqlite("code too long".into()))?;
-        // SAFETY: the statement is valid; SQLITE_TRANSIENT makes SQLite copy the text
-        // before the call returns.
-        let rc = unsafe {
-            ffi::sqlite3_bind_text(
-                stmt.raw.as_ptr(),
-                1,
-                parent.as_ptr().cast(),
-                len,
-                ffi::SQLITE_TRANSIENT(),
-            )
-        };
-        if rc != ffi::SQLITE_OK {
-            return Err(db.error("binding the parent code"));
-        }
-    }
     let mut places = Vec::new();
     loop {
         // SAFETY: the statement is valid and used on this thread only.
