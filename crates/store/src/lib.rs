@@ -538,7 +538,6 @@ pub trait LoginFailureLog: Send + Sync {
 /// A place's code and box as a backend reads them (minx, miny, maxx, maxy).
 pub(crate) type BoxRow = (String, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
 
-/// Codes and boxes as read: a code that does not parse is a corrupt row.
 /// Every row of a query's stream made into a `T` as it arrives, so that the rows are
 /// never all held at once beside what is made of them.
 pub(crate) async fn decoded<R, T>(
@@ -555,6 +554,7 @@ pub(crate) async fn decoded<R, T>(
     Ok(out)
 }
 
+/// Codes and boxes as read: a code that does not parse is a corrupt row.
 pub(crate) fn boxes_of(t: &str, rows: Vec<crate::BoxRow>) -> Result<Vec<(Kode, Option<[f64; 4]>)>> {
     rows.into_iter()
         .map(|(kode, x0, y0, x1, y1)| {

@@ -240,7 +240,7 @@ impl Store for GpkgStore {
                 && let Some(layer) = schema::feed_layer(table)
             {
                 let prefix = format!("kumuh_perubahan_{table}_");
-                let triggers = rtree::drop_triggers(&mut tx, table, &prefix).await?;
+                let triggers = schema::drop_triggers(&mut tx, table, &prefix).await?;
                 quiet_feeds.push((table, layer, triggers));
             }
             if rtree::worth_it(&mut tx, table, n).await? {
@@ -262,7 +262,7 @@ impl Store for GpkgStore {
             rtree::rebuild(&mut tx, s, rows).await?;
         }
         for (table, layer, triggers) in quiet_feeds {
-            rtree::restore_triggers(&mut tx, table, triggers).await?;
+            schema::restore_triggers(&mut tx, table, triggers).await?;
             sqlx::query("INSERT INTO kumuh_perubahan (lapisan, kunci) VALUES (?1, ?2)")
                 .bind(layer)
                 .bind(crate::WHOLE_LAYER)

@@ -73,7 +73,8 @@ pub(super) async fn worth_it(
 /// Drops the R-tree triggers of `table` (in the caller's transaction), keeping their
 /// statements for [`rebuild`].
 pub(super) async fn suspend(conn: &mut SqliteConnection, table: &str) -> Result<Suspended> {
-    let triggers = drop_triggers(conn, table, &format!("rtree_{table}_geom_")).await?;
+    let triggers =
+        super::schema::drop_triggers(conn, table, &format!("rtree_{table}_geom_")).await?;
     // The entries as the leaves hold them (a leaf is a node that is no node's parent):
     // a few thousand blobs rather than a row per entry.
     let leaves: Vec<Vec<u8>> = sqlx::query_scalar(AssertSqlSafe(format!(
@@ -178,48 +179,7 @@ pub(super) async fn rebuild(
     write_tree(conn, &r, &tree).await?;
     // The extent in gpkg_contents is read from the index: again, now that it is whole.
     super::touch_contents(&mut *conn, t).await?;
-    restore_triggers(conn, t, s.triggers).await
-}
-
-/// Drops the triggers of `table` whose names start with `prefix` (in the caller's
-/// transaction), returning their `CREATE TRIGGER` statements as the file had them.
-pub(super) async fn drop_triggers(
-    conn: &mut SqliteConnection,
-    table: &str,
-    prefix: &str,
-) -> Result<Vec<String>> {
-    let triggers: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master
-         WHERE type = 'trigger' AND tbl_name = ?1 AND substr(name, 1, length(?2)) = ?2
-         ORDER BY name",
-    )
-    .bind(table)
-    .bind(prefix)
-    .fetch_all(&mut *conn)
-    .await
-    .ctx(format!("reading the triggers of {table}"))?;
-    for (name, _) in &triggers {
-        sqlx::query(AssertSqlSafe(format!("DROP TRIGGER \"{name}\"")))
-            .execute(&mut *conn)
-            .await
-            .ctx(format!("suspending trigger {name}"))?;
-    }
-    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
-}
-
-/// Creates again the triggers [`drop_triggers`] returned.
-pub(super) async fn restore_triggers(
-    conn: &mut SqliteConnection,
-    table: &str,
-    triggers: Vec<String>,
-) -> Result<()> {
-    for sql in triggers {
-        sqlx::query(AssertSqlSafe(sql))
-            .execute(&mut *conn)
-            .await
-            .ctx(format!("restoring the triggers of {table}"))?;
-    }
-    Ok(())
+    super::schema::restore_triggers(conn, t, s.triggers).await
 }
 
 /// One cell: a row's id (or a child node's number) and its box in the R-tree's column

@@ -681,6 +681,47 @@ async fn exec(conn: &mut SqliteConnection, sql: String, what: &str) -> Result<()
     Ok(())
 }
 
+/// Drops the triggers of `table` whose names start with `prefix` (in the caller's
+/// transaction), returning their `CREATE TRIGGER` statements as the file had them.
+pub(super) async fn drop_triggers(
+    conn: &mut SqliteConnection,
+    table: &str,
+    prefix: &str,
+) -> Result<Vec<String>> {
+    let triggers: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master
+         WHERE type = 'trigger' AND tbl_name = ?1 AND substr(name, 1, length(?2)) = ?2
+         ORDER BY name",
+    )
+    .bind(table)
+    .bind(prefix)
+    .fetch_all(&mut *conn)
+    .await
+    .ctx(format!("reading the triggers of {table}"))?;
+    for (name, _) in &triggers {
+        sqlx::query(AssertSqlSafe(format!("DROP TRIGGER \"{name}\"")))
+            .execute(&mut *conn)
+            .await
+            .ctx(format!("suspending trigger {name}"))?;
+    }
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Creates again the triggers [`drop_triggers`] returned.
+pub(super) async fn restore_triggers(
+    conn: &mut SqliteConnection,
+    table: &str,
+    triggers: Vec<String>,
+) -> Result<()> {
+    for sql in triggers {
+        sqlx::query(AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await
+            .ctx(format!("restoring the triggers of {table}"))?;
+    }
+    Ok(())
+}
+
 /// The change-feed layer of a table (`lokasi` for `lokasi_kumuh`), when its writes are
 /// in the feed.
 pub(super) fn feed_layer(table: &str) -> Option<&'static str> {
