@@ -106,28 +106,6 @@ fn shape(options: &IndexOptions, feature: &Feature) -> (Option<Shaped>, Vec<Issu
     (Some(shaped), issues)
 }
 
-/// [`shape`] of every feature of a batch, in order, on up to `threads` threads.
-fn shape_all(
-    options: &IndexOptions,
-    batch: &[Feature],
-    threads: usize,
-) -> Vec<(Option<Shaped>, Vec<Issue>)> {
-    if threads <= 1 || batch.len() < 64 {
-        return batch.iter().map(|f| shape(options, f)).collect();
-    }
-    std::thread::scope(|scope| {
-        let runs: Vec<_> = batch
-            .chunks(batch.len().div_ceil(threads))
-            .map(|run| {
-                scope.spawn(move || run.iter().map(|f| shape(options, f)).collect::<Vec<_>>())
-            })
-            .collect();
-        runs.into_iter()
-            .flat_map(|run| run.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
-}
-
 /// Size of a level's grid cell in world units.
 fn level_grid_world(options: &IndexOptions, level: u8) -> f64 {
     let tile_units = f64::from(1u32 << level) * f64::from(options.extent);
@@ -285,7 +263,6 @@ impl TileIndex {
     ) -> Result<(Self, Vec<Issue>)> {
         let mut index = TileIndex::new(name, options)?;
         let mut issues = Vec::new();
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let mut features = features.into_iter();
         loop {
             // In batches: the geometry work of a batch on every core, then its features
@@ -294,7 +271,8 @@ impl TileIndex {
             if batch.is_empty() {
                 break;
             }
-            let shaped = shape_all(&index.options, &batch, threads);
+            let options = &index.options;
+            let shaped = kumuh_domain::paralel::map(batch.len(), 64, |i| shape(options, &batch[i]));
             for (feature, (shaped, found)) in batch.iter().zip(shaped) {
                 if index.by_id.contains_key(&feature.id) {
                     issues.push(Issue {
