@@ -73,6 +73,13 @@ pub enum Error {
         reason: String,
     },
 
+    /// Bytes that [`TileIndex::from_snapshot`](crate::TileIndex::from_snapshot) refused.
+    #[error("not a usable tile index snapshot: {reason}")]
+    Snapshot {
+        /// Why.
+        reason: String,
+    },
+
     /// Writing to the caller's sink failed.
     #[error("{context}")]
     Io {

@@ -79,7 +79,10 @@ mod simplify;
 mod tile_id;
 
 pub use error::{Error, Result};
-pub use index::{Change, Feature, IndexOptions, MemoryReport, TileIndex, TileStats, encode_layers};
+pub use index::{
+    Change, Feature, IndexOptions, MemoryReport, SNAPSHOT_FORMAT, TileIndex, TileStats,
+    encode_layers,
+};
 pub use issue::{Issue, IssueKind};
 pub use mvt::{Finished, GeomType, LayerEncoder, TileGeometry, Value};
 pub use tile_id::{MAX_ZOOM, TileCover, TileId};

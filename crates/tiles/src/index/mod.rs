@@ -3,6 +3,7 @@
 
 mod encode;
 mod options;
+mod snapshot;
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +22,7 @@ use crate::tile_id::{TileCover, unit_box_to_range};
 use crate::{MAX_ZOOM, Result, TileId};
 pub use encode::encode_layers;
 pub use options::{Change, Feature, IndexOptions, TileStats};
+pub use snapshot::SNAPSHOT_FORMAT;
 
 type TreeItem = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -504,6 +506,22 @@ impl TileIndex {
     /// `true` when a feature with this id is indexed.
     pub fn contains(&self, id: u64) -> bool {
         self.by_id.contains_key(&id)
+    }
+
+    /// Each feature's value of the property `key`, for the features that have it.
+    pub fn values_of(&self, key: &str) -> Vec<(u64, &Value)> {
+        let Some(&k) = self.key_ids.get(key) else {
+            return Vec::new();
+        };
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, s)| {
+                let s = s.as_ref()?;
+                let [_, v] = self.tags.get(slot).iter().find(|t| t[0] == k)?;
+                Some((s.id, &self.values[*v as usize]))
+            })
+            .collect()
     }
 
     /// Lon/lat box of all features, `None` when empty.

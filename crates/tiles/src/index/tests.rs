@@ -198,3 +198,18 @@ fn huge_and_tiny_geometry_do_not_panic() {
         assert!(stats.features >= 1, "z{z}");
     }
 }
+
+#[test]
+fn values_of_a_property_by_feature() {
+    let (index, _) = TileIndex::build(
+        "t",
+        IndexOptions::default(),
+        [square(1, 111.0, -7.0, 0.01), square(2, 111.02, -7.0, 0.01)],
+    )
+    .unwrap();
+    assert_eq!(
+        index.values_of("n"),
+        [(1, &Value::UInt(1)), (2, &Value::UInt(2))]
+    );
+    assert!(index.values_of("nama").is_empty());
+}
