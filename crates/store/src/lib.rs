@@ -247,6 +247,20 @@ pub struct ChangeBatch {
     pub gap: bool,
 }
 
+/// A server's tile index of one layer, kept in the store so that the next start reads it
+/// instead of building it again (`kumuh_app::tiles`): which layer, the change feed's
+/// position it holds, and which build wrote it. Nothing but that service reads the
+/// bytes, and it checks them; a copy of the store for sharing leaves them out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTileIndex {
+    /// The tile layer (`desa`, `lokasi`, …).
+    pub lapisan: String,
+    /// The change feed's position the index holds: every change up to it is in it.
+    pub perubahan: i64,
+    /// Which build wrote it; another build does not read it.
+    pub versi: String,
+}
+
 /// What an import from a file writes: places (of any level), slum locations, or road and
 /// drainage lines, each inserted or replaced by code.
 #[derive(Debug, Clone, Copy)]
@@ -495,6 +509,16 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Lines of the audit log, newest first.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
+
+    /// The kept tile indexes, one per layer, without their bytes (none before a server
+    /// first kept them).
+    async fn tile_indexes(&self) -> Result<Vec<StoredTileIndex>>;
+
+    /// A layer's kept tile index with its bytes.
+    async fn tile_index(&self, lapisan: &str) -> Result<Option<(StoredTileIndex, Vec<u8>)>>;
+
+    /// Keeps a layer's tile index, replacing the one kept for that layer.
+    async fn keep_tile_index(&self, index: &StoredTileIndex, data: &[u8]) -> Result<()>;
 
     /// Writes a consistent copy of the whole store to `path` (which must not exist), for
     /// sharing: without API tokens, and with users but not their password hashes.

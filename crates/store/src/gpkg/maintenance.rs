@@ -311,7 +311,8 @@ impl GpkgStore {
     }
 }
 
-/// Removes the tokens, password hashes and KSM members' NIKs from a fresh copy.
+/// Removes the tokens, password hashes and KSM members' NIKs from a fresh copy, and the
+/// kept tile indexes (a server builds them again from the copy's features).
 async fn scrub(path: &Path) -> Result<()> {
     let opts = SqliteConnectOptions::new().filename(path);
     let mut conn = <SqliteConnection as sqlx::Connection>::connect_with(&opts)
@@ -322,6 +323,7 @@ async fn scrub(path: &Path) -> Result<()> {
          DELETE FROM kumuh_tokens;
          UPDATE kumuh_users SET password_hash = '';
          DELETE FROM upk_ksm_nik;
+         DELETE FROM kumuh_indeks_ubin;
          VACUUM;",
     )
     .execute(&mut conn)

@@ -578,6 +578,20 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             }),
         ],
     },
+    Migration {
+        version: 10,
+        name: "kept tile indexes",
+        steps: &[Step::Attributes(AttributesTable {
+            name: "kumuh_indeks_ubin",
+            description: "Kept tile indexes: each map layer's index as a server built it, with the change-feed position it holds, so that a restart reads it instead of building it again; left out of shared copies",
+            create: "CREATE TABLE kumuh_indeks_ubin (
+                lapisan TEXT PRIMARY KEY,
+                perubahan INTEGER NOT NULL,
+                versi TEXT NOT NULL,
+                data BLOB NOT NULL,
+                dibuat TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+        })],
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -830,6 +844,16 @@ pub(crate) async fn migrate(conn: &mut SqliteConnection, current: i64) -> Result
             .await
             .ctx("recording the migration")?;
         tx.commit().await.ctx(format!("migration {}", m.version))?;
+    }
+    if current < latest_version() && current >= 10 {
+        // A migration may rewrite features without a change-feed entry: the kept tile
+        // indexes may no longer match, so the next start builds them again.
+        exec(
+            conn,
+            "DELETE FROM kumuh_indeks_ubin".into(),
+            "forgetting the kept tile indexes",
+        )
+        .await?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ mod places;
 mod records;
 mod rows;
 mod schema;
+mod tile_index;
 mod upk;
 mod users;
 
@@ -428,6 +429,18 @@ impl Store for PgStore {
         let revisi = records::save_siteplan(&mut tx, write).await?;
         tx.commit().await.ctx(action)?;
         Ok(revisi)
+    }
+
+    async fn tile_indexes(&self) -> Result<Vec<crate::StoredTileIndex>> {
+        tile_index::list(&self.pool).await
+    }
+
+    async fn tile_index(&self, lapisan: &str) -> Result<Option<(crate::StoredTileIndex, Vec<u8>)>> {
+        tile_index::get(&self.pool, lapisan).await
+    }
+
+    async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: &[u8]) -> Result<()> {
+        tile_index::keep(&self.pool, index, data).await
     }
 
     async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch> {

@@ -47,6 +47,11 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         name: "basemaps and the tiles of kept basemaps",
         sql: version_4,
     },
+    Migration {
+        version: 5,
+        name: "kept tile indexes",
+        sql: version_5,
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -473,6 +478,20 @@ CREATE TABLE peta_dasar_ubin (
     )
 }
 
+/// Kept tile indexes, as the GeoPackage keeps them (its migration 10).
+fn version_5() -> String {
+    format!(
+        r#"
+CREATE TABLE kumuh_indeks_ubin (
+  lapisan text PRIMARY KEY,
+  perubahan bigint NOT NULL,
+  versi text NOT NULL,
+  data bytea NOT NULL,
+  dibuat text NOT NULL DEFAULT {NOW});
+"#
+    )
+}
+
 /// The advisory lock writers of the change feed hold until they commit.
 pub(super) const FEED_LOCK: i64 = 0x4B55_4D55_485F_4346; // "KUMUH_CF"
 
@@ -490,6 +509,14 @@ pub(super) async fn migrate(conn: &mut PgConnection, current: i64) -> Result<()>
             .execute(&mut *conn)
             .await
             .ctx("recording the migration")?;
+    }
+    if current < latest_version() && current >= 5 {
+        // A migration may rewrite features without a change-feed entry: the kept tile
+        // indexes may no longer match, so the next start builds them again.
+        sqlx::query("DELETE FROM kumuh_indeks_ubin")
+            .execute(&mut *conn)
+            .await
+            .ctx("forgetting the kept tile indexes")?;
     }
     Ok(())
 }

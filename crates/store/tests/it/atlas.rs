@@ -4,7 +4,7 @@
 
 use geo_types::{MultiPolygon, polygon};
 use kumuh_domain::{Kode, Level, Place, Role, User};
-use kumuh_store::{PlaceQuery, StoreError};
+use kumuh_store::{PlaceQuery, Store, StoreError, StoredTileIndex};
 
 use crate::backend;
 use backend::{Backend, TestStore};
@@ -18,6 +18,7 @@ for_each_backend!(
     the_change_feed_records_writes_from_any_process,
     the_change_feed_stays_bounded_and_says_when_it_lost_changes,
     the_slum_location_layer_shows_the_latest_assessment_in_gdal,
+    kept_tile_indexes_are_replaced_by_layer_and_left_out_of_copies,
 );
 
 fn square(lon: f64, lat: f64, size: f64) -> MultiPolygon<f64> {
@@ -284,6 +285,53 @@ async fn the_change_feed_stays_bounded_and_says_when_it_lost_changes(store: Test
     assert!(!near.gap);
     assert_eq!(near.changes.len(), 10);
     assert_eq!(near.changes[0].kunci, "d104991");
+}
+
+async fn kept_tile_indexes_are_replaced_by_layer_and_left_out_of_copies(store: TestStore) {
+    assert!(store.tile_indexes().await.unwrap().is_empty());
+    assert!(store.tile_index("desa").await.unwrap().is_none());
+    let key = |lapisan: &str, perubahan| StoredTileIndex {
+        lapisan: lapisan.into(),
+        perubahan,
+        versi: "v1".into(),
+    };
+    store
+        .keep_tile_index(&key("desa", 7), &[0, 1, 2, 255])
+        .await
+        .unwrap();
+    store.keep_tile_index(&key("lokasi", 7), &[]).await.unwrap();
+    assert_eq!(
+        store.tile_indexes().await.unwrap(),
+        [key("desa", 7), key("lokasi", 7)]
+    );
+    // Keeping a layer again replaces it, from any process; the others stay.
+    let big = vec![0xA5; 3 << 20];
+    store
+        .reopen()
+        .await
+        .keep_tile_index(&key("desa", 9), &big)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.tile_indexes().await.unwrap(),
+        [key("desa", 9), key("lokasi", 7)]
+    );
+    assert_eq!(
+        store.tile_index("desa").await.unwrap(),
+        Some((key("desa", 9), big))
+    );
+    assert_eq!(
+        store.tile_index("lokasi").await.unwrap(),
+        Some((key("lokasi", 7), vec![]))
+    );
+    // A copy for sharing leaves them out.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("salinan.gpkg");
+    store.export_copy(&copy).await.unwrap();
+    let (copy, _) = kumuh_store::GpkgStore::open(&copy, kumuh_store::OpenMode::MustExist)
+        .await
+        .unwrap();
+    assert!(copy.tile_indexes().await.unwrap().is_empty());
 }
 
 /// The slum-location layer carries each location's latest assessment (year, total,
