@@ -13,6 +13,7 @@
 //! rebuilds every layer after a bulk import. A feature re-sent unchanged (an API edit
 //! seen again in the feed) touches no tile.
 
+mod kept;
 mod layers;
 
 use std::collections::{BTreeMap, HashMap};
@@ -46,7 +47,8 @@ pub struct CachedTile {
 
 struct Layer {
     def: &'static LayerDef,
-    index: RwLock<TileIndex>,
+    /// Shared, so that keeping it in the store can write it out on the blocking pool.
+    index: Arc<RwLock<TileIndex>>,
     /// Counts the index's changes, so a tile encoded across a change is not cached.
     generation: AtomicU64,
 }
@@ -73,6 +75,8 @@ pub struct Tiles {
     feed: AtomicI64,
     /// The segment feature ids of each work, to drop the segments a change removed.
     segmen_ids: Mutex<HashMap<String, Vec<u64>>>,
+    /// The layers were last read from the indexes kept in the store, not built.
+    kept: std::sync::atomic::AtomicBool,
 }
 
 /// Changes read from the feed at most at once; more than this is a bulk write, answered
@@ -148,7 +152,7 @@ impl Tiles {
                 def.id,
                 Layer {
                     def,
-                    index: RwLock::new(index),
+                    index: Arc::new(RwLock::new(index)),
                     generation: AtomicU64::new(0),
                 },
             );
@@ -162,14 +166,21 @@ impl Tiles {
             }),
             feed: AtomicI64::new(0),
             segmen_ids: Mutex::new(HashMap::new()),
+            kept: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
-    /// Builds every layer from the store. Invalid geometries are drawn as they are and
-    /// reported in the log.
+    /// Every layer, from the indexes the store keeps when they are there and of this
+    /// build (then brought up to date with the changes made since, by any process), or
+    /// else built from the store's features, and then kept in it. Invalid geometries are
+    /// drawn as they are and reported in the log when a layer is built.
     pub async fn load(store: &dyn Store, cache_bytes: usize) -> Result<Tiles, TilesError> {
         let tiles = Tiles::empty(cache_bytes)?;
-        tiles.reload(store).await?;
+        if tiles.read_kept(store).await? {
+            tiles.sync(store).await?;
+        } else {
+            tiles.reload(store).await?;
+        }
         Ok(tiles)
     }
 
@@ -231,6 +242,8 @@ impl Tiles {
             cache.bytes = 0;
         }
         self.feed.store(latest, Ordering::SeqCst);
+        self.kept.store(false, Ordering::SeqCst);
+        self.keep(store, latest).await;
         // Walking the whole heap takes a while after a large build: not on a worker.
         let _ = tokio::task::spawn_blocking(release_freed_memory).await;
         Ok(())

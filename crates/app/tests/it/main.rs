@@ -1,2 +1,3 @@
 mod foto;
 mod impor;
+mod tiles;
