@@ -40,7 +40,7 @@ async fn new_store_is_a_geopackage_with_registered_layers() {
     let store = new_store(dir.path()).await;
     let info = store.info().await.unwrap();
     assert_eq!(info.backend, "geopackage");
-    assert_eq!(info.schema_version, 9);
+    assert_eq!(info.schema_version, 10);
     store.close().await;
 
     let bytes = std::fs::read(dir.path().join("t.gpkg")).unwrap();
@@ -238,7 +238,7 @@ async fn a_store_from_a_newer_schema_is_refused() {
             e,
             StoreError::NewerSchema {
                 found: 999,
-                known: 9,
+                known: 10,
                 ..
             }
         ),

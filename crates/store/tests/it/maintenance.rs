@@ -210,7 +210,7 @@ async fn the_full_check_names_each_kind_of_damage() {
     let good = store_with(dir.path(), "good.gpkg", 2).await;
     let report = check_file(&good).await.unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
-    assert_eq!(report.schema_version, Some(9));
+    assert_eq!(report.schema_version, Some(10));
 
     check(
         dir.path(),
@@ -331,7 +331,7 @@ async fn restore_puts_a_good_store_in_place_and_keeps_the_old_one() {
     let report = restore_file(&store, &backup).await.unwrap();
     let kept = dir.path().join("kumuh.gpkg.before-restore");
     assert_eq!(report.previous.as_deref(), Some(kept.as_path()));
-    assert_eq!(report.schema_version, 9);
+    assert_eq!(report.schema_version, 10);
     assert_eq!(desa_count(&store).await, 2);
     assert_eq!(desa_count(&kept).await, 5);
     assert_eq!(desa_count(&backup).await, 2, "the source is left as it was");

@@ -39,7 +39,7 @@ async fn a_new_database_gets_typed_layers_with_gist_indexes() {
         return;
     };
     let info = t.info().await.unwrap();
-    assert_eq!((info.backend, info.schema_version), ("postgis", 4));
+    assert_eq!((info.backend, info.schema_version), ("postgis", 5));
     let columns = psql(
         &t.location,
         "SELECT f_table_name || ' ' || type || ' ' || srid FROM geometry_columns
@@ -91,7 +91,7 @@ async fn a_new_database_gets_typed_layers_with_gist_indexes() {
         .await
         .unwrap();
     assert!(!created);
-    assert_eq!(again.info().await.unwrap().schema_version, 4);
+    assert_eq!(again.info().await.unwrap().schema_version, 5);
 }
 
 #[tokio::test]
@@ -107,7 +107,7 @@ async fn a_database_from_a_newer_kumuh_is_refused_and_left_untouched() {
     let before = psql(&t.location, "SELECT count(*) FROM pg_tables").unwrap();
     match PgStore::open(&t.location, OpenMode::CreateIfMissing).await {
         Err(StoreError::NewerDatabaseSchema { found, known, .. }) => {
-            assert_eq!((found, known), (99, 4));
+            assert_eq!((found, known), (99, 5));
         }
         other => panic!("expected a newer schema, got {other:?}"),
     }
@@ -194,7 +194,7 @@ async fn a_role_that_may_not_create_postgis_is_told_which_privilege_it_lacks() {
         .await
         .unwrap();
     assert!(created);
-    assert_eq!(store.info().await.unwrap().schema_version, 4);
+    assert_eq!(store.info().await.unwrap().schema_version, 5);
 }
 
 #[tokio::test]

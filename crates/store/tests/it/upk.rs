@@ -542,19 +542,20 @@ async fn a_store_from_before_the_loans_is_migrated_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.gpkg");
     new_store(&path).await.close().await;
-    // Back to schema 6: the tables of migrations 7 (loans), 8 (photos) and 9 (basemaps)
-    // and their registration removed.
+    // Back to schema 6: the tables of migrations 7 (loans), 8 (photos), 9 (basemaps)
+    // and 10 (kept tile indexes) and their registration removed.
     sqlite3(
         &path,
         "DROP TABLE upk_ksm; DROP TABLE upk_ksm_nik; DROP TABLE upk_tabungan;
          DROP TABLE upk_pinjaman; DROP TABLE upk_buku; DROP TABLE upk_penagihan;
          DROP TABLE kegiatan_foto; DROP TABLE peta_dasar_ubin; DROP TABLE peta_dasar;
+         DROP TABLE kumuh_indeks_ubin;
          DELETE FROM gpkg_contents WHERE table_name LIKE 'upk_%' OR table_name = 'kegiatan_foto'
-           OR table_name LIKE 'peta_dasar%';
+           OR table_name LIKE 'peta_dasar%' OR table_name = 'kumuh_indeks_ubin';
          DELETE FROM kumuh_migrations WHERE version >= 7;",
     );
     let store = new_store(&path).await;
-    assert_eq!(store.info().await.unwrap().schema_version, 9);
+    assert_eq!(store.info().await.unwrap().schema_version, 10);
     assert!(
         store
             .list_foto(&Default::default())
@@ -578,11 +579,11 @@ async fn a_database_from_before_the_loans_is_migrated_on_open() {
     let Some(t) = Backend::Postgis.open().await else {
         return;
     };
-    // Back to schema 1: the tables and function of migrations 2 (loans), 3 (photos) and
-    // 4 (basemaps) removed.
+    // Back to schema 1: the tables and function of migrations 2 (loans), 3 (photos),
+    // 4 (basemaps) and 5 (kept tile indexes) removed.
     t.sql(
         "DROP TABLE upk_ksm, upk_ksm_nik, upk_tabungan, upk_pinjaman, upk_buku, upk_penagihan;
-         DROP TABLE kegiatan_foto, peta_dasar_ubin, peta_dasar;
+         DROP TABLE kegiatan_foto, peta_dasar_ubin, peta_dasar, kumuh_indeks_ubin;
          DROP FUNCTION upk_hanya_tambah();
          DELETE FROM kumuh_migrations WHERE version >= 2;",
     )
@@ -592,7 +593,7 @@ async fn a_database_from_before_the_loans_is_migrated_on_open() {
         "1"
     );
     let store = t.reopen().await;
-    assert_eq!(store.info().await.unwrap().schema_version, 4);
+    assert_eq!(store.info().await.unwrap().schema_version, 5);
     assert!(
         store
             .list_foto(&Default::default())
