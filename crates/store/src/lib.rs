@@ -13,6 +13,7 @@ mod mbtiles;
 mod peta_dasar;
 mod place_row;
 pub mod postgis;
+mod tile_index;
 pub mod upk;
 
 use std::fmt;

@@ -25,7 +25,6 @@ pub(crate) mod rows;
 mod rtree;
 mod schema;
 pub(crate) mod siteplan;
-mod tile_index;
 pub(crate) mod upk;
 pub(crate) use siteplan::export as export_siteplan;
 mod users;
@@ -491,15 +490,15 @@ impl Store for GpkgStore {
     }
 
     async fn tile_indexes(&self) -> Result<Vec<crate::StoredTileIndex>> {
-        tile_index::list(&self.pool).await
+        crate::tile_index::list(&self.pool).await
     }
 
     async fn tile_index(&self, lapisan: &str) -> Result<Option<(crate::StoredTileIndex, Vec<u8>)>> {
-        tile_index::get(&self.pool, lapisan).await
+        crate::tile_index::get(&self.pool, lapisan).await
     }
 
     async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: &[u8]) -> Result<()> {
-        tile_index::keep(self.writer("keeping a tile index")?, index, data).await
+        crate::tile_index::keep(self.writer("keeping a tile index")?, index, data).await
     }
 
     async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch> {

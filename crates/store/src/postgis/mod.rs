@@ -15,7 +15,6 @@ mod places;
 mod records;
 mod rows;
 mod schema;
-mod tile_index;
 mod upk;
 mod users;
 
@@ -432,15 +431,28 @@ impl Store for PgStore {
     }
 
     async fn tile_indexes(&self) -> Result<Vec<crate::StoredTileIndex>> {
-        tile_index::list(&self.pool).await
+        crate::tile_index::list(&self.pool).await
     }
 
     async fn tile_index(&self, lapisan: &str) -> Result<Option<(crate::StoredTileIndex, Vec<u8>)>> {
-        tile_index::get(&self.pool, lapisan).await
+        // On a connection of its own, closed after: the connection's receive buffer grows
+        // to the largest row it read (tens of megabytes) and would stay so in the pool.
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .ctx("reading the kept tile indexes")?;
+        let read = crate::tile_index::get(&mut *conn, lapisan).await;
+        conn.close_on_drop();
+        read
     }
 
     async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: &[u8]) -> Result<()> {
-        tile_index::keep(&self.pool, index, data).await
+        // On a connection of its own, closed after, for the same reason as reading.
+        let mut conn = self.pool.acquire().await.ctx("keeping the tile indexes")?;
+        let kept = crate::tile_index::keep(&mut *conn, index, data).await;
+        conn.close_on_drop();
+        kept
     }
 
     async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch> {
