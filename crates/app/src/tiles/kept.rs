@@ -179,6 +179,17 @@ impl Tiles {
     pub(super) async fn keep(&self, store: &dyn Store, position: i64) {
         let started = Instant::now();
         let versi = versi();
+        // Servers sharing a database all rebuild after a bulk import: the first to keep
+        // its layers saves the others the writing.
+        if let Ok(listed) = store.tile_indexes().await
+            && LAYERS.iter().all(|d| {
+                listed
+                    .iter()
+                    .any(|k| k.lapisan == d.id && k.versi == versi && k.perubahan >= position)
+            })
+        {
+            return;
+        }
         let mut bytes_kept = 0;
         for (id, layer) in &self.layers {
             let index = Arc::clone(&layer.index);
