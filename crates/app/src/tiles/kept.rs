@@ -19,7 +19,7 @@ use kumuh_store::{Store, StoreError, StoredTileIndex};
 use kumuh_tiles::TileIndex;
 use kumuh_tiles::mvt::Value;
 
-use super::{LAYERS, Tiles, TilesError, options, release_freed_memory};
+use super::{Keep, LAYERS, Tiles, TilesError, options, release_freed_memory};
 
 /// Bump when what a layer's features carry changes for a reason outside the files in
 /// [`CODE`] (say, a label point placed differently by `kumuh-domain`): kept indexes
@@ -173,15 +173,15 @@ impl Tiles {
         Ok(true)
     }
 
-    /// Keeps every layer's index in the store, holding the feed's `position`. A store
+    /// Keeps every layer's index in the store, holding the feed's `position` (see
+    /// [`Keep`] for when it is left as it is). A store
     /// that cannot take them (read-only, full, a layer over its size limit for one value)
     /// only costs the next start its build: said in the log, never an error.
-    pub(super) async fn keep(&self, store: &dyn Store, position: i64) {
+    pub(super) async fn keep(&self, store: &dyn Store, position: i64, when: Keep) {
         let started = Instant::now();
         let versi = versi();
-        // Servers sharing a database all rebuild after a bulk import: the first to keep
-        // its layers saves the others the writing.
-        if let Ok(listed) = store.tile_indexes().await
+        if when == Keep::UnlessKept
+            && let Ok(listed) = store.tile_indexes().await
             && LAYERS.iter().all(|d| {
                 listed
                     .iter()

@@ -83,6 +83,17 @@ pub struct Tiles {
 /// by rebuilding every layer.
 const SYNC_BATCH: u32 = 2_000;
 
+/// When a rebuild keeps its layers in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Always: what is kept could not be used.
+    Always,
+    /// Unless every layer is kept by this build at the same position or later (servers
+    /// sharing a database all rebuild after a bulk import: the first to keep its layers
+    /// saves the others the writing).
+    UnlessKept,
+}
+
 /// What a change does to one layer.
 struct Update {
     layer: &'static str,
@@ -179,14 +190,20 @@ impl Tiles {
         if tiles.read_kept(store).await? {
             tiles.sync(store).await?;
         } else {
-            tiles.reload(store).await?;
+            // Whatever is kept was not usable: written again whatever it says of itself.
+            tiles.rebuild(store, Keep::Always).await?;
         }
         Ok(tiles)
     }
 
     /// Rebuilds every layer from the store and empties the cache. Changes of the feed up
-    /// to the moment it starts are then held.
+    /// to the moment it starts are then held, and the layers are kept in the store
+    /// unless they already are at that position.
     pub async fn reload(&self, store: &dyn Store) -> Result<(), TilesError> {
+        self.rebuild(store, Keep::UnlessKept).await
+    }
+
+    async fn rebuild(&self, store: &dyn Store, keep: Keep) -> Result<(), TilesError> {
         let latest = store.changes_since(0, 0).await?.latest;
         let mut segmen_ids: HashMap<String, Vec<u64>> = HashMap::new();
         // Label points come from the same read as their places' polygons (LAYERS puts
@@ -243,7 +260,7 @@ impl Tiles {
         }
         self.feed.store(latest, Ordering::SeqCst);
         self.kept.store(false, Ordering::SeqCst);
-        self.keep(store, latest).await;
+        self.keep(store, latest, keep).await;
         // Walking the whole heap takes a while after a large build: not on a worker.
         let _ = tokio::task::spawn_blocking(release_freed_memory).await;
         Ok(())
