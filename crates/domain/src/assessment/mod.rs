@@ -37,12 +37,14 @@
 //! ```
 
 mod dasar;
+mod hasil;
 mod round;
 mod rules;
 mod score;
 pub mod summary;
 
 pub use dasar::{DASAR_SURVEI, Dasar, UnknownDasar};
+pub use hasil::{AturanDipakai, Hasil, HasilKriteria, HasilMasalah, HasilPertimbangan};
 pub use round::round_half_up;
 pub use rules::{
     Aspect, ClassThresholds, ConsiderationRules, Criterion, DEFAULT_RULE_SET, Denominator,
@@ -50,8 +52,8 @@ pub use rules::{
 };
 pub use score::{
     AspectResult, Assessment, AssessmentInput, ConsiderationGroup, ConsiderationInput,
-    ConsiderationResult, CriterionResult, DensityLevel, Issue, LegalityInput, LegalityResult,
-    Priority, assess,
+    ConsiderationResult, CriterionResult, DensityLevel, Issue, IssueKind, LegalityInput,
+    LegalityResult, Priority, assess,
 };
 
 /// Why a rule set could not be loaded.

@@ -101,7 +101,7 @@ pub struct LegalityInput {
 }
 
 /// The result of one criterion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionResult {
     /// Criterion code, e.g. `4a`.
     pub code: String,
@@ -122,7 +122,7 @@ pub struct CriterionResult {
 }
 
 /// The average of one aspect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AspectResult {
     /// Aspect number.
     pub number: u8,
@@ -142,6 +142,28 @@ define_code! {
         Sedang = "sedang",
         /// Tinggi (high).
         Tinggi = "tinggi",
+    }
+}
+
+define_code! {
+    /// The kind of an [`Issue`], as its code (the `kind` of its JSON).
+    pub enum IssueKind {
+        /// [`Issue::MissingVolume`].
+        MissingVolume = "missing_volume",
+        /// [`Issue::NegativeVolume`].
+        NegativeVolume = "negative_volume",
+        /// [`Issue::NotFinite`].
+        NotFinite = "not_finite",
+        /// [`Issue::ZeroDenominator`].
+        ZeroDenominator = "zero_denominator",
+        /// [`Issue::NegativeDenominator`].
+        NegativeDenominator = "negative_denominator",
+        /// [`Issue::OverHundred`].
+        OverHundred = "over_hundred",
+        /// [`Issue::UnknownCriterion`].
+        UnknownCriterion = "unknown_criterion",
+        /// [`Issue::DensityUnknown`].
+        DensityUnknown = "density_unknown",
     }
 }
 
@@ -166,10 +188,17 @@ impl ConsiderationGroup {
             ConsiderationGroup::Rendah => 3,
         }
     }
+
+    /// The group of a priority digit (1, 2 or 3).
+    pub fn from_digit(digit: u8) -> Option<Self> {
+        ConsiderationGroup::ALL
+            .into_iter()
+            .find(|g| g.digit() == digit)
+    }
 }
 
 /// The scored considerations.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsiderationResult {
     /// Score of the strategic value.
     pub strategic_score: u32,
@@ -188,7 +217,7 @@ pub struct ConsiderationResult {
 }
 
 /// Land legality as assessed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalityResult {
     /// Land tenure is clear.
     pub legalitas_kepemilikan: bool,
@@ -199,7 +228,7 @@ pub struct LegalityResult {
 }
 
 /// Priority of a slum location: class letter and considerations digit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Priority {
     /// Code such as `A1` (heavy slum, high considerations).
     pub code: String,
@@ -221,7 +250,7 @@ impl fmt::Display for Priority {
 
 /// Something wrong with the data that the computation went past, computing what the
 /// published system computes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Issue {
@@ -279,15 +308,20 @@ pub enum Issue {
 impl Issue {
     /// A stable identifier of the kind of issue, e.g. `zero_denominator`.
     pub fn kind(&self) -> &'static str {
+        self.kind_code().as_str()
+    }
+
+    /// The kind of issue, typed.
+    pub fn kind_code(&self) -> IssueKind {
         match self {
-            Issue::MissingVolume { .. } => "missing_volume",
-            Issue::NegativeVolume { .. } => "negative_volume",
-            Issue::NotFinite { .. } => "not_finite",
-            Issue::ZeroDenominator { .. } => "zero_denominator",
-            Issue::NegativeDenominator { .. } => "negative_denominator",
-            Issue::OverHundred { .. } => "over_hundred",
-            Issue::UnknownCriterion { .. } => "unknown_criterion",
-            Issue::DensityUnknown => "density_unknown",
+            Issue::MissingVolume { .. } => IssueKind::MissingVolume,
+            Issue::NegativeVolume { .. } => IssueKind::NegativeVolume,
+            Issue::NotFinite { .. } => IssueKind::NotFinite,
+            Issue::ZeroDenominator { .. } => IssueKind::ZeroDenominator,
+            Issue::NegativeDenominator { .. } => IssueKind::NegativeDenominator,
+            Issue::OverHundred { .. } => IssueKind::OverHundred,
+            Issue::UnknownCriterion { .. } => IssueKind::UnknownCriterion,
+            Issue::DensityUnknown => IssueKind::DensityUnknown,
         }
     }
 
@@ -357,7 +391,7 @@ impl fmt::Display for Issue {
 }
 
 /// The assessment of one location.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     /// The location's code.
     pub kode_lokasi: String,

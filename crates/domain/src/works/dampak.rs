@@ -5,18 +5,18 @@
 //! built from the criteria it addresses, in the location's last assessment, and the
 //! location is scored again with the same rule set. Nothing else of the survey changes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::segmen::{Satuan, Segmen};
 use crate::assessment::{AssessmentInput, RuleSet};
 
 /// The change one finished segment made to one criterion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dampak {
     /// Criterion code, e.g. `2b`.
     pub kriteria: String,
     /// Unit of the criterion's volume (`m`, `ha`, `KK`, `unit`, `jiwa`).
-    pub satuan: &'static str,
+    pub satuan: String,
     /// The deficient volume before.
     pub volume_sebelum: f64,
     /// What the segment built, in the criterion's unit.
@@ -26,7 +26,7 @@ pub struct Dampak {
 }
 
 /// Why a criterion the segment addresses could not be evaluated again.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "alasan", rename_all = "snake_case")]
 pub enum Dilewati {
     /// The rule set has no such criterion.
@@ -40,9 +40,9 @@ pub enum Dilewati {
         /// The code.
         kriteria: String,
         /// The criterion's unit.
-        satuan_kriteria: &'static str,
+        satuan_kriteria: String,
         /// The segment's unit.
-        satuan_segmen: &'static str,
+        satuan_segmen: String,
     },
     /// Neither realised progress, a planned volume nor a measurable geometry says how
     /// much was built.
@@ -154,8 +154,8 @@ pub fn evaluate_completion(
         let Some(factor) = conversion(segmen.satuan(), unit) else {
             dilewati.push(Dilewati::SatuanTidakCocok {
                 kriteria,
-                satuan_kriteria: unit,
-                satuan_segmen: segmen.satuan().label_id(),
+                satuan_kriteria: unit.to_owned(),
+                satuan_segmen: segmen.satuan().label_id().to_owned(),
             });
             continue;
         };
@@ -169,7 +169,7 @@ pub fn evaluate_completion(
         masukan.volumes.insert(kriteria.clone(), volume_sesudah);
         dampak.push(Dampak {
             kriteria,
-            satuan: unit,
+            satuan: unit.to_owned(),
             volume_sebelum,
             pengurangan,
             volume_sesudah,
@@ -273,8 +273,8 @@ mod tests {
             vec![
                 Dilewati::SatuanTidakCocok {
                     kriteria: "2b".into(),
-                    satuan_kriteria: "m",
-                    satuan_segmen: "unit"
+                    satuan_kriteria: "m".into(),
+                    satuan_segmen: "unit".into()
                 },
                 Dilewati::KriteriaTidakDikenal {
                     kriteria: "9z".into()

@@ -2,6 +2,7 @@ mod jaringan_fixture;
 
 mod assessment_props;
 mod assessment_published;
+mod assessment_serde;
 mod fuzz_props;
 mod geometry;
 mod jaringan;
