@@ -1,15 +1,15 @@
 //! Slum assessments: the stored record of an assessed row, and storing imported ones.
 
-use kumuh_domain::assessment::Dasar;
+use kumuh_domain::assessment::{Dasar, Hasil};
 use kumuh_store::{AssessmentRecord, AssessmentWriter, UpsertReport};
 
 use crate::{Atlas, Result};
 
-/// The stored record of one assessed row, with its result JSON (without the survey,
-/// which the record keeps typed from the row), basis and date.
+/// The stored record of one assessed row, with its published result (beside the survey,
+/// which the record keeps from the row), basis and date.
 pub fn record_of(
     a: &kumuh_io::assessment::AssessedRow,
-    result: serde_json::Value,
+    result: Hasil,
     dasar: Dasar,
     tanggal: Option<String>,
 ) -> AssessmentRecord {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use kumuh_domain::Place;
-use kumuh_domain::assessment::{Dasar, RuleSet};
+use kumuh_domain::assessment::{Dasar, Hasil, RuleSet};
 use kumuh_domain::works::{StatusKegiatan, Tanggal, contoh};
 use kumuh_store::{AssessmentRecord, KegiatanWrite, NewAudit, SiteplanWrite, UpsertReport};
 use serde_json::json;
@@ -45,7 +45,7 @@ pub async fn seed(atlas: &Atlas, places: &[Place]) -> Result<UpsertReport> {
         ..
     } = evaluate(atlas, &bibrik, &finished).await?;
     for r in &mut penilaian {
-        mark_contoh(&mut r.result);
+        r.result.contoh = true;
     }
     let mut audit = vec![NewAudit {
         pengguna: SEEDER.into(),
@@ -120,21 +120,17 @@ fn survey_2017() -> Result<AssessmentRecord> {
     let a = assessed
         .first()
         .ok_or_else(|| AppError::internal("the contoh survey was not scored"))?;
-    let mut result = kumuh_io::assessment::result_json(a);
-    mark_contoh(&mut result);
+    // Illustrative, as the seed's works and siteplans are marked.
+    let result = Hasil {
+        contoh: true,
+        ..kumuh_io::assessment::hasil(a)
+    };
     Ok(crate::assessments::record_of(
         a,
         result,
         Dasar::Survei,
         None,
     ))
-}
-
-/// Marks an assessment's result as illustrative, as works and siteplans are marked.
-fn mark_contoh(result: &mut serde_json::Value) {
-    if let Some(o) = result.as_object_mut() {
-        o.insert("contoh".into(), json!(true));
-    }
 }
 
 #[cfg(test)]
@@ -191,7 +187,8 @@ mod tests {
             ]
         );
         for r in &records {
-            assert_eq!(r.result["contoh"], true, "{}", r.tahun);
+            assert!(r.result.contoh, "{}", r.tahun);
+            assert_eq!(r.result_json()["contoh"], true, "{}", r.tahun);
         }
         assert_eq!(records[1].tanggal.as_deref(), Some("2018-08-31"));
         let work = atlas

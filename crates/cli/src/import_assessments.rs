@@ -14,6 +14,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use kumuh_app::assessments::AssessmentImport;
 use kumuh_domain::Kode;
+use kumuh_domain::assessment::Hasil;
 use kumuh_io::assessment::{
     self as tables, AssessmentRow, AssessmentRows, RowRead, SkippedRow, TableError, TableProblem,
 };
@@ -233,7 +234,10 @@ impl Import<'_> {
             .map(|(a, applied)| {
                 kumuh_app::assessments::record_of(
                     a,
-                    with_sources(tables::result_json(a), applied),
+                    Hasil {
+                        sumber_volume: Some(applied.clone()),
+                        ..tables::hasil(a)
+                    },
                     kumuh_domain::assessment::Dasar::Survei,
                     None,
                 )
@@ -269,19 +273,4 @@ async fn derive_for(
         tracing::warn!(lokasi = kode_lokasi, %issue, "deriving volumes from the map");
     }
     Ok(kumuh_domain::jaringan::apply(volumes, &derived, choices))
-}
-
-/// The stored result records, per derived criterion, the surveyed and mapped values and
-/// which one the score used.
-fn with_sources(
-    mut result: serde_json::Value,
-    applied: &[kumuh_domain::jaringan::Applied],
-) -> serde_json::Value {
-    if let Some(obj) = result.as_object_mut() {
-        obj.insert(
-            "sumber_volume".into(),
-            serde_json::to_value(applied).unwrap_or_default(),
-        );
-    }
-    result
 }

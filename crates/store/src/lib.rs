@@ -19,7 +19,7 @@ pub mod upk;
 use std::fmt;
 
 use async_trait::async_trait;
-use kumuh_domain::assessment::{AssessmentInput, Dasar, SlumClass};
+use kumuh_domain::assessment::{AssessmentInput, Dasar, Hasil, SlumClass};
 use kumuh_domain::jaringan::Ruas;
 use kumuh_domain::{Kode, Level, LokasiKumuh, Place, PlaceSummary, User};
 use serde::Serialize;
@@ -132,9 +132,10 @@ pub struct AssessmentRecord {
     /// finished) starts from the same survey. Stored inside the result JSON as
     /// `masukan`; `None` for rows stored before surveys were kept.
     pub masukan: Option<AssessmentInput>,
-    /// The rest of the result: criteria, aspects, considerations, issues (without
-    /// `masukan`, which is the typed field above).
-    pub result: serde_json::Value,
+    /// The rest of the result as published: criteria, aspects, considerations, issues,
+    /// and where it came from (`contoh`, `sumber_volume`, what a finished segment
+    /// changed). Stored as JSON beside `masukan`.
+    pub result: Hasil,
     /// What the assessment rests on: the survey, or the finished segment that changed
     /// the previous one. One per location, year and basis.
     pub dasar: Dasar,
@@ -160,7 +161,9 @@ impl AssessmentRecord {
     /// The result JSON as it is stored and shown by the API: [`AssessmentRecord::result`]
     /// with the survey under `masukan` (where there is one).
     pub fn result_json(&self) -> serde_json::Value {
-        let mut json = self.result.clone();
+        // Neither holds a map with keys other than text, the one thing that would make
+        // serde_json refuse them.
+        let mut json = serde_json::to_value(&self.result).unwrap_or_default();
         if let (Some(obj), Some(masukan)) = (json.as_object_mut(), &self.masukan) {
             obj.insert(
                 MASUKAN.into(),
@@ -170,16 +173,19 @@ impl AssessmentRecord {
         json
     }
 
-    /// Splits a stored result JSON into the survey (typed) and the rest. A survey that
-    /// does not read as one is an error (the serde message).
+    /// Splits a stored result JSON into the survey and the rest, both typed. What does
+    /// not read is named (`hasil.masukan` for the survey, `hasil` for the rest) with
+    /// serde's message.
     pub fn split_result(
         mut json: serde_json::Value,
-    ) -> std::result::Result<(Option<AssessmentInput>, serde_json::Value), serde_json::Error> {
+    ) -> std::result::Result<(Option<AssessmentInput>, Hasil), (&'static str, serde_json::Error)>
+    {
         let masukan = match json.as_object_mut().and_then(|o| o.remove(MASUKAN)) {
             None | Some(serde_json::Value::Null) => None,
-            Some(m) => Some(serde_json::from_value(m)?),
+            Some(m) => Some(serde_json::from_value(m).map_err(|e| ("hasil.masukan", e))?),
         };
-        Ok((masukan, json))
+        let result = serde_json::from_value(json).map_err(|e| ("hasil", e))?;
+        Ok((masukan, result))
     }
 }
 

@@ -18,7 +18,15 @@ fn rec(kode: &str, tahun: u16, class: SlumClass, luas_ha: f64) -> AssessmentReco
         class,
         priority: None,
         masukan: None,
-        result: serde_json::json!({}),
+        result: {
+            let input = kumuh_domain::assessment::AssessmentInput::new(
+                kode,
+                kumuh_domain::Kode::parse("35.19.09.2014").unwrap(),
+                tahun,
+            );
+            let rules = kumuh_domain::assessment::RuleSet::default_rules();
+            kumuh_domain::assessment::Hasil::of(&rules.assess(&input), 0, Default::default())
+        },
         dasar: Dasar::Survei,
         tanggal: None,
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use geo_types::{Geometry, MultiLineString};
-use kumuh_domain::assessment::{Dasar, RuleSet};
+use kumuh_domain::assessment::{Dasar, Hasil, RuleSet};
 use kumuh_domain::jaringan::{self, KondisiRuas, Ruas};
 use kumuh_domain::works::{
     Evaluasi, Kegiatan, KodeKriteria, KondisiSegmen, Segmen, SegmenId, Tanggal, evaluate_completion,
@@ -207,13 +207,13 @@ pub(crate) async fn evaluate(
             continue;
         };
         let dasar = Dasar::segmen(k.id().as_str(), sid.as_str());
-        let mut result = kumuh_io::assessment::result_json(a);
-        if let Some(obj) = result.as_object_mut() {
-            obj.insert("dasar".into(), json!(dasar.to_string()));
-            obj.insert("tanggal".into(), json!(tanggal.to_string()));
-            obj.insert("dampak".into(), json!(dampak));
-            obj.insert("dilewati".into(), json!(dilewati));
-        }
+        let result = Hasil {
+            dasar: Some(dasar.clone()),
+            tanggal: Some(tanggal.to_string()),
+            dampak: Some(dampak.clone()),
+            dilewati: Some(dilewati),
+            ..kumuh_io::assessment::hasil(a)
+        };
         let r = crate::assessments::record_of(a, result, dasar, Some(tanggal.to_string()));
         e.sesudah = Some(Skor {
             tahun: r.tahun,

@@ -119,11 +119,10 @@ async fn store_all_at_once(store: &Path, table: &Path) -> kumuh_store::UpsertRep
     let records: Vec<_> = assessed
         .iter()
         .map(|a| {
-            let mut result = tables::result_json(a);
-            result
-                .as_object_mut()
-                .unwrap()
-                .insert("sumber_volume".into(), serde_json::json!([]));
+            let result = kumuh_domain::assessment::Hasil {
+                sumber_volume: Some(Vec::new()),
+                ..tables::hasil(a)
+            };
             kumuh_app::assessments::record_of(
                 a,
                 result,

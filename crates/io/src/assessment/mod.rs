@@ -27,8 +27,8 @@ use kumuh_domain::assessment::RuleSet;
 
 pub use columns::{ColumnKind, ColumnSpec, columns, volume_column};
 pub use output::{
-    AssessedRow, assess_rows, render_csv, render_json, render_skipped, render_table, render_xlsx,
-    result_json, stored_json, to_json,
+    AssessedRow, assess_rows, hasil, render_csv, render_json, render_skipped, render_table,
+    render_xlsx, stored_json, to_json,
 };
 pub use read::{
     AssessmentRow, ReadMode, ReadOutcome, SkippedRow, TableError, TableProblem, YEARS,

@@ -1,11 +1,9 @@
 //! Results out: JSON, an aligned text table, CSV and XLSX, one row per location.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
-use kumuh_domain::assessment::{Assessment, DensityLevel, RuleSet, assess, round_half_up};
+use kumuh_domain::assessment::{Assessment, Hasil, RuleSet, assess};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
-use serde::Serialize;
 
 use super::Error;
 use super::read::{AssessmentRow, SkippedRow};
@@ -38,144 +36,9 @@ fn write_err(source: std::io::Error) -> Error {
 // ---------------------------------------------------------------------------------------
 // JSON
 
-#[derive(Serialize)]
-struct JsonRow<'a> {
-    row: usize,
-    kode_lokasi: &'a str,
-    nama_lokasi: &'a str,
-    kode_desa: &'a str,
-    tahun: u16,
-    rule_set: JsonRuleSet<'a>,
-    criteria: BTreeMap<&'a str, JsonCriterion>,
-    aspects: BTreeMap<String, f64>,
-    total: u32,
-    max_total: u32,
-    class: &'static str,
-    considerations: Option<JsonConsiderations>,
-    legality: Option<JsonLegality>,
-    priority: Option<JsonPriority<'a>>,
-    handling: Option<Vec<&'static str>>,
-    issues: Vec<JsonIssue>,
-    attributes: &'a BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-struct JsonRuleSet<'a> {
-    id: &'a str,
-    version: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonCriterion {
-    volume: Option<f64>,
-    percent: f64,
-    score: u32,
-}
-
-#[derive(Serialize)]
-struct JsonConsiderations {
-    strategic_score: u32,
-    density_jiwa_per_ha: f64,
-    density_level: &'static str,
-    density_score: u32,
-    potential_score: u32,
-    total: u32,
-    group: u8,
-}
-
-#[derive(Serialize)]
-struct JsonLegality {
-    legalitas_kepemilikan: bool,
-    kesesuaian_tata_ruang: bool,
-    legal: bool,
-}
-
-#[derive(Serialize)]
-struct JsonPriority<'a> {
-    code: &'a str,
-    rank: Option<u32>,
-    legal: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct JsonIssue {
-    kind: &'static str,
-    criterion: Option<String>,
-    message: String,
-}
-
-fn json_row(r: &AssessedRow) -> JsonRow<'_> {
-    let a = &r.result;
-    JsonRow {
-        row: r.source.row,
-        kode_lokasi: &a.kode_lokasi,
-        nama_lokasi: &a.nama_lokasi,
-        kode_desa: a.kode_desa.as_str(),
-        tahun: a.tahun,
-        rule_set: JsonRuleSet {
-            id: &a.rule_set_id,
-            version: &a.rule_set_version,
-        },
-        criteria: a
-            .criteria
-            .iter()
-            .map(|c| {
-                (
-                    c.code.as_str(),
-                    JsonCriterion {
-                        volume: c.volume,
-                        percent: c.percent_rounded,
-                        score: c.score,
-                    },
-                )
-            })
-            .collect(),
-        aspects: a
-            .aspects
-            .iter()
-            .map(|x| (x.number.to_string(), x.average_percent))
-            .collect(),
-        total: a.total,
-        max_total: a.max_total,
-        class: a.class.as_str(),
-        considerations: a.considerations.as_ref().map(|c| JsonConsiderations {
-            strategic_score: c.strategic_score,
-            density_jiwa_per_ha: round_half_up(c.density_jiwa_per_ha, 2),
-            density_level: match c.density_level {
-                DensityLevel::Rendah => "rendah",
-                DensityLevel::Sedang => "sedang",
-                DensityLevel::Tinggi => "tinggi",
-            },
-            density_score: c.density_score,
-            potential_score: c.potential_score,
-            total: c.total,
-            group: c.group.digit(),
-        }),
-        legality: a.legality.map(|l| JsonLegality {
-            legalitas_kepemilikan: l.legalitas_kepemilikan,
-            kesesuaian_tata_ruang: l.kesesuaian_tata_ruang,
-            legal: l.legal,
-        }),
-        priority: a.priority.as_ref().map(|p| JsonPriority {
-            code: &p.code,
-            rank: p.rank,
-            legal: p.legal,
-        }),
-        handling: a
-            .handling
-            .as_ref()
-            .map(|h| h.iter().map(|m| m.as_str()).collect()),
-        issues: a
-            .issues
-            .iter()
-            .map(|i| JsonIssue {
-                kind: i.kind(),
-                criterion: i.criterion().map(str::to_owned),
-                message: i.to_string(),
-            })
-            .collect(),
-        attributes: &r.source.attributes,
-    }
+/// One result in its published form (see [`Hasil`]).
+pub fn hasil(r: &AssessedRow) -> Hasil {
+    Hasil::of(&r.result, r.source.row, r.source.attributes.clone())
 }
 
 /// The results as a JSON array, one object per row: `kode_lokasi`, `criteria` (`{"1a":
@@ -183,14 +46,8 @@ fn json_row(r: &AssessedRow) -> JsonRow<'_> {
 /// (`kumuh_berat`, `kumuh_sedang`, `kumuh_ringan`, `tidak_kumuh`), `issues` and more.
 /// Percentages and averages are rounded half-up to two decimals.
 pub fn to_json(rows: &[AssessedRow]) -> serde_json::Value {
-    serde_json::to_value(rows.iter().map(json_row).collect::<Vec<_>>())
+    serde_json::to_value(rows.iter().map(hasil).collect::<Vec<_>>())
         .unwrap_or(serde_json::Value::Null)
-}
-
-/// One result as its object in [`to_json`], without the survey (which a stored record
-/// keeps as a typed field beside it).
-pub fn result_json(row: &AssessedRow) -> serde_json::Value {
-    serde_json::to_value(json_row(row)).unwrap_or(serde_json::Value::Null)
 }
 
 /// The stored form of one result: its object in [`to_json`] plus the survey it was
@@ -210,7 +67,7 @@ pub fn result_json(row: &AssessedRow) -> serde_json::Value {
 /// assert_eq!(json["class"], "tidak_kumuh");
 /// ```
 pub fn stored_json(row: &AssessedRow) -> serde_json::Value {
-    let mut json = result_json(row);
+    let mut json = serde_json::to_value(hasil(row)).unwrap_or_default();
     if let Some(obj) = json.as_object_mut() {
         obj.insert(
             "masukan".into(),
@@ -222,7 +79,7 @@ pub fn stored_json(row: &AssessedRow) -> serde_json::Value {
 
 /// Writes the results as pretty-printed JSON (see [`to_json`]).
 pub fn render_json(rows: &[AssessedRow], out: &mut dyn Write) -> Result<(), Error> {
-    let rows: Vec<JsonRow<'_>> = rows.iter().map(json_row).collect();
+    let rows: Vec<Hasil> = rows.iter().map(hasil).collect();
     serde_json::to_writer_pretty(&mut *out, &rows).map_err(|e| write_err(e.into()))?;
     writeln!(out).map_err(write_err)
 }

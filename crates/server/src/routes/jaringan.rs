@@ -4,7 +4,6 @@ use axum::extract::State;
 use kumuh_domain::jaringan::{DerivedVolumes, KRITERIA, derive_volumes};
 use kumuh_store::AssessmentQuery;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -99,16 +98,14 @@ pub async fn turunan(
         .map(|code| {
             let result = latest.map(|r| &r.result);
             let used = result
-                .and_then(|r| r.get("sumber_volume"))
-                .and_then(Value::as_array)
-                .and_then(|a| a.iter().find(|x| x["criterion"] == *code))
-                .and_then(|x| x["used"].as_str())
-                .map(str::to_owned);
+                .and_then(|r| r.sumber_volume.as_deref())
+                .and_then(|a| a.iter().find(|x| x.criterion == *code))
+                .map(|x| x.used.as_str().to_owned());
             Turunan {
                 kriteria: (*code).to_owned(),
                 survei_m: result
-                    .and_then(|r| r.pointer(&format!("/criteria/{code}/volume")))
-                    .and_then(Value::as_f64),
+                    .and_then(|r| r.criteria.get(*code))
+                    .and_then(|c| c.volume),
                 peta_m: derived.volume(code).map(|v| (v * 100.0).round() / 100.0),
                 peta_contoh: derived.contoh_for(code),
                 dipakai: used.or_else(|| latest.map(|_| "survei".to_owned())),

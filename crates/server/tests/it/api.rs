@@ -515,7 +515,22 @@ async fn assessments_by_location_and_summaries_by_area() {
                 class: class.parse().unwrap(),
                 priority: priority.map(Into::into),
                 masukan: None,
-                result: json!({"criteria": {"2b": {"percent": 75.0, "score": 3}}}),
+                result: {
+                    use kumuh_domain::assessment::{AssessmentInput, Hasil, HasilKriteria};
+                    let kode_desa = kumuh_domain::Kode::parse(desa).unwrap();
+                    let input = AssessmentInput::new(kode, kode_desa, tahun);
+                    let rules = kumuh_domain::assessment::RuleSet::default_rules();
+                    let mut result = Hasil::of(&rules.assess(&input), 0, Default::default());
+                    let volume = None;
+                    let (percent, score) = (75.0, 3);
+                    let k = HasilKriteria {
+                        volume,
+                        percent,
+                        score,
+                    };
+                    result.criteria.insert("2b".into(), k);
+                    result
+                },
                 dasar: kumuh_domain::assessment::Dasar::Survei,
                 tanggal: None,
             }

@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use geo_types::{Geometry, MultiLineString, MultiPolygon};
+use kumuh_domain::assessment::{AssessmentInput, Hasil};
 use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
 use kumuh_domain::{Kode, LokasiKumuh, Place, PlaceSummary, Role, SkKumuh, User};
 use sqlx::Row;
@@ -59,6 +60,22 @@ pub(crate) fn json_field<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        table: table.to_owned(),
+        fid,
+        field,
+        message: e.to_string(),
+    })
+}
+
+/// A stored assessment's result: the survey under `masukan` and the rest, both typed; what
+/// does not read is corrupt, naming `hasil` or `hasil.masukan`.
+pub(crate) fn hasil_field(
+    table: &str,
+    fid: i64,
+    text: &str,
+) -> Result<(Option<AssessmentInput>, Hasil)> {
+    let json: serde_json::Value = json_field(table, fid, "hasil", text)?;
+    AssessmentRecord::split_result(json).map_err(|(field, e)| StoreError::Corrupt {
         table: table.to_owned(),
         fid,
         field,
@@ -220,14 +237,7 @@ pub(super) fn assessment_from_row(row: &SqliteRow) -> Result<AssessmentRecord> {
         field,
         message: format!("{v} is out of range"),
     };
-    let hasil: serde_json::Value = json_field(T, fid, "hasil", row.get("hasil"))?;
-    let (masukan, result) =
-        AssessmentRecord::split_result(hasil).map_err(|e| StoreError::Corrupt {
-            table: T.into(),
-            fid,
-            field: "hasil.masukan",
-            message: e.to_string(),
-        })?;
+    let (masukan, result) = hasil_field(T, fid, row.get("hasil"))?;
     Ok(AssessmentRecord {
         kode_lokasi: row.get("kode_lokasi"),
         nama_lokasi: row.get("nama_lokasi"),

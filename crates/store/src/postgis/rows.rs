@@ -13,7 +13,7 @@ use sqlx::postgres::PgRow;
 
 use crate::AssessmentRecord;
 use crate::error::{Result, StoreError};
-use crate::gpkg::rows::{code_field, geometry_name, json_field, kode_field};
+use crate::gpkg::rows::{code_field, geometry_name, hasil_field, json_field, kode_field};
 
 /// Columns of a place summary.
 pub(super) const SUMMARY_COLUMNS: &str = "fid, kode, kode_bps, nama, nama_alt, luas_ha";
@@ -157,14 +157,7 @@ pub(super) fn assessment_from_row(row: &PgRow) -> Result<AssessmentRecord> {
         field,
         message: format!("{v} is out of range"),
     };
-    let hasil: serde_json::Value = json_field(T, fid, "hasil", row.get("hasil"))?;
-    let (masukan, result) =
-        AssessmentRecord::split_result(hasil).map_err(|e| StoreError::Corrupt {
-            table: T.into(),
-            fid,
-            field: "hasil.masukan",
-            message: e.to_string(),
-        })?;
+    let (masukan, result) = hasil_field(T, fid, row.get("hasil"))?;
     Ok(AssessmentRecord {
         kode_lokasi: row.get("kode_lokasi"),
         nama_lokasi: row.get("nama_lokasi"),

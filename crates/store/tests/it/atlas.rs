@@ -57,7 +57,10 @@ fn record(
         class: class.parse().unwrap(),
         priority: Some("C2".into()),
         masukan: None,
-        result: serde_json::json!({"total": 24}),
+        result: kumuh_domain::assessment::Hasil {
+            total: 24,
+            ..crate::common::hasil(kode_lokasi, kode_desa, tahun)
+        },
         dasar: kumuh_domain::assessment::Dasar::Survei,
         tanggal: None,
     }
@@ -202,7 +205,7 @@ async fn assessments_are_kept_per_location_and_year(store: TestStore) {
         .unwrap();
     assert_eq!(history[1].class.as_str(), "kumuh_ringan");
     assert_eq!(history[1].luas_ha, 10.0);
-    assert_eq!(history[1].result["total"], 24);
+    assert_eq!(history[1].result.total, 24);
     let in_2024 = store
         .assessments(&q(Some("35.19.09.2014"), None, Some(2024)))
         .await

@@ -1,5 +1,5 @@
-//! Stored assessments read back typed: the class, the basis and the survey, from rows
-//! this release writes and from rows an earlier release wrote as JSON text.
+//! Stored assessments read back typed: the class, the basis, the survey and the result,
+//! from rows this release writes and from rows an earlier release wrote as JSON text.
 
 use std::path::Path;
 
@@ -38,14 +38,22 @@ fn masukan_json() -> Value {
     })
 }
 
+/// The results of the seed's Bibrik location as the previous release stored them (its
+/// 2017 survey and the evaluation after the paving was finished in 2018, both marked
+/// contoh), surveys included.
+const BIBRIK_2017: &str = include_str!("hasil/bibrik_2017.json");
+const BIBRIK_2018: &str = include_str!("hasil/bibrik_2018.json");
+
+/// A stored result without its survey.
+fn without_masukan(text: &str) -> Value {
+    let mut v: Value = serde_json::from_str(text).unwrap();
+    assert!(v.as_object_mut().unwrap().remove("masukan").is_some());
+    v
+}
+
 /// The rest of a stored result, as the previous release wrote it.
 fn rest_json() -> Value {
-    json!({
-        "kode_lokasi": "SKL-01",
-        "criteria": {"1a": {"volume": 10.0, "percent": 25.0, "score": 1}},
-        "total": 40,
-        "class": "kumuh_ringan"
-    })
+    without_masukan(BIBRIK_2017)
 }
 
 fn with_masukan() -> Value {
@@ -122,9 +130,47 @@ async fn rows_written_as_json_text_by_the_previous_release_read_back_typed() {
     assert_eq!(survey.panjang_jalan_ideal_m, 400.0);
     assert_eq!(survey.volumes.get("3a"), Some(&50.0));
     // The typed survey is not kept twice, and the result shown is the stored one.
-    assert_eq!(all[1].result, rest_json());
+    assert_eq!(serde_json::to_value(&all[1].result).unwrap(), rest_json());
     assert_eq!(all[1].result_json(), with_masukan());
     assert_eq!(all[0].result_json(), rest_json());
+    assert!(all[1].result.contoh);
+    assert_eq!(all[1].result.class, SlumClass::KumuhRingan);
+    assert_eq!(all[1].result.criteria["2b"].volume, Some(330.8));
+}
+
+#[tokio::test]
+async fn the_seeds_stored_results_read_back_typed_and_show_as_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.gpkg");
+    new_store(&path).await.close().await;
+    let survey: Value = serde_json::from_str(BIBRIK_2017).unwrap();
+    let evaluation: Value = serde_json::from_str(BIBRIK_2018).unwrap();
+    let dasar = "kegiatan contoh-35.19.09.2014-2018-paving segmen S1";
+    insert_row(&path, 2017, "kumuh_ringan", &survey, None);
+    insert_row(&path, 2018, "tidak_kumuh", &evaluation, Some(dasar));
+
+    let all = read_all(&path).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].result_json(), survey);
+    assert_eq!(all[1].result_json(), evaluation);
+    let (s, e) = (&all[0].result, &all[1].result);
+    assert!(s.contoh && e.contoh);
+    assert_eq!((s.total, s.class), (16, SlumClass::KumuhRingan));
+    assert_eq!((e.total, e.class), (12, SlumClass::TidakKumuh));
+    assert_eq!(e.dasar.as_ref(), Some(&dasar.parse::<Dasar>().unwrap()));
+    assert_eq!(e.tanggal.as_deref(), Some("2018-08-31"));
+    let dampak = e.dampak.as_deref().unwrap();
+    assert_eq!(dampak.len(), 1);
+    assert_eq!(dampak[0].kriteria, "2b");
+    assert_eq!(dampak[0].volume_sesudah, e.criteria["2b"].volume.unwrap());
+    assert_eq!(e.dilewati.as_deref(), Some(&[][..]));
+    assert!(s.dasar.is_none() && s.dampak.is_none() && s.sumber_volume.is_none());
+    // Both surveys are kept typed beside the results.
+    assert_eq!(all[1].masukan.as_ref().unwrap().tahun, 2018);
+    assert_eq!(
+        all[1].masukan.as_ref().unwrap().volumes["2b"],
+        dampak[0].volume_sesudah
+    );
 }
 
 #[tokio::test]
@@ -145,7 +191,7 @@ async fn a_typed_record_is_stored_as_the_same_text_as_before() {
         class: SlumClass::KumuhRingan,
         priority: Some("C2".into()),
         masukan: Some(masukan),
-        result: rest_json(),
+        result: serde_json::from_value(rest_json()).unwrap(),
         dasar: Dasar::segmen("K1", "S2"),
         tanggal: Some("2018-08-31".into()),
     };
@@ -195,5 +241,34 @@ async fn a_row_with_an_unknown_class_basis_or_survey_names_its_field() {
     assert_eq!(
         corrupt_field("kumuh_ringan", &bad, None).await,
         "hasil.masukan"
+    );
+}
+
+#[tokio::test]
+async fn a_row_whose_result_does_not_read_names_it() {
+    let check = |key: &'static str, value: Option<Value>| async move {
+        let mut bad = with_masukan();
+        let obj = bad.as_object_mut().unwrap();
+        match value {
+            Some(v) => obj.insert(key.into(), v),
+            None => obj.remove(key),
+        };
+        assert_eq!(
+            corrupt_field("kumuh_ringan", &bad, None).await,
+            "hasil",
+            "{key}"
+        );
+    };
+    check("class", Some(json!("kumuh_parah"))).await;
+    check("criteria", Some(json!({"1a": {"volume": "sepuluh"}}))).await;
+    check("contoh", Some(json!("ya"))).await;
+    check("aspects", None).await;
+    assert_eq!(
+        corrupt_field("kumuh_ringan", &json!([1, 2]), None).await,
+        "hasil"
+    );
+    assert_eq!(
+        corrupt_field("kumuh_ringan", &json!("{"), None).await,
+        "hasil"
     );
 }

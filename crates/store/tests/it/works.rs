@@ -268,7 +268,11 @@ fn assessment(dasar: &str, tanggal: Option<&str>, total: u32, class: &str) -> As
         class: class.parse().unwrap(),
         priority: None,
         masukan: None,
-        result: serde_json::json!({"total": total}),
+        result: kumuh_domain::assessment::Hasil {
+            total,
+            class: class.parse().unwrap(),
+            ..crate::common::hasil("SKL-01", contoh::BIBRIK_KODE, 2018)
+        },
         dasar: dasar.parse().unwrap(),
         tanggal: tanggal.map(Into::into),
     }

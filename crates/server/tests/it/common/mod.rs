@@ -117,7 +117,7 @@ pub fn survey_record(
         class: a.result.class,
         priority: None,
         masukan: Some(a.source.input.clone()),
-        result: kumuh_io::assessment::result_json(a),
+        result: kumuh_io::assessment::hasil(a),
         dasar: kumuh_domain::assessment::Dasar::Survei,
         tanggal: None,
     }

@@ -17,3 +17,17 @@ pub fn sqlite3(path: &Path, sql: &str) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
+
+/// The published result of an empty survey of `kode_lokasi` in `tahun`, scored by the
+/// default rule set: for records whose result a test does not look into beyond what it
+/// sets.
+pub fn hasil(kode_lokasi: &str, kode_desa: &str, tahun: u16) -> kumuh_domain::assessment::Hasil {
+    use kumuh_domain::assessment::{AssessmentInput, Hasil, RuleSet, assess};
+    let kode_desa = kumuh_domain::Kode::parse(kode_desa).unwrap();
+    let input = AssessmentInput::new(kode_lokasi, kode_desa, tahun);
+    Hasil::of(
+        &assess(&RuleSet::default_rules(), &input),
+        0,
+        Default::default(),
+    )
+}
