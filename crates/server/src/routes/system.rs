@@ -57,6 +57,27 @@ pub struct ClientConfig {
     pub home: Home,
     /// `[min_lon, min_lat, max_lon, max_lat]` of the home place, if it has a boundary.
     pub bounds: Option<[f64; 4]>,
+    /// Every vector tile layer with what its TileJSON (`/tiles/{layer}`) says of where
+    /// and at which zooms its tiles are, so that the viewer's first map view waits for no
+    /// TileJSON request.
+    pub tiles: Vec<ConfigTiles>,
+}
+
+/// One vector tile layer as `/api/config` gives it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConfigTiles {
+    /// Layer id, e.g. `desa`: also the MVT layer inside each tile.
+    pub id: &'static str,
+    /// Tile URL template relative to the server's root, e.g. `tiles/desa/{z}/{x}/{y}.mvt`
+    /// (the viewer resolves it like its API calls).
+    pub tiles: String,
+    /// The shallowest zoom with tiles.
+    pub minzoom: u8,
+    /// The deepest zoom with tiles; clients draw deeper zooms from these.
+    pub maxzoom: u8,
+    /// `[min_lon, min_lat, max_lon, max_lat]` of the layer's features when the server
+    /// answered (of Indonesia while the layer is empty).
+    pub bounds: [f64; 4],
 }
 
 /// Configuration for the viewer.
@@ -79,6 +100,16 @@ pub async fn config(State(state): State<AppState>) -> ApiResult<Json<ClientConfi
         bounds: place
             .and_then(|p| p.geometry)
             .and_then(|g| kumuh_domain::geometry::bbox(&g)),
+        tiles: crate::tiles::LAYERS
+            .iter()
+            .map(|l| ConfigTiles {
+                id: l.id,
+                tiles: format!("tiles/{}/{{z}}/{{x}}/{{y}}.mvt", l.id),
+                minzoom: 0,
+                maxzoom: crate::tiles::MAX_ZOOM,
+                bounds: crate::routes::tiles::layer_bounds(&state, l.id),
+            })
+            .collect(),
     }))
 }
 

@@ -80,12 +80,7 @@ pub async fn tilejson(
     let def = layer_def(&layer)
         .ok_or_else(|| ApiError::not_found(format!("no tile layer `{layer}`; see /tiles")))?;
     let base = base_url(&state, &ext);
-    let bounds = state
-        .tiles
-        .bounds(def.id)
-        .map_or([95.0, -11.0, 141.0, 6.0], |r| {
-            [r.min().x, r.min().y, r.max().x, r.max().y]
-        });
+    let bounds = layer_bounds(&state, def.id);
     let fields: serde_json::Map<String, Value> = def
         .fields
         .iter()
@@ -108,6 +103,17 @@ pub async fn tilejson(
             "minzoom": 0, "maxzoom": MAX_ZOOM,
         }],
     })))
+}
+
+/// `[min_lon, min_lat, max_lon, max_lat]` of a layer's features, or of Indonesia while it
+/// has none (so that a client fetches the tiles of the first features written later).
+pub fn layer_bounds(state: &AppState, layer: &str) -> [f64; 4] {
+    state
+        .tiles
+        .bounds(layer)
+        .map_or([95.0, -11.0, 141.0, 6.0], |r| {
+            [r.min().x, r.min().y, r.max().x, r.max().y]
+        })
 }
 
 fn coordinate(field: &str, text: &str) -> Result<u32, ApiError> {

@@ -37,6 +37,29 @@ async fn health_and_config() {
         (bounds[0] - 111.4507).abs() < 0.001 && (bounds[3] + 7.5652).abs() < 0.001,
         "{bounds:?}"
     );
+    // The tile layers as their TileJSON documents give them, so the viewer needs none.
+    let tiles = b["tiles"].as_array().unwrap();
+    let desa = tiles.iter().find(|t| t["id"] == "desa").unwrap();
+    assert_eq!(desa["tiles"], "tiles/desa/{z}/{x}/{y}.mvt");
+    let (s, tilejson) = f.get("/tiles/desa").await;
+    assert_eq!(s, StatusCode::OK);
+    for key in ["minzoom", "maxzoom", "bounds"] {
+        assert_eq!(desa[key], tilejson[key], "{key}");
+    }
+    let ids: Vec<&str> = tiles.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    for id in [
+        "kabupaten",
+        "kecamatan",
+        "desa",
+        "rw",
+        "rt",
+        "lokasi",
+        "jaringan",
+        "segmen",
+        "label",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
 }
 
 #[tokio::test]
