@@ -1,6 +1,8 @@
 // The map style: a plain built-in base (or a configured basemap) with the
 // atlas sources (vector tiles from the server) and layers on top. Layer ids are used by
 // the e2e script.
+import { tileJsonUrl } from './tilejson.js';
+
 export const LAYERS = {
   kabupatenLine: 'kabupaten-line',
   kecamatanFill: 'kecamatan-fill',
@@ -195,14 +197,9 @@ export function plainStyle() {
 const emptyCollection = () => ({ type: 'FeatureCollection', features: [] });
 
 // The vector tile layers of the server (GET /tiles): each source's TileJSON is at
-// /tiles/{layer}, and the MVT layer inside each tile (the `source-layer`) has the same id.
+// /tiles/{layer} (tilejson.js), and the MVT layer inside each tile (the `source-layer`) has
+// the same id.
 export const TILE_LAYERS = ['kabupaten', 'kecamatan', 'desa', 'rw', 'rt', 'lokasi', 'jaringan', 'segmen', 'label'];
-
-// The TileJSON URL of a tile layer, absolute (MapLibre fetches tiles from its worker) and
-// resolved like the API's (`/tiles/desa` when the viewer is served at the origin's root).
-export function tileJsonUrl(layer) {
-  return new URL(`tiles/${encodeURIComponent(layer)}`, document.baseURI).href;
-}
 
 // Zooms below which a layer is not drawn (and its tiles not fetched): boundaries and
 // villages are only legible, and their tiles only light, from there on.

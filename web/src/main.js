@@ -24,6 +24,7 @@ import { createEkspor } from './ekspor.js';
 import { createImpor } from './impor.js';
 import { createPetaDasar } from './peta-dasar.js';
 import { geometryBounds } from './geo.js';
+import { describeTileLayers } from './tilejson.js';
 import { h } from './dom.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
@@ -89,6 +90,7 @@ async function place(kode) {
 
 async function start() {
   const config = await api.config();
+  describeTileLayers(config.tiles);
   const home = config.home ?? {};
   setTitle(config.title);
   onLangChange(() => setTitle(config.title));

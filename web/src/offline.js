@@ -7,7 +7,8 @@
 // "Kembali ke peta server" switches them back. The file never leaves the device.
 // The reader (offline-reader.js, with the `pmtiles` package) loads with the first file.
 import { t, onLangChange } from './i18n.js';
-import { TILE_LAYERS, tileJsonUrl } from './layers.js';
+import { TILE_LAYERS } from './layers.js';
+import { tileJsonUrl } from './tilejson.js';
 import { h } from './dom.js';
 
 // The offline switch and its box in the layer panel, and a badge over the map while a
