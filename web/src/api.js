@@ -109,9 +109,18 @@ function upload(path, file, { params, onProgress } = {}) {
 }
 const enc = encodeURIComponent;
 
+// /api/config as index.html asked for it before the scripts ran, once; when that request
+// failed, the call is made again here so that its error reads like every other.
+function earlyConfig() {
+  const early = window.kumuhConfig;
+  if (!early) return null;
+  window.kumuhConfig = null;
+  return early.then((res) => (res?.ok ? res.json() : get('config')));
+}
+
 export const api = {
   // The map, places and slum locations.
-  config: () => get('config'),
+  config: () => earlyConfig() ?? get('config'),
   labels: (level, parent, bbox) => get('places/labels', { level, parent, bbox }),
   place: (kode) => get(`places/${enc(kode)}`),
   search: (q, { limit = 10, signal } = {}) => get('search', { q, limit }, { signal }),
