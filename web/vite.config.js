@@ -14,7 +14,14 @@ function listBuiltFiles() {
         const files = Object.keys(bundle ?? {})
           .filter((name) => /\.(js|css)$/.test(name))
           .sort();
-        return [{ tag: 'script', attrs: { type: 'application/json', id: 'viewer-files' }, children: JSON.stringify(files), injectTo: 'head' }];
+        // MapLibre's worker script is asked for by the worker, which starts only once the
+        // entry chunk has run: fetched now, beside the entry, it is in the HTTP cache by then
+        // (build assets are cached as immutable).
+        const worker = files.find((name) => /maplibre-gl-worker-[\w-]+\.js$/.test(name));
+        return [
+          { tag: 'script', attrs: { type: 'application/json', id: 'viewer-files' }, children: JSON.stringify(files), injectTo: 'head' },
+          ...(worker ? [{ tag: 'link', attrs: { rel: 'preload', as: 'fetch', crossorigin: 'anonymous', href: `./${worker}` }, injectTo: 'head-prepend' }] : []),
+        ];
       },
     },
   };
