@@ -1,4 +1,7 @@
 import { defineConfig } from 'vite';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync, constants } from 'node:zlib';
 
 // The service worker keeps what the first visit loaded, but the siteplan panel, the
 // drawing editor, the print view and the offline reader are chunks loaded on first use:
@@ -27,11 +30,34 @@ function listBuiltFiles() {
   };
 }
 
+// Beside every built script, style and glyph file, its gzipped copy (NAME.gz), which the
+// server sends to browsers that take gzip instead of compressing the file on every request
+// (crates/server/src/assets.rs): compressed once here, at the strongest level.
+function gzipBuiltFiles() {
+  let outDir = 'dist';
+  return {
+    name: 'kumuh-gzip-built-files',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const walk = (dir) =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+      for (const file of walk(outDir).filter((f) => /\.(js|css|pbf)$/.test(f))) {
+        const data = readFileSync(file);
+        if (data.length < 1024) continue;
+        writeFileSync(`${file}.gz`, gzipSync(data, { level: constants.Z_BEST_COMPRESSION }));
+      }
+    },
+  };
+}
+
 // The Rust server serves dist/ at "/", but relative asset URLs keep the build
 // usable under any prefix. `npm run dev` proxies the API to a running server.
 export default defineConfig({
   base: './',
-  plugins: [listBuiltFiles()],
+  plugins: [listBuiltFiles(), gzipBuiltFiles()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
