@@ -39,8 +39,9 @@ translateDom();
 setupLanguageSwitch();
 // The service worker is registered once the map has drawn (or failed to start, or after
 // 10 s at most), so that keeping the viewer for offline use never competes with the first
-// render.
-const started = start().catch((err) => errors.show(err));
+// render. start() waits one task first, so that the browser can start MapLibre's worker
+// (asked for above) while the map is built rather than after.
+const started = new Promise((resolve) => setTimeout(resolve, 0)).then(start).catch((err) => errors.show(err));
 Promise.race([started, new Promise((resolve) => setTimeout(resolve, 10_000))]).then(keepForOffline);
 
 // The service worker (public/sw.js) keeps the viewer so that it opens without a
