@@ -93,6 +93,13 @@ export function createLabels({ map, home, errors }) {
     clearTimeout(timer);
     timer = setTimeout(loadView, 150);
   });
+  // The cells around the view are asked for once the first view's tiles are in, not
+  // beside them: the home kecamatan's desa (fetched up front, below) name that view.
+  let firstView = false;
+  map.once('load', () => {
+    firstView = true;
+    loadView();
+  });
 
   // The home kecamatan's desa first: the first view is named without waiting for a move.
   const ready = home?.kode
@@ -105,7 +112,7 @@ export function createLabels({ map, home, errors }) {
     apply() {
       apply('desa');
       apply('kecamatan');
-      loadView();
+      if (firstView) loadView();
     },
     // Places changed on the server (an import): the view's names are fetched again.
     refresh() {

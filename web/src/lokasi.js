@@ -177,14 +177,18 @@ export function createLokasi({ map, home, errors, desaName, onOpen }) {
   renderSummary();
   onLangChange(renderSummary);
 
+  // The area's summary under the legend waits for the first view's tiles, so as not to
+  // hold them up.
   if (home.kode) {
-    api
-      .ringkasan(home.kode)
-      .then((data) => {
-        summary = data;
-        renderSummary();
-      })
-      .catch((err) => errors.show(err));
+    map.once('load', () =>
+      api
+        .ringkasan(home.kode)
+        .then((data) => {
+          summary = data;
+          renderSummary();
+        })
+        .catch((err) => errors.show(err)),
+    );
   }
 
   return {

@@ -126,8 +126,9 @@ export function createPetaDasar({ map, firstAtlasLayer, wilayah = null, onKept }
   };
   select.addEventListener('change', () => choose(select.value, { remember: !select.value.startsWith('berkas:') }));
 
-  const ready = api
-    .petaDasar()
+  // Asked for once the first view's tiles are in: a chosen basemap is drawn under them then.
+  const ready = new Promise((resolve) => map.once('load', resolve))
+    .then(() => api.petaDasar())
     .then((answer) => {
       list = Array.isArray(answer) ? answer : [];
       render();
