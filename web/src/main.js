@@ -204,7 +204,7 @@ async function start() {
   // The layer panel: a checkbox per group (hiding a group closes its panel) and legends.
   const layerPanel = createLayerPanel({
     map,
-    footer: h('div', {}, petaDasar.element, offline.element, createEkspor().element, createImpor({ map, auth: siteplan.auth, onImported: () => labels.refresh() }).element),
+    footer: h('div', {}, petaDasar.element, offline.element, createEkspor().element, createImpor({ map, auth: siteplan.auth, errors, onImported: () => labels.refresh() }).element),
     groups: [
       { id: 'kecamatan', swatch: () => lineSample(COLORS.home, 'solid') },
       { id: 'desa', swatch: () => fillSample(COLORS.desa, COLORS.desaLine), onChange: (on) => on || panel.close() },
