@@ -223,15 +223,17 @@ export function atlasSources({ sourceUrl = tileJsonUrl } = {}) {
   // The TileJSON's (Indonesian-only) attribution restates the boundary credit that the map's
   // own, translated attribution already gives: an explicit empty one takes precedence.
   const vector = (layer, promoteId) => ({ type: 'vector', url: sourceUrl(layer), attribution: '', ...(promoteId ? { promoteId } : {}) });
+  // MapLibre asks for tiles source by source in this order, six at a time per server: the
+  // desa (the first view's subject) and what is drawn over them first, the outlines after.
   return {
-    [SOURCES.kabupaten]: vector('kabupaten', 'kode'),
-    [SOURCES.kecamatan]: vector('kecamatan', 'kode'),
     [SOURCES.desa]: vector('desa', 'kode'),
+    [SOURCES.lokasi]: vector('lokasi', 'kode'),
+    [SOURCES.segmen]: vector('segmen'),
+    [SOURCES.jaringan]: vector('jaringan'),
+    [SOURCES.kecamatan]: vector('kecamatan', 'kode'),
+    [SOURCES.kabupaten]: vector('kabupaten', 'kode'),
     [SOURCES.rw]: vector('rw', 'kode'),
     [SOURCES.rt]: vector('rt', 'kode'),
-    [SOURCES.lokasi]: vector('lokasi', 'kode'),
-    [SOURCES.jaringan]: vector('jaringan'),
-    [SOURCES.segmen]: vector('segmen'),
     // Label points as tiles: drawn from an offline package only (online, labels.js).
     [SOURCES.label]: vector('label'),
     // Label points (one per place, /api/places/labels), loaded for the view by labels.js.
