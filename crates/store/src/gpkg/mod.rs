@@ -498,7 +498,16 @@ impl Store for GpkgStore {
     }
 
     async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: &[u8]) -> Result<()> {
-        crate::tile_index::keep(self.writer("keeping a tile index")?, index, data).await
+        const ACTION: &str = "keeping a tile index";
+        let mut conn = self.writer(ACTION)?.acquire().await.ctx(ACTION)?;
+        let kept = crate::tile_index::keep(&mut *conn, index, data).await;
+        // The writer's page cache (64 MiB, for large imports) would go on holding the
+        // pages just written: tens of megabytes of a server's memory for nothing.
+        sqlx::query("PRAGMA shrink_memory")
+            .execute(&mut *conn)
+            .await
+            .ctx(ACTION)?;
+        kept
     }
 
     async fn changes_since(&self, after: i64, limit: u32) -> Result<ChangeBatch> {
