@@ -291,17 +291,23 @@ impl TileIndex {
                 }
             }
         }
-        index.raw.shrink();
-        index.tags.shrink();
-        index.levels.iter_mut().for_each(Arena::shrink);
-        let items = index
+        index.seal();
+        Ok((index, issues))
+    }
+
+    /// Ends a build of every feature in one go: the lists shrunk to what they hold and
+    /// the R-tree packed at once.
+    fn seal(&mut self) {
+        self.raw.shrink();
+        self.tags.shrink();
+        self.levels.iter_mut().for_each(Arena::shrink);
+        let items = self
             .slots
             .iter()
             .enumerate()
             .filter_map(|(slot, s)| s.as_ref().map(|s| s.tree_item(slot)))
             .collect();
-        index.tree = RTree::bulk_load(items);
-        Ok((index, issues))
+        self.tree = RTree::bulk_load(items);
     }
 
     /// Projects and generalises a feature and interns its properties.

@@ -11,11 +11,10 @@
 //! caller builds the index from its features instead.
 
 use geo_types::{Rect, coord};
-use rstar::RTree;
 
-use super::{EMPTY_BOX, Stored, TileIndex};
+use super::{Stored, TileIndex};
 use crate::mvt::{GeomType, Value, ValueKey};
-use crate::shape::{Arena, Part, Role, Shape, ShapeRef};
+use crate::shape::{Part, Role, Shape, ShapeRef};
 use crate::simplify::ring_area2;
 use crate::{Error, IndexOptions, Result};
 
@@ -279,18 +278,8 @@ impl TileIndex {
         if !r.rest.is_empty() {
             return refuse("bytes left over after the last feature");
         }
-        index.raw.shrink();
-        index.tags.shrink();
-        index.levels.iter_mut().for_each(Arena::shrink);
-        let items = index
-            .slots
-            .iter()
-            .enumerate()
-            .filter_map(|(slot, s)| s.as_ref().map(|s| s.tree_item(slot)))
-            .collect();
-        index.tree = RTree::bulk_load(items);
+        index.seal();
         debug_assert!(index.boxes.len() == index.slots.len());
-        debug_assert!(index.data_box != EMPTY_BOX || index.slots.is_empty());
         Ok(index)
     }
 }
