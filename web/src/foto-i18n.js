@@ -1,6 +1,6 @@
 // Strings of the segment photos (foto.js), Bahasa Indonesia first. The language is the
 // viewer's (./i18n.js).
-import { lang } from './i18n.js';
+import { translator } from './i18n.js';
 
 const DICT = {
   id: {
@@ -42,7 +42,4 @@ const DICT = {
 };
 
 /** A string of the segment photos in the viewer's language, with `{name}` filled in. */
-export function ft(key, params = {}) {
-  const s = DICT[lang()]?.[key] ?? DICT.id[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
-}
+export const ft = translator(DICT);

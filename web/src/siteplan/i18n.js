@@ -1,6 +1,6 @@
 // Strings of the siteplan editor and the sign-in control, Bahasa Indonesia first. The
 // language is the viewer's (../i18n.js); numbers are written the Indonesian way in both.
-import { lang, onLangChange } from '../i18n.js';
+import { lang, onLangChange, translator } from '../i18n.js';
 
 const DICT = {
   id: {
@@ -241,11 +241,7 @@ const DICT = {
   },
 };
 
-export function st(key, params = {}) {
-  const cur = lang();
-  const s = DICT[cur]?.[key] ?? DICT.id[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
-}
+export const st = translator(DICT);
 
 export { lang, onLangChange };
 

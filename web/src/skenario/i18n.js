@@ -1,6 +1,6 @@
 // Strings of the budget-scenario panel, Bahasa Indonesia first; loaded with the panel. The
 // language is the viewer's (../i18n.js); the slum classes' names are there too.
-import { lang } from '../i18n.js';
+import { translator } from '../i18n.js';
 
 const DICT = {
   id: {
@@ -116,10 +116,7 @@ const DICT = {
 };
 
 /** A string of the scenario panel in the viewer's language, with `{name}` filled in. */
-export function skt(key, params = {}) {
-  const s = DICT[lang()]?.[key] ?? DICT.id[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
-}
+export const skt = translator(DICT);
 
 /** The funding sources the API knows, in the order the form lists them. */
 export const SUMBER = ['apbn', 'apbd_provinsi', 'apbd_kabupaten', 'dana_desa', 'swadaya', 'upk', 'csr', 'lainnya'];

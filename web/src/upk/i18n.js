@@ -1,6 +1,6 @@
 // Strings of the revolving-loan panel, Bahasa Indonesia first; loaded with the panel. The
 // language is the viewer's (../i18n.js), and the layer's name and legend are there too.
-import { lang } from '../i18n.js';
+import { lang, translator } from '../i18n.js';
 
 const DICT = {
   id: {
@@ -125,10 +125,7 @@ const DICT = {
   },
 };
 
-export function ut(key, params = {}) {
-  const s = DICT[lang()]?.[key] ?? DICT.id[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
-}
+export const ut = translator(DICT);
 
 // A date `YYYY-MM-DD` in the current language: "31 Juli 2026".
 export function tanggal(iso) {
