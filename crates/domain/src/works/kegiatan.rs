@@ -164,6 +164,26 @@ impl StatusKegiatan {
     pub fn can_become(self, to: StatusKegiatan) -> bool {
         self.next().contains(&to)
     }
+
+    /// Moves `self` to `to` if the life cycle allows it, for the record named by
+    /// `record` (a work or a segment: both go through the same stages). Setting the
+    /// current status again changes nothing and is not an error, so a repeated request is
+    /// harmless.
+    pub(crate) fn change_to(&mut self, to: StatusKegiatan, record: &str) -> Result<()> {
+        if to == *self {
+            return Ok(());
+        }
+        if !self.can_become(to) {
+            return Err(WorksError::StatusTransition {
+                record: record.to_owned(),
+                from: self.to_string(),
+                to: to.to_string(),
+                allowed: StatusKegiatan::allowed_after(*self),
+            });
+        }
+        *self = to;
+        Ok(())
+    }
 }
 
 /// A work (kegiatan): one piece of upgrading in one desa and year, carried out by one
@@ -328,19 +348,8 @@ impl Kegiatan {
     /// [`StatusKegiatan::next`]). Setting the current status again changes nothing and
     /// is not an error, so a repeated request is harmless.
     pub fn set_status(&mut self, to: StatusKegiatan) -> Result<()> {
-        if to == self.status {
-            return Ok(());
-        }
-        if !self.status.can_become(to) {
-            return Err(WorksError::StatusTransition {
-                record: self.label(),
-                from: self.status.to_string(),
-                to: to.to_string(),
-                allowed: StatusKegiatan::allowed_after(self.status),
-            });
-        }
-        self.status = to;
-        Ok(())
+        let record = self.label();
+        self.status.change_to(to, &record)
     }
 
     /// The segments, in the order they were added.

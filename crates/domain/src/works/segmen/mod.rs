@@ -321,19 +321,8 @@ impl Segmen {
     /// Moves the segment to another stage if the life cycle allows it. Setting the
     /// current status again changes nothing and is not an error.
     pub fn set_status(&mut self, to: StatusKegiatan) -> Result<()> {
-        if to == self.status {
-            return Ok(());
-        }
-        if !self.status.can_become(to) {
-            return Err(WorksError::StatusTransition {
-                record: self.label(),
-                from: self.status.to_string(),
-                to: to.to_string(),
-                allowed: StatusKegiatan::allowed_after(self.status),
-            });
-        }
-        self.status = to;
-        Ok(())
+        let record = self.label();
+        self.status.change_to(to, &record)
     }
 
     /// The geodesic length (lines) or area (polygons) of the geometry; `None` for points.
