@@ -26,6 +26,7 @@ import { createPetaDasar } from './peta-dasar.js';
 import { geometryBounds } from './geo.js';
 import { describeTileLayers } from './tilejson.js';
 import { h } from './dom.js';
+import { holdFirstView } from './first-view.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, document.baseURI).href);
 // Start MapLibre's worker (its script is half a megabyte) while /api/config is on its way:
@@ -307,8 +308,11 @@ async function start() {
     segmen.apply();
     upk.apply();
     skenario.apply();
+    // The first style drawn shows the desa first, the rest of the atlas right after.
+    if (!firstView) firstView = holdFirstView(map, { onRelease: () => layerPanel.apply() });
   }
 
+  let firstView = null;
   map.on('style.load', installAtlas);
 
   // Hover highlight (feature-state, ids promoted from `kode`).
@@ -366,6 +370,9 @@ async function start() {
   });
 
   await labels.ready.catch((err) => errors.show(err));
+  // Ready once the whole atlas is drawn, not only the desa of the first view.
+  await new Promise((resolve) => (firstView ? resolve() : map.once('style.load', resolve)));
+  await firstView;
   await new Promise((resolve) => whenDesaDrawn(map, resolve));
   document.body.dataset.ready = '1';
 }
