@@ -15,6 +15,7 @@ mod place_row;
 pub mod postgis;
 mod tile_index;
 pub mod upk;
+mod users;
 
 use std::fmt;
 

@@ -15,7 +15,7 @@ const KEEP: &str = "INSERT INTO kumuh_indeks_ubin (lapisan, perubahan, versi, da
        versi = excluded.versi, data = excluded.data, dibuat = excluded.dibuat";
 
 /// `sql` with PostgreSQL's `$n` placeholders as the backend writes them.
-fn placeholders<DB: Database>(sql: &'static str) -> sqlx::AssertSqlSafe<String> {
+pub(crate) fn placeholders<DB: Database>(sql: &'static str) -> sqlx::AssertSqlSafe<String> {
     let sql = if DB::NAME == "SQLite" {
         sql.replace('$', "?")
     } else {

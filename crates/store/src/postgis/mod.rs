@@ -16,7 +16,6 @@ mod records;
 mod rows;
 mod schema;
 mod upk;
-mod users;
 
 use async_trait::async_trait;
 use kumuh_domain::jaringan::Ruas;
@@ -136,10 +135,6 @@ async fn exists(conn: &mut PgConnection, table: &str, column: &str, kode: &str) 
     Ok(n > 0)
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
-}
-
 #[async_trait]
 impl Store for PgStore {
     fn login_failure_log(&self) -> Option<&dyn crate::LoginFailureLog> {
@@ -234,27 +229,36 @@ impl Store for PgStore {
     }
 
     async fn add_user(&self, user: &User, password_hash: &str) -> Result<()> {
-        users::add_user(self, user, password_hash).await
+        let mut tx = self
+            .begin_write(&format!("adding user {}", user.username))
+            .await?;
+        crate::users::add_user(&mut *tx, user, password_hash).await?;
+        tx.commit().await.ctx("committing the user")
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
-        users::credentials(self, username).await
+        crate::users::credentials(&self.pool, username).await
     }
 
     async fn list_users(&self) -> Result<Vec<User>> {
-        users::list_users(self).await
+        crate::users::list_users(&self.pool).await
     }
 
     async fn add_token(&self, username: &str, token_hash: &str, expires_unix: i64) -> Result<()> {
-        users::add_token(self, username, token_hash, expires_unix).await
+        let mut tx = self.begin_write("adding a token").await?;
+        crate::users::add_token(&mut *tx, username, token_hash, expires_unix).await?;
+        tx.commit().await.ctx("committing the token")
     }
 
     async fn delete_token(&self, token_hash: &str) -> Result<bool> {
-        users::delete_token(self, token_hash).await
+        let mut tx = self.begin_write("signing out").await?;
+        let deleted = crate::users::delete_token(&mut *tx, token_hash).await?;
+        tx.commit().await.ctx("committing the sign-out")?;
+        Ok(deleted)
     }
 
     async fn user_for_token(&self, token_hash: &str, now_unix: i64) -> Result<Option<User>> {
-        users::user_for_token(self, token_hash, now_unix).await
+        crate::users::user_for_token(&self.pool, token_hash, now_unix).await
     }
 
     async fn upsert_assessments(&self, records: &[AssessmentRecord]) -> Result<UpsertReport> {

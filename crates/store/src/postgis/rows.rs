@@ -2,12 +2,10 @@
 //! that cannot be read is [`StoreError::Corrupt`], naming the table, the row and the
 //! field, as in the GeoPackage.
 
-use std::str::FromStr;
-
 use geo_types::{Geometry, MultiLineString, MultiPolygon};
 use geozero::{CoordDimensions, ToGeo, ToWkb};
 use kumuh_domain::jaringan::{JenisJaringan, KondisiRuas, Ruas};
-use kumuh_domain::{LokasiKumuh, Place, PlaceSummary, Role, SkKumuh, User};
+use kumuh_domain::{LokasiKumuh, Place, PlaceSummary, SkKumuh};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
@@ -173,25 +171,5 @@ pub(super) fn assessment_from_row(row: &PgRow) -> Result<AssessmentRecord> {
         result,
         dasar: code_field(T, fid, "dasar", row.get("dasar"))?,
         tanggal: row.get("tanggal"),
-    })
-}
-
-pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
-    let role: String = row.get("role");
-    let fid: i64 = row.get("fid");
-    let desa: String = row.get("desa");
-    Ok(User {
-        username: row.get("username"),
-        role: Role::from_str(&role).map_err(|e| StoreError::Corrupt {
-            table: "kumuh_users".into(),
-            fid,
-            field: "role",
-            message: e.to_string(),
-        })?,
-        desa: desa
-            .split(',')
-            .filter(|k| !k.is_empty())
-            .map(|k| kode_field("kumuh_users", fid, "desa", k))
-            .collect::<Result<_>>()?,
     })
 }

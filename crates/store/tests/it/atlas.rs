@@ -14,6 +14,7 @@ for_each_backend!(
     search_ignores_case_and_spaces_and_ranks_exact_first,
     a_failed_import_leaves_the_store_unchanged,
     tokens_expire,
+    users_are_unique_listed_in_byte_order_and_sign_out_once,
     assessments_are_kept_per_location_and_year,
     the_change_feed_records_writes_from_any_process,
     the_change_feed_stays_bounded_and_says_when_it_lost_changes,
@@ -150,6 +151,43 @@ async fn tokens_expire(store: TestStore) {
     assert!(store.user_for_token("nope", 0).await.unwrap().is_none());
     let c = store.credentials("ana").await.unwrap().unwrap();
     assert_eq!(c.password_hash, "hash");
+}
+
+async fn users_are_unique_listed_in_byte_order_and_sign_out_once(store: TestStore) {
+    let mut lkm = User::new("lkm_bibrik", Role::Lkm);
+    lkm.desa = vec![Kode::parse("35.19.09.2014").unwrap()];
+    for user in [
+        &User::new("ana", Role::Admin),
+        &User::new("Zaki", Role::Viewer),
+        &lkm,
+    ] {
+        store.add_user(user, "hash").await.unwrap();
+    }
+    let again = store
+        .add_user(&User::new("ana", Role::Viewer), "other")
+        .await;
+    assert!(
+        matches!(&again, Err(StoreError::Conflict(m)) if m.contains("`ana` already exists")),
+        "{again:?}"
+    );
+    let names: Vec<String> = store
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    // Byte order on both backends: capitals first, whatever the database's locale.
+    assert_eq!(names, ["Zaki", "ana", "lkm_bibrik"]);
+    let c = store.credentials("lkm_bibrik").await.unwrap().unwrap();
+    assert_eq!((c.user, c.password_hash.as_str()), (lkm.clone(), "hash"));
+    assert!(store.credentials("nobody").await.unwrap().is_none());
+
+    store.add_token("lkm_bibrik", "t1", 1_000).await.unwrap();
+    assert_eq!(store.user_for_token("t1", 0).await.unwrap(), Some(lkm));
+    assert!(store.delete_token("t1").await.unwrap());
+    assert!(!store.delete_token("t1").await.unwrap());
+    assert!(store.user_for_token("t1", 0).await.unwrap().is_none());
 }
 
 async fn assessments_are_kept_per_location_and_year(store: TestStore) {
