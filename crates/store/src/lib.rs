@@ -526,7 +526,7 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn tile_index(&self, lapisan: &str) -> Result<Option<(StoredTileIndex, Vec<u8>)>>;
 
     /// Keeps a layer's tile index, replacing the one kept for that layer.
-    async fn keep_tile_index(&self, index: &StoredTileIndex, data: &[u8]) -> Result<()>;
+    async fn keep_tile_index(&self, index: &StoredTileIndex, data: Vec<u8>) -> Result<()>;
 
     /// Writes a consistent copy of the whole store to `path` (which must not exist), for
     /// sharing: without API tokens, and with users but not their password hashes.

@@ -71,12 +71,14 @@ where
     }))
 }
 
-pub(crate) async fn keep<'e, DB, E>(ex: E, index: &StoredTileIndex, data: &[u8]) -> Result<()>
+/// Keeps `data` (moved in: the query takes it as it is, where a borrowed slice would be
+/// copied, and at RT scale it is a quarter of a gigabyte).
+pub(crate) async fn keep<'e, DB, E>(ex: E, index: &StoredTileIndex, data: Vec<u8>) -> Result<()>
 where
     DB: Database,
     E: Executor<'e, Database = DB>,
     for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
+    for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'q> DB::Arguments: IntoArguments<DB>,
 {

@@ -206,7 +206,8 @@ impl Tiles {
                 perubahan: position,
                 versi: versi.clone(),
             };
-            if let Err(e) = store.keep_tile_index(&key, &bytes).await {
+            let size = bytes.len();
+            if let Err(e) = store.keep_tile_index(&key, bytes).await {
                 match e {
                     StoreError::ReadOnly { .. } => {
                         tracing::info!(error = %e, "the tile indexes are not kept: the next start builds them again");
@@ -217,7 +218,7 @@ impl Tiles {
                 }
                 return;
             }
-            bytes_kept += bytes.len();
+            bytes_kept += size;
         }
         tracing::info!(
             position,

@@ -501,7 +501,7 @@ impl Store for GpkgStore {
         crate::tile_index::get(&self.pool, lapisan).await
     }
 
-    async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: &[u8]) -> Result<()> {
+    async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: Vec<u8>) -> Result<()> {
         const ACTION: &str = "keeping a tile index";
         let mut conn = self.writer(ACTION)?.acquire().await.ctx(ACTION)?;
         let kept = crate::tile_index::keep(&mut *conn, index, data).await;

@@ -451,7 +451,7 @@ impl Store for PgStore {
         read
     }
 
-    async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: &[u8]) -> Result<()> {
+    async fn keep_tile_index(&self, index: &crate::StoredTileIndex, data: Vec<u8>) -> Result<()> {
         // On a connection of its own, closed after, for the same reason as reading.
         let mut conn = self.pool.acquire().await.ctx("keeping the tile indexes")?;
         let kept = crate::tile_index::keep(&mut *conn, index, data).await;

@@ -337,10 +337,13 @@ async fn kept_tile_indexes_are_replaced_by_layer_and_left_out_of_copies(store: T
         versi: "v1".into(),
     };
     store
-        .keep_tile_index(&key("desa", 7), &[0, 1, 2, 255])
+        .keep_tile_index(&key("desa", 7), vec![0, 1, 2, 255])
         .await
         .unwrap();
-    store.keep_tile_index(&key("lokasi", 7), &[]).await.unwrap();
+    store
+        .keep_tile_index(&key("lokasi", 7), Vec::new())
+        .await
+        .unwrap();
     assert_eq!(
         store.tile_indexes().await.unwrap(),
         [key("desa", 7), key("lokasi", 7)]
@@ -350,7 +353,7 @@ async fn kept_tile_indexes_are_replaced_by_layer_and_left_out_of_copies(store: T
     store
         .reopen()
         .await
-        .keep_tile_index(&key("desa", 9), &big)
+        .keep_tile_index(&key("desa", 9), big.clone())
         .await
         .unwrap();
     assert_eq!(
