@@ -64,17 +64,7 @@ impl GpkgStore {
         layers::write_jaringan(&mut tx, &atlas.jaringan).await?;
         layers::write_assessments(&mut tx, &atlas.assessments).await?;
         for (user, hash) in &atlas.users {
-            let desa: Vec<&str> = user.desa.iter().map(|k| k.as_str()).collect();
-            sqlx::query(
-                "INSERT INTO kumuh_users (username, password_hash, role, desa) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&user.username)
-            .bind(hash)
-            .bind(user.role.as_str())
-            .bind(desa.join(","))
-            .execute(&mut *tx)
-            .await
-            .ctx(format!("copying user {}", user.username))?;
+            crate::users::add_user(&mut *tx, user, hash).await?;
         }
         for k in &atlas.kegiatan {
             let write = KegiatanWrite::new(&k.kegiatan);
