@@ -52,8 +52,8 @@ pub use rules::{
 };
 pub use score::{
     AspectResult, Assessment, AssessmentInput, ConsiderationGroup, ConsiderationInput,
-    ConsiderationResult, CriterionResult, DensityLevel, Issue, IssueKind, LegalityInput,
-    LegalityResult, Priority, assess,
+    ConsiderationResult, CriterionResult, CriterionScore, DensityLevel, Finding, Issue, IssueKind,
+    LegalityInput, LegalityResult, Priority, PriorityScore, Scorer, Scores, Survey, assess,
 };
 
 /// Why a rule set could not be loaded.

@@ -48,15 +48,21 @@ pub fn round_half_up(x: f64, decimals: u32) -> f64 {
 
 /// Half-up rounding on the 15-significant-digit decimal text of a positive finite `x`.
 fn decimal_half_up(x: f64, decimals: u32) -> Option<f64> {
+    use std::fmt::Write as _;
     // `{:.14e}` prints one digit, a point, 14 digits and the exponent: `3.12500000000000e0`.
-    let text = format!("{x:.14e}");
+    // It is written on the stack: bulk scoring comes here for every value near a half.
+    let mut text = StackText::default();
+    write!(text, "{x:.14e}").ok()?;
+    let text = text.as_str()?;
     let (mantissa, exponent) = text.split_once('e')?;
     let exponent: i32 = exponent.parse().ok()?;
-    let digits: Vec<u64> = mantissa
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|b| u64::from(b - b'0'))
-        .collect();
+    let mut digits = [0u64; 15];
+    let mut count = 0;
+    for d in mantissa.bytes().filter(u8::is_ascii_digit) {
+        *digits.get_mut(count)? = u64::from(d - b'0');
+        count += 1;
+    }
+    let digits = &digits[..count];
     // Digit i is worth 10^(exponent - i); keep those worth at least 10^-decimals.
     let keep = exponent + decimals as i32 + 1;
     if keep < 0 {
@@ -73,6 +79,29 @@ fn decimal_half_up(x: f64, decimals: u32) -> Option<f64> {
     // `units` has at most 15 digits, so it converts to f64 exactly and the division is a
     // single correctly rounded operation: the nearest f64 to the decimal result.
     Some(units as f64 / 10f64.powi(decimals as i32))
+}
+
+/// Text written into a fixed buffer; writing more than it holds fails.
+#[derive(Default)]
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl StackText {
+    fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(self.bytes.get(..self.len)?).ok()
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

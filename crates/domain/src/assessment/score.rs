@@ -67,6 +67,22 @@ impl AssessmentInput {
         }
     }
 
+    /// What [`Scorer::score`] scores of this input, with the volumes given by criterion
+    /// position.
+    pub fn survey<'a>(&self, volumes: &'a [Option<f64>]) -> Survey<'a> {
+        Survey {
+            luas_ha: self.luas_ha,
+            jumlah_bangunan: self.jumlah_bangunan,
+            jumlah_penduduk: self.jumlah_penduduk,
+            jumlah_kk: self.jumlah_kk,
+            panjang_jalan_ideal_m: self.panjang_jalan_ideal_m,
+            panjang_drainase_ideal_m: self.panjang_drainase_ideal_m,
+            volumes,
+            considerations: self.considerations,
+            legality: self.legality,
+        }
+    }
+
     /// The value of a denominator for this location.
     pub fn denominator(&self, denominator: Denominator) -> f64 {
         match denominator {
@@ -342,47 +358,80 @@ impl Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Issue::MissingVolume { criterion } => {
-                write!(f, "criterion {criterion}: no volume recorded; counted as 0")
+        let text = match self {
+            Issue::MissingVolume { criterion } => IssueText::MissingVolume(criterion),
+            Issue::NegativeVolume { criterion, volume } => {
+                IssueText::NegativeVolume(criterion, *volume)
             }
-            Issue::NegativeVolume { criterion, volume } => write!(
-                f,
-                "criterion {criterion}: negative volume {volume}; the percentage is negative \
-                 and scores 0"
-            ),
-            Issue::NotFinite { criterion } => write!(
-                f,
-                "criterion {criterion}: volume or denominator is not a finite number; counted \
-                 as 0"
-            ),
+            Issue::NotFinite { criterion } => IssueText::NotFinite(criterion),
             Issue::ZeroDenominator {
                 criterion,
                 denominator,
-            } => write!(
-                f,
-                "criterion {criterion}: {denominator} is 0, so the percentage is 0 %"
-            ),
+            } => IssueText::ZeroDenominator(criterion, *denominator),
             Issue::NegativeDenominator {
                 criterion,
                 denominator,
                 value,
-            } => write!(
+            } => IssueText::NegativeDenominator(criterion, *denominator, *value),
+            Issue::OverHundred { criterion, percent } => {
+                IssueText::OverHundred(criterion, *percent)
+            }
+            Issue::UnknownCriterion { code } => IssueText::UnknownCriterion(code),
+            Issue::DensityUnknown => IssueText::DensityUnknown,
+        };
+        text.fmt(f)
+    }
+}
+
+/// The text of an [`Issue`], its criterion borrowed: what both an [`Issue`] and a
+/// [`Finding`] display.
+enum IssueText<'a> {
+    MissingVolume(&'a str),
+    NegativeVolume(&'a str, f64),
+    NotFinite(&'a str),
+    ZeroDenominator(&'a str, Denominator),
+    NegativeDenominator(&'a str, Denominator, f64),
+    OverHundred(&'a str, f64),
+    UnknownCriterion(&'a str),
+    DensityUnknown,
+}
+
+impl fmt::Display for IssueText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            IssueText::MissingVolume(criterion) => {
+                write!(f, "criterion {criterion}: no volume recorded; counted as 0")
+            }
+            IssueText::NegativeVolume(criterion, volume) => write!(
+                f,
+                "criterion {criterion}: negative volume {volume}; the percentage is negative \
+                 and scores 0"
+            ),
+            IssueText::NotFinite(criterion) => write!(
+                f,
+                "criterion {criterion}: volume or denominator is not a finite number; counted \
+                 as 0"
+            ),
+            IssueText::ZeroDenominator(criterion, denominator) => write!(
+                f,
+                "criterion {criterion}: {denominator} is 0, so the percentage is 0 %"
+            ),
+            IssueText::NegativeDenominator(criterion, denominator, value) => write!(
                 f,
                 "criterion {criterion}: {denominator} is negative ({value})"
             ),
-            Issue::OverHundred { criterion, percent } => write!(
+            IssueText::OverHundred(criterion, percent) => write!(
                 f,
                 "criterion {criterion}: {} % is over 100 % (volume above its denominator); \
                  not capped",
-                round_half_up(*percent, 2)
+                round_half_up(percent, 2)
             ),
-            Issue::UnknownCriterion { code } => write!(
+            IssueText::UnknownCriterion(code) => write!(
                 f,
                 "a volume was given for criterion {code}, which the rule set does not have; \
                  ignored"
             ),
-            Issue::DensityUnknown => f.write_str(
+            IssueText::DensityUnknown => f.write_str(
                 "population density unknown (no kepadatan_penduduk and luas_ha is 0); \
                  considerations not scored",
             ),
@@ -439,11 +488,381 @@ impl Assessment {
     }
 }
 
+/// What one location is scored on, borrowed: its size and the volume of each criterion
+/// by the criterion's position in the rule set. [`Scorer::score`] takes it, so that rows
+/// read in bulk are scored without building an [`AssessmentInput`] each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Survey<'a> {
+    /// Luas verifikasi, in hectares.
+    pub luas_ha: f64,
+    /// Jumlah bangunan: number of buildings.
+    pub jumlah_bangunan: u32,
+    /// Jumlah penduduk, in jiwa (persons).
+    pub jumlah_penduduk: u32,
+    /// Jumlah KK: number of households.
+    pub jumlah_kk: u32,
+    /// Ideal neighbourhood road length, in metres.
+    pub panjang_jalan_ideal_m: f64,
+    /// Ideal drainage length, in metres.
+    pub panjang_drainase_ideal_m: f64,
+    /// The volume of each of the rule set's criteria, in the rule set's order; `None`
+    /// where none was recorded (counted as 0 and reported). Missing entries at the end
+    /// count as not recorded.
+    pub volumes: &'a [Option<f64>],
+    /// The other considerations, where surveyed.
+    pub considerations: Option<ConsiderationInput>,
+    /// Land legality, where surveyed.
+    pub legality: Option<LegalityInput>,
+}
+
+impl Survey<'_> {
+    /// The value of a denominator for this location.
+    pub fn denominator(&self, denominator: Denominator) -> f64 {
+        match denominator {
+            Denominator::LuasHa => self.luas_ha,
+            Denominator::JumlahBangunan => f64::from(self.jumlah_bangunan),
+            Denominator::JumlahKk => f64::from(self.jumlah_kk),
+            Denominator::JumlahPenduduk => f64::from(self.jumlah_penduduk),
+            Denominator::JalanIdealM => self.panjang_jalan_ideal_m,
+            Denominator::DrainaseIdealM => self.panjang_drainase_ideal_m,
+        }
+    }
+}
+
+/// The result of one criterion in [`Scores`]: a [`CriterionResult`] without what the
+/// rule set already says (code, aspect, denominator).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CriterionScore {
+    /// The volume recorded; `None` when missing (counted as 0).
+    pub volume: Option<f64>,
+    /// The denominator's value for this location.
+    pub denominator_value: f64,
+    /// Volume / denominator × 100, unrounded; 0 when the denominator is 0.
+    pub percent: f64,
+    /// The percentage rounded half-up to two decimals, as published.
+    pub percent_rounded: f64,
+    /// Score from the band table, chosen on the unrounded percentage.
+    pub score: u32,
+}
+
+/// An [`Issue`] that names its criterion by position in the rule set, so that finding
+/// it allocates nothing; [`Scorer::issue`] gives the [`Issue`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Finding {
+    /// [`Issue::MissingVolume`] of the criterion at this position.
+    MissingVolume(usize),
+    /// [`Issue::NegativeVolume`]: the criterion's position and the volume.
+    NegativeVolume(usize, f64),
+    /// [`Issue::NotFinite`] of the criterion at this position.
+    NotFinite(usize),
+    /// [`Issue::ZeroDenominator`] of the criterion at this position.
+    ZeroDenominator(usize),
+    /// [`Issue::NegativeDenominator`]: the criterion's position and the denominator's value.
+    NegativeDenominator(usize, f64),
+    /// [`Issue::OverHundred`]: the criterion's position and the unrounded percentage.
+    OverHundred(usize, f64),
+    /// [`Issue::DensityUnknown`].
+    DensityUnknown,
+}
+
+/// The priority in [`Scores`]: the class letter and the considerations digit of its
+/// code (`A1`), and its rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriorityScore {
+    /// The class letter, `A`, `B` or `C`.
+    pub letter: char,
+    /// The considerations group's digit, 1 to 3.
+    pub digit: u8,
+    /// Place in the rule set's ranking, 1 = most urgent.
+    pub rank: Option<u32>,
+}
+
+/// The scores of one location as [`Scorer::score`] fills them: an [`Assessment`]
+/// without the location's identity and the rule set's names, its lists indexed like the
+/// rule set's criteria and aspects. Kept and filled again row after row, it allocates
+/// nothing once it has grown to the rule set's size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    /// One result per criterion, in the rule set's order.
+    pub criteria: Vec<CriterionScore>,
+    /// The average percentage of each aspect, in the rule set's order.
+    pub aspects: Vec<f64>,
+    /// Sum of the criterion scores.
+    pub total: u32,
+    /// The class of the total.
+    pub class: SlumClass,
+    /// Scored considerations, when given.
+    pub considerations: Option<ConsiderationResult>,
+    /// Land legality, when given.
+    pub legality: Option<LegalityResult>,
+    /// Priority, for a slum class with considerations.
+    pub priority: Option<PriorityScore>,
+    /// Data problems the computation went past, in the order [`Assessment::issues`]
+    /// lists them.
+    pub findings: Vec<Finding>,
+    sums: Vec<f64>,
+    counts: Vec<u32>,
+}
+
+impl Default for Scores {
+    fn default() -> Self {
+        Scores {
+            criteria: Vec::new(),
+            aspects: Vec::new(),
+            total: 0,
+            class: SlumClass::TidakKumuh,
+            considerations: None,
+            legality: None,
+            priority: None,
+            findings: Vec::new(),
+            sums: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+}
+
+/// A rule set prepared for scoring many locations: [`Scorer::score`] computes what
+/// [`assess`] does, into a [`Scores`] that the caller keeps from one location to the
+/// next.
+///
+/// # Examples
+/// ```
+/// use kumuh_domain::assessment::{RuleSet, Scorer, Scores, Survey};
+/// let rules = RuleSet::default_rules();
+/// let scorer = Scorer::new(&rules);
+/// let mut volumes = vec![Some(0.0); rules.criteria().len()];
+/// volumes[5] = Some(5.0); // 3a, per household
+/// let survey = Survey {
+///     luas_ha: 1.0,
+///     jumlah_bangunan: 10,
+///     jumlah_penduduk: 600,
+///     jumlah_kk: 160,
+///     panjang_jalan_ideal_m: 100.0,
+///     panjang_drainase_ideal_m: 100.0,
+///     volumes: &volumes,
+///     considerations: None,
+///     legality: None,
+/// };
+/// let mut scores = Scores::default();
+/// scorer.score(&survey, &mut scores);
+/// assert_eq!(rules.criteria()[5].code, "3a");
+/// assert_eq!(scores.criteria[5].percent_rounded, 3.13);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Scorer<'r> {
+    rules: &'r RuleSet,
+    /// For each criterion, the aspect slot its rounded percentage is averaged in.
+    criterion_slot: Vec<Option<usize>>,
+    /// For each aspect, its slot: the first aspect with its number.
+    aspect_slot: Vec<usize>,
+    max_total: u32,
+}
+
+impl<'r> Scorer<'r> {
+    /// Prepares `rules` for scoring.
+    pub fn new(rules: &'r RuleSet) -> Self {
+        let aspects = rules.aspects();
+        let slot_of = |number: u8| aspects.iter().position(|a| a.number == number);
+        Scorer {
+            rules,
+            criterion_slot: rules.criteria().iter().map(|c| slot_of(c.aspect)).collect(),
+            aspect_slot: aspects
+                .iter()
+                .enumerate()
+                .map(|(i, a)| slot_of(a.number).unwrap_or(i))
+                .collect(),
+            max_total: rules.max_total(),
+        }
+    }
+
+    /// The rule set.
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    /// The highest total the rule set allows.
+    pub fn max_total(&self) -> u32 {
+        self.max_total
+    }
+
+    /// Scores one location into `scores`, replacing what it held.
+    pub fn score(&self, survey: &Survey<'_>, scores: &mut Scores) {
+        let rules = self.rules;
+        scores.criteria.clear();
+        scores.findings.clear();
+        let slots = self.aspect_slot.len();
+        scores.aspects.clear();
+        scores.aspects.resize(slots, 0.0);
+        // Sums and counts per aspect slot, added in the criteria's order as they always
+        // were (the order of a floating-point sum decides its last bit).
+        scores.sums.clear();
+        scores.sums.resize(slots, 0.0);
+        scores.counts.clear();
+        scores.counts.resize(slots, 0);
+        let mut total = 0u32;
+        for (i, criterion) in rules.criteria().iter().enumerate() {
+            let volume = survey.volumes.get(i).copied().flatten();
+            let denominator_value = survey.denominator(criterion.denominator);
+            let v = match volume {
+                None => {
+                    scores.findings.push(Finding::MissingVolume(i));
+                    0.0
+                }
+                Some(v) if !v.is_finite() => {
+                    scores.findings.push(Finding::NotFinite(i));
+                    0.0
+                }
+                Some(v) => {
+                    if v < 0.0 {
+                        scores.findings.push(Finding::NegativeVolume(i, v));
+                    }
+                    v
+                }
+            };
+            let percent = if !denominator_value.is_finite() {
+                scores.findings.push(Finding::NotFinite(i));
+                0.0
+            } else if denominator_value == 0.0 {
+                scores.findings.push(Finding::ZeroDenominator(i));
+                0.0
+            } else {
+                if denominator_value < 0.0 {
+                    scores
+                        .findings
+                        .push(Finding::NegativeDenominator(i, denominator_value));
+                }
+                // Multiplying first keeps whole-number volumes exact, so 19 of 25 is
+                // exactly 76.
+                v * 100.0 / denominator_value
+            };
+            if percent > 100.0 + OVER_HUNDRED_TOLERANCE {
+                scores.findings.push(Finding::OverHundred(i, percent));
+            }
+            let percent_rounded = round_half_up(percent, 2);
+            let score = rules.score_for(percent);
+            // Wrapping, as the sum of the scores always was in a release build.
+            total = total.wrapping_add(score);
+            if let Some(slot) = self.criterion_slot.get(i).copied().flatten() {
+                scores.sums[slot] += percent_rounded;
+                scores.counts[slot] += 1;
+            }
+            scores.criteria.push(CriterionScore {
+                volume,
+                denominator_value,
+                percent,
+                percent_rounded,
+                score,
+            });
+        }
+        scores.total = total;
+        for (j, &slot) in self.aspect_slot.iter().enumerate() {
+            let n = scores.counts[slot];
+            let mean = if n == 0 {
+                0.0
+            } else {
+                scores.sums[slot] / f64::from(n)
+            };
+            scores.aspects[j] = round_half_up(mean, 2);
+        }
+        let class = rules.class_for(total);
+        scores.class = class;
+        scores.considerations = survey
+            .considerations
+            .and_then(|c| score_considerations(rules, survey, c, &mut scores.findings));
+        scores.legality = survey.legality.map(|l| LegalityResult {
+            legalitas_kepemilikan: l.legalitas_kepemilikan,
+            kesesuaian_tata_ruang: l.kesesuaian_tata_ruang,
+            legal: l.legalitas_kepemilikan && l.kesesuaian_tata_ruang,
+        });
+        scores.priority = match (class.priority_letter(), &scores.considerations) {
+            (Some(letter), Some(c)) => {
+                let digit = c.group.digit();
+                // The code (`A1`) on the stack: a letter and a digit.
+                let mut code = [0u8; 8];
+                let len = letter.encode_utf8(&mut code).len();
+                code[len] = b'0' + digit;
+                let rank = std::str::from_utf8(&code[..=len])
+                    .ok()
+                    .and_then(|code| rules.priority_rank(code));
+                Some(PriorityScore {
+                    letter,
+                    digit,
+                    rank,
+                })
+            }
+            _ => None,
+        };
+    }
+
+    /// The measures recommended for a location as scored, when its legality is known.
+    pub fn handling(&self, scores: &Scores) -> Option<&'r [Measure]> {
+        scores
+            .legality
+            .map(|l| self.rules.handling(scores.class, l.legal))
+    }
+
+    /// The text of a finding: what its [`Issue`] displays.
+    pub fn describe<'a>(&'a self, finding: &'a Finding) -> impl fmt::Display + 'a {
+        let criteria = self.rules.criteria();
+        let code = |i: usize| criteria.get(i).map_or("", |c| c.code.as_str());
+        let denominator = |i: usize| {
+            criteria
+                .get(i)
+                .map_or(Denominator::LuasHa, |c| c.denominator)
+        };
+        match *finding {
+            Finding::MissingVolume(i) => IssueText::MissingVolume(code(i)),
+            Finding::NegativeVolume(i, volume) => IssueText::NegativeVolume(code(i), volume),
+            Finding::NotFinite(i) => IssueText::NotFinite(code(i)),
+            Finding::ZeroDenominator(i) => IssueText::ZeroDenominator(code(i), denominator(i)),
+            Finding::NegativeDenominator(i, value) => {
+                IssueText::NegativeDenominator(code(i), denominator(i), value)
+            }
+            Finding::OverHundred(i, percent) => IssueText::OverHundred(code(i), percent),
+            Finding::DensityUnknown => IssueText::DensityUnknown,
+        }
+    }
+
+    /// The [`Issue`] of a finding.
+    pub fn issue(&self, finding: &Finding) -> Issue {
+        let criteria = self.rules.criteria();
+        let code = |i: usize| criteria.get(i).map(|c| c.code.clone()).unwrap_or_default();
+        let denominator = |i: usize| {
+            criteria
+                .get(i)
+                .map_or(Denominator::LuasHa, |c| c.denominator)
+        };
+        match *finding {
+            Finding::MissingVolume(i) => Issue::MissingVolume { criterion: code(i) },
+            Finding::NegativeVolume(i, volume) => Issue::NegativeVolume {
+                criterion: code(i),
+                volume,
+            },
+            Finding::NotFinite(i) => Issue::NotFinite { criterion: code(i) },
+            Finding::ZeroDenominator(i) => Issue::ZeroDenominator {
+                criterion: code(i),
+                denominator: denominator(i),
+            },
+            Finding::NegativeDenominator(i, value) => Issue::NegativeDenominator {
+                criterion: code(i),
+                denominator: denominator(i),
+                value,
+            },
+            Finding::OverHundred(i, percent) => Issue::OverHundred {
+                criterion: code(i),
+                percent,
+            },
+            Finding::DensityUnknown => Issue::DensityUnknown,
+        }
+    }
+}
+
 /// Scores one location.
 ///
 /// Never fails: data a surveyor got wrong (a missing or negative volume, a zero
 /// denominator, a volume above its denominator) is computed the way the published system
-/// computes it and listed in [`Assessment::issues`].
+/// computes it and listed in [`Assessment::issues`]. To score many locations, prepare a
+/// [`Scorer`] once.
 ///
 /// # Examples
 /// ```
@@ -460,127 +879,68 @@ impl Assessment {
 /// assert_eq!(a.aspect(3).unwrap().average_percent, 1.57); // (3.13 + 0) / 2
 /// ```
 pub fn assess(rules: &RuleSet, input: &AssessmentInput) -> Assessment {
-    let mut issues = Vec::new();
-    let mut criteria = Vec::with_capacity(rules.criteria().len());
+    let scorer = Scorer::new(rules);
     let mut volumes_used = 0;
-    for criterion in rules.criteria() {
-        let code = &criterion.code;
-        let volume = input.volumes.get(code).copied();
-        volumes_used += usize::from(volume.is_some());
-        let denominator_value = input.denominator(criterion.denominator);
-        let v = match volume {
-            None => {
-                issues.push(Issue::MissingVolume {
-                    criterion: code.clone(),
-                });
-                0.0
-            }
-            Some(v) if !v.is_finite() => {
-                issues.push(Issue::NotFinite {
-                    criterion: code.clone(),
-                });
-                0.0
-            }
-            Some(v) => {
-                if v < 0.0 {
-                    issues.push(Issue::NegativeVolume {
-                        criterion: code.clone(),
-                        volume: v,
-                    });
-                }
-                v
-            }
-        };
-        let percent = if !denominator_value.is_finite() {
-            issues.push(Issue::NotFinite {
-                criterion: code.clone(),
-            });
-            0.0
-        } else if denominator_value == 0.0 {
-            issues.push(Issue::ZeroDenominator {
-                criterion: code.clone(),
-                denominator: criterion.denominator,
-            });
-            0.0
-        } else {
-            if denominator_value < 0.0 {
-                issues.push(Issue::NegativeDenominator {
-                    criterion: code.clone(),
-                    denominator: criterion.denominator,
-                    value: denominator_value,
-                });
-            }
-            // Multiplying first keeps whole-number volumes exact, so 19 of 25 is exactly 76.
-            v * 100.0 / denominator_value
-        };
-        if percent > 100.0 + OVER_HUNDRED_TOLERANCE {
-            issues.push(Issue::OverHundred {
-                criterion: code.clone(),
-                percent,
-            });
-        }
-        criteria.push(CriterionResult {
-            code: code.clone(),
-            aspect: criterion.aspect,
-            volume,
-            denominator: criterion.denominator,
-            denominator_value,
-            percent,
-            percent_rounded: round_half_up(percent, 2),
-            score: rules.score_for(percent),
-        });
-    }
+    let volumes: Vec<Option<f64>> = rules
+        .criteria()
+        .iter()
+        .map(|c| {
+            let volume = input.volumes.get(&c.code).copied();
+            volumes_used += usize::from(volume.is_some());
+            volume
+        })
+        .collect();
+    let mut scores = Scores::default();
+    scorer.score(&input.survey(&volumes), &mut scores);
 
+    let mut issues: Vec<Issue> = scores.findings.iter().map(|f| scorer.issue(f)).collect();
     // Codes are unique on both sides, so when every volume was used none is unknown and
     // the search below, quadratic in the number of criteria, can be skipped.
     if volumes_used < input.volumes.len() {
-        for code in input.volumes.keys() {
-            if rules.criterion(code).is_none() {
-                issues.push(Issue::UnknownCriterion { code: code.clone() });
-            }
-        }
+        // Unknown codes are listed after the criteria's issues, before the
+        // considerations'.
+        let at = issues.len() - usize::from(issues.last() == Some(&Issue::DensityUnknown));
+        let unknown: Vec<Issue> = input
+            .volumes
+            .keys()
+            .filter(|code| rules.criterion(code).is_none())
+            .map(|code| Issue::UnknownCriterion { code: code.clone() })
+            .collect();
+        issues.splice(at..at, unknown);
     }
 
+    let criteria = rules
+        .criteria()
+        .iter()
+        .zip(&scores.criteria)
+        .map(|(criterion, c)| CriterionResult {
+            code: criterion.code.clone(),
+            aspect: criterion.aspect,
+            volume: c.volume,
+            denominator: criterion.denominator,
+            denominator_value: c.denominator_value,
+            percent: c.percent,
+            percent_rounded: c.percent_rounded,
+            score: c.score,
+        })
+        .collect();
     let aspects = rules
         .aspects()
         .iter()
-        .map(|aspect| {
-            let (sum, n) = criteria
-                .iter()
-                .filter(|c| c.aspect == aspect.number)
-                .fold((0.0, 0u32), |(s, n), c| (s + c.percent_rounded, n + 1));
-            let mean = if n == 0 { 0.0 } else { sum / f64::from(n) };
-            AspectResult {
-                number: aspect.number,
-                name: aspect.name.clone(),
-                average_percent: round_half_up(mean, 2),
-            }
+        .zip(&scores.aspects)
+        .map(|(aspect, &average_percent)| AspectResult {
+            number: aspect.number,
+            name: aspect.name.clone(),
+            average_percent,
         })
         .collect();
-
-    let total = criteria.iter().map(|c| c.score).sum();
-    let class = rules.class_for(total);
-
-    let considerations = input
-        .considerations
-        .and_then(|c| score_considerations(rules, input, c, &mut issues));
-    let legality = input.legality.map(|l| LegalityResult {
-        legalitas_kepemilikan: l.legalitas_kepemilikan,
-        kesesuaian_tata_ruang: l.kesesuaian_tata_ruang,
-        legal: l.legalitas_kepemilikan && l.kesesuaian_tata_ruang,
+    let legality = scores.legality;
+    let priority = scores.priority.map(|p| Priority {
+        code: format!("{}{}", p.letter, p.digit),
+        rank: p.rank,
+        legal: legality.map(|l| l.legal),
     });
-    let priority = match (class.priority_letter(), &considerations) {
-        (Some(letter), Some(c)) => {
-            let code = format!("{letter}{}", c.group.digit());
-            Some(Priority {
-                rank: rules.priority_rank(&code),
-                code,
-                legal: legality.map(|l| l.legal),
-            })
-        }
-        _ => None,
-    };
-    let handling = legality.map(|l| rules.handling(class, l.legal).to_vec());
+    let handling = scorer.handling(&scores).map(<[Measure]>::to_vec);
 
     Assessment {
         kode_lokasi: input.kode_lokasi.clone(),
@@ -591,10 +951,10 @@ pub fn assess(rules: &RuleSet, input: &AssessmentInput) -> Assessment {
         rule_set_version: rules.version().to_owned(),
         criteria,
         aspects,
-        total,
-        max_total: rules.max_total(),
-        class,
-        considerations,
+        total: scores.total,
+        max_total: scorer.max_total(),
+        class: scores.class,
+        considerations: scores.considerations,
         legality,
         priority,
         handling,
@@ -604,18 +964,18 @@ pub fn assess(rules: &RuleSet, input: &AssessmentInput) -> Assessment {
 
 fn score_considerations(
     rules: &RuleSet,
-    input: &AssessmentInput,
+    survey: &Survey<'_>,
     given: ConsiderationInput,
-    issues: &mut Vec<Issue>,
+    findings: &mut Vec<Finding>,
 ) -> Option<ConsiderationResult> {
     let k = rules.considerations();
     let density = match given.kepadatan_jiwa_per_ha {
         Some(d) if d.is_finite() => d,
-        _ if input.luas_ha > 0.0 && input.luas_ha.is_finite() => {
-            f64::from(input.jumlah_penduduk) / input.luas_ha
+        _ if survey.luas_ha > 0.0 && survey.luas_ha.is_finite() => {
+            f64::from(survey.jumlah_penduduk) / survey.luas_ha
         }
         _ => {
-            issues.push(Issue::DensityUnknown);
+            findings.push(Finding::DensityUnknown);
             return None;
         }
     };
