@@ -1,6 +1,6 @@
-//! `kumuh assess --format csv`, streamed: the table is read row by row on one thread
-//! while another scores batches of rows and formats them as CSV, and the results are
-//! written in table order as they come. Memory stays bounded whatever the table's
+//! `kumuh assess --format csv`, streamed: the table's records are read in batches on
+//! this thread while one thread per core reads, scores and formats the rows of a batch
+//! as CSV, and the results are written in table order as they come. Memory stays bounded whatever the table's
 //! length, and the bytes are those `kumuh_io::assessment::render_csv` gives for the whole
 //! table at once.
 //!
@@ -11,22 +11,25 @@
 //! are scored, so a table refused at a late row leaves the rows before it printed (and
 //! the command exits with an error).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 
 use anyhow::Context;
-use kumuh_domain::assessment::{RuleSet, assess};
+use kumuh_domain::assessment::RuleSet;
 use kumuh_io::assessment::{
-    self as tables, AssessedRow, AssessmentRow, AssessmentRows, ResultsCsv, RowRead, SkippedRow,
-    TableError, TableProblem,
+    self as tables, AssessmentRows, Batch, BatchReader, RowRead, Scratch, Settled, Settler,
+    SkippedRow, TableError, TableProblem,
 };
 
 use crate::assess::AssessArgs;
 
-/// Rows handed to the scoring thread at a time: large enough that handing over costs
-/// nothing per row, small enough that the rows in flight stay a few megabytes.
+/// Rows read and handed to a scoring thread at a time: enough that handing over costs
+/// nothing per row, few enough that the rows in flight stay a few megabytes.
+const READ_ROWS: usize = 2048;
+
+/// Valid rows written at a time.
 const BATCH_ROWS: usize = 4096;
 
 /// Runs `kumuh assess --format csv`.
@@ -38,14 +41,13 @@ pub fn run(args: &AssessArgs, rules: &RuleSet, out: &mut dyn Write) -> anyhow::R
         filled_extra_columns(&args.file, rules).context("reading the assessment table")?
     };
     let skipped = match &args.out {
-        None => stream(table, rules, attribute_names, args.skip_invalid, out)?,
+        None => stream(table, attribute_names, args.skip_invalid, out)?,
         Some(path) => {
             let temporary = temporary_beside(path);
             let written = std::fs::File::create(&temporary)
                 .with_context(|| format!("writing {}", temporary.display()))
                 .and_then(|mut file| {
-                    let skipped =
-                        stream(table, rules, attribute_names, args.skip_invalid, &mut file)?;
+                    let skipped = stream(table, attribute_names, args.skip_invalid, &mut file)?;
                     file.sync_all()
                         .with_context(|| format!("writing {}", temporary.display()))?;
                     Ok(skipped)
@@ -89,102 +91,133 @@ fn temporary_beside(path: &Path) -> PathBuf {
 /// Reads, scores and writes the whole table; gives the rows left out by --skip-invalid.
 fn stream(
     table: AssessmentRows<'_>,
-    rules: &RuleSet,
     attribute_names: Vec<String>,
     skip_invalid: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<Vec<SkippedRow>> {
-    let file = table.file().to_owned();
-    let (to_score, batches) = mpsc::sync_channel::<Vec<AssessmentRow>>(2);
-    // Unbounded, so that the scoring thread never waits for the reading thread while
-    // that one waits to hand over a batch; what it holds is bounded by the batches in
-    // flight.
-    let (to_write, scored) = mpsc::channel::<Result<Vec<u8>, tables::Error>>();
-    // Scored rows go back to the reading thread to be freed there: the allocator serves
-    // each thread from its own arena, and freeing one thread's many small allocations on
-    // another makes both wait on the first arena's lock (half the time of the whole
-    // command, measured with `perf`, before this).
-    let (to_free, spent) = mpsc::channel::<Vec<AssessmentRow>>();
+    let (reader, scorer, settler) = table.into_batches(attribute_names);
+    let header = scorer.header().context("writing the results")?;
+    out.write_all(&header).context("writing the results")?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let (to_score, filled) = mpsc::channel::<(usize, Batch)>();
+    let filled = Mutex::new(filled);
+    let (to_settle, scored) = mpsc::channel::<(usize, Batch)>();
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut csv = ResultsCsv::new(rules, attribute_names);
-            let header = csv.header().and_then(|()| csv.take());
-            let failed = header.is_err();
-            if to_write.send(header).is_err() || failed {
-                return;
-            }
-            for batch in batches {
-                let mut chunk = Ok(());
-                let mut done = Vec::with_capacity(batch.len());
-                for source in batch {
-                    let result = assess(rules, &source.input);
-                    let row = AssessedRow { source, result };
-                    chunk = csv.row(&row);
-                    done.push(row.source);
-                    if chunk.is_err() {
+        for _ in 0..threads {
+            let (filled, scorer, to_settle) = (&filled, &scorer, to_settle.clone());
+            scope.spawn(move || {
+                let mut scratch = Scratch::default();
+                loop {
+                    let next = match filled.lock() {
+                        Ok(filled) => filled.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok((sequence, mut batch)) = next else {
+                        break;
+                    };
+                    scorer.score(&mut batch, &mut scratch);
+                    if to_settle.send((sequence, batch)).is_err() {
                         break;
                     }
                 }
-                // The reading thread may have stopped already; then the rows are freed here.
-                let _ = to_free.send(done);
-                let bytes = chunk.and_then(|()| csv.take());
-                let failed = bytes.is_err();
-                if to_write.send(bytes).is_err() || failed {
-                    return;
-                }
-            }
-        });
+            });
+        }
+        drop(to_settle);
+        let file = scorer.file().to_owned();
+        // Returning drops `to_score`, which stops the scoring threads.
+        read_and_settle(
+            reader,
+            to_score,
+            scored,
+            2 * threads + 2,
+            settler,
+            file,
+            skip_invalid,
+            out,
+        )
+    })
+}
 
-        let write_out = |bytes: Result<Vec<u8>, tables::Error>, out: &mut dyn Write| {
-            let bytes = bytes.context("writing the results")?;
-            out.write_all(&bytes).context("writing the results")
+/// Reads batches and hands them to the scoring threads while taking the scored ones
+/// back in table order and writing their rows; gives the rows left out by
+/// --skip-invalid. The same `in_flight` batches go round, read into again once written,
+/// so that their buffers are allocated once and memory stays bounded.
+#[allow(clippy::too_many_arguments)]
+fn read_and_settle(
+    mut reader: BatchReader,
+    to_score: mpsc::Sender<(usize, Batch)>,
+    scored: mpsc::Receiver<(usize, Batch)>,
+    in_flight: usize,
+    mut settler: Settler,
+    file: String,
+    skip_invalid: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Vec<SkippedRow>> {
+    let mut free: Vec<Batch> = (0..in_flight).map(|_| Batch::new()).collect();
+    let mut problems: Vec<TableProblem> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut read = Ok(());
+    // Rows are written BATCH_ROWS at a time; those after the last full group are written
+    // only once the whole table has been read without error.
+    let mut pending = Vec::with_capacity(1 << 20);
+    let mut pending_rows = 0;
+    let mut waiting = BTreeMap::new();
+    let (mut sent, mut next) = (0, 0);
+    let mut reading = true;
+    loop {
+        while reading && let Some(mut batch) = free.pop() {
+            if !reader.fill(&mut batch, READ_ROWS) {
+                reading = false;
+                break;
+            }
+            // A short batch is the table's last: it ended, or a read error ended it.
+            reading = batch.len() == READ_ROWS;
+            if to_score.send((sent, batch)).is_err() {
+                anyhow::bail!("scoring the assessment table stopped");
+            }
+            sent += 1;
+        }
+        if next == sent {
+            break;
+        }
+        let Ok((sequence, batch)) = scored.recv() else {
+            anyhow::bail!("scoring the assessment table stopped");
         };
-        let mut problems: Vec<TableProblem> = Vec::new();
-        let mut skipped = Vec::new();
-        let mut batch = Vec::with_capacity(BATCH_ROWS);
-        let mut read = Ok(());
-        for row in table {
-            match row {
-                Err(e) => {
-                    read = Err(e);
-                    break;
-                }
-                Ok(RowRead::Invalid(s)) if skip_invalid => skipped.push(s),
-                Ok(RowRead::Invalid(s)) => problems.extend(s.problems),
-                // Once the table is refused nothing more is scored; only its problems
-                // are gathered.
-                Ok(RowRead::Valid(_)) if !problems.is_empty() => {}
-                Ok(RowRead::Valid(row)) => {
-                    batch.push(row);
-                    if batch.len() == BATCH_ROWS {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                        if to_score.send(full).is_err() {
-                            // The scoring thread stopped on an error, waiting below.
-                            break;
+        waiting.insert(sequence, batch);
+        while let Some(mut batch) = waiting.remove(&next) {
+            next += 1;
+            for row in settler.settle(&batch) {
+                match row {
+                    Settled::Invalid(s) if skip_invalid => skipped.push(s),
+                    Settled::Invalid(s) => problems.extend(s.problems),
+                    // Once the table is refused nothing more is written; only its
+                    // problems are gathered.
+                    Settled::Row(_) if !problems.is_empty() => {}
+                    Settled::Row(bytes) => {
+                        pending.extend_from_slice(bytes);
+                        pending_rows += 1;
+                        if pending_rows == BATCH_ROWS {
+                            out.write_all(&pending).context("writing the results")?;
+                            pending.clear();
+                            pending_rows = 0;
                         }
-                        while let Ok(bytes) = scored.try_recv() {
-                            write_out(bytes, out)?;
-                        }
-                        spent.try_iter().for_each(drop);
                     }
                 }
             }
+            if let Some(e) = batch.take_error() {
+                read = Err(e);
+            }
+            free.push(batch);
         }
-        if read.is_ok() && problems.is_empty() && !batch.is_empty() {
-            let _ = to_score.send(batch);
-        }
-        drop(to_score);
-        for bytes in scored {
-            write_out(bytes, out)?;
-            spent.try_iter().for_each(drop);
-        }
-        read.context("reading the assessment table")?;
-        if !problems.is_empty() {
-            return Err(
-                anyhow::Error::new(tables::Error::Table(TableError { file, problems }))
-                    .context("reading the assessment table"),
-            );
-        }
-        Ok(skipped)
-    })
+    }
+    drop(to_score);
+    read.context("reading the assessment table")?;
+    if !problems.is_empty() {
+        return Err(
+            anyhow::Error::new(tables::Error::Table(TableError { file, problems }))
+                .context("reading the assessment table"),
+        );
+    }
+    out.write_all(&pending).context("writing the results")?;
+    Ok(skipped)
 }

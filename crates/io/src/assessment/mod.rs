@@ -7,11 +7,14 @@
 //! desa the atlas knows is for the caller to check against its store:
 //! [`ReadOutcome::kode_desa`] lists them.
 //!
-//! Tables can be read whole ([`read_assessments`]) or one row at a time
-//! ([`AssessmentRows`]), which is what a large import should use.
+//! Tables can be read whole ([`read_assessments`]), one row at a time
+//! ([`AssessmentRows`]), which is what a large import should use, or in batches scored
+//! on several threads ([`AssessmentRows::into_batches`]), which is how results are
+//! written for a table of any length.
 //!
 //! `docs/assessment.md` describes the columns and the rule set file format.
 
+mod batch;
 mod columns;
 mod output;
 mod read;
@@ -25,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use kumuh_domain::assessment::RuleSet;
 
+pub use batch::{Batch, BatchReader, BatchScorer, Scratch, Settled, Settler};
 pub use columns::{ColumnKind, ColumnSpec, columns, volume_column};
 pub use output::{
     AssessedRow, assess_rows, hasil, render_csv, render_json, render_skipped, render_table,

@@ -1,14 +1,19 @@
 //! Reading assessment tables: headers matched in any order, every cell checked, every
 //! problem reported with the row and column the user sees in their spreadsheet.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use kumuh_domain::assessment::{AssessmentInput, ConsiderationInput, LegalityInput, RuleSet};
-use kumuh_domain::{Kode, Level};
+use kumuh_domain::Kode;
+use kumuh_domain::assessment::{
+    AssessmentInput, ConsiderationInput, LegalityInput, RuleSet, Survey,
+};
 
 use super::stream::Layout;
-use super::table::{Cell, RawRow, column_letter};
+#[cfg(test)]
+use super::table::Cell;
+use super::table::{CellRef, RawRow, TextRecord, column_letter};
 
 /// Earliest and latest survey year accepted.
 pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
@@ -131,90 +136,203 @@ impl ReadOutcome {
     }
 }
 
-/// Reads the cells of one row, collecting a problem for each bad cell.
-pub(crate) struct RowReader<'a> {
-    pub raw: &'a RawRow,
-    pub layout: &'a Layout,
-    pub first_col: usize,
-    pub problems: Vec<TableProblem>,
+/// The cells of one data row, however the table holds them.
+pub(crate) trait RowCells {
+    /// The row number the user sees.
+    fn number(&self) -> usize;
+    /// The `i`th cell; [`CellRef::Empty`] past the row's end.
+    fn cell(&self, i: usize) -> CellRef<'_>;
 }
 
-impl RowReader<'_> {
-    fn cell(&self, column: &str) -> (&Cell, Option<usize>) {
-        match self.layout.known.get(column) {
-            Some((i, _)) => (self.raw.cells.get(*i).unwrap_or(&Cell::Empty), Some(*i)),
-            None => (&Cell::Empty, None),
+impl RowCells for RawRow {
+    fn number(&self) -> usize {
+        self.number
+    }
+
+    fn cell(&self, i: usize) -> CellRef<'_> {
+        self.cells.get(i).map_or(CellRef::Empty, CellRef::from)
+    }
+}
+
+impl RowCells for TextRecord<'_> {
+    fn number(&self) -> usize {
+        self.number
+    }
+
+    fn cell(&self, i: usize) -> CellRef<'_> {
+        TextRecord::cell(self, i)
+    }
+}
+
+/// A column the reader looks at: its name (for messages) and where it is in the table.
+#[derive(Debug, Clone)]
+pub(crate) struct Col {
+    pub name: String,
+    pub index: Option<usize>,
+}
+
+/// The columns a row is read from, found once per table.
+#[derive(Debug, Clone)]
+pub(crate) struct Columns {
+    pub kode_lokasi: Col,
+    pub nama_lokasi: Col,
+    pub kode_desa: Col,
+    pub tahun: Col,
+    pub luas_ha: Col,
+    pub jumlah_bangunan: Col,
+    pub jumlah_penduduk: Col,
+    pub jumlah_kk: Col,
+    pub jalan: Col,
+    pub drainase: Col,
+    /// The volume column of each of the rule set's criteria, in the rule set's order.
+    pub volumes: Vec<Col>,
+    pub kepadatan: Col,
+    pub nilai_strategis: Col,
+    pub potensi: Col,
+    pub legalitas: Col,
+    pub tata_ruang: Col,
+}
+
+/// The values of one row as [`RowReader::parse`] reads them, text borrowed from the
+/// row where it can be; the volumes go to a buffer the caller keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ParsedRow<'a> {
+    pub kode_lokasi: Cow<'a, str>,
+    pub nama_lokasi: Cow<'a, str>,
+    pub kode_desa: DesaCode<'a>,
+    pub tahun: u16,
+    pub luas_ha: f64,
+    pub jumlah_bangunan: u32,
+    pub jumlah_penduduk: u32,
+    pub jumlah_kk: u32,
+    pub panjang_jalan_ideal_m: f64,
+    pub panjang_drainase_ideal_m: f64,
+    pub considerations: Option<ConsiderationInput>,
+    pub legality: Option<LegalityInput>,
+}
+
+impl ParsedRow<'_> {
+    /// What the scoring engine needs, with the volumes read beside the row.
+    pub(crate) fn survey<'v>(&self, volumes: &'v [Option<f64>]) -> Survey<'v> {
+        Survey {
+            luas_ha: self.luas_ha,
+            jumlah_bangunan: self.jumlah_bangunan,
+            jumlah_penduduk: self.jumlah_penduduk,
+            jumlah_kk: self.jumlah_kk,
+            panjang_jalan_ideal_m: self.panjang_jalan_ideal_m,
+            panjang_drainase_ideal_m: self.panjang_drainase_ideal_m,
+            volumes,
+            considerations: self.considerations,
+            legality: self.legality,
         }
     }
 
-    fn problem(&mut self, column: &str, message: String) {
-        let letter = self
-            .layout
-            .known
-            .get(column)
-            .map(|(i, _)| column_letter(self.first_col + i));
+    /// The row as [`AssessmentRow`] holds it, volumes by code.
+    pub(crate) fn to_input(
+        &self,
+        rules: &RuleSet,
+        volumes: &[Option<f64>],
+    ) -> Option<AssessmentInput> {
+        let kode_desa = Kode::parse(self.kode_desa.as_str()).ok()?;
+        let mut input = AssessmentInput::new(self.kode_lokasi.as_ref(), kode_desa, self.tahun);
+        input.nama_lokasi = self.nama_lokasi.clone().into_owned();
+        input.luas_ha = self.luas_ha;
+        input.jumlah_bangunan = self.jumlah_bangunan;
+        input.jumlah_penduduk = self.jumlah_penduduk;
+        input.jumlah_kk = self.jumlah_kk;
+        input.panjang_jalan_ideal_m = self.panjang_jalan_ideal_m;
+        input.panjang_drainase_ideal_m = self.panjang_drainase_ideal_m;
+        // Built at once from the criteria's order (sorted, so no key is compared twice).
+        input.volumes = rules
+            .criteria()
+            .iter()
+            .zip(volumes)
+            .filter_map(|(c, v)| v.map(|v| (c.code.clone(), v)))
+            .collect();
+        input.considerations = self.considerations;
+        input.legality = self.legality;
+        Some(input)
+    }
+}
+
+/// Reads the cells of one row, collecting a problem for each bad cell.
+pub(crate) struct RowReader<'a, C> {
+    pub cells: &'a C,
+    pub layout: &'a Layout,
+    pub problems: Vec<TableProblem>,
+}
+
+impl<'a, C: RowCells> RowReader<'a, C> {
+    fn cell(&self, col: &Col) -> CellRef<'a> {
+        match col.index {
+            Some(i) => self.cells.cell(i),
+            None => CellRef::Empty,
+        }
+    }
+
+    fn problem(&mut self, col: &Col, message: String) {
         self.problems.push(TableProblem {
-            row: Some(self.raw.number),
-            column: Some(column.to_owned()),
-            column_letter: letter,
+            row: Some(self.cells.number()),
+            column: Some(col.name.clone()),
+            column_letter: col.index.map(|i| column_letter(self.layout.first_col + i)),
             message,
         });
     }
 
     /// A required cell's content, or a problem if it is empty.
-    fn required<T>(&mut self, column: &str, value: Result<Option<T>, String>) -> Option<T> {
+    fn required<T>(&mut self, col: &Col, value: Result<Option<T>, String>) -> Option<T> {
         match value {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
-                self.problem(column, "is empty".to_owned());
+                self.problem(col, "is empty".to_owned());
                 None
             }
             Err(message) => {
-                self.problem(column, message);
+                self.problem(col, message);
                 None
             }
         }
     }
 
-    fn optional<T>(&mut self, column: &str, value: Result<Option<T>, String>) -> Option<T> {
+    fn optional<T>(&mut self, col: &Col, value: Result<Option<T>, String>) -> Option<T> {
         match value {
             Ok(v) => v,
             Err(message) => {
-                self.problem(column, message);
+                self.problem(col, message);
                 None
             }
         }
     }
 
-    fn text(&mut self, column: &str) -> Option<String> {
-        let value = match self.cell(column).0 {
-            Cell::Empty => Ok(None),
+    fn text(&mut self, col: &Col) -> Option<Cow<'a, str>> {
+        let value = match self.cell(col) {
+            CellRef::Empty => Ok(None),
             other => Ok(Some(other.display())),
         };
-        self.required(column, value)
+        self.required(col, value)
     }
 
-    fn count(&mut self, column: &str) -> Option<u32> {
-        let value = parse_count(self.cell(column).0);
-        self.required(column, value)
+    fn count(&mut self, col: &Col) -> Option<u32> {
+        let value = parse_count(self.cell(col));
+        self.required(col, value)
     }
 
-    fn measure(&mut self, column: &str) -> Option<f64> {
-        let value = parse_non_negative(self.cell(column).0);
-        self.required(column, value)
+    fn measure(&mut self, col: &Col) -> Option<f64> {
+        let value = parse_non_negative(self.cell(col));
+        self.required(col, value)
     }
 
-    fn yes_no(&mut self, column: &str) -> Option<bool> {
-        let value = parse_yes_no(self.cell(column).0);
-        self.optional(column, value)
+    fn yes_no(&mut self, col: &Col) -> Option<bool> {
+        let value = parse_yes_no(self.cell(col));
+        self.optional(col, value)
     }
 
     /// Both of a pair of yes/no columns, or neither; one alone is a problem.
-    fn pair(&mut self, a: &str, b: &str) -> Option<(bool, bool)> {
+    fn pair(&mut self, a: &Col, b: &Col) -> Option<(bool, bool)> {
         let (x, y) = (self.yes_no(a), self.yes_no(b));
         let (x_empty, y_empty) = (
-            *self.cell(a).0 == Cell::Empty,
-            *self.cell(b).0 == Cell::Empty,
+            self.cell(a) == CellRef::Empty,
+            self.cell(b) == CellRef::Empty,
         );
         match (x, y) {
             (Some(x), Some(y)) => Some((x, y)),
@@ -223,7 +341,10 @@ impl RowReader<'_> {
                     let (filled, empty) = if x_empty { (b, a) } else { (a, b) };
                     self.problem(
                         empty,
-                        format!("is empty while {filled} is filled; fill both or neither"),
+                        format!(
+                            "is empty while {} is filled; fill both or neither",
+                            filled.name
+                        ),
                     );
                 }
                 None
@@ -231,76 +352,65 @@ impl RowReader<'_> {
         }
     }
 
-    pub(crate) fn parse(&mut self, rules: &RuleSet) -> Option<AssessmentRow> {
-        let kode_lokasi = self.text("kode_lokasi");
-        let nama_lokasi = self.text("nama_lokasi");
+    /// Reads every cell the rule set needs, the volumes into `volumes` (by criterion
+    /// position); `None` when a required value is missing or bad, with the problems in
+    /// [`RowReader::problems`] (which can also hold problems of a row that is read).
+    pub(crate) fn parse(&mut self, volumes: &mut Vec<Option<f64>>) -> Option<ParsedRow<'a>> {
+        let c: &'a Columns = &self.layout.columns;
+        let kode_lokasi = self.text(&c.kode_lokasi);
+        let nama_lokasi = self.text(&c.nama_lokasi);
         let kode_desa = {
-            let value = parse_kode_desa(self.cell("kode_desa").0);
-            self.required("kode_desa", value)
+            let value = parse_kode_desa(self.cell(&c.kode_desa));
+            self.required(&c.kode_desa, value)
         };
         let tahun = {
-            let value = parse_year(self.cell("tahun").0);
-            self.required("tahun", value)
+            let value = parse_year(self.cell(&c.tahun));
+            self.required(&c.tahun, value)
         };
-        let luas_ha = self.measure("luas_ha");
-        let jumlah_bangunan = self.count("jumlah_bangunan");
-        let jumlah_penduduk = self.count("jumlah_penduduk");
-        let jumlah_kk = self.count("jumlah_kk");
-        let jalan = self.measure("panjang_jalan_ideal_m");
-        let drainase = self.measure("panjang_drainase_ideal_m");
-        let layout = self.layout;
-        let mut volumes = Vec::with_capacity(layout.volume_columns.len());
-        for (c, column) in rules.criteria().iter().zip(&layout.volume_columns) {
+        let luas_ha = self.measure(&c.luas_ha);
+        let jumlah_bangunan = self.count(&c.jumlah_bangunan);
+        let jumlah_penduduk = self.count(&c.jumlah_penduduk);
+        let jumlah_kk = self.count(&c.jumlah_kk);
+        let jalan = self.measure(&c.jalan);
+        let drainase = self.measure(&c.drainase);
+        volumes.clear();
+        for col in &c.volumes {
             // An empty volume is not a table problem: the engine counts it as 0 and
             // reports it beside the result, as the published system would compute it.
-            let value = parse_number(self.cell(column).0);
-            if let Some(v) = self.optional(column, value) {
-                volumes.push((c.code.clone(), v));
-            }
+            let value = parse_number(self.cell(col));
+            let volume = self.optional(col, value);
+            volumes.push(volume);
         }
         let kepadatan = {
-            let value = parse_non_negative(self.cell("kepadatan_penduduk").0);
-            self.optional("kepadatan_penduduk", value)
+            let value = parse_non_negative(self.cell(&c.kepadatan));
+            self.optional(&c.kepadatan, value)
         };
         let considerations =
-            self.pair("nilai_strategis", "potensi_sosial_ekonomi")
+            self.pair(&c.nilai_strategis, &c.potensi)
                 .map(|(strategis, potensi)| ConsiderationInput {
                     nilai_strategis: strategis,
                     kepadatan_jiwa_per_ha: kepadatan,
                     potensi_sosial_ekonomi: potensi,
                 });
         let legality = self
-            .pair("legalitas_kepemilikan", "kesesuaian_tata_ruang")
+            .pair(&c.legalitas, &c.tata_ruang)
             .map(|(kepemilikan, tata_ruang)| LegalityInput {
                 legalitas_kepemilikan: kepemilikan,
                 kesesuaian_tata_ruang: tata_ruang,
             });
-        let attributes = self
-            .layout
-            .attributes
-            .iter()
-            .filter_map(|(i, header)| {
-                let text = self.raw.cells.get(*i)?.display();
-                (!text.is_empty()).then(|| (header.clone(), text))
-            })
-            .collect();
-
-        let mut input = AssessmentInput::new(kode_lokasi?, kode_desa?, tahun?);
-        input.nama_lokasi = nama_lokasi?;
-        input.luas_ha = luas_ha?;
-        input.jumlah_bangunan = jumlah_bangunan?;
-        input.jumlah_penduduk = jumlah_penduduk?;
-        input.jumlah_kk = jumlah_kk?;
-        input.panjang_jalan_ideal_m = jalan?;
-        input.panjang_drainase_ideal_m = drainase?;
-        // Built at once from the criteria's order (sorted, so no key is compared twice).
-        input.volumes = volumes.into_iter().collect();
-        input.considerations = considerations;
-        input.legality = legality;
-        Some(AssessmentRow {
-            row: self.raw.number,
-            input,
-            attributes,
+        Some(ParsedRow {
+            kode_lokasi: kode_lokasi?,
+            nama_lokasi: nama_lokasi?,
+            kode_desa: kode_desa?,
+            tahun: tahun?,
+            luas_ha: luas_ha?,
+            jumlah_bangunan: jumlah_bangunan?,
+            jumlah_penduduk: jumlah_penduduk?,
+            jumlah_kk: jumlah_kk?,
+            panjang_jalan_ideal_m: jalan?,
+            panjang_drainase_ideal_m: drainase?,
+            considerations,
+            legality,
         })
     }
 }
@@ -419,24 +529,25 @@ fn ungroup(int: &str, separator: char) -> Option<String> {
     ok.then(|| format!("{sign}{}", groups.concat()))
 }
 
-fn parse_number(cell: &Cell) -> Result<Option<f64>, String> {
-    match cell {
-        Cell::Empty => Ok(None),
-        Cell::Number(n) if n.is_finite() => Ok(Some(*n)),
-        Cell::Text(t) if t == "-" => Ok(None),
-        Cell::Text(t) => parse_decimal(t).map(Some),
+fn parse_number<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<f64>, String> {
+    match cell.into() {
+        CellRef::Empty => Ok(None),
+        CellRef::Number(n) if n.is_finite() => Ok(Some(n)),
+        CellRef::Text("-") => Ok(None),
+        CellRef::Text(t) => parse_decimal(t).map(Some),
         other => Err(format!("`{}` is not a number", other.display())),
     }
 }
 
-fn parse_non_negative(cell: &Cell) -> Result<Option<f64>, String> {
+fn parse_non_negative<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<f64>, String> {
     match parse_number(cell)? {
         Some(v) if v < 0.0 => Err(format!("must not be negative, found {v}")),
         other => Ok(other),
     }
 }
 
-fn parse_count(cell: &Cell) -> Result<Option<u32>, String> {
+fn parse_count<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<u32>, String> {
+    let cell = cell.into();
     let Some(v) = parse_number(cell)? else {
         return Ok(None);
     };
@@ -445,7 +556,7 @@ fn parse_count(cell: &Cell) -> Result<Option<u32>, String> {
     }
     if v.fract() != 0.0 {
         let hint = match cell {
-            Cell::Text(t) if t.contains(['.', ',']) => {
+            CellRef::Text(t) if t.contains(['.', ',']) => {
                 " (if the point or comma separates thousands, write the number without it)"
             }
             _ => "",
@@ -458,7 +569,8 @@ fn parse_count(cell: &Cell) -> Result<Option<u32>, String> {
     Ok(Some(v as u32))
 }
 
-fn parse_year(cell: &Cell) -> Result<Option<u16>, String> {
+fn parse_year<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<u16>, String> {
+    let cell = cell.into();
     let Some(v) = parse_number(cell)? else {
         return Ok(None);
     };
@@ -472,35 +584,75 @@ fn parse_year(cell: &Cell) -> Result<Option<u16>, String> {
     Ok(Some(v as u16))
 }
 
-fn parse_kode_desa(cell: &Cell) -> Result<Option<Kode>, String> {
-    let text = match cell {
-        Cell::Empty => return Ok(None),
-        other => other.display(),
-    };
-    let shape_ok = |k: &Kode| {
-        k.level() == Level::Desa && k.as_str().split('.').map(str::len).eq([2usize, 2, 2, 4])
-    };
-    match Kode::parse(&text) {
-        Ok(k) if shape_ok(&k) => Ok(Some(k)),
-        _ => Err(format!(
-            "`{text}` is not a desa code; expected the Kemendagri form NN.NN.NN.NNNN, e.g. \
-             35.19.09.2014"
-        )),
+/// A desa code as a cell holds it, checked to be of the Kemendagri form
+/// `NN.NN.NN.NNNN`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DesaCode<'a>(Cow<'a, str>);
+
+impl DesaCode<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-fn parse_yes_no(cell: &Cell) -> Result<Option<bool>, String> {
-    match cell {
-        Cell::Empty => Ok(None),
-        Cell::Bool(b) => Ok(Some(*b)),
-        Cell::Number(n) if *n == 1.0 => Ok(Some(true)),
-        Cell::Number(n) if *n == 0.0 => Ok(Some(false)),
+fn parse_kode_desa<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<DesaCode<'a>>, String> {
+    let text = match cell.into() {
+        CellRef::Empty => return Ok(None),
+        other => other.display(),
+    };
+    // What `Kode::parse` takes as a code of the desa level: four groups of digits,
+    // 2, 2, 2 and 4 long, after trimming.
+    let is_desa = |t: &str| {
+        let b = t.as_bytes();
+        b.len() == 13
+            && b.iter().enumerate().all(|(i, &c)| match i {
+                2 | 5 | 8 => c == b'.',
+                _ => c.is_ascii_digit(),
+            })
+    };
+    let trimmed = text.trim();
+    if is_desa(trimmed) {
+        let code = match text {
+            Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+            Cow::Owned(t) => Cow::Owned(t.trim().to_owned()),
+        };
+        Ok(Some(DesaCode(code)))
+    } else {
+        Err(format!(
+            "`{text}` is not a desa code; expected the Kemendagri form NN.NN.NN.NNNN, e.g. \
+             35.19.09.2014"
+        ))
+    }
+}
+
+fn parse_yes_no<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<bool>, String> {
+    match cell.into() {
+        CellRef::Empty => Ok(None),
+        CellRef::Bool(b) => Ok(Some(b)),
+        CellRef::Number(1.0) => Ok(Some(true)),
+        CellRef::Number(0.0) => Ok(Some(false)),
         other => {
             let text = other.display();
-            match text.trim().to_lowercase().as_str() {
-                "ya" | "y" | "yes" | "true" | "benar" | "1" => Ok(Some(true)),
-                "tidak" | "tdk" | "t" | "no" | "n" | "false" | "salah" | "0" => Ok(Some(false)),
-                _ => Err(format!("expected ya or tidak, found `{text}`")),
+            let word = text.trim();
+            // ASCII words compare without a lowercase copy; other text is lowercased
+            // as Unicode (the Kelvin sign lowercases to `k`).
+            let lower;
+            let word = if word.is_ascii() {
+                word
+            } else {
+                lower = word.to_lowercase();
+                &lower
+            };
+            let is = |w: &str| word.eq_ignore_ascii_case(w);
+            if ["ya", "y", "yes", "true", "benar", "1"].into_iter().any(is) {
+                Ok(Some(true))
+            } else if ["tidak", "tdk", "t", "no", "n", "false", "salah", "0"]
+                .into_iter()
+                .any(is)
+            {
+                Ok(Some(false))
+            } else {
+                Err(format!("expected ya or tidak, found `{text}`"))
             }
         }
     }

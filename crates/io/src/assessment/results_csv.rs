@@ -4,11 +4,12 @@
 
 use std::fmt::Write as _;
 
-use kumuh_domain::assessment::RuleSet;
+use kumuh_domain::assessment::{RuleSet, Scorer, Scores};
 
 use super::Error;
 use super::output::{AssessedRow, export_headers};
-use super::table::push_number;
+use super::read::ParsedRow;
+use super::table::write_number;
 use crate::text::csv_text;
 
 /// CSV results, row by row, gathered in a buffer that [`ResultsCsv::take`] hands over:
@@ -33,16 +34,12 @@ use crate::text::csv_text;
 /// ```
 #[derive(Debug)]
 pub struct ResultsCsv {
-    writer: csv::Writer<Vec<u8>>,
+    out: Vec<u8>,
     criteria: Vec<String>,
     aspects: Vec<u8>,
     headers: Vec<String>,
     attribute_names: Vec<String>,
-    number: String,
-}
-
-fn csv_err(source: csv::Error) -> Error {
-    Error::CsvWrite { source }
+    scratch: String,
 }
 
 impl ResultsCsv {
@@ -50,12 +47,12 @@ impl ResultsCsv {
     /// (sorted, as `render_csv` orders them).
     pub fn new(rules: &RuleSet, attribute_names: Vec<String>) -> Self {
         ResultsCsv {
-            writer: csv::Writer::from_writer(Vec::with_capacity(1 << 16)),
+            out: Vec::with_capacity(1 << 16),
             criteria: rules.criteria().iter().map(|c| c.code.clone()).collect(),
             aspects: rules.aspects().iter().map(|x| x.number).collect(),
             headers: export_headers(rules, &attribute_names),
             attribute_names,
-            number: String::with_capacity(32),
+            scratch: String::new(),
         }
     }
 
@@ -63,157 +60,276 @@ impl ResultsCsv {
     pub fn header(&mut self) -> Result<(), Error> {
         // Extra columns are named by whoever wrote the survey table: defused too.
         for h in &self.headers {
-            self.writer
-                .write_field(csv_text(h).as_bytes())
-                .map_err(csv_err)?;
+            text(&mut self.out, h);
         }
-        self.writer.write_record(None::<&[u8]>).map_err(csv_err)
-    }
-
-    fn text(&mut self, s: &str) -> Result<(), Error> {
-        self.writer
-            .write_field(csv_text(s).as_bytes())
-            .map_err(csv_err)
-    }
-
-    fn empty(&mut self) -> Result<(), Error> {
-        self.writer.write_field([]).map_err(csv_err)
-    }
-
-    /// A number as `render_csv` writes it: whole values without a fraction, others
-    /// in the shortest form that reads back the same.
-    fn number(&mut self, n: f64) -> Result<(), Error> {
-        self.number.clear();
-        push_number(&mut self.number, n);
-        self.writer
-            .write_field(self.number.as_bytes())
-            .map_err(csv_err)
-    }
-
-    fn whole(&mut self, n: impl Into<u64>) -> Result<(), Error> {
-        self.number.clear();
-        let _ = write!(self.number, "{}", n.into());
-        self.writer
-            .write_field(self.number.as_bytes())
-            .map_err(csv_err)
+        end_record(&mut self.out);
+        Ok(())
     }
 
     /// Writes one result row.
-    // The column lists are indexed rather than iterated: iterating would borrow `self`
-    // while each field is written through it.
-    #[allow(clippy::needless_range_loop)]
     pub fn row(&mut self, r: &AssessedRow) -> Result<(), Error> {
+        let out = &mut self.out;
         let i = &r.source.input;
         let a = &r.result;
-        self.number(r.source.row as f64)?;
-        self.text(&i.kode_lokasi)?;
-        self.text(&i.nama_lokasi)?;
-        self.text(i.kode_desa.as_str())?;
-        self.whole(i.tahun)?;
-        self.number(i.luas_ha)?;
-        self.whole(i.jumlah_bangunan)?;
-        self.whole(i.jumlah_penduduk)?;
-        self.whole(i.jumlah_kk)?;
-        self.number(i.panjang_jalan_ideal_m)?;
-        self.number(i.panjang_drainase_ideal_m)?;
-        for k in 0..self.criteria.len() {
+        write_number(out, r.source.row as f64);
+        out.push(b',');
+        text(out, &i.kode_lokasi);
+        text(out, &i.nama_lokasi);
+        text(out, i.kode_desa.as_str());
+        whole(out, i.tahun);
+        number(out, i.luas_ha);
+        whole(out, i.jumlah_bangunan);
+        whole(out, i.jumlah_penduduk);
+        whole(out, i.jumlah_kk);
+        number(out, i.panjang_jalan_ideal_m);
+        number(out, i.panjang_drainase_ideal_m);
+        for (k, code) in self.criteria.iter().enumerate() {
             // The engine lists criteria in the rule set's order; look up only if not.
             let found = match a.criteria.get(k) {
-                Some(x) if x.code == self.criteria[k] => Some(x),
-                _ => a.criterion(&self.criteria[k]),
+                Some(x) if x.code == *code => Some(x),
+                _ => a.criterion(code),
             };
             match found {
                 Some(x) => {
                     match x.volume {
-                        Some(v) => self.number(v)?,
-                        None => self.empty()?,
+                        Some(v) => number(out, v),
+                        None => empty(out),
                     }
-                    self.number(x.percent_rounded)?;
-                    self.whole(x.score)?;
+                    number(out, x.percent_rounded);
+                    whole(out, x.score);
                 }
                 None => {
-                    self.empty()?;
-                    self.empty()?;
-                    self.empty()?;
+                    empty(out);
+                    empty(out);
+                    empty(out);
                 }
             }
         }
-        for k in 0..self.aspects.len() {
-            match a.aspect(self.aspects[k]) {
-                Some(y) => self.number(y.average_percent)?,
-                None => self.empty()?,
+        for &aspect in &self.aspects {
+            match a.aspect(aspect) {
+                Some(y) => number(out, y.average_percent),
+                None => empty(out),
             }
         }
-        self.whole(a.total)?;
-        self.whole(a.max_total)?;
-        self.text(a.class.as_str())?;
+        whole(out, a.total);
+        whole(out, a.max_total);
+        text(out, a.class.as_str());
         match &a.considerations {
             Some(c) => {
-                self.whole(c.total)?;
-                self.whole(c.group.digit())?;
+                whole(out, c.total);
+                whole(out, c.group.digit());
             }
             None => {
-                self.empty()?;
-                self.empty()?;
+                empty(out);
+                empty(out);
             }
         }
         match a.legality {
-            Some(l) => self.text(if l.legal { "ya" } else { "tidak" })?,
-            None => self.empty()?,
+            Some(l) => text(out, if l.legal { "ya" } else { "tidak" }),
+            None => empty(out),
         }
         match &a.priority {
             Some(p) => {
-                self.text(&p.code)?;
+                text(out, &p.code);
                 match p.rank {
-                    Some(n) => self.whole(n)?,
-                    None => self.empty()?,
+                    Some(n) => whole(out, n),
+                    None => empty(out),
                 }
             }
             None => {
-                self.empty()?;
-                self.empty()?;
+                empty(out);
+                empty(out);
             }
         }
         match &a.handling {
             Some(h) => {
                 let joined = h.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
-                self.text(&joined)?;
+                text(out, &joined);
             }
-            None => self.empty()?,
+            None => empty(out),
         }
-        if a.issues.is_empty() {
-            self.text("")?;
-        } else {
-            let joined = a
-                .issues
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ");
-            self.text(&joined)?;
+        let scratch = &mut self.scratch;
+        scratch.clear();
+        for (n, issue) in a.issues.iter().enumerate() {
+            if n > 0 {
+                scratch.push_str("; ");
+            }
+            let _ = write!(scratch, "{issue}");
         }
-        self.text(&a.rule_set_id)?;
-        self.text(&a.rule_set_version)?;
-        for k in 0..self.attribute_names.len() {
-            match r.source.attributes.get(&self.attribute_names[k]) {
-                Some(v) => self
-                    .writer
-                    .write_field(csv_text(v).as_bytes())
-                    .map_err(csv_err)?,
-                None => self.empty()?,
+        text(out, scratch);
+        text(out, &a.rule_set_id);
+        text(out, &a.rule_set_version);
+        for name in &self.attribute_names {
+            match r.source.attributes.get(name) {
+                Some(v) => text(out, v),
+                None => empty(out),
             }
         }
-        self.writer.write_record(None::<&[u8]>).map_err(csv_err)
+        end_record(out);
+        Ok(())
     }
 
     /// The CSV written since the last call.
     pub fn take(&mut self) -> Result<Vec<u8>, Error> {
-        let full = std::mem::replace(
-            &mut self.writer,
-            csv::Writer::from_writer(Vec::with_capacity(1 << 16)),
-        );
-        full.into_inner().map_err(|e| Error::Output {
-            source: e.into_error(),
-        })
+        Ok(std::mem::replace(
+            &mut self.out,
+            Vec::with_capacity(1 << 16),
+        ))
     }
+}
+
+/// One result row of [`ResultsCsv`] from what [`Scorer::score`] gives, written to
+/// `out`: the same bytes as [`ResultsCsv::row`] writes for the [`AssessedRow`] of the
+/// same row. `attributes` holds the value of each extra column, in the order of the
+/// writer's attribute names.
+pub(crate) struct ScoredRow<'a> {
+    pub number: usize,
+    pub parsed: &'a ParsedRow<'a>,
+    pub scores: &'a Scores,
+    pub attributes: &'a [Option<&'a str>],
+}
+
+/// Writes a [`ScoredRow`]; `scratch` is a buffer kept between rows.
+pub(crate) fn write_scored(
+    out: &mut Vec<u8>,
+    scorer: &Scorer<'_>,
+    row: &ScoredRow<'_>,
+    scratch: &mut String,
+) {
+    let p = row.parsed;
+    let s = row.scores;
+    let rules = scorer.rules();
+    out.extend_from_slice(itoa::Buffer::new().format(row.number).as_bytes());
+    out.push(b',');
+    text(out, &p.kode_lokasi);
+    text(out, &p.nama_lokasi);
+    text(out, p.kode_desa.as_str());
+    whole(out, p.tahun);
+    number(out, p.luas_ha);
+    whole(out, p.jumlah_bangunan);
+    whole(out, p.jumlah_penduduk);
+    whole(out, p.jumlah_kk);
+    number(out, p.panjang_jalan_ideal_m);
+    number(out, p.panjang_drainase_ideal_m);
+    for c in &s.criteria {
+        match c.volume {
+            Some(v) => number(out, v),
+            None => empty(out),
+        }
+        number(out, c.percent_rounded);
+        whole(out, c.score);
+    }
+    for &average in &s.aspects {
+        number(out, average);
+    }
+    whole(out, s.total);
+    whole(out, scorer.max_total());
+    text(out, s.class.as_str());
+    match &s.considerations {
+        Some(c) => {
+            whole(out, c.total);
+            whole(out, c.group.digit());
+        }
+        None => {
+            empty(out);
+            empty(out);
+        }
+    }
+    match s.legality {
+        Some(l) => text(out, if l.legal { "ya" } else { "tidak" }),
+        None => empty(out),
+    }
+    match &s.priority {
+        Some(priority) => {
+            let mut code = [0u8; 8];
+            let len = priority.letter.encode_utf8(&mut code).len();
+            code[len] = b'0' + priority.digit;
+            text(out, std::str::from_utf8(&code[..=len]).unwrap_or_default());
+            match priority.rank {
+                Some(n) => whole(out, n),
+                None => empty(out),
+            }
+        }
+        None => {
+            empty(out);
+            empty(out);
+        }
+    }
+    match scorer.handling(s) {
+        Some(measures) => {
+            scratch.clear();
+            for (n, m) in measures.iter().enumerate() {
+                if n > 0 {
+                    scratch.push_str(", ");
+                }
+                scratch.push_str(m.as_str());
+            }
+            text(out, scratch);
+        }
+        None => empty(out),
+    }
+    scratch.clear();
+    for (n, finding) in s.findings.iter().enumerate() {
+        if n > 0 {
+            scratch.push_str("; ");
+        }
+        let _ = write!(scratch, "{}", scorer.describe(finding));
+    }
+    text(out, scratch);
+    text(out, rules.id());
+    text(out, rules.version());
+    for value in row.attributes {
+        match value {
+            Some(v) => text(out, v),
+            None => empty(out),
+        }
+    }
+    end_record(out);
+}
+
+/// A text field, defused ([`csv_text`]) and quoted where the `csv` crate's writer
+/// quotes: around a delimiter, a quote or a line break, quotes doubled.
+fn text(out: &mut Vec<u8>, s: &str) {
+    let s = csv_text(s);
+    let bytes = s.as_bytes();
+    if bytes
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for &b in bytes {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(bytes);
+    }
+    out.push(b',');
+}
+
+fn empty(out: &mut Vec<u8>) {
+    out.push(b',');
+}
+
+/// A number as `render_csv` writes it: whole values without a fraction, others in the
+/// shortest form that reads back the same.
+fn number(out: &mut Vec<u8>, n: f64) {
+    write_number(out, n);
+    out.push(b',');
+}
+
+fn whole(out: &mut Vec<u8>, n: impl Into<u64>) {
+    out.extend_from_slice(itoa::Buffer::new().format(n.into()).as_bytes());
+    out.push(b',');
+}
+
+/// Ends a record: the comma after its last field becomes the line break.
+fn end_record(out: &mut Vec<u8>) {
+    if out.last() == Some(&b',') {
+        out.pop();
+    }
+    out.push(b'\n');
 }

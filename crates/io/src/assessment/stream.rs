@@ -5,7 +5,7 @@
 //! (see [`MAX_CELLS`](super::MAX_CELLS)). The whole-table functions
 //! ([`read_assessments`] and the like) collect the same rows.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
@@ -15,9 +15,12 @@ use kumuh_domain::assessment::RuleSet;
 use super::Error;
 use super::columns::{ColumnSpec, columns, normalise_header, volume_column};
 use super::read::{
-    AssessmentRow, ReadMode, ReadOutcome, RowReader, SkippedRow, TableError, TableProblem,
+    AssessmentRow, Col, Columns, ReadMode, ReadOutcome, RowCells, RowReader, SkippedRow,
+    TableError, TableProblem,
 };
-use super::table::{Cell, Head, RawRow, RawRows, column_letter, open_csv, open_workbook};
+use super::table::{
+    Cell, CsvRecords, Head, RawRow, RawRows, column_letter, open_csv_records, open_workbook,
+};
 use crate::text::{control_character, describe_control};
 
 /// One row of a table as [`AssessmentRows`] reads it.
@@ -53,11 +56,109 @@ pub struct AssessmentRows<'r> {
     file: String,
     rules: &'r RuleSet,
     layout: Layout,
-    raw: RawRows,
-    // A location appears once per survey year: several years of one location are its
-    // history, the same year twice is a mistake. The codes are boxed: this map is most of
-    // the reader's memory on a table of a million rows.
-    seen: HashMap<(Box<str>, u16), usize>,
+    raw: Source,
+    seen: Duplicates,
+    /// The volumes of the row being read, by criterion position.
+    volumes: Vec<Option<f64>>,
+}
+
+/// Where the rows of a table come from.
+pub(crate) enum Source {
+    /// A CSV file's records, read as they are needed.
+    Csv(CsvRecords),
+    /// A workbook's rows.
+    Rows(RawRows),
+}
+
+impl Iterator for Source {
+    type Item = Result<RawRow, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Source::Csv(records) => records.next(),
+            Source::Rows(rows) => rows.next(),
+        }
+    }
+}
+
+/// The locations and years seen so far in a table, in table order.
+///
+/// A location appears once per survey year: several years of one location are its
+/// history, the same year twice is a mistake.
+#[derive(Debug)]
+pub(crate) struct Duplicates {
+    // This map is most of the reader's memory on a table of a million rows: short codes
+    // are kept inline, longer ones boxed.
+    seen: foldhash::HashMap<SeenKey, usize>,
+    /// The spreadsheet letter of the `kode_lokasi` column.
+    letter: Option<String>,
+}
+
+/// A location code and a year, as [`Duplicates`] keeps them.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum SeenKey {
+    /// A code of up to [`SeenKey::INLINE`] bytes, without an allocation of its own.
+    Short {
+        len: u8,
+        bytes: [u8; SeenKey::INLINE],
+        tahun: u16,
+    },
+    Long(Box<str>, u16),
+}
+
+impl SeenKey {
+    const INLINE: usize = 22;
+
+    fn new(code: &str, tahun: u16) -> Self {
+        let mut bytes = [0u8; Self::INLINE];
+        match (bytes.get_mut(..code.len()), u8::try_from(code.len())) {
+            (Some(slot), Ok(len)) => {
+                slot.copy_from_slice(code.as_bytes());
+                SeenKey::Short { len, bytes, tahun }
+            }
+            _ => SeenKey::Long(code.into(), tahun),
+        }
+    }
+}
+
+impl Duplicates {
+    pub(crate) fn new(layout: &Layout) -> Self {
+        Duplicates {
+            seen: Default::default(),
+            letter: layout
+                .columns
+                .kode_lokasi
+                .index
+                .map(|i| column_letter(layout.first_col + i)),
+        }
+    }
+
+    /// Notes that row `number` holds `kode_lokasi` in `tahun`; the problem if an
+    /// earlier row already did.
+    pub(crate) fn check(
+        &mut self,
+        number: usize,
+        kode_lokasi: &str,
+        tahun: u16,
+    ) -> Option<TableProblem> {
+        match self.seen.entry(SeenKey::new(kode_lokasi, tahun)) {
+            Entry::Occupied(first) => Some(TableProblem {
+                row: Some(number),
+                column: Some("kode_lokasi".to_owned()),
+                column_letter: self.letter.clone(),
+                message: format!("`{kode_lokasi}` {tahun} is also in row {}", first.get()),
+            }),
+            Entry::Vacant(slot) => {
+                slot.insert(number);
+                None
+            }
+        }
+    }
+
+    /// How many locations and years were seen.
+    pub(crate) fn len(&self) -> usize {
+        self.seen.len()
+    }
 }
 
 impl fmt::Debug for AssessmentRows<'_> {
@@ -88,7 +189,8 @@ impl<'r> AssessmentRows<'r> {
         match ext.as_str() {
             "csv" | "txt" | "tsv" => {
                 let f = std::fs::File::open(path).map_err(read_err)?;
-                Self::from_csv(std::io::BufReader::new(f), &file, rules)
+                // Records are read in blocks far larger than BufReader's 8 KiB.
+                Self::from_csv(std::io::BufReader::with_capacity(1 << 18, f), &file, rules)
             }
             "xlsx" | "xlsm" | "xls" | "ods" => {
                 let bytes = std::fs::read(path).map_err(read_err)?;
@@ -106,24 +208,32 @@ impl<'r> AssessmentRows<'r> {
         file: &str,
         rules: &'r RuleSet,
     ) -> Result<Self, Error> {
-        let (head, raw) = open_csv(Box::new(input), file)?;
-        Self::new(head, raw, file, rules)
+        let (head, records) = open_csv_records(Box::new(input), file)?;
+        Self::new(head, Source::Csv(records), file, rules)
     }
 
     /// Reads a workbook (XLSX, XLS or ODS) held in memory.
     pub fn from_workbook(bytes: &[u8], file: &str, rules: &'r RuleSet) -> Result<Self, Error> {
         let (head, raw) = open_workbook(bytes, file)?;
-        Self::new(head, raw, file, rules)
+        Self::new(head, Source::Rows(raw), file, rules)
     }
 
-    fn new(head: Head, raw: RawRows, file: &str, rules: &'r RuleSet) -> Result<Self, Error> {
+    fn new(head: Head, raw: Source, file: &str, rules: &'r RuleSet) -> Result<Self, Error> {
+        let layout = layout(&head, rules, file)?;
         Ok(AssessmentRows {
-            layout: layout(&head, rules, file)?,
+            seen: Duplicates::new(&layout),
+            layout,
             file: file.to_owned(),
             rules,
             raw,
-            seen: HashMap::new(),
+            volumes: Vec::new(),
         })
+    }
+
+    /// The parts of the table as [`super::batch`] reads it: the rows still to read, its
+    /// layout and rule set, and the file's name.
+    pub(crate) fn into_parts(self) -> (Source, Layout, &'r RuleSet, String) {
+        (self.raw, self.layout, self.rules, self.file)
     }
 
     /// The file, as the user named it (for messages).
@@ -160,44 +270,27 @@ impl<'r> AssessmentRows<'r> {
     }
 
     fn read_row(&mut self, raw: &RawRow) -> RowRead {
-        let letter = |i: usize| column_letter(self.layout.first_col + i);
-        let mut control = Vec::new();
-        for (i, cell) in raw.cells.iter().enumerate() {
-            if let Cell::Text(s) | Cell::Other(s) = cell
-                && let Some(c) = control_character(s)
-            {
-                control.push(TableProblem {
-                    row: Some(raw.number),
-                    column: self.layout.header(i).map(str::to_owned),
-                    column_letter: Some(letter(i)),
-                    message: describe_control(c),
-                });
-            }
-        }
         let mut reader = RowReader {
-            raw,
+            cells: raw,
             layout: &self.layout,
-            first_col: self.layout.first_col,
-            problems: control,
+            problems: control_problems(raw, &self.layout),
         };
-        let parsed = reader.parse(self.rules);
+        let parsed = reader.parse(&mut self.volumes);
         let mut problems = reader.problems;
-        if let Some(p) = &parsed {
-            let key: (Box<str>, u16) = (p.input.kode_lokasi.as_str().into(), p.input.tahun);
-            if let Some(first) = self.seen.get(&key) {
-                problems.push(TableProblem {
-                    row: Some(raw.number),
-                    column: Some("kode_lokasi".to_owned()),
-                    column_letter: self
-                        .layout
-                        .known
-                        .get("kode_lokasi")
-                        .map(|(i, _)| letter(*i)),
-                    message: format!("`{}` {} is also in row {first}", key.0, key.1),
-                });
-            } else {
-                self.seen.insert(key, raw.number);
-            }
+        let parsed = parsed.and_then(|p| {
+            let input = p.to_input(self.rules, &self.volumes)?;
+            Some(AssessmentRow {
+                row: raw.number,
+                input,
+                attributes: attributes(raw, &self.layout),
+            })
+        });
+        if let Some(p) = &parsed
+            && let Some(problem) = self
+                .seen
+                .check(raw.number, &p.input.kode_lokasi, p.input.tahun)
+        {
+            problems.push(problem);
         }
         match parsed {
             Some(row) if problems.is_empty() => RowRead::Valid(row),
@@ -205,11 +298,41 @@ impl<'r> AssessmentRows<'r> {
                 row: raw.number,
                 kode_lokasi: parsed
                     .map(|p| p.input.kode_lokasi)
-                    .or_else(|| row_text(raw, &self.layout, "kode_lokasi")),
+                    .or_else(|| row_text(raw, &self.layout.columns.kode_lokasi)),
                 problems,
             }),
         }
     }
+}
+
+/// A problem for each cell of a row that holds a control character.
+pub(crate) fn control_problems(raw: &RawRow, layout: &Layout) -> Vec<TableProblem> {
+    let mut control = Vec::new();
+    for (i, cell) in raw.cells.iter().enumerate() {
+        if let Cell::Text(s) | Cell::Other(s) = cell
+            && let Some(c) = control_character(s)
+        {
+            control.push(TableProblem {
+                row: Some(raw.number),
+                column: layout.header(i).map(str::to_owned),
+                column_letter: Some(column_letter(layout.first_col + i)),
+                message: describe_control(c),
+            });
+        }
+    }
+    control
+}
+
+/// The filled cells of the columns the rule set does not define, by header.
+fn attributes(row: &impl RowCells, layout: &Layout) -> std::collections::BTreeMap<String, String> {
+    layout
+        .attributes
+        .iter()
+        .filter_map(|(i, header)| {
+            let text = row.cell(*i).display();
+            (!text.is_empty()).then(|| (header.clone(), text.into_owned()))
+        })
+        .collect()
 }
 
 impl Iterator for AssessmentRows<'_> {
@@ -221,7 +344,7 @@ impl Iterator for AssessmentRows<'_> {
                 Ok(raw) => raw,
                 Err(e) => return Some(Err(e)),
             };
-            if raw.cells.iter().all(|c| *c == Cell::Empty) {
+            if raw.is_empty() {
                 continue;
             }
             return Some(Ok(self.read_row(&raw)));
@@ -280,17 +403,16 @@ pub fn read_assessments_workbook(
 
 /// Where each known column is, and which columns are attributes.
 pub(crate) struct Layout {
-    pub known: foldhash::HashMap<String, (usize, ColumnSpec)>,
-    /// The volume column of each of the rule set's criteria, in the rule set's order.
-    pub volume_columns: Vec<String>,
+    /// The columns rows are read from.
+    pub columns: Columns,
     pub attributes: Vec<(usize, String)>,
-    first_col: usize,
+    pub first_col: usize,
     headers: Vec<String>,
 }
 
 impl Layout {
     /// The header of the `i`th column, if it has one.
-    fn header(&self, i: usize) -> Option<&str> {
+    pub(crate) fn header(&self, i: usize) -> Option<&str> {
         self.headers
             .get(i)
             .map(|h| h.trim())
@@ -360,13 +482,34 @@ fn layout(head: &Head, rules: &RuleSet, file: &str) -> Result<Layout, Error> {
         }
     }
     if problems.is_empty() {
-        Ok(Layout {
-            known,
-            volume_columns: rules
+        let col = |name: &str| Col {
+            name: name.to_owned(),
+            index: known.get(name).map(|(i, _)| *i),
+        };
+        let columns = Columns {
+            kode_lokasi: col("kode_lokasi"),
+            nama_lokasi: col("nama_lokasi"),
+            kode_desa: col("kode_desa"),
+            tahun: col("tahun"),
+            luas_ha: col("luas_ha"),
+            jumlah_bangunan: col("jumlah_bangunan"),
+            jumlah_penduduk: col("jumlah_penduduk"),
+            jumlah_kk: col("jumlah_kk"),
+            jalan: col("panjang_jalan_ideal_m"),
+            drainase: col("panjang_drainase_ideal_m"),
+            volumes: rules
                 .criteria()
                 .iter()
-                .map(|c| volume_column(&c.code))
+                .map(|c| col(&volume_column(&c.code)))
                 .collect(),
+            kepadatan: col("kepadatan_penduduk"),
+            nilai_strategis: col("nilai_strategis"),
+            potensi: col("potensi_sosial_ekonomi"),
+            legalitas: col("legalitas_kepemilikan"),
+            tata_ruang: col("kesesuaian_tata_ruang"),
+        };
+        Ok(Layout {
+            columns,
             attributes,
             first_col: head.first_col,
             headers: head.headers.clone(),
@@ -379,8 +522,8 @@ fn layout(head: &Head, rules: &RuleSet, file: &str) -> Result<Layout, Error> {
     }
 }
 
-fn row_text(raw: &RawRow, layout: &Layout, column: &str) -> Option<String> {
-    let (i, _) = layout.known.get(column)?;
-    let text = raw.cells.get(*i)?.display();
-    (!text.is_empty()).then_some(text)
+/// The text of a row's cell in a column, where it has one.
+pub(crate) fn row_text(row: &impl RowCells, column: &Col) -> Option<String> {
+    let text = row.cell(column.index?).display();
+    (!text.is_empty()).then(|| text.into_owned())
 }

@@ -45,28 +45,93 @@ impl Cell {
     }
 }
 
-/// A number without a spurious `.0` on whole values.
-pub(crate) fn format_number(n: f64) -> String {
-    let mut text = String::new();
-    push_number(&mut text, n);
-    text
+/// A cell borrowed: from a [`Cell`], or from a CSV record without copying its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CellRef<'a> {
+    /// Nothing, or only spaces.
+    Empty,
+    /// Text, trimmed.
+    Text(&'a str),
+    /// A number the spreadsheet stored as a number.
+    Number(f64),
+    /// A spreadsheet boolean.
+    Bool(bool),
+    /// A spreadsheet error value or a date, shown as text.
+    Other(&'a str),
 }
 
-/// Appends [`format_number`]'s text of `n`: a whole value below 10^15 as the integer it
-/// is (the same text as `{:.0}`, which would take float formatting's slow exact path),
-/// anything else in the shortest form that reads back the same.
-pub(crate) fn push_number(out: &mut String, n: f64) {
-    use std::fmt::Write as _;
+impl<'a> From<&'a Cell> for CellRef<'a> {
+    fn from(cell: &'a Cell) -> Self {
+        match cell {
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(s) => CellRef::Text(s),
+            Cell::Number(n) => CellRef::Number(*n),
+            Cell::Bool(b) => CellRef::Bool(*b),
+            Cell::Other(s) => CellRef::Other(s),
+        }
+    }
+}
+
+impl<'a> CellRef<'a> {
+    /// The cell as a user would see it, as [`Cell::display`] gives it.
+    pub(crate) fn display(self) -> Cow<'a, str> {
+        match self {
+            CellRef::Empty => Cow::Borrowed(""),
+            CellRef::Text(s) | CellRef::Other(s) => Cow::Borrowed(s),
+            CellRef::Number(n) => Cow::Owned(format_number(n)),
+            CellRef::Bool(b) => Cow::Borrowed(if b { "TRUE" } else { "FALSE" }),
+        }
+    }
+}
+
+/// A number without a spurious `.0` on whole values: a whole value below 10^15 as the
+/// integer it is (the same text as `{:.0}`, which would take float formatting's slow
+/// exact path), anything else in the shortest form that reads back the same.
+pub(crate) fn format_number(n: f64) -> String {
+    let mut text = Vec::with_capacity(24);
+    write_number(&mut text, n);
+    // Only ASCII: digits, sign, point, and the `inf` and `NaN` of `{}`.
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Appends [`format_number`]'s text of `n` to bytes. Whole values and values of a few
+/// hundredths (percentages rounded to two decimals, areas such as 2.66 ha) are written
+/// digit by digit; anything else by `{}`.
+pub(crate) fn write_number(out: &mut Vec<u8>, n: f64) {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         if n == 0.0 && n.is_sign_negative() {
-            out.push_str("-0");
+            out.extend_from_slice(b"-0");
         } else {
             // Exact: a whole f64 below 10^15 is an i64.
-            let _ = write!(out, "{}", n as i64);
+            out.extend_from_slice(itoa::Buffer::new().format(n as i64).as_bytes());
+        }
+    } else if let Some(k) = hundredths(n) {
+        if k < 0 {
+            out.push(b'-');
+        }
+        let k = k.unsigned_abs();
+        out.extend_from_slice(itoa::Buffer::new().format(k / 100).as_bytes());
+        // Not whole, so at least one of the two decimals is not 0.
+        let r = (k % 100) as u8;
+        out.push(b'.');
+        out.push(b'0' + r / 10);
+        if !r.is_multiple_of(10) {
+            out.push(b'0' + r % 10);
         }
     } else {
+        use std::io::Write as _;
         let _ = write!(out, "{n}");
     }
+}
+
+/// `n` as a whole number of hundredths `k`, when `n` is the double nearest to `k / 100`
+/// and below 10^12. Then `k / 100` without trailing zeros is the text `{}` prints: it
+/// reads back as `n`, and no text of fewer digits does, because two numbers of at most
+/// two decimals lie at least 0.01 apart while doubles below 10^12 lie less than 0.001
+/// apart, so no two of them read back as the same double.
+fn hundredths(n: f64) -> Option<i64> {
+    let k = (n * 100.0).round();
+    (k.abs() < 1e14 && k / 100.0 == n).then_some(k as i64)
 }
 
 /// A data row: its number as the user sees it (header is row 1) and its cells.
@@ -74,6 +139,13 @@ pub(crate) fn push_number(out: &mut String, n: f64) {
 pub(crate) struct RawRow {
     pub number: usize,
     pub cells: Vec<Cell>,
+}
+
+impl RawRow {
+    /// Whether every cell is empty (such rows are passed over).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.cells.iter().all(|c| *c == Cell::Empty)
+    }
 }
 
 /// A table's header row and where it is.
@@ -148,7 +220,17 @@ const SNIFF_BYTES: u64 = 64 * 1024;
 /// Opens a CSV stream: its header now, its rows as they are read, one record at a time
 /// (memory does not grow with the file). Each field is decoded on its own, as UTF-8 or
 /// else Windows-1252 ([`decode`]).
-pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, RawRows), Error> {
+pub(crate) fn open_csv(input: Box<dyn Read>, file: &str) -> Result<(Head, RawRows), Error> {
+    let (head, records) = open_csv_records(input, file)?;
+    Ok((head, Box::new(records)))
+}
+
+/// [`open_csv`] with the rows as [`CsvRecords`], which can also hand over the records
+/// undecoded.
+pub(crate) fn open_csv_records(
+    mut input: Box<dyn Read>,
+    file: &str,
+) -> Result<(Head, CsvRecords), Error> {
     let read_err = |source: std::io::Error| Error::Csv {
         file: file.to_owned(),
         source: source.into(),
@@ -181,34 +263,136 @@ pub(crate) fn open_csv(mut input: Box<dyn Read>, file: &str) -> Result<(Head, Ra
         first_col: 0,
         headers,
     };
-    let file = file.to_owned();
+    let records = CsvRecords {
+        reader,
+        record,
+        file: file.to_owned(),
+        number: 1,
+        failed: false,
+    };
+    Ok((head, records))
+}
+
+/// The records below a CSV header, read one at a time; an error ends them. As an
+/// iterator they are [`RawRow`]s.
+pub(crate) struct CsvRecords {
+    reader: csv::Reader<Box<dyn Read>>,
+    /// The record the iterator reads into.
+    record: csv::ByteRecord,
+    file: String,
     // Excel shows each CSV record on its own row, even one with a line break inside
     // quotes, so the row number counts records, not lines.
-    let mut number = 1;
-    let mut failed = false;
-    let rows = std::iter::from_fn(move || {
-        if failed {
+    number: usize,
+    failed: bool,
+}
+
+impl CsvRecords {
+    /// Reads the next record into `record` and gives its row number; `None` after the
+    /// last record or an error.
+    pub(crate) fn read(&mut self, record: &mut csv::ByteRecord) -> Option<Result<usize, Error>> {
+        if self.failed {
             return None;
         }
-        match reader.read_byte_record(&mut record) {
+        match self.reader.read_byte_record(record) {
             Ok(true) => {
-                number += 1;
-                Some(Ok(RawRow {
-                    number,
-                    cells: record.iter().map(|f| Cell::from_text(&decode(f))).collect(),
-                }))
+                self.number += 1;
+                Some(Ok(self.number))
             }
             Ok(false) => None,
             Err(source) => {
-                failed = true;
+                self.failed = true;
                 Some(Err(Error::Csv {
-                    file: file.clone(),
+                    file: self.file.clone(),
                     source,
                 }))
             }
         }
-    });
-    Ok((head, Box::new(rows)))
+    }
+}
+
+impl Iterator for CsvRecords {
+    type Item = Result<RawRow, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut record = std::mem::take(&mut self.record);
+        let read = self.read(&mut record);
+        let row = read.map(|number| number.map(|number| raw_row(&record, number)));
+        self.record = record;
+        row
+    }
+}
+
+/// A CSV record's cells, each field decoded on its own.
+pub(crate) fn raw_row(record: &csv::ByteRecord, number: usize) -> RawRow {
+    RawRow {
+        number,
+        cells: record.iter().map(|f| Cell::from_text(&decode(f))).collect(),
+    }
+}
+
+/// A CSV record read in place: the trimmed span of each field in the record's text.
+/// Only a record whose every field is UTF-8 and free of control characters is read so;
+/// any other goes through [`raw_row`] and the checks that name what is wrong.
+pub(crate) struct TextRecord<'a> {
+    pub number: usize,
+    text: &'a str,
+    spans: &'a [(usize, usize)],
+}
+
+impl<'a> TextRecord<'a> {
+    /// Reads `record` in place, its spans into `spans`; `None` for a record that must
+    /// be decoded field by field or checked for control characters.
+    pub(crate) fn new(
+        record: &'a csv::ByteRecord,
+        number: usize,
+        spans: &'a mut Vec<(usize, usize)>,
+    ) -> Option<Self> {
+        let bytes = record.as_slice();
+        let text = std::str::from_utf8(bytes).ok()?;
+        let ascii = bytes.is_ascii();
+        // Tabs and line breaks are text; any other control byte is checked the slow way,
+        // which reports it (or trims it away, as spaces at either end are).
+        if ascii
+            && bytes
+                .iter()
+                .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
+        {
+            return None;
+        }
+        spans.clear();
+        for i in 0..record.len() {
+            let range = record.range(i)?;
+            let start = range.start;
+            // `None` when a field does not start or end at a character boundary: it is
+            // not UTF-8 on its own.
+            let field = text.get(range)?;
+            let unmarked = field.trim_start_matches('\u{feff}');
+            let trimmed = unmarked.trim();
+            if !ascii && crate::text::control_character(trimmed).is_some() {
+                return None;
+            }
+            let lead = field.len() - unmarked.trim_start().len();
+            spans.push((start + lead, start + lead + trimmed.len()));
+        }
+        Some(TextRecord {
+            number,
+            text,
+            spans,
+        })
+    }
+
+    /// Whether every cell is empty (such rows are passed over).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.spans.iter().all(|(s, e)| s == e)
+    }
+
+    /// The `i`th cell.
+    pub(crate) fn cell(&self, i: usize) -> CellRef<'a> {
+        match self.spans.get(i) {
+            Some(&(s, e)) if s < e => self.text.get(s..e).map_or(CellRef::Empty, CellRef::Text),
+            _ => CellRef::Empty,
+        }
+    }
 }
 
 /// The sheet a workbook's data is on: the first one that is not the instructions sheet.
@@ -339,6 +523,28 @@ mod tests {
                 n.to_string()
             };
             assert_eq!(format_number(n), expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn numbers_of_hundredths_print_as_the_shortest_text() {
+        let mut values: Vec<f64> = (-100_000..100_000).map(|k| f64::from(k) / 100.0).collect();
+        values.extend((1..10_000).map(|k| f64::from(k) * 100.0 / 7.0));
+        values.extend([0.125, 1e11 + 0.01, 999_999_999_999.99, 1e12 + 0.5, 5e-324]);
+        let mut bits = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..100_000 {
+            bits ^= bits << 13;
+            bits ^= bits >> 7;
+            bits ^= bits << 17;
+            values.push(f64::from_bits(bits));
+        }
+        for n in values {
+            let expected = if n.fract() == 0.0 && n.abs() < 1e15 {
+                format!("{n:.0}")
+            } else {
+                n.to_string()
+            };
+            assert_eq!(format_number(n), expected, "{n:?}");
         }
     }
 
