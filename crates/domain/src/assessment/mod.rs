@@ -41,6 +41,7 @@ mod hasil;
 mod round;
 mod rules;
 mod score;
+mod scorer;
 pub mod summary;
 
 pub use dasar::{DASAR_SURVEI, Dasar, UnknownDasar};
